@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { EXIT_USAGE, toCliError } from './commands/common.js';
+import { runInspect } from './commands/inspect.js';
+import { runDemo } from './commands/demo.js';
+
+/** commander wiring only: each command parses its options and calls the library. */
+
+const program = new Command();
+program
+  .name('iopath')
+  .description('Explains where Linux block I/O completions run (IRQ, kworker, task) and what that costs.')
+  .version('0.1.0')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('inspect')
+  .description('census of a trace: format, lines, events by name, CPUs, time span, diagnostics')
+  .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text; .gz is detected), or - for stdin')
+  .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
+  .option('--json', 'print machine-readable JSON (schema iopath.inspect/1)')
+  .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
+  .action(async (trace: string, opts) => {
+    process.exitCode = await runInspect(trace, opts);
+  });
+
+program
+  .command('demo')
+  .description('run iopath on the bundled real capture (what `npm start` does)')
+  .action(async () => {
+    process.exitCode = await runDemo();
+  });
+
+async function main(): Promise<void> {
+  try {
+    await program.parseAsync(process.argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    const e = toCliError(err);
+    process.stderr.write(`iopath: ${e.message}\n`);
+    process.exitCode = e.exitCode;
+  }
+}
+
+await main();

@@ -1,0 +1,45 @@
+import { existsSync, statSync } from 'node:fs';
+import { StrictModeError } from '../model/diagnostics.js';
+import { isTraceFormat, type TraceFormat } from '../parse/formats.js';
+
+/** Exit codes, documented in the README: 0 success; 1 strict-mode failure or a regression gate; 2 usage error or no usable input. */
+export const EXIT_OK = 0;
+export const EXIT_FAIL = 1;
+export const EXIT_USAGE = 2;
+
+/** An error the CLI reports in one line with its exit code, never as a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = EXIT_USAGE,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export function parseFormatOption(v: string | undefined): TraceFormat | undefined {
+  if (v === undefined) return undefined;
+  if (!isTraceFormat(v)) throw new CliError(`--format must be one of ftrace, trace-cmd, perf (got "${v}")`);
+  return v;
+}
+
+/** Checks an input path before streaming it, so a typo gets a one-line message. */
+export function checkInput(path: string): void {
+  if (path === '-') return;
+  if (!existsSync(path)) throw new CliError(`${path}: no such file`);
+  if (statSync(path).isDirectory()) throw new CliError(`${path}: is a directory, not a trace file`);
+}
+
+/** Maps library errors to CLI errors with the right exit code. */
+export function toCliError(err: unknown): CliError {
+  if (err instanceof CliError) return err;
+  if (err instanceof StrictModeError) return new CliError(err.message, EXIT_FAIL);
+  const e = err as NodeJS.ErrnoException;
+  if (e && typeof e.code === 'string' && e.code.startsWith('E') && 'path' in e) return new CliError(`${e.path}: ${e.message}`);
+  return new CliError(`internal error: ${e?.stack ?? String(err)}`, EXIT_FAIL);
+}
+
+export function writeJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}

@@ -1,0 +1,42 @@
+import { inspectTrace, type Inspection } from '../inspect/inspect.js';
+import { checkInput, CliError, EXIT_USAGE, parseFormatOption, writeJson } from './common.js';
+
+export interface InspectOptions {
+  format?: string;
+  json?: boolean;
+  strict?: boolean;
+}
+
+export async function runInspect(path: string, opts: InspectOptions): Promise<number> {
+  checkInput(path);
+  const format = parseFormatOption(opts.format);
+  const r = await inspectTrace(path, { format, strict: opts.strict ?? false });
+  if (r.events === 0) {
+    const why = r.lines === 0 ? 'the input is empty' : `none of its ${r.lines} lines is a trace event${format ? ` in ${format} format` : ' of ftrace, trace-cmd or perf script text'}`;
+    throw new CliError(`${path}: nothing to inspect: ${why}`, EXIT_USAGE);
+  }
+  if (opts.json) {
+    const { diagnosticDetails: _d, schema: _s, path: _p, detectedBy: _b, gzip: _g, bytes: _y, cpusHeader: _c, ...core } = r;
+    writeJson({ ...core, path: r.path, detectedBy: r.detectedBy, gzip: r.gzip, bytes: r.bytes, cpusHeader: r.cpusHeader, diagnosticDetails: r.diagnosticDetails });
+  } else process.stdout.write(formatInspection(r));
+  return 0;
+}
+
+export function formatInspection(r: Inspection): string {
+  const out: string[] = [];
+  const span = r.startNs !== null && r.endNs !== null ? `${(r.startNs / 1e9).toFixed(6)} → ${(r.endNs / 1e9).toFixed(6)} s (${((r.endNs - r.startNs) / 1e6).toFixed(3)} ms)` : 'none';
+  out.push(`input     ${r.path}${r.gzip ? ' (gzip)' : ''}`);
+  out.push(`format    ${r.format ?? 'unknown'}${r.detectedBy ? `  [${r.detectedBy}]` : ''}`);
+  out.push(`lines     ${r.lines}   events ${r.events}   bytes ${r.bytes}`);
+  out.push(`cpus      ${r.cpus.join(', ')}${r.cpusHeader !== null ? `  (header says ${r.cpusHeader})` : ''}`);
+  out.push(`time      ${span}`);
+  out.push('', 'events by name');
+  const width = Math.max(...Object.keys(r.eventsByName).map((k) => k.length), 4);
+  for (const [k, v] of Object.entries(r.eventsByName)) out.push(`  ${k.padEnd(width)}  ${String(v).padStart(9)}`);
+  out.push('', r.diagnosticDetails.length === 0 ? 'diagnostics: none' : 'diagnostics');
+  for (const d of r.diagnosticDetails) {
+    out.push(`  ${d.code} (${d.severity}) × ${d.count}: ${d.description}`);
+    for (const ex of d.examples.slice(0, 3)) out.push(`    line ${ex.line}: ${ex.message}${ex.text !== undefined ? `\n      ${ex.text}` : ''}`);
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,171 @@
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+
+/**
+ * Streams the lines of a trace from a path, `-` (stdin) or a Readable, gunzipping when the first
+ * bytes are gzip's magic (1f 8b) whatever the file is called. Memory does not grow with the file:
+ * each chunk (1 MiB) is decoded once, its lines are handed to `onLine` and the chunk is dropped;
+ * only a partial last line is carried to the next chunk, and a line longer than `maxLineBytes` is
+ * skipped (reported through `onTooLong`) instead of being accumulated.
+ *
+ * Lines are slices of the chunk's string: a consumer that keeps a substring beyond the callback
+ * should copy it with `detach` so it does not pin the whole chunk.
+ */
+
+export type LineHandler = (line: string, lineNo: number) => void;
+
+export interface ReadOptions {
+  /** Longest line accepted, in bytes (default 1 MiB). */
+  maxLineBytes?: number;
+  /** Called for each skipped over-long line with its number and length in bytes. */
+  onTooLong?: (lineNo: number, bytes: number) => void;
+  /** Read size (default 1 MiB); tests use tiny ones to prove chunking does not change lines. */
+  chunkBytes?: number;
+  /** Called once the first chunk told whether the input is gzip. */
+  onStart?: (info: { gzip: boolean }) => void;
+}
+
+export interface ReadStats {
+  /** Bytes of text read (after decompression). */
+  bytes: number;
+  lines: number;
+  gzip: boolean;
+  /** Set when the input ended in a damaged or truncated gzip stream. */
+  gzipError?: string;
+}
+
+export type Source = string | Readable | AsyncIterable<Buffer>;
+
+const NL = 10;
+const CR = 13;
+
+export function isGzip(buf: Uint8Array): boolean {
+  return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
+}
+
+function openSource(source: Source, chunkBytes: number): AsyncIterable<Buffer> {
+  if (typeof source !== 'string') return source as AsyncIterable<Buffer>;
+  if (source === '-') return process.stdin;
+  return createReadStream(source, { highWaterMark: chunkBytes });
+}
+
+/** Yields the raw chunks, or the gunzipped ones when the input starts with gzip's magic bytes. */
+async function* decodedChunks(src: AsyncIterable<Buffer>, stats: ReadStats, onStart?: ReadOptions['onStart']): AsyncGenerator<Buffer> {
+  const it = src[Symbol.asyncIterator]();
+  let first = await it.next();
+  // A stream may deliver a 1-byte first chunk: gather two bytes before deciding.
+  while (!first.done && first.value.length < 2) {
+    const more = await it.next();
+    if (more.done) break;
+    first = { done: false, value: Buffer.concat([first.value, more.value]) };
+  }
+  if (first.done) {
+    onStart?.({ gzip: false });
+    return;
+  }
+  const head: Buffer = first.value;
+  stats.gzip = isGzip(head);
+  onStart?.({ gzip: stats.gzip });
+  if (!stats.gzip) {
+    yield head;
+    for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    return;
+  }
+  const rest = Readable.from(
+    (async function* () {
+      yield head;
+      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+    })(),
+    { objectMode: false },
+  );
+  const gunzip = createGunzip();
+  rest.on('error', (err) => gunzip.destroy(err));
+  rest.pipe(gunzip);
+  try {
+    for await (const c of gunzip) yield c as Buffer;
+  } catch (err) {
+    stats.gzipError = (err as Error).message;
+  }
+}
+
+export async function readLines(source: Source, onLine: LineHandler, opts: ReadOptions = {}): Promise<ReadStats> {
+  const maxLine = opts.maxLineBytes ?? 1 << 20;
+  const chunkBytes = opts.chunkBytes ?? 1 << 20;
+  const stats: ReadStats = { bytes: 0, lines: 0, gzip: false };
+  let lineNo = 0;
+  let carry: Buffer[] = [];
+  let carryBytes = 0;
+  /** In skip mode we are inside an over-long line and drop bytes until its newline. */
+  let skipping = false;
+
+  const emitText = (text: string): void => {
+    let start = 0;
+    const n = text.length;
+    while (start <= n) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = n;
+      let end = nl;
+      if (end > start && text.charCodeAt(end - 1) === CR) end--;
+      onLine(text.slice(start, end), ++lineNo);
+      start = nl + 1;
+    }
+  };
+
+  for await (const chunk of decodedChunks(openSource(source, chunkBytes), stats, opts.onStart)) {
+    stats.bytes += chunk.length;
+    let pos = 0;
+    if (skipping || carryBytes > 0) {
+      const nl = chunk.indexOf(NL);
+      if (nl < 0) {
+        if (!skipping) {
+          carry.push(Buffer.from(chunk));
+          carryBytes += chunk.length;
+          if (carryBytes > maxLine) {
+            skipping = true;
+            carry = [];
+          }
+        } else carryBytes += chunk.length;
+        continue;
+      }
+      if (skipping) {
+        carryBytes += nl;
+        opts.onTooLong?.(++lineNo, carryBytes);
+        skipping = false;
+      } else if (carryBytes + nl > maxLine) {
+        opts.onTooLong?.(++lineNo, carryBytes + nl);
+      } else {
+        carry.push(chunk.subarray(0, nl));
+        emitText(Buffer.concat(carry).toString('utf8'));
+      }
+      carry = [];
+      carryBytes = 0;
+      pos = nl + 1;
+    }
+    const lastNl = chunk.lastIndexOf(NL);
+    if (lastNl >= pos) {
+      emitText(chunk.toString('utf8', pos, lastNl));
+      pos = lastNl + 1;
+    }
+    if (pos < chunk.length) {
+      const tail = chunk.subarray(pos);
+      // Copy: the stream may reuse the chunk's memory after we yield back to it.
+      carry.push(Buffer.from(tail));
+      carryBytes = tail.length;
+      if (carryBytes > maxLine) {
+        skipping = true;
+        carry = [];
+      }
+    }
+  }
+  if (skipping) opts.onTooLong?.(++lineNo, carryBytes);
+  else if (carryBytes > 0) emitText(Buffer.concat(carry).toString('utf8')); // no final newline
+  stats.lines = lineNo;
+  return stats;
+}
+
+/** Copies a (sliced) string so that keeping it does not keep the chunk it was cut from. */
+export function detach(s: string): string {
+  // V8 copies slices shorter than 13 characters anyway; longer ones are re-made from their bytes.
+  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}

@@ -1,0 +1,65 @@
+import type { Source } from '../input/lines.js';
+import type { DiagnosticSummary } from '../model/diagnostics.js';
+import { eventName } from '../model/events.js';
+import type { TraceFormat } from '../parse/formats.js';
+import { streamEvents, type StreamOptions } from '../parse/stream.js';
+
+/** What `iopath inspect` tells about a trace: a census, no analysis. */
+export interface Inspection {
+  schema: 'iopath.inspect/1';
+  path: string;
+  format: TraceFormat | null;
+  detectedBy: string | null;
+  gzip: boolean;
+  bytes: number;
+  lines: number;
+  events: number;
+  eventsByName: Record<string, number>;
+  cpus: number[];
+  /** `cpus=N` header of trace-cmd report, when present. */
+  cpusHeader: number | null;
+  startNs: number | null;
+  endNs: number | null;
+  diagnostics: Record<string, number>;
+  diagnosticDetails: DiagnosticSummary[];
+}
+
+export async function inspectTrace(source: Source, opts: StreamOptions = {}): Promise<Inspection> {
+  const byName = new Map<string, number>();
+  const cpus = new Set<number>();
+  let start = Infinity;
+  let end = -Infinity;
+  // Payloads are not needed for a census: skip their parsing (it is most of the per-line cost).
+  const res = await streamEvents(
+    source,
+    (e) => {
+      const n = e.kind === 'lost' ? 'lost' : eventName(e);
+      byName.set(n, (byName.get(n) ?? 0) + 1);
+      if (e.kind === 'lost') return;
+      cpus.add(e.cpu);
+      if (e.ts < start) start = e.ts;
+      if (e.ts > end) end = e.ts;
+    },
+    { payloads: 'none', ...opts },
+  );
+  const eventsByName: Record<string, number> = {};
+  for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) eventsByName[k] = v;
+  const baseNs = res.baseSec * 1e9;
+  return {
+    schema: 'iopath.inspect/1',
+    path: typeof source === 'string' ? source : '<stream>',
+    format: res.format,
+    detectedBy: opts.format ? 'forced with --format' : (res.detection?.reason ?? null),
+    gzip: res.read.gzip,
+    bytes: res.read.bytes,
+    lines: res.read.lines,
+    events: res.events,
+    eventsByName,
+    cpus: [...cpus].sort((a, b) => a - b),
+    cpusHeader: res.cpusHeader ?? null,
+    startNs: Number.isFinite(start) ? start + baseNs : null,
+    endNs: Number.isFinite(end) ? end + baseNs : null,
+    diagnostics: res.diagnostics.counts(),
+    diagnosticDetails: res.diagnostics.summaries(),
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Diagnostics are data: a closed table of codes, each with a severity and a one-line description.
+ * A collector counts them and keeps the first few examples with their line numbers, so a report can
+ * say exactly what was skipped and where. Lenient by default; strict mode throws on the first error.
+ */
+
+export type Severity = 'info' | 'data-loss' | 'error';
+
+export const DIAGNOSTIC_CODES = {
+  malformed_line: ['error', 'a line that looks like an event but whose header (task, cpu, timestamp, event name) does not parse'],
+  malformed_payload: ['error', 'a modelled event whose fields do not parse; kept as an `other` event with its raw text'],
+  line_too_long: ['error', 'a line longer than the reader accepts (1 MiB); skipped without being held in memory'],
+  binary_data: ['error', 'a line holding NUL or other control bytes: not trace text'],
+  unknown_line: ['info', 'a non-event line that is not a known header or comment (skipped)'],
+  lost_events: ['data-loss', 'the tracer reported lost events on a CPU (ring-buffer overrun or perf lost chunks)'],
+  buffer_started: ['data-loss', 'a CPU buffer restarted after an overrun (`##### CPU N buffer started ####`): earlier events on it are gone'],
+  timestamp_regression: ['data-loss', 'a timestamp earlier than the previous one on the same CPU'],
+  out_of_order: ['info', 'events of different CPUs interleaved out of time order (merged input); reordered within a window'],
+  unmatched_complete: ['info', 'a completion whose submission or issue is not in the trace (trace began mid-I/O)'],
+  unfinished_io: ['info', 'an I/O submitted or issued but not completed before the trace ended'],
+  missing_events: ['info', 'an event type the analysis needs is absent from the trace, limiting what it can tell'],
+  pid_reuse: ['info', 'a pid seen with a different task name (renamed task or reused pid)'],
+  silent_cpu: ['data-loss', 'a CPU that stops producing events while I/O still runs on it: likely unreported loss'],
+} as const satisfies Record<string, readonly [Severity, string]>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+export interface DiagnosticExample {
+  line: number;
+  message: string;
+  text?: string;
+}
+
+export interface DiagnosticSummary {
+  code: DiagnosticCode;
+  severity: Severity;
+  description: string;
+  count: number;
+  examples: DiagnosticExample[];
+}
+
+export class StrictModeError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly code: DiagnosticCode,
+    message: string,
+    readonly text?: string,
+  ) {
+    super(`${file}:${line}: ${message}${text !== undefined ? `\n  ${truncate(text, 200)}` : ''}`);
+    this.name = 'StrictModeError';
+  }
+}
+
+export interface DiagnosticsCollector {
+  add(code: DiagnosticCode, line: number, message: string, text?: string, count?: number): void;
+  count(code: DiagnosticCode): number;
+  counts(): Partial<Record<DiagnosticCode, number>>;
+  summaries(): DiagnosticSummary[];
+}
+
+const MAX_EXAMPLES = 5;
+
+export function truncate(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
+}
+
+/**
+ * @param file name used in strict-mode messages
+ * @param strict throw a StrictModeError on the first diagnostic of severity `error` or `data-loss`
+ */
+export function createDiagnostics(file: string, strict = false): DiagnosticsCollector {
+  const counts = new Map<DiagnosticCode, number>();
+  const examples = new Map<DiagnosticCode, DiagnosticExample[]>();
+  return {
+    add(code, line, message, text, count = 1) {
+      if (strict && DIAGNOSTIC_CODES[code][0] !== 'info') throw new StrictModeError(file, line, code, message, text);
+      counts.set(code, (counts.get(code) ?? 0) + count);
+      let list = examples.get(code);
+      if (!list) examples.set(code, (list = []));
+      if (list.length < MAX_EXAMPLES) {
+        const ex: DiagnosticExample = { line, message };
+        if (text !== undefined) ex.text = truncate(text, 300);
+        list.push(ex);
+      }
+    },
+    count: (code) => counts.get(code) ?? 0,
+    counts() {
+      const out: Partial<Record<DiagnosticCode, number>> = {};
+      for (const [k, v] of [...counts].sort((a, b) => a[0].localeCompare(b[0]))) out[k] = v;
+      return out;
+    },
+    summaries() {
+      return [...counts.keys()].sort().map((code) => ({
+        code,
+        severity: DIAGNOSTIC_CODES[code][0],
+        description: DIAGNOSTIC_CODES[code][1],
+        count: counts.get(code) ?? 0,
+        examples: examples.get(code) ?? [],
+      }));
+    },
+  };
+}

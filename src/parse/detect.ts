@@ -1,0 +1,54 @@
+import type { TraceFormat } from './formats.js';
+import { newHeader, tokenizeHeader } from './header.js';
+import { CPUS_HEADER } from './markers.js';
+
+/**
+ * Sniffs the format from the first lines, without a file-name hint. Detection reuses the header
+ * tokenizer (as Perfetto's perf importer asks "does the first line parse?"):
+ *  - perf script prints `comm tid [cpu] ts: system:event:`;
+ *  - trace-cmd report starts with `cpus=N`, pads event names to 20 columns and prints sched events
+ *    through libtraceevent's plugin (`fio:7909 [120] R ==> …`);
+ *  - the tracefs `trace` file starts with `# tracer:`; `trace_pipe` has no header at all, and then
+ *    single-space-separated event names tell it apart from trace-cmd.
+ */
+
+export interface Detection {
+  format: TraceFormat;
+  /** Event lines among those sniffed. */
+  eventLines: number;
+  reason: string;
+}
+
+export function detectFormat(lines: readonly string[]): Detection | null {
+  const h = newHeader();
+  let perf = 0;
+  let dash = 0;
+  let padded = 0;
+  let single = 0;
+  let plugin = 0;
+  let cpusHeader = false;
+  let tracerHeader = false;
+  for (const line of lines) {
+    if (CPUS_HEADER.test(line)) cpusHeader = true;
+    if (line.startsWith('# tracer:')) tracerHeader = true;
+    if (line.charCodeAt(0) === 35 || !tokenizeHeader(line, h)) continue;
+    if (h.style === 'space') {
+      if (h.system !== undefined) perf++;
+      continue;
+    }
+    dash++;
+    // trace-cmd pads "name:" to 20 columns; the kernel writes exactly one space.
+    const gap = h.payloadStart - h.afterName;
+    if (h.name.length + 1 < 20 && h.payloadStart < line.length) {
+      if (gap > 1) padded++;
+      else if (gap === 1) single++;
+    }
+    if (h.name === 'sched_switch' && !line.includes('prev_comm=', h.payloadStart)) plugin++;
+  }
+  if (perf === 0 && dash === 0) return null;
+  if (perf > dash) return { format: 'perf', eventLines: perf, reason: 'lines of the form "comm tid [cpu] ts: system:event:"' };
+  if (cpusHeader) return { format: 'trace-cmd', eventLines: dash, reason: 'trace-cmd report "cpus=N" header' };
+  if (tracerHeader) return { format: 'ftrace', eventLines: dash, reason: 'tracefs "# tracer:" header' };
+  if (plugin > 0 || padded > single) return { format: 'trace-cmd', eventLines: dash, reason: 'event names padded to 20 columns / sched plugin output' };
+  return { format: 'ftrace', eventLines: dash, reason: 'comm-pid [cpu] lines with single-spaced event names' };
+}

@@ -1,0 +1,129 @@
+import type { DiagnosticsCollector } from '../model/diagnostics.js';
+import type { EventHeader, LostEvent, OtherEvent, TraceEvent } from '../model/events.js';
+import { chooseBaseSec, parseTimestampNs } from '../model/time.js';
+import type { TraceFormat } from './formats.js';
+import { contextFromFlags, newHeader, tokenizeHeader } from './header.js';
+import { CPUS_HEADER, KNOWN_HEADER, parseLossMarker } from './markers.js';
+import { PAYLOAD_PARSERS } from './payload/index.js';
+
+/**
+ * Turns one line of a trace into a TraceEvent, never throwing: a line that does not parse is
+ * counted as a diagnostic (with its number and text) and parsing goes on. The three formats share
+ * the header tokenizer; what differs is checked here (perf prints `comm tid` and `system:event`,
+ * ftrace and trace-cmd print `comm-pid` and bare event names).
+ */
+
+export type PayloadSelection = 'all' | 'none' | ReadonlySet<string>;
+
+export interface LineParserOptions {
+  format: TraceFormat;
+  diagnostics: DiagnosticsCollector;
+  /** Which events get their payload parsed; the rest are kept as `other` with raw args. */
+  payloads?: PayloadSelection;
+}
+
+export interface LineParser {
+  parse(line: string, lineNo: number): TraceEvent | null;
+  /** `cpus=N` of a trace-cmd header, when seen. */
+  readonly cpusHeader: () => number | undefined;
+  /** Whole seconds subtracted from every timestamp (0 unless uptime exceeds ~46 days). */
+  readonly baseSec: () => number;
+}
+
+const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
+
+export function createLineParser(opts: LineParserOptions): LineParser {
+  const { format, diagnostics } = opts;
+  const payloads = opts.payloads ?? 'all';
+  const h = newHeader();
+  let baseSec: number | undefined;
+  let lastTs = 0;
+  let cpusHeader: number | undefined;
+  const wantsPerf = format === 'perf';
+
+  function nonEvent(line: string, lineNo: number): TraceEvent | null {
+    const loss = parseLossMarker(line);
+    if (loss) {
+      diagnostics.add(
+        loss.form === 'buffer-started' ? 'buffer_started' : 'lost_events',
+        lineNo,
+        loss.count >= 0 ? `CPU ${loss.cpu} lost ${loss.count} events` : `CPU ${loss.cpu} lost events (count not given)`,
+        line,
+      );
+      const ev: LostEvent = { kind: 'lost', line: lineNo, ts: lastTs, cpu: loss.cpu, pid: -1, comm: '', count: loss.count, form: loss.form };
+      return ev;
+    }
+    const cpus = CPUS_HEADER.exec(line);
+    if (cpus) {
+      cpusHeader = Number(cpus[1]);
+      return null;
+    }
+    if (KNOWN_HEADER.test(line)) return null;
+    const trimmed = line.trimStart();
+    if (trimmed.length === 0) return null;
+    if (BINARY.test(line)) {
+      diagnostics.add('binary_data', lineNo, 'line holds binary data', line);
+      return null;
+    }
+    // perf script with callchains prints indented "\t ffffffff8123 func+0x12 (…)" lines.
+    if (wantsPerf && line.charCodeAt(0) === 9) {
+      diagnostics.add('unknown_line', lineNo, 'perf callchain line skipped', line);
+      return null;
+    }
+    diagnostics.add('malformed_line', lineNo, 'not an event line of this format', line);
+    return null;
+  }
+
+  function parse(line: string, lineNo: number): TraceEvent | null {
+    const c0 = line.charCodeAt(0);
+    if (c0 === 35 /* # */ || line.length === 0) {
+      if (c0 === 35 && line.startsWith('#####')) return nonEvent(line, lineNo);
+      return null;
+    }
+    if (!tokenizeHeader(line, h, wantsPerf)) return nonEvent(line, lineNo);
+    if ((h.style === 'space') !== wantsPerf) {
+      diagnostics.add(
+        'malformed_line',
+        lineNo,
+        wantsPerf ? 'an ftrace/trace-cmd style line (comm-pid) in perf script input' : 'a perf script style line (comm pid) in ftrace/trace-cmd input',
+        line,
+      );
+      return null;
+    }
+    if (baseSec === undefined) {
+      const dot = line.indexOf('.', h.tsStart);
+      const secEnd = dot >= 0 && dot < h.tsEnd ? dot : h.tsEnd;
+      baseSec = chooseBaseSec(Number(line.slice(h.tsStart, secEnd)));
+    }
+    const ts = parseTimestampNs(line, h.tsStart, h.tsEnd, baseSec);
+    lastTs = ts;
+    const name = h.name;
+    const payload = line.slice(h.payloadStart);
+    let ev: TraceEvent | null = null;
+    const parser = payloads === 'none' ? undefined : PAYLOAD_PARSERS.get(name);
+    if (parser !== undefined && (payloads === 'all' || (payloads as ReadonlySet<string>).has(name))) {
+      ev = parser(payload) as TraceEvent | null;
+      if (ev === null) diagnostics.add('malformed_payload', lineNo, `${name} payload does not parse`, line);
+    }
+    if (ev === null) {
+      const other = { kind: 'other', name, args: payload } as OtherEvent;
+      if (h.system !== undefined) other.system = h.system;
+      ev = other;
+    }
+    const e = ev as EventHeader;
+    e.line = lineNo;
+    e.ts = ts;
+    e.cpu = h.cpu;
+    e.pid = h.pid;
+    e.comm = h.comm;
+    if (h.tgid !== undefined) e.tgid = h.tgid;
+    if (h.flags !== undefined) {
+      e.flags = h.flags;
+      const ctx = contextFromFlags(h.flags);
+      if (ctx !== undefined) e.ctx = ctx;
+    }
+    return ev;
+  }
+
+  return { parse, cpusHeader: () => cpusHeader, baseSec: () => baseSec ?? 0 };
+}

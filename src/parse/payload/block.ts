@@ -1,0 +1,92 @@
+import type { BlockRqCompleteEvent, BlockRqEvent, Dev } from '../../model/events.js';
+import { begin, int, lit, pos, setPos, skipSpaces, text, until, word } from '../scan.js';
+
+/**
+ * block_rq class payloads (include/trace/events/block.h):
+ *   issue/insert  4.18–6.10 "%d,%d %s %u (%s) %llu + %u [%s]"
+ *                 ≥6.11     "%d,%d %s %u (%s) %llu + %u %s,%u,%u [%s]"   (ioprio class,hint,level)
+ *   complete/error         "%d,%d %s (%s) %llu + %u [%d]" / "… %s,%u,%u [%d]"
+ * Real lines (6.18):
+ *   `254,0 WS 4096 () 46699392 + 8 be,0,4 [fio]`       (tracefs; trace-cmd prints ioprio as `0x2,0,4`)
+ *   `254,0 WS () 46699392 + 8 be,0,4 [0]`
+ */
+
+import type { Payload } from './types.js';
+
+function dev(): Dev | null {
+  const major = int();
+  if (Number.isNaN(major) || !lit(',')) return null;
+  const minor = int();
+  if (Number.isNaN(minor)) return null;
+  return { major, minor };
+}
+
+/** `(cmd)`: empty for fs requests; SCSI passthrough prints hex bytes with spaces inside. */
+function cmd(): string | null {
+  if (!lit('(')) return null;
+  return until(')');
+}
+
+/** Optional ioprio `be,0,4` / `0x2,0,4` between the sector count and the bracket. */
+function ioprio(): string | undefined {
+  skipSpaces();
+  if (text().charCodeAt(pos()) === 91 /* [ */) return undefined;
+  return word();
+}
+
+/** `[comm]` or `[errno]`: up to the LAST `]`, since a comm may hold one. */
+function bracketed(): string | null {
+  if (!lit('[')) return null;
+  const s = text();
+  const end = s.lastIndexOf(']');
+  if (end < pos()) return null;
+  const v = s.slice(pos(), end);
+  setPos(end + 1);
+  return v;
+}
+
+export function parseBlockRq(kind: BlockRqEvent['kind'], payload: string): Payload<BlockRqEvent> | null {
+  begin(payload);
+  const d = dev();
+  if (!d || !lit(' ')) return null;
+  const rwbs = word();
+  if (!lit(' ')) return null;
+  const bytes = int();
+  if (Number.isNaN(bytes) || !lit(' ')) return null;
+  const c = cmd();
+  if (c === null || !lit(' ')) return null;
+  const sector = int();
+  if (Number.isNaN(sector) || !lit(' + ')) return null;
+  const nrSector = int();
+  if (Number.isNaN(nrSector)) return null;
+  const prio = ioprio();
+  skipSpaces();
+  const issuer = bracketed();
+  if (issuer === null) return null;
+  const ev: Payload<BlockRqEvent> = { kind, dev: d, rwbs, bytes, cmd: c, sector, nrSector, issuer };
+  if (prio !== undefined) ev.ioprio = prio;
+  return ev;
+}
+
+export function parseBlockRqComplete(kind: BlockRqCompleteEvent['kind'], payload: string): Payload<BlockRqCompleteEvent> | null {
+  begin(payload);
+  const d = dev();
+  if (!d || !lit(' ')) return null;
+  const rwbs = word();
+  if (!lit(' ')) return null;
+  const c = cmd();
+  if (c === null || !lit(' ')) return null;
+  const sector = int();
+  if (Number.isNaN(sector) || !lit(' + ')) return null;
+  const nrSector = int();
+  if (Number.isNaN(nrSector)) return null;
+  const prio = ioprio();
+  skipSpaces();
+  const err = bracketed();
+  if (err === null) return null;
+  const error = Number(err);
+  if (!Number.isInteger(error)) return null;
+  const ev: Payload<BlockRqCompleteEvent> = { kind, dev: d, rwbs, cmd: c, sector, nrSector, error };
+  if (prio !== undefined) ev.ioprio = prio;
+  return ev;
+}

@@ -1,0 +1,118 @@
+import { readLines, type ReadStats, type Source } from '../input/lines.js';
+import { createDiagnostics, type DiagnosticsCollector } from '../model/diagnostics.js';
+import type { TraceEvent } from '../model/events.js';
+import { detectFormat, type Detection } from './detect.js';
+import type { TraceFormat } from './formats.js';
+import { createLineParser, type LineParser, type PayloadSelection } from './line-parser.js';
+import { newHeader, tokenizeHeader } from './header.js';
+
+/**
+ * Reads a trace and calls `onEvent` for each event in input order, in one streaming pass.
+ * The format is sniffed from the first lines (held back in a small buffer, then replayed) unless
+ * forced. Per-CPU timestamp regressions and cross-CPU disorder are counted here, once, for every
+ * consumer.
+ */
+
+export interface StreamOptions {
+  /** Force a format instead of sniffing it. */
+  format?: TraceFormat;
+  strict?: boolean;
+  /** Name used in diagnostics (`file:line: message`). */
+  label?: string;
+  payloads?: PayloadSelection;
+  chunkBytes?: number;
+  maxLineBytes?: number;
+  diagnostics?: DiagnosticsCollector;
+}
+
+export interface StreamResult {
+  /** null when nothing in the input looked like trace events. */
+  format: TraceFormat | null;
+  detection: Detection | null;
+  read: ReadStats;
+  events: number;
+  cpusHeader: number | undefined;
+  baseSec: number;
+  diagnostics: DiagnosticsCollector;
+}
+
+/** Lines held back for sniffing; enough for a tracefs header and a few hundred events. */
+const SNIFF_LINES = 400;
+const SNIFF_MIN_EVENTS = 40;
+
+export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => void, opts: StreamOptions = {}): Promise<StreamResult> {
+  const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : '<stream>');
+  const diagnostics = opts.diagnostics ?? createDiagnostics(label, opts.strict ?? false);
+  let parser: LineParser | null = null;
+  let detection: Detection | null = null;
+  let format: TraceFormat | null = opts.format ?? null;
+  let events = 0;
+  const lastTsByCpu: number[] = [];
+  let lastTs = -Infinity;
+
+  const makeParser = (f: TraceFormat): LineParser => {
+    const lp = createLineParser({ format: f, diagnostics, payloads: opts.payloads ?? 'all' });
+    return lp;
+  };
+
+  const deliver = (line: string, lineNo: number): void => {
+    const ev = (parser as LineParser).parse(line, lineNo);
+    if (ev === null) return;
+    events++;
+    if (ev.kind !== 'lost') {
+      const prev = lastTsByCpu[ev.cpu];
+      if (prev !== undefined && ev.ts < prev) {
+        diagnostics.add('timestamp_regression', lineNo, `CPU ${ev.cpu} went back ${prev - ev.ts} ns`, line);
+      } else if (ev.ts < lastTs) {
+        diagnostics.add('out_of_order', lineNo, `event ${lastTs - ev.ts} ns earlier than the previous line (another CPU)`, line);
+      }
+      lastTsByCpu[ev.cpu] = ev.ts;
+      if (ev.ts > lastTs) lastTs = ev.ts;
+    }
+    onEvent(ev);
+  };
+
+  let held: { line: string; no: number }[] = [];
+  let heldEvents = 0;
+  const sniffHeader = newHeader();
+
+  const decide = (): void => {
+    detection = detectFormat(held.map((l) => l.line));
+    if (detection) format = detection.format;
+    // Nothing recognisable yet: classify the held lines (as non-events) and keep looking.
+    parser = makeParser(format ?? 'ftrace');
+    const replay = held;
+    held = [];
+    for (const l of replay) deliver(l.line, l.no);
+    if (!format) parser = null;
+  };
+
+  if (format) parser = makeParser(format);
+
+  const read = await readLines(
+    source,
+    (line, no) => {
+      if (parser) return deliver(line, no);
+      held.push({ line, no });
+      if (line.charCodeAt(0) !== 35 && tokenizeHeader(line, sniffHeader)) heldEvents++;
+      if (heldEvents >= SNIFF_MIN_EVENTS || held.length >= SNIFF_LINES) decide();
+    },
+    {
+      chunkBytes: opts.chunkBytes,
+      maxLineBytes: opts.maxLineBytes,
+      onTooLong: (no, bytes) => diagnostics.add('line_too_long', no, `line of ${bytes} bytes skipped`),
+    },
+  );
+  if (!parser && held.length > 0) decide();
+  if (read.gzipError) diagnostics.add('malformed_line', read.lines, `gzip stream damaged or truncated: ${read.gzipError}`);
+  const p = parser as LineParser | null;
+  return {
+    format,
+    detection,
+    read,
+    events,
+    cpusHeader: p?.cpusHeader(),
+    baseSec: p?.baseSec() ?? 0,
+    diagnostics,
+  };
+}
