@@ -1,0 +1,110 @@
+import type { Analysis, CpuShare } from '../model/analysis.js';
+import type { CompletionMode, IoUnit } from '../model/io.js';
+import type { StreamResult } from '../parse/stream.js';
+import type { AnalyzerContext } from './context.js';
+import { explain } from './explain.js';
+import { ACC, ACC_SLOTS } from './state.js';
+import type { Fold } from './summary.js';
+
+/** Turns the pass's state and summaries into the Analysis (plain data, the source of every output). */
+
+const us = (ns: number): number => Math.round(ns) / 1000;
+const round3 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : 0);
+
+function limitations(ctx: AnalyzerContext, format: string | null): string[] {
+  const has = (n: string): boolean => ctx.seen.has(n);
+  const out: string[] = [];
+  if (ctx.unit === 'request') {
+    out.push(
+      has('iomap_dio_rw_begin')
+        ? 'I/Os counted as block requests (forced with --unit request); the mode is inferred from block, workqueue and irq events.'
+        : 'No iomap_dio_rw_begin/iomap_dio_complete events (Linux ≥ 6.4, iomap:*): I/Os are block requests, and where each completed is inferred from block, workqueue and irq events instead of read from the completion itself.',
+    );
+  }
+  if (!has('block_rq_issue') || !has('block_rq_complete')) out.push('No block_rq_issue/block_rq_complete events: device time is not measured and completions cannot be tied to interrupts.');
+  if (!has('workqueue_queue_work') || !has('workqueue_execute_start')) out.push('No workqueue_queue_work/execute_start events: deferral to a kworker cannot be timed (and, without iomap events, not even seen).');
+  if (!has('#flags') && !has('irq_handler_entry') && !has('softirq_entry'))
+    out.push(`No latency-flags column${format === 'trace-cmd' ? ' (trace-cmd report without -l)' : format === 'perf' ? ' (perf script)' : ''} and no irq_handler_*/softirq_* events: whether a completion ran in hardirq, softirq or a task cannot be told.`);
+  if (!has('sched_switch')) out.push('No sched_switch events: CPU time, context switches and preemptions are not measured.');
+  if (!has('sched_waking') && !has('sched_wakeup')) out.push('No sched_waking/sched_wakeup events: kworker wakeup latency is not measured.');
+  return out;
+}
+
+export function buildAnalysis(
+  ctx: AnalyzerContext,
+  fold: Fold,
+  stream: StreamResult,
+  label: string,
+  eventCounts: Map<string, number>,
+  forcedUnit: IoUnit | undefined,
+): Analysis {
+  const startNs = Number.isNaN(ctx.windowStart) ? 0 : ctx.windowStart;
+  const endNs = Number.isNaN(ctx.windowEnd) ? startNs : ctx.windowEnd;
+  const spanS = (endNs - startNs) / 1e9;
+  const zero = new Float64Array(ACC_SLOTS);
+  const cpus: CpuShare[] = [];
+  for (const c of ctx.cpus) {
+    if (!c) continue;
+    const a = ctx.accAtStart[c.cpu] ?? zero;
+    const b = ctx.accAtEnd[c.cpu] ?? a;
+    const d = (slot: number): number => (b[slot] ?? 0) - (a[slot] ?? 0);
+    cpus.push({
+      cpu: c.cpu,
+      hardirqUs: us(d(ACC.hardirq)),
+      softirqUs: us(d(ACC.softirq)),
+      kworkerUs: us(d(ACC.dioWork) + d(ACC.kworkerOther)),
+      dioWorkUs: us(d(ACC.dioWork)),
+      submitterUs: us(d(ACC.submitter)),
+      otherTaskUs: us(d(ACC.otherTask)),
+      idleUs: us(d(ACC.idle)),
+      unknownUs: us(d(ACC.unknown)),
+      contextSwitches: d(ACC.switches),
+      submitterPreemptionsByKworker: d(ACC.preemptByKworker),
+      submitterPreemptions: d(ACC.preempt),
+    });
+  }
+  const submitterCpus = new Set<number>();
+  for (const s of ctx.submitterPids.values()) for (const c of s.cpus) submitterCpus.add(c);
+  const ios = fold.completed;
+  const deferred = fold.byMode['kworker-deferred'];
+  const onSubmitterCpus = cpus.filter((c) => submitterCpus.has(c.cpu));
+  const sum = (xs: CpuShare[], f: (c: CpuShare) => number): number => xs.reduce((s, c) => s + f(c), 0);
+  const diagnostics = stream.diagnostics.counts() as Record<string, number>;
+  const byMode = { ...fold.byMode } as Record<CompletionMode, number>;
+  const analysis: Analysis = {
+    schema: 'iopath.analysis/1',
+    input: { path: label, format: stream.format ?? 'unknown', lines: stream.read.lines, events: stream.events, diagnostics },
+    unit: ctx.unit,
+    window: { startNs: startNs + stream.baseSec * 1e9, endNs: endNs + stream.baseSec * 1e9 },
+    ios: {
+      total: fold.total,
+      byMode,
+      irqContext: { ...fold.irqContext },
+      taskInline: { ...fold.taskInline },
+      unresolvedReasons: { ...fold.unresolvedReasons },
+      byDirection: { ...fold.byDirection },
+    },
+    iops: spanS > 0 ? round3(ios / spanS) : 0,
+    mbps: spanS > 0 ? round3(fold.completedBytes / 1e6 / spanS) : 0,
+    latencyUs: fold.latency(),
+    latencyUsByMode: fold.latencyByMode(),
+    cpus,
+    perIo: {
+      contextSwitches: ios > 0 ? round3(sum(onSubmitterCpus, (c) => c.contextSwitches) / ios) : 0,
+      submitterPreemptions: ios > 0 ? round3(sum(cpus, (c) => c.submitterPreemptionsByKworker) / ios) : 0,
+      deferredCpuUs: deferred > 0 ? round3((ctx.dioKworkerRunNsAtEnd - ctx.dioKworkerRunNsAtStart) / 1000 / deferred) : 0,
+      dioWorkUs: deferred > 0 ? round3(sum(cpus, (c) => c.dioWorkUs) / deferred) : 0,
+    },
+    submitters: [...ctx.submitterPids].map(([pid, s]) => ({ pid, comm: s.comm, cpus: [...s.cpus].sort((a, b) => a - b), ios: s.ios })).sort((a, b) => b.ios - a.ios),
+    kworkers: [...ctx.kworkerStats].map(([pid, k]) => ({ pid, comm: k.comm, cpu: k.cpu, items: k.items })).sort((a, b) => b.items - a.items),
+    irqCpus: [...ctx.irqCompletions].map(([cpu, completions]) => ({ cpu, completions })).sort((a, b) => a.cpu - b.cpu),
+    limitations: limitations(ctx, stream.format),
+    explanation: '',
+    samples: fold.samples(),
+    diagnostics: stream.diagnostics.summaries(),
+  };
+  void eventCounts;
+  void forcedUnit;
+  analysis.explanation = explain(analysis);
+  return analysis;
+}

@@ -1,0 +1,44 @@
+import type { Analysis } from '../model/analysis.js';
+import type { CompletionMode } from '../model/io.js';
+
+/** The one-paragraph explanation: where I/Os completed, what it cost, and who paid. */
+
+const pct = (n: number, d: number): string => (d > 0 ? `${((100 * n) / d).toFixed(n === d || n === 0 ? 0 : 1)}%` : '0%');
+const fmtUs = (x: number | undefined): string => (x === undefined ? '?' : x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x.toFixed(1)} µs`);
+
+export function explain(a: Analysis): string {
+  const m = a.ios.byMode;
+  const resolved = m['irq-inline'] + m['kworker-deferred'] + m['task-inline'];
+  if (a.ios.total === 0) return 'No I/O was found in this trace.';
+  const unit = a.unit === 'dio' ? 'direct I/Os' : 'block requests';
+  const dirs = a.ios.byDirection;
+  const what = dirs.W > 0 && dirs.R === 0 ? 'writes' : dirs.R > 0 && dirs.W === 0 ? 'reads' : unit;
+  const parts: string[] = [];
+  const sub = a.submitters[0];
+  const subCpus = new Set(a.submitters.flatMap((s) => s.cpus));
+  const order: CompletionMode[] = ['kworker-deferred', 'irq-inline', 'task-inline'];
+  const main = order.slice().sort((x, y) => m[y] - m[x])[0] as CompletionMode;
+  if (resolved === 0) {
+    parts.push(`None of the ${a.ios.total} ${unit} could be followed to its completion (${Object.entries(a.ios.unresolvedReasons).map(([k, v]) => `${k}: ${v}`).join(', ')}).`);
+  } else if (main === 'kworker-deferred') {
+    const k = a.kworkers[0];
+    const where = k ? ` in ${k.comm} on CPU ${k.cpu}${subCpus.has(k.cpu) && sub ? `, the CPU ${sub.comm} runs on` : ''}` : '';
+    parts.push(`${pct(m['kworker-deferred'], resolved)} of ${what} (${m['kworker-deferred']} of ${resolved} followed) completed in a kworker${where}.`);
+  } else if (main === 'irq-inline') {
+    const ctx = a.ios.irqContext.softirq >= a.ios.irqContext.hardirq ? 'the block softirq' : 'hardirq context';
+    parts.push(`${pct(m['irq-inline'], resolved)} of ${what} (${m['irq-inline']} of ${resolved} followed) completed inline in ${ctx}${a.irqCpus.length === 1 ? ` on CPU ${a.irqCpus[0]?.cpu}` : ''}, with no kworker involved.`);
+  } else {
+    parts.push(`${pct(m['task-inline'], resolved)} of ${what} completed in a task (submitter itself: ${a.ios.taskInline.submitter}, sync waiter: ${a.ios.taskInline['sync-waiter']}).`);
+  }
+  const others = order.filter((x) => x !== main && m[x] > 0).map((x) => `${pct(m[x], resolved)} ${x}${x === 'task-inline' && a.ios.taskInline.submitter > 0 ? ' (the device finished before submission returned)' : ''}`);
+  if (others.length > 0) parts.push(`The rest: ${others.join(', ')}.`);
+  if (m['kworker-deferred'] > 0) {
+    const w = a.latencyUsByMode['kworker-deferred']?.deferralWait;
+    const cost = `Each deferred completion cost ${fmtUs(a.perIo.deferredCpuUs)} of kworker CPU (${fmtUs(a.perIo.dioWorkUs)} inside the work item)`;
+    const pre = sub ? ` and ${sub.comm} was preempted by a kworker ${a.perIo.submitterPreemptions.toFixed(2)} times per I/O` : '';
+    parts.push(`${cost}${pre}; queue_work → kworker start took ${fmtUs(w?.p50)} at the median (p99 ${fmtUs(w?.p99)}).`);
+  }
+  parts.push(`Over the ${((a.window.endNs - a.window.startNs) / 1e6).toFixed(1)} ms window: ${a.iops.toFixed(0)} IOPS, ${a.mbps.toFixed(1)} MB/s, ${a.perIo.contextSwitches.toFixed(2)} context switches per I/O on the submitters' CPUs.`);
+  if (m.unresolved > 0) parts.push(`${m.unresolved} ${unit} were not followed to the end (${Object.entries(a.ios.unresolvedReasons).map(([k, v]) => `${k}: ${v}`).join(', ')}).`);
+  return parts.join(' ');
+}

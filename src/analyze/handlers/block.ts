@@ -1,0 +1,105 @@
+import type { BlockRqCompleteEvent, BlockRqEvent, ExecContext } from '../../model/events.js';
+import { cpuState, pushFifo, takeFifo, type AnalyzerContext } from '../context.js';
+import type { ReqRecord } from '../state.js';
+import { stage } from '../state.js';
+import { startWindow } from './cpu-time.js';
+import { newRequestPath, requestCompleted } from '../io-tracker.js';
+
+/**
+ * Block requests: block_rq_issue is paired with the block_rq_complete of the same device and
+ * sector, oldest first (a sector is reused as soon as its request ends, so a dictionary of the
+ * latest issue per sector would pair a completion with the wrong I/O). A partial completion
+ * (`nr_sector` smaller than issued) leaves the rest outstanding at the advanced sector.
+ *
+ *   `block_rq_issue: 254,0 WS 4096 () 46699392 + 8 be,0,4 [fio]`
+ *   `block_rq_complete: 254,0 WS () 46699392 + 8 be,0,4 [0]`
+ */
+
+function direction(rwbs: string): 'R' | 'W' | '' {
+  // rwbs: optional F (preflush), then the op: R, W, D (discard), F (flush), N.
+  for (let i = 0; i < rwbs.length; i++) {
+    const c = rwbs[i];
+    if (c === 'R') return 'R';
+    if (c === 'W') return 'W';
+    if (c === 'D' || c === 'N') return '';
+  }
+  return '';
+}
+
+const keyOf = (major: number, minor: number, sector: number): string => `${major},${minor}:${sector}`;
+
+export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecContext | 'unknown'): void {
+  // block_rq_insert precedes issue for scheduler-queued requests; only issue starts the device time.
+  if (e.kind !== 'block_rq_issue') return;
+  // Flushes and zero-length requests carry no data and complete with sector -1: not I/Os.
+  if (e.nrSector === 0) return;
+  const req: ReqRecord = {
+    key: keyOf(e.dev.major, e.dev.minor, e.sector),
+    sector: e.sector,
+    nrSector: e.nrSector,
+    bytes: e.bytes > 0 ? e.bytes : e.nrSector * 512,
+    dir: direction(e.rwbs),
+    issue: stage(e.ts, e.cpu, e.line),
+    tainted: false,
+    issuerBlocked: false,
+    latestOfIssuer: false,
+    soleOfIssuer: false,
+    issuerRunning: false,
+  };
+  if (ectx === 'task') {
+    req.issuerPid = e.pid;
+    req.issuerComm = e.comm;
+    ctx.lastIssued.set(e.pid, req);
+    ctx.blocked.delete(e.pid); // it runs: any earlier sleep is over
+    ctx.inFlightByIssuer.set(e.pid, (ctx.inFlightByIssuer.get(e.pid) ?? 0) + 1);
+  }
+  pushFifo(ctx.requests, req.key, req);
+  if (ctx.unit === 'dio') {
+    // Link to the DIO its task is submitting right now (rw_begin … rw_queued on the same pid).
+    const dio = ectx === 'task' ? ctx.submitting.get(e.pid) : undefined;
+    // (No device check: iomap prints the filesystem's device, block events the whole disk.)
+    if (dio && dio.bytesIssued < dio.length) {
+      req.dio = dio;
+      dio.requests.push(req);
+      dio.bytesIssued += req.bytes;
+    }
+  } else if (!e.rwbs.includes('A')) {
+    // Readahead (rwbs `RA`) is page-cache I/O the kernel starts by itself, not a request of the
+    // workload: it is paired (so its completion is not an orphan) but not counted as an I/O.
+    startWindow(ctx, e.ts);
+    newRequestPath(ctx, req, e);
+  }
+}
+
+export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ectx: ExecContext | 'unknown'): void {
+  if (e.nrSector === 0) return;
+  const key = keyOf(e.dev.major, e.dev.minor, e.sector);
+  let req = takeFifo(ctx.requests, key);
+  if (!req) {
+    // Issued before the trace began (or its issue was lost): still a completion on this CPU.
+    ctx.diagnostics.add('unmatched_complete', e.line, `block_rq_complete of sector ${e.sector} has no issue in the trace`);
+    req = { key, sector: e.sector, nrSector: e.nrSector, bytes: e.nrSector * 512, dir: direction(e.rwbs), tainted: false, issuerBlocked: false, latestOfIssuer: false, soleOfIssuer: false, issuerRunning: false };
+  } else if (e.nrSector < req.nrSector) {
+    // Partial completion: the rest stays outstanding at the next sector, as the same request.
+    req.sector = e.sector + e.nrSector;
+    req.nrSector -= e.nrSector;
+    req.key = keyOf(e.dev.major, e.dev.minor, req.sector);
+    pushFifo(ctx.requests, req.key, req);
+    return;
+  }
+  req.complete = { ...stage(e.ts, e.cpu, e.line), ctx: ectx };
+  const c = cpuState(ctx, e.cpu);
+  const pid = req.issuerPid;
+  if (pid !== undefined) {
+    if (ctx.blocked.has(pid)) req.issuerBlocked = true;
+    req.issuerRunning = ctx.cpus.some((o) => o !== undefined && o.curPid === pid && (o !== c || ectx !== 'task'));
+    req.latestOfIssuer = ctx.lastIssued.get(pid) === req;
+    const left = (ctx.inFlightByIssuer.get(pid) ?? 1) - 1;
+    if (left > 0) ctx.inFlightByIssuer.set(pid, left);
+    else ctx.inFlightByIssuer.delete(pid);
+    req.soleOfIssuer = left === 0;
+  }
+  c.lastComplete = { req, invocation: c.invocation };
+  ctx.irqCompletions.set(e.cpu, (ctx.irqCompletions.get(e.cpu) ?? 0) + 1);
+  requestCompleted(ctx, req, c);
+}

@@ -1,0 +1,75 @@
+import type { AnalyzerContext } from '../context.js';
+import { ACC, ACC_SLOTS, type CpuState } from '../state.js';
+import { isKworker } from '../context.js';
+
+/**
+ * CPU-time accounting. Each CPU has an accounting clock (`lastMark`): at every change of who owns
+ * the CPU — irq/softirq entry and exit, a context switch, the start and end of a DIO work item —
+ * the time since the mark is charged to the owner that was on top until then (hardirq, softirq, or
+ * the running task's category) and the mark moves. Nesting (a hardirq inside a softirq inside a
+ * task) needs nothing special: only the innermost owner is ever charged.
+ */
+
+function ownerSlot(ctx: AnalyzerContext, c: CpuState): number {
+  const top = c.stack[c.stack.length - 1];
+  if (top === 'hardirq' || top === 'nmi') return ACC.hardirq;
+  if (top === 'softirq') return ACC.softirq;
+  const pid = c.curPid;
+  if (pid === undefined) return ACC.unknown;
+  if (pid === 0) return ACC.idle;
+  if (isKworker(ctx, pid, c.curComm)) return c.inDioWork ? ACC.dioWork : ACC.kworkerOther;
+  if (ctx.submitterPids.has(pid)) return ACC.submitter;
+  return ACC.otherTask;
+}
+
+/** Charges the time since the CPU's mark to its current owner and moves the mark to `ts`. */
+export function charge(ctx: AnalyzerContext, c: CpuState, ts: number): void {
+  if (Number.isNaN(c.lastMark)) {
+    c.lastMark = ts;
+    return;
+  }
+  const dt = ts - c.lastMark;
+  if (dt > 0) {
+    const slot = ownerSlot(ctx, c);
+    c.acc[slot] = (c.acc[slot] ?? 0) + dt;
+    c.lastMark = ts;
+  }
+}
+
+/** Charges every CPU up to `ts` and copies the accumulators (window start / latest completion). */
+export function snapshot(ctx: AnalyzerContext, ts: number): Float64Array[] {
+  const out: Float64Array[] = [];
+  for (const c of ctx.cpus) {
+    if (!c) continue;
+    charge(ctx, c, ts);
+    out[c.cpu] = Float64Array.from(c.acc);
+  }
+  return out;
+}
+
+export function emptyAcc(): Float64Array {
+  return new Float64Array(ACC_SLOTS);
+}
+
+/** Marks the start of the I/O window: CPU shares count from here. */
+export function startWindow(ctx: AnalyzerContext, ts: number): void {
+  if (!Number.isNaN(ctx.windowStart)) return;
+  ctx.windowStart = ts;
+  ctx.accAtStart = snapshot(ctx, ts);
+  ctx.dioKworkerRunNsAtStart = ctx.dioKworkerRunNs + pendingKworkerRuns(ctx, ts);
+}
+
+/** Moves the end of the window to a completion at `ts`. */
+export function extendWindow(ctx: AnalyzerContext, ts: number): void {
+  if (!(ts >= ctx.windowEnd) && !Number.isNaN(ctx.windowEnd)) return;
+  ctx.windowEnd = ts;
+  ctx.accAtEnd = snapshot(ctx, ts);
+  ctx.dioKworkerRunNsAtEnd = ctx.dioKworkerRunNs + pendingKworkerRuns(ctx, ts);
+}
+
+/** DIO kworker runs still on CPU at `ts`, counted up to `ts`. */
+function pendingKworkerRuns(ctx: AnalyzerContext, ts: number): number {
+  let sum = 0;
+  for (const c of ctx.cpus) if (c && c.kworkerRunDid && c.kworkerRunStart !== undefined) sum += ts - c.kworkerRunStart;
+  return sum;
+}

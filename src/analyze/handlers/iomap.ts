@@ -1,0 +1,107 @@
+import type { ExecContext, IomapBeginEvent, IomapCompleteEvent, IomapQueuedEvent } from '../../model/events.js';
+import { cpuState, isKworker, pushFifo, type AnalyzerContext } from '../context.js';
+import { dropDio, finish, finishDio, newPath, noteSubmitter } from '../io-tracker.js';
+import { stage, type DioRecord } from '../state.js';
+import { startWindow } from './cpu-time.js';
+
+/**
+ * Direct I/Os from the iomap tracepoints (≥6.4). A DIO is paired with its completion by inode and
+ * end offset: iomap_dio_complete prints ki_pos after it was advanced, so
+ * `complete.offset = begin.offset + ret`. Oldest first, as inodes and offsets repeat.
+ *
+ *   `iomap_dio_rw_begin: dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf70000 length 0x1000 done_before 0x0 flags DIRECT|WRITE|AIO_RW dio_flags  aio 1`
+ *   `iomap_dio_complete: dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf71000 flags DIRECT|WRITE|AIO_RW aio 1 error 0 ret 4096`
+ *
+ * The completion mode is where iomap_dio_complete ran (kernel notes §0, "best classifier signal").
+ */
+
+export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
+  startWindow(ctx, e.ts);
+  const dev = `${e.dev.major}:${e.dev.minor}`;
+  const p = newPath(ctx, 'dio', e.iocbFlags.includes('WRITE') ? 'W' : 'R', e.length);
+  p.dev = dev;
+  p.ino = e.ino;
+  p.offset = e.offset;
+  p.submit = stage(e.ts, e.cpu, e.line);
+  p.submitterPid = e.pid;
+  p.submitterComm = e.comm;
+  const dio: DioRecord = { path: p, dev, ino: e.ino, offset: e.offset, length: e.length, aio: e.aio !== 0, requests: [], bytesIssued: 0, queued: false, tainted: false };
+  pushFifo(ctx.dios, `${dev}:${e.ino}`, dio);
+  ctx.submitting.set(e.pid, dio);
+  noteSubmitter(ctx, e.pid, e.comm, e.cpu);
+}
+
+/** `iomap_dio_rw_queued: … offset 0xf71000 length 0x0`: submission returned -EIOCBQUEUED. */
+export function handleQueued(ctx: AnalyzerContext, e: IomapQueuedEvent): void {
+  const dio = ctx.submitting.get(e.pid);
+  if (dio) dio.queued = true;
+  ctx.submitting.delete(e.pid);
+}
+
+export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, ectx: ExecContext | 'unknown'): void {
+  const dev = `${e.dev.major}:${e.dev.minor}`;
+  const key = `${dev}:${e.ino}`;
+  const q = ctx.dios.get(key);
+  const want = e.ret > 0 ? e.offset - e.ret : e.offset;
+  const dio = q?.find((d) => d.offset === want);
+  const done = { ...stage(e.ts, e.cpu, e.line), ctx: ectx, pid: e.pid, comm: e.comm };
+  if (!dio) {
+    ctx.diagnostics.add('unmatched_complete', e.line, `iomap_dio_complete of ino ${e.ino} offset ${e.offset} has no rw_begin in the trace`);
+    const p = newPath(ctx, 'dio', e.iocbFlags.includes('WRITE') ? 'W' : 'R', Math.max(e.ret, 0));
+    p.dev = dev;
+    p.ino = e.ino;
+    p.offset = want;
+    p.completion = done;
+    p.mode = 'unresolved';
+    p.unresolvedReason = 'trace_start';
+    finish(ctx, p, false);
+    return;
+  }
+  dropDio(ctx, dio);
+  if (ctx.submitting.get(dio.path.submitterPid ?? -1) === dio) ctx.submitting.delete(dio.path.submitterPid ?? -1);
+  const p = dio.path;
+  p.completion = done;
+  p.evidence = 'iomap_dio_complete';
+  const c = cpuState(ctx, e.cpu);
+  if (ectx === 'hardirq' || ectx === 'softirq' || ectx === 'nmi') {
+    p.mode = 'irq-inline';
+    p.irqContext = ectx === 'softirq' ? 'softirq' : 'hardirq';
+    linkByChain(dio, c);
+    finishDio(ctx, dio, false);
+    return;
+  }
+  if (ectx === 'unknown') {
+    p.mode = 'unresolved';
+    p.unresolvedReason = 'missing_events';
+    finishDio(ctx, dio, false);
+    return;
+  }
+  const item = ctx.runningWork.get(e.pid);
+  if (item || isKworker(ctx, e.pid, e.comm)) {
+    p.mode = 'kworker-deferred';
+    if (item) {
+      item.isDio = true;
+      item.dio = dio;
+      if (item.req && !item.req.dio) {
+        item.req.dio = dio;
+        dio.requests.push(item.req);
+      }
+      return; // finished at execute_end, when the work's stages are known
+    }
+    finishDio(ctx, dio, false);
+    return;
+  }
+  p.mode = 'task-inline';
+  p.taskKind = e.pid === p.submitterPid ? (dio.aio ? 'submitter' : 'sync-waiter') : 'other-task';
+  finishDio(ctx, dio, false);
+}
+
+/** An inline completion with no request linked at issue: the block completion just before it. */
+function linkByChain(dio: DioRecord, c: { lastComplete?: { req: import('../state.js').ReqRecord; invocation: number }; invocation: number }): void {
+  if (dio.requests.length > 0) return;
+  const lc = c.lastComplete;
+  if (lc && lc.invocation === c.invocation && !lc.req.dio) {
+    lc.req.dio = dio;
+    dio.requests.push(lc.req);
+  }
+}

@@ -1,0 +1,52 @@
+import type { SchedSwitchEvent, SchedWakeEvent } from '../../model/events.js';
+import { cpuState, isKworker, type AnalyzerContext } from '../context.js';
+import { ACC } from '../state.js';
+import { charge } from './cpu-time.js';
+
+/**
+ * Scheduler accounting: who runs on each CPU, context switches, preemptions of a submitter
+ * (`prev_state=R`/`R+`: it was runnable when switched out), kworker runs, and the last wakeup and
+ * switch-in of every task (read by the workqueue handler to time a kworker's wakeup).
+ *
+ *   `sched_switch: prev_comm=fio prev_pid=7888 prev_prio=120 prev_state=R ==> next_comm=kworker/1:32 next_pid=4150 next_prio=120`
+ */
+export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
+  const c = cpuState(ctx, e.cpu);
+  charge(ctx, c, e.ts);
+  c.acc[ACC.switches] = (c.acc[ACC.switches] ?? 0) + 1;
+  const prevRunnable = e.prevState.startsWith('R');
+  const nextIsKworker = isKworker(ctx, e.nextPid, e.nextComm);
+  if (prevRunnable && ctx.submitterPids.has(e.prevPid)) {
+    c.acc[ACC.preempt] = (c.acc[ACC.preempt] ?? 0) + 1;
+    if (nextIsKworker) c.acc[ACC.preemptByKworker] = (c.acc[ACC.preemptByKworker] ?? 0) + 1;
+  }
+  if (e.prevState.startsWith('D')) ctx.blocked.add(e.prevPid);
+  // A kworker run ends: if it completed DIOs, its whole run is the CPU cost of deferral.
+  if (c.kworkerRunStart !== undefined) {
+    if (c.kworkerRunDid) ctx.dioKworkerRunNs += e.ts - c.kworkerRunStart;
+    c.kworkerRunStart = undefined;
+    c.kworkerRunDid = false;
+  }
+  c.curPid = e.nextPid;
+  c.curComm = e.nextComm;
+  // A new task run is a new invocation (a task-context completion belongs to the task that ran it).
+  if (c.stack.length === 0) c.invocation = ++c.invSeq;
+  const running = ctx.runningWork.get(e.nextPid);
+  c.inDioWork = running !== undefined && running.isDio;
+  if (nextIsKworker) {
+    c.kworkerRunStart = e.ts;
+    c.kworkerRunDid = c.inDioWork;
+  }
+  ctx.blocked.delete(e.nextPid);
+  ctx.lastSwitchIn.set(e.nextPid, { ts: e.ts, cpu: e.cpu, line: e.line });
+}
+
+/** `sched_waking: comm=kworker/1:32 pid=4150 prio=120 target_cpu=001` */
+export function handleWake(ctx: AnalyzerContext, e: SchedWakeEvent): void {
+  // sched_waking is the moment the wakeup was asked for; sched_wakeup follows when it is done.
+  // Keep the earliest of the pair: the first waking after the task last ran.
+  const prev = ctx.lastWaking.get(e.targetPid);
+  const lastIn = ctx.lastSwitchIn.get(e.targetPid);
+  if (prev && (!lastIn || prev.ts > lastIn.ts) && e.kind === 'sched_wakeup') return;
+  ctx.lastWaking.set(e.targetPid, { ts: e.ts, cpu: e.cpu, line: e.line });
+}

@@ -1,0 +1,185 @@
+import type { Source } from '../input/lines.js';
+import { createDiagnostics } from '../model/diagnostics.js';
+import type { ExecContext, TraceEvent } from '../model/events.js';
+import type { IoPath, IoUnit } from '../model/io.js';
+import type { TraceFormat } from '../parse/formats.js';
+import { streamEvents, type StreamResult } from '../parse/stream.js';
+import { buildAnalysis } from './build.js';
+import { cpuState, createContext, type AnalyzerContext } from './context.js';
+import { handleComplete, handleIssue } from './handlers/block.js';
+import { handleCpuContext } from './handlers/cpu-context.js';
+import { handleBegin, handleDioComplete, handleQueued } from './handlers/iomap.js';
+import { handleSwitch, handleWake } from './handlers/sched.js';
+import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
+import { endOfTrace, sweepStale, taintInFlight } from './io-tracker.js';
+import { createFold, type Fold } from './summary.js';
+import type { Analysis } from '../model/analysis.js';
+
+/**
+ * `analyze`: ONE streaming pass over the trace with the handlers in a fixed order — context stacks
+ * first (every other handler reads the event's context), then scheduler accounting, then the
+ * block / iomap / workqueue trackers — and the I/O tracker folding each finished I/O into the
+ * summary. Memory follows what is in flight, not the trace's length.
+ */
+
+export interface AnalyzeOptions {
+  format?: TraceFormat;
+  strict?: boolean;
+  /** `auto` (default): DIOs when the trace has iomap events, block requests otherwise. */
+  unit?: IoUnit | 'auto';
+  label?: string;
+  chunkBytes?: number;
+  /** Called with every finished I/O (e.g. to stream CSV rows). */
+  onPath?: (p: IoPath) => void;
+}
+
+export interface AnalyzeResult {
+  analysis: Analysis;
+  fold: Fold;
+  stream: StreamResult;
+}
+
+/** Events whose payload the analyzer reads; the rest are counted without parsing their fields. */
+export const ANALYZED_EVENTS: ReadonlySet<string> = new Set([
+  'block_rq_issue',
+  'block_rq_complete',
+  'block_rq_error',
+  'workqueue_queue_work',
+  'workqueue_activate_work',
+  'workqueue_execute_start',
+  'workqueue_execute_end',
+  'sched_switch',
+  'sched_waking',
+  'sched_wakeup',
+  'sched_wakeup_new',
+  'irq_handler_entry',
+  'irq_handler_exit',
+  'softirq_entry',
+  'softirq_exit',
+  'iomap_dio_rw_begin',
+  'iomap_dio_rw_queued',
+  'iomap_dio_complete',
+]);
+
+const SWEEP_EVERY_NS = 1e9;
+
+export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  const label = opts.label ?? (typeof source === 'string' ? source : '<stream>');
+  const diagnostics = createDiagnostics(label, opts.strict ?? false);
+  const forced = opts.unit && opts.unit !== 'auto' ? opts.unit : undefined;
+  let fold = createFold();
+  const onFinished = (p: IoPath): void => {
+    fold.add(p);
+    opts.onPath?.(p);
+  };
+  let ctx = createContext(forced ?? 'request', diagnostics, onFinished);
+  const eventCounts = new Map<string, number>();
+
+  /**
+   * Auto unit: start with block requests; at the first iomap_dio_rw_begin switch to DIOs and
+   * restart the summary (requests before it were not the DIO workload: readahead, metadata).
+   * Scheduler and CPU state carry over; request records in flight are kept for device timing.
+   */
+  const switchToDio = (): void => {
+    const old = ctx;
+    fold = createFold();
+    ctx = createContext('dio', diagnostics, onFinished);
+    ctx.cpus = old.cpus;
+    for (const c of ctx.cpus) if (c) (c.undecided = undefined), (c.lastComplete = undefined);
+    for (const q of old.requests.values()) for (const r of q) r.path = undefined;
+    ctx.requests = old.requests;
+    ctx.lastWaking = old.lastWaking;
+    ctx.lastSwitchIn = old.lastSwitchIn;
+    ctx.kworkerPids = old.kworkerPids;
+    ctx.blocked = old.blocked;
+    ctx.seen = old.seen;
+    ctx.irqCompletions = new Map();
+  };
+
+  const onEvent = (e: TraceEvent): void => {
+    const name = e.kind === 'other' ? e.name : e.kind;
+    if (!ctx.seen.has(name)) ctx.seen.add(name);
+    eventCounts.set(name, (eventCounts.get(name) ?? 0) + 1);
+    if (e.kind === 'lost') {
+      handleCpuContext(ctx, e);
+      taintInFlight(ctx);
+      const c = cpuState(ctx, e.cpu >= 0 ? e.cpu : 0);
+      c.curPid = undefined;
+      c.lastMark = NaN;
+      return;
+    }
+    if (e.kind === 'other') return;
+    if (e.flags !== undefined && !ctx.seen.has('#flags')) ctx.seen.add('#flags');
+    const ectx: ExecContext | 'unknown' = handleCpuContext(ctx, e);
+    const c = cpuState(ctx, e.cpu);
+    // Any event in task context tells who runs on the CPU when no sched_switch has yet.
+    if (c.curPid === undefined && ectx === 'task') {
+      c.curPid = e.pid;
+      c.curComm = e.comm;
+    }
+    if (e.ts > ctx.lastTs) ctx.lastTs = e.ts;
+    switch (e.kind) {
+      case 'sched_switch':
+        handleSwitch(ctx, e);
+        break;
+      case 'sched_waking':
+      case 'sched_wakeup':
+      case 'sched_wakeup_new':
+        handleWake(ctx, e);
+        break;
+      case 'block_rq_issue':
+      case 'block_rq_insert':
+        handleIssue(ctx, e, ectx);
+        break;
+      case 'block_rq_complete':
+      case 'block_rq_error':
+        handleComplete(ctx, e, ectx);
+        break;
+      case 'workqueue_queue_work':
+        handleQueueWork(ctx, e);
+        break;
+      case 'workqueue_activate_work':
+        handleActivate(ctx, e);
+        break;
+      case 'workqueue_execute_start':
+        handleExecuteStart(ctx, e);
+        break;
+      case 'workqueue_execute_end':
+        handleExecuteEnd(ctx, e);
+        break;
+      case 'iomap_dio_rw_begin':
+        if (ctx.unit === 'request') {
+          if (forced === 'request') return;
+          switchToDio();
+        }
+        handleBegin(ctx, e);
+        break;
+      case 'iomap_dio_rw_queued':
+        if (ctx.unit === 'dio') handleQueued(ctx, e);
+        break;
+      case 'iomap_dio_complete':
+        if (ctx.unit === 'dio') handleDioComplete(ctx, e, ectx);
+        break;
+      default:
+        break;
+    }
+    if (e.ts - ctx.lastSweep > SWEEP_EVERY_NS) {
+      ctx.lastSweep = e.ts;
+      sweepStale(ctx, e.ts);
+    }
+  };
+
+  const stream = await streamEvents(source, onEvent, {
+    format: opts.format,
+    strict: opts.strict,
+    label,
+    chunkBytes: opts.chunkBytes,
+    diagnostics,
+    payloads: ANALYZED_EVENTS,
+  });
+  endOfTrace(ctx);
+  const analysis = buildAnalysis(ctx, fold, stream, label, eventCounts, forced);
+  return { analysis, fold, stream };
+}
+
+export type { AnalyzerContext };

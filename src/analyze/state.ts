@@ -1,0 +1,118 @@
+import type { ExecContext } from '../model/events.js';
+import type { IoPath, Stage } from '../model/io.js';
+
+/**
+ * In-flight records shared by the handlers. Everything here is bounded by what is in flight
+ * (requests, DIOs, work items, running tasks), never by the length of the trace: finished I/Os are
+ * handed to the summary and forgotten.
+ */
+
+/** A block request between block_rq_issue and block_rq_complete (and until its I/O finishes). */
+export interface ReqRecord {
+  key: string;
+  sector: number;
+  nrSector: number;
+  bytes: number;
+  dir: 'R' | 'W' | '';
+  issue?: Stage;
+  issuerPid?: number;
+  issuerComm?: string;
+  complete?: Stage & { ctx: ExecContext | 'unknown' };
+  dio?: DioRecord;
+  /** request unit: the path being built for this request. */
+  path?: IoPath;
+  tainted: boolean;
+  /** Issuer was seen blocked (D) after issue: a synchronous waiter. */
+  issuerBlocked: boolean;
+  /** At its completion, it was the latest request its issuer had issued. */
+  latestOfIssuer: boolean;
+  /** At its completion, its issuer had no other request in flight (as a synchronous task has). */
+  soleOfIssuer: boolean;
+  /** At its completion, its issuer was running (interrupted, or on another CPU). */
+  issuerRunning: boolean;
+}
+
+/** One direct I/O between iomap_dio_rw_begin and iomap_dio_complete (and its work's end). */
+export interface DioRecord {
+  path: IoPath;
+  dev: string;
+  ino: string;
+  offset: number;
+  length: number;
+  aio: boolean;
+  requests: ReqRecord[];
+  bytesIssued: number;
+  queued: boolean;
+  tainted: boolean;
+}
+
+export interface WorkItem {
+  work: string;
+  fn: string;
+  isDio: boolean;
+  /** Absent when the item was queued before the trace began. */
+  queue?: Stage;
+  activate?: Stage;
+  wakeup?: Stage;
+  switchIn?: Stage;
+  start?: Stage & { pid: number; comm: string };
+  end?: Stage;
+  /** The request whose completion queued it (block completion just before, same CPU and context). */
+  req?: ReqRecord;
+  /** The DIO completed inside it (iomap_dio_complete during the item). */
+  dio?: DioRecord;
+  tainted: boolean;
+}
+
+/** Accounting slots per CPU. */
+export const ACC = {
+  hardirq: 0,
+  softirq: 1,
+  dioWork: 2,
+  kworkerOther: 3,
+  submitter: 4,
+  otherTask: 5,
+  idle: 6,
+  unknown: 7,
+  switches: 8,
+  preemptByKworker: 9,
+  preempt: 10,
+} as const;
+export const ACC_SLOTS = 11;
+
+export interface CpuState {
+  cpu: number;
+  /** Interrupt contexts entered and not yet left, innermost last. */
+  stack: ExecContext[];
+  /**
+   * Identifies the running invocation (one irq handler or softirq run, or a task's run between
+   * switches): events with the same number ran in one. A nested interrupt gets its own number and
+   * the outer one's is restored when it exits, so a block completion and the queue_work it causes
+   * stay linked across a hardirq that lands between them.
+   */
+  invocation: number;
+  invSeq: number;
+  /** The invocation numbers saved by each entry of `stack` (same length). */
+  invStack: number[];
+  /** The last block completion on this CPU and the invocation it ran in. */
+  lastComplete?: { req: ReqRecord; invocation: number };
+  /** request unit: a completion waiting to see whether its invocation queues DIO work. */
+  undecided?: { req: ReqRecord; invocation: number };
+  curPid?: number;
+  curComm?: string;
+  /** DIO work item running on this CPU's current kworker. */
+  inDioWork: boolean;
+  lastMark: number;
+  acc: Float64Array;
+  /** Start of the current kworker run (switch-in) and whether it ran DIO work. */
+  kworkerRunStart?: number;
+  kworkerRunDid: boolean;
+}
+
+export function newCpuState(cpu: number): CpuState {
+  return { cpu, stack: [], invocation: 0, invSeq: 0, invStack: [], inDioWork: false, lastMark: NaN, acc: new Float64Array(ACC_SLOTS), kworkerRunDid: false };
+}
+
+export function stage(ts: number, cpu: number, line: number): Stage {
+  return { ts, cpu, line };
+}

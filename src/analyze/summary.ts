@@ -1,0 +1,150 @@
+import type { LatencySummary } from '../model/analysis.js';
+import { COMPLETION_MODES, PHASES, phasesOf, type CompletionMode, type IoPath, type Phase, type UnresolvedReason } from '../model/io.js';
+import { createSketch, type QuantileSketch } from '../stats/sketch.js';
+
+/**
+ * Folds finished I/Os into bounded summaries: counts, a quantile sketch per phase (overall and per
+ * mode, ≤0.5% relative error), completions per 10 ms bin (for IOPS and its confidence interval),
+ * and a small deterministic sample of whole paths per mode for charts and examples. Nothing here
+ * grows with the number of I/Os except the per-bin counts, which grow with the trace's duration.
+ */
+
+export const BIN_NS = 10_000_000;
+const SAMPLES_PER_MODE = 120;
+
+export interface Fold {
+  add(p: IoPath): void;
+  readonly total: number;
+  readonly byMode: Record<CompletionMode, number>;
+  readonly irqContext: { hardirq: number; softirq: number };
+  readonly taskInline: { submitter: number; 'sync-waiter': number; 'other-task': number };
+  readonly unresolvedReasons: Partial<Record<UnresolvedReason, number>>;
+  readonly byDirection: { R: number; W: number; unknown: number };
+  readonly completedBytes: number;
+  readonly completed: number;
+  latency(): Partial<Record<Phase, LatencySummary>>;
+  latencyByMode(): Partial<Record<CompletionMode, Partial<Record<Phase, LatencySummary>>>>;
+  sketches(): { overall: Partial<Record<Phase, QuantileSketch>>; byMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> };
+  samples(): IoPath[];
+  /** Completions per BIN_NS bin, from `binStartNs`. */
+  bins(): { binNs: number; startNs: number; counts: number[] };
+}
+
+export function summarizeSketch(s: QuantileSketch | undefined, scale = 1e-3): LatencySummary | undefined {
+  if (!s || s.count === 0) return undefined;
+  const [p50, p90, p99] = s.quantiles([0.5, 0.9, 0.99]);
+  const r = (v: number): number => Math.round(v * scale * 1000) / 1000;
+  return { count: s.count, mean: r(s.mean), p50: r(p50 ?? NaN), p90: r(p90 ?? NaN), p99: r(p99 ?? NaN), max: r(s.max) };
+}
+
+export function createFold(): Fold {
+  const byMode = Object.fromEntries(COMPLETION_MODES.map((m) => [m, 0])) as Record<CompletionMode, number>;
+  const irqContext = { hardirq: 0, softirq: 0 };
+  const taskInline = { submitter: 0, 'sync-waiter': 0, 'other-task': 0 };
+  const unresolvedReasons: Partial<Record<UnresolvedReason, number>> = {};
+  const byDirection = { R: 0, W: 0, unknown: 0 };
+  const overall: Partial<Record<Phase, QuantileSketch>> = {};
+  const perMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> = {};
+  const samples = new Map<CompletionMode, IoPath[]>();
+  const seen = new Map<CompletionMode, number>();
+  let counts: number[] = [];
+  let binStart = NaN;
+  let total = 0;
+  let completed = 0;
+  let completedBytes = 0;
+  // A fixed-seed LCG: the sample is the same on every run of the same trace.
+  let rnd = 0x2545f491;
+  const next = (): number => {
+    rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0;
+    return rnd / 4294967296;
+  };
+
+  const sketchFor = (m: Partial<Record<Phase, QuantileSketch>>, ph: Phase): QuantileSketch => (m[ph] ??= createSketch());
+
+  return {
+    add(p) {
+      total++;
+      byMode[p.mode]++;
+      if (p.mode === 'irq-inline' && p.irqContext) irqContext[p.irqContext]++;
+      if (p.mode === 'task-inline' && p.taskKind) taskInline[p.taskKind]++;
+      if (p.mode === 'unresolved' && p.unresolvedReason) unresolvedReasons[p.unresolvedReason] = (unresolvedReasons[p.unresolvedReason] ?? 0) + 1;
+      if (p.dir === 'R') byDirection.R++;
+      else if (p.dir === 'W') byDirection.W++;
+      else byDirection.unknown++;
+      // Reservoir sampling (Algorithm R) per mode.
+      const n = (seen.get(p.mode) ?? 0) + 1;
+      seen.set(p.mode, n);
+      let list = samples.get(p.mode);
+      if (!list) samples.set(p.mode, (list = []));
+      if (list.length < SAMPLES_PER_MODE) list.push(p);
+      else {
+        const j = Math.floor(next() * n);
+        if (j < SAMPLES_PER_MODE) list[j] = p;
+      }
+      // Latencies of unresolved I/Os may span a gap in the trace: they are not summarised.
+      if (p.mode === 'unresolved') return;
+      if (p.completion) {
+        completed++;
+        completedBytes += p.bytes;
+        if (Number.isNaN(binStart)) binStart = Math.floor(p.completion.ts / BIN_NS) * BIN_NS;
+        const b = Math.floor((p.completion.ts - binStart) / BIN_NS);
+        if (b >= 0) {
+          while (counts.length <= b) counts.push(0);
+          counts[b] = (counts[b] ?? 0) + 1;
+        } else {
+          // An earlier completion than the first one seen (merged input): shift the bins.
+          counts = [...new Array<number>(-b).fill(0), ...counts];
+          binStart += b * BIN_NS;
+          counts[0] = (counts[0] ?? 0) + 1;
+        }
+      }
+      const ph = phasesOf(p);
+      const mm = (perMode[p.mode] ??= {});
+      for (const k of PHASES) {
+        const v = ph[k];
+        if (v === undefined) continue;
+        sketchFor(overall, k).add(v);
+        sketchFor(mm, k).add(v);
+      }
+    },
+    get total() {
+      return total;
+    },
+    byMode,
+    irqContext,
+    taskInline,
+    unresolvedReasons,
+    byDirection,
+    get completed() {
+      return completed;
+    },
+    get completedBytes() {
+      return completedBytes;
+    },
+    latency() {
+      const out: Partial<Record<Phase, LatencySummary>> = {};
+      for (const k of PHASES) {
+        const s = summarizeSketch(overall[k]);
+        if (s) out[k] = s;
+      }
+      return out;
+    },
+    latencyByMode() {
+      const out: Partial<Record<CompletionMode, Partial<Record<Phase, LatencySummary>>>> = {};
+      for (const m of COMPLETION_MODES) {
+        const mm = perMode[m];
+        if (!mm) continue;
+        const o: Partial<Record<Phase, LatencySummary>> = {};
+        for (const k of PHASES) {
+          const s = summarizeSketch(mm[k]);
+          if (s) o[k] = s;
+        }
+        out[m] = o;
+      }
+      return out;
+    },
+    sketches: () => ({ overall, byMode: perMode }),
+    samples: () => COMPLETION_MODES.flatMap((m) => (samples.get(m) ?? []).slice().sort((a, b) => a.id - b.id)),
+    bins: () => ({ binNs: BIN_NS, startNs: Number.isNaN(binStart) ? 0 : binStart, counts }),
+  };
+}

@@ -1,0 +1,92 @@
+import type { DiagnosticSummary } from './diagnostics.js';
+import type { CompletionMode, IoPath, IoUnit, Phase, UnresolvedReason } from './io.js';
+
+/**
+ * The Analysis: plain data, the single source for every output (text, JSON, CSV, HTML, Perfetto).
+ * Its JSON form is the stable contract `iopath.analysis/1`, documented in the README: fields may
+ * be added, never removed or changed in meaning.
+ */
+
+export interface LatencySummary {
+  count: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+export interface CpuShare {
+  cpu: number;
+  hardirqUs: number;
+  softirqUs: number;
+  /** All kworker time, DIO completion work included. */
+  kworkerUs: number;
+  /** Of which: inside DIO completion work items (execute_start … execute_end). */
+  dioWorkUs: number;
+  submitterUs: number;
+  otherTaskUs: number;
+  idleUs: number;
+  /** Time the trace does not attribute (no event told who ran). */
+  unknownUs: number;
+  contextSwitches: number;
+  /** Submitter switched out while runnable (prev_state R/R+) in favour of a kworker. */
+  submitterPreemptionsByKworker: number;
+  /** Submitter switched out while runnable, to anyone. */
+  submitterPreemptions: number;
+}
+
+export interface Analysis {
+  schema: 'iopath.analysis/1';
+  input: {
+    path: string;
+    format: string;
+    lines: number;
+    events: number;
+    diagnostics: Record<string, number>;
+  };
+  unit: IoUnit;
+  window: { startNs: number; endNs: number };
+  ios: {
+    total: number;
+    byMode: Record<CompletionMode, number>;
+    irqContext: { hardirq: number; softirq: number };
+    taskInline: { submitter: number; 'sync-waiter': number; 'other-task': number };
+    unresolvedReasons: Partial<Record<UnresolvedReason, number>>;
+    byDirection: { R: number; W: number; unknown: number };
+  };
+  iops: number;
+  mbps: number;
+  latencyUs: Partial<Record<Phase, LatencySummary>>;
+  latencyUsByMode: Partial<Record<CompletionMode, Partial<Record<Phase, LatencySummary>>>>;
+  cpus: CpuShare[];
+  perIo: {
+    contextSwitches: number;
+    submitterPreemptions: number;
+    /** CPU time spent by kworkers in runs that completed DIOs, per kworker-deferred I/O. */
+    deferredCpuUs: number;
+    /** Of which inside the DIO work items themselves. */
+    dioWorkUs: number;
+  };
+  submitters: { pid: number; comm: string; cpus: number[]; ios: number }[];
+  /** Where the deferred completions ran: kworker comm and CPU, with counts. */
+  kworkers: { pid: number; comm: string; cpu: number; items: number }[];
+  irqCpus: { cpu: number; completions: number }[];
+  /** Event types the analysis would need but the trace lacks, with what their absence limits. */
+  limitations: string[];
+  explanation: string;
+  /** A bounded sample of whole paths (for charts, waterfalls and examples). */
+  samples: IoPath[];
+  diagnostics: DiagnosticSummary[];
+  fio?: FioCrossCheck;
+}
+
+export interface FioCrossCheck {
+  prefix: string;
+  /** Per log kind (lat, clat, slat): fio's own percentiles in µs. */
+  logs: Record<string, LatencySummary & { file: string }>;
+  /** I/Os of the trace matched to fio log entries by offset (dio unit only). */
+  matchedByOffset: number;
+  /** Trace total (submit → completion) vs fio clat/lat for matched I/Os. */
+  comparison: string[];
+}

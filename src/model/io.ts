@@ -1,0 +1,80 @@
+import type { ExecContext } from './events.js';
+import type { Nanos } from './time.js';
+
+/**
+ * One I/O's path through the kernel, as rebuilt from a trace. An I/O is one direct-I/O request
+ * (iomap_dio_rw_begin … iomap_dio_complete) when the trace has iomap events, otherwise one block
+ * request (block_rq_issue … block_rq_complete). Every stage keeps the time and the input line it
+ * came from, so every number in a report can be traced back to the lines behind it.
+ */
+
+export type CompletionMode = 'irq-inline' | 'kworker-deferred' | 'task-inline' | 'unresolved';
+export const COMPLETION_MODES: readonly CompletionMode[] = ['irq-inline', 'kworker-deferred', 'task-inline', 'unresolved'];
+
+export type IoUnit = 'dio' | 'request';
+
+/** Why an I/O could not be classified. */
+export type UnresolvedReason =
+  | 'trace_start' // its submission or issue happened before the trace began
+  | 'trace_end' // still in flight when the trace ended
+  | 'lost_events' // the tracer lost events on a CPU while it was in flight
+  | 'missing_events' // the event types needed to follow it are not in the trace
+  | 'timeout'; // in flight longer than the block layer's own timeout: its end was never traced
+
+/** For task-inline: the submitter completed it before submission returned, or a sync waiter did. */
+export type TaskInlineKind = 'submitter' | 'sync-waiter' | 'other-task';
+
+export interface Stage {
+  ts: Nanos;
+  cpu: number;
+  line: number;
+}
+
+export interface IoPath {
+  id: number;
+  unit: IoUnit;
+  /** 'R' or 'W' (from the rwbs or iocb flags); '' when unknown. */
+  dir: 'R' | 'W' | '';
+  bytes: number;
+  // identities that joined it
+  dev?: string;
+  ino?: string;
+  offset?: number;
+  sector?: number;
+  work?: string;
+  submitterPid?: number;
+  submitterComm?: string;
+  // stages
+  submit?: Stage;
+  issue?: Stage;
+  deviceComplete?: Stage & { ctx: ExecContext | 'unknown' };
+  queueWork?: Stage;
+  activate?: Stage;
+  kworkerWakeup?: Stage;
+  kworkerSwitchIn?: Stage;
+  executeStart?: Stage & { pid: number; comm: string };
+  executeEnd?: Stage;
+  completion?: Stage & { ctx: ExecContext | 'unknown'; pid: number; comm: string };
+  // classification
+  mode: CompletionMode;
+  irqContext?: 'hardirq' | 'softirq';
+  taskKind?: TaskInlineKind;
+  unresolvedReason?: UnresolvedReason;
+  /** How the mode was decided: from the completion event's context, or inferred without iomap events. */
+  evidence: 'iomap_dio_complete' | 'inferred' | 'none';
+}
+
+export const PHASES = ['total', 'device', 'completion', 'deferralWait', 'work'] as const;
+export type Phase = (typeof PHASES)[number];
+
+/** The phases of a path in ns, undefined where a stage is missing. */
+export function phasesOf(p: IoPath): Record<Phase, Nanos | undefined> {
+  const d = (a: Stage | undefined, b: Stage | undefined): Nanos | undefined => (a && b && b.ts >= a.ts ? b.ts - a.ts : undefined);
+  return {
+    total: d(p.submit ?? p.issue, p.completion),
+    device: d(p.issue, p.deviceComplete),
+    completion: d(p.deviceComplete, p.completion),
+    deferralWait: d(p.queueWork, p.executeStart),
+    work: d(p.executeStart, p.executeEnd),
+  };
+}
