@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT_USAGE, toCliError } from './commands/common.js';
 import { runInspect } from './commands/inspect.js';
 import { runDemo } from './commands/demo.js';
+import { runAnalyze } from './commands/analyze.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -23,6 +24,20 @@ program
   .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
   .action(async (trace: string, opts) => {
     process.exitCode = await runInspect(trace, opts);
+  });
+
+program
+  .command('analyze')
+  .description("rebuild every I/O's completion path, classify where it completed, attribute latency and CPU time")
+  .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text; .gz is detected), or - for stdin')
+  .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
+  .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)', 'auto')
+  .option('--json', 'print the analysis as JSON (schema iopath.analysis/1)')
+  .option('--csv <file>', 'write one CSV row per I/O (formula-escaped)')
+  .option('--fio-log <prefix>', "cross-check with fio's latency logs PREFIX_{lat,clat,slat}.N.log[.gz]")
+  .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
+  .action(async (trace: string, opts) => {
+    process.exitCode = await runAnalyze(trace, opts);
   });
 
 program

@@ -22,8 +22,9 @@ export function explain(a: Analysis): string {
     parts.push(`None of the ${a.ios.total} ${unit} could be followed to its completion (${Object.entries(a.ios.unresolvedReasons).map(([k, v]) => `${k}: ${v}`).join(', ')}).`);
   } else if (main === 'kworker-deferred') {
     const k = a.kworkers[0];
-    const where = k ? ` in ${k.comm} on CPU ${k.cpu}${subCpus.has(k.cpu) && sub ? `, the CPU ${sub.comm} runs on` : ''}` : '';
-    parts.push(`${pct(m['kworker-deferred'], resolved)} of ${what} (${m['kworker-deferred']} of ${resolved} followed) completed in a kworker${where}.`);
+    const where = k ? `${k.comm} on CPU ${k.cpu}${subCpus.has(k.cpu) && sub ? `, the CPU ${sub.comm} runs on` : ''}` : 'a kworker';
+    const spread = a.kworkers.length > 1 ? ` (${a.kworkers.length} kworkers in all)` : '';
+    parts.push(`${pct(m['kworker-deferred'], resolved)} of ${what} (${m['kworker-deferred']} of ${resolved} followed) completed in ${where}${spread}.`);
   } else if (main === 'irq-inline') {
     const ctx = a.ios.irqContext.softirq >= a.ios.irqContext.hardirq ? 'the block softirq' : 'hardirq context';
     parts.push(`${pct(m['irq-inline'], resolved)} of ${what} (${m['irq-inline']} of ${resolved} followed) completed inline in ${ctx}${a.irqCpus.length === 1 ? ` on CPU ${a.irqCpus[0]?.cpu}` : ''}, with no kworker involved.`);

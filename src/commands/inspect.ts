@@ -11,15 +11,28 @@ export async function runInspect(path: string, opts: InspectOptions): Promise<nu
   checkInput(path);
   const format = parseFormatOption(opts.format);
   const r = await inspectTrace(path, { format, strict: opts.strict ?? false });
-  if (r.events === 0) {
-    const why = r.lines === 0 ? 'the input is empty' : `none of its ${r.lines} lines is a trace event${format ? ` in ${format} format` : ' of ftrace, trace-cmd or perf script text'}`;
-    throw new CliError(`${path}: nothing to inspect: ${why}`, EXIT_USAGE);
+  if (r.events === 0) throw new CliError(`${path}: nothing to inspect: ${whyNothing(r, format)}`, EXIT_USAGE);
+  const malformed = r.diagnostics.malformed_line ?? 0;
+  if (format && r.looksLike !== null && r.looksLike !== format && malformed > r.events) {
+    process.stderr.write(`iopath: warning: ${malformed} of ${r.lines} lines are not ${format} event lines; it looks like ${r.looksLike}: try --format ${r.looksLike}\n`);
   }
   if (opts.json) {
-    const { diagnosticDetails: _d, schema: _s, path: _p, detectedBy: _b, gzip: _g, bytes: _y, cpusHeader: _c, ...core } = r;
+    const { diagnosticDetails: _d, schema: _s, path: _p, detectedBy: _b, gzip: _g, bytes: _y, cpusHeader: _c, looksLike: _l, gaveUp: _u, ...core } = r;
     writeJson({ ...core, path: r.path, detectedBy: r.detectedBy, gzip: r.gzip, bytes: r.bytes, cpusHeader: r.cpusHeader, diagnosticDetails: r.diagnosticDetails });
   } else process.stdout.write(formatInspection(r));
   return 0;
+}
+
+/** One line saying why an input gave no events, with the format to try when one was forced wrongly. */
+export function whyNothing(r: Inspection, forced: string | undefined): string {
+  if (r.lines === 0) return 'the input is empty';
+  const lines = r.gaveUp ? `the first ${r.lines} lines` : `its ${r.lines} lines`;
+  if (forced) {
+    const hint = r.looksLike !== null && r.looksLike !== forced ? `; it looks like ${r.looksLike}: try --format ${r.looksLike}` : '';
+    return `none of ${lines} is a trace event in ${forced} format${hint}`;
+  }
+  const what = r.diagnostics.binary_data ? ' (it holds binary data)' : '';
+  return `none of ${lines} is a trace event of ftrace, trace-cmd or perf script text${what}`;
 }
 
 export function formatInspection(r: Inspection): string {

@@ -1,3 +1,4 @@
+import { isAscii } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -24,6 +25,8 @@ export interface ReadOptions {
   chunkBytes?: number;
   /** Called once the first chunk told whether the input is gzip. */
   onStart?: (info: { gzip: boolean }) => void;
+  /** Asked before each chunk: true stops reading there (the rest of the input is not read). */
+  stop?: () => boolean;
 }
 
 export interface ReadStats {
@@ -33,12 +36,22 @@ export interface ReadStats {
   gzip: boolean;
   /** Set when the input ended in a damaged or truncated gzip stream. */
   gzipError?: string;
+  /** Set when `stop` ended the reading before the end of the input. */
+  stopped?: boolean;
 }
 
 export type Source = string | Readable | AsyncIterable<Buffer>;
 
 const NL = 10;
 const CR = 13;
+
+/**
+ * Decodes bytes as UTF-8. Trace text is nearly always ASCII, and then Latin-1 decoding gives the
+ * same string at a fraction of the cost (it is a copy; UTF-8 must validate).
+ */
+function decode(buf: Buffer, start: number, end: number): string {
+  return isAscii(buf.subarray(start, end)) ? buf.toString('latin1', start, end) : buf.toString('utf8', start, end);
+}
 
 export function isGzip(buf: Uint8Array): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
@@ -113,6 +126,10 @@ export async function readLines(source: Source, onLine: LineHandler, opts: ReadO
   };
 
   for await (const chunk of decodedChunks(openSource(source, chunkBytes), stats, opts.onStart)) {
+    if (opts.stop?.()) {
+      stats.stopped = true;
+      break;
+    }
     stats.bytes += chunk.length;
     let pos = 0;
     if (skipping || carryBytes > 0) {
@@ -136,7 +153,8 @@ export async function readLines(source: Source, onLine: LineHandler, opts: ReadO
         opts.onTooLong?.(++lineNo, carryBytes + nl);
       } else {
         carry.push(chunk.subarray(0, nl));
-        emitText(Buffer.concat(carry).toString('utf8'));
+        const joined = Buffer.concat(carry);
+        emitText(decode(joined, 0, joined.length));
       }
       carry = [];
       carryBytes = 0;
@@ -144,7 +162,7 @@ export async function readLines(source: Source, onLine: LineHandler, opts: ReadO
     }
     const lastNl = chunk.lastIndexOf(NL);
     if (lastNl >= pos) {
-      emitText(chunk.toString('utf8', pos, lastNl));
+      emitText(decode(chunk, pos, lastNl));
       pos = lastNl + 1;
     }
     if (pos < chunk.length) {
@@ -158,8 +176,14 @@ export async function readLines(source: Source, onLine: LineHandler, opts: ReadO
       }
     }
   }
-  if (skipping) opts.onTooLong?.(++lineNo, carryBytes);
-  else if (carryBytes > 0) emitText(Buffer.concat(carry).toString('utf8')); // no final newline
+  if (stats.stopped) {
+    // The partial line at the cut is not a line of the input.
+  } else if (skipping) opts.onTooLong?.(++lineNo, carryBytes);
+  else if (carryBytes > 0) {
+    // No final newline: the last line is whatever is left.
+    const joined = Buffer.concat(carry);
+    emitText(decode(joined, 0, joined.length));
+  }
   stats.lines = lineNo;
   return stats;
 }

@@ -10,6 +10,10 @@ export interface Inspection {
   path: string;
   format: TraceFormat | null;
   detectedBy: string | null;
+  /** What the first lines look like, also when the format was forced (for "try --format X"). */
+  looksLike: TraceFormat | null;
+  /** True when reading stopped early because nothing in the first lines was a trace event. */
+  gaveUp: boolean;
   gzip: boolean;
   bytes: number;
   lines: number;
@@ -50,6 +54,8 @@ export async function inspectTrace(source: Source, opts: StreamOptions = {}): Pr
     path: typeof source === 'string' ? source : '<stream>',
     format: res.format,
     detectedBy: opts.format ? 'forced with --format' : (res.detection?.reason ?? null),
+    looksLike: res.detection?.format ?? null,
+    gaveUp: res.read.stopped === true,
     gzip: res.read.gzip,
     bytes: res.read.bytes,
     lines: res.read.lines,

@@ -7,7 +7,8 @@ import { CPUS_HEADER } from './markers.js';
  * tokenizer (as Perfetto's perf importer asks "does the first line parse?"):
  *  - perf script prints `comm tid [cpu] ts: system:event:`;
  *  - trace-cmd report starts with `cpus=N`, pads event names to 20 columns and prints sched events
- *    through libtraceevent's plugin (`fio:7909 [120] R ==> …`);
+ *    through libtraceevent's plugin (`fio:7909 [120] R ==> …`); with `-l` its CPU column has no
+ *    brackets (`    bash-2891    1d..2.   128.143630: …`), which nothing else prints;
  *  - the tracefs `trace` file starts with `# tracer:`; `trace_pipe` has no header at all, and then
  *    single-space-separated event names tell it apart from trace-cmd.
  */
@@ -26,17 +27,20 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   let padded = 0;
   let single = 0;
   let plugin = 0;
+  let latency = 0;
   let cpusHeader = false;
   let tracerHeader = false;
   for (const line of lines) {
     if (CPUS_HEADER.test(line)) cpusHeader = true;
     if (line.startsWith('# tracer:')) tracerHeader = true;
-    if (line.charCodeAt(0) === 35 || !tokenizeHeader(line, h)) continue;
+    // perf=true also accepts perf's pid/tid column; ftrace and trace-cmd lines still read as comm-pid.
+    if (line.charCodeAt(0) === 35 || !tokenizeHeader(line, h, true)) continue;
     if (h.style === 'space') {
       if (h.system !== undefined) perf++;
       continue;
     }
     dash++;
+    if (h.layout === 'latency') latency++;
     // trace-cmd pads "name:" to 20 columns; the kernel writes exactly one space.
     const gap = h.payloadStart - h.afterName;
     if (h.name.length + 1 < 20 && h.payloadStart < line.length) {
@@ -49,6 +53,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   if (perf > dash) return { format: 'perf', eventLines: perf, reason: 'lines of the form "comm tid [cpu] ts: system:event:"' };
   if (cpusHeader) return { format: 'trace-cmd', eventLines: dash, reason: 'trace-cmd report "cpus=N" header' };
   if (tracerHeader) return { format: 'ftrace', eventLines: dash, reason: 'tracefs "# tracer:" header' };
+  if (latency > dash / 2) return { format: 'trace-cmd', eventLines: dash, reason: 'trace-cmd report -l lines (CPU without brackets, glued to the flags)' };
   if (plugin > 0 || padded > single) return { format: 'trace-cmd', eventLines: dash, reason: 'event names padded to 20 columns / sched plugin output' };
   return { format: 'ftrace', eventLines: dash, reason: 'comm-pid [cpu] lines with single-spaced event names' };
 }

@@ -1,22 +1,29 @@
 import type { ExecContext } from '../model/events.js';
+import { detach } from '../input/lines.js';
+import { internName } from './names.js';
 
 /**
  * The shared event-line header tokenizer for all three text formats:
  *
  *   ftrace      `            fio-7888    [001] d.s1.   505.925043: workqueue_queue_work: work struct=…`
- *   (tgid)      `            fio-7888    (   7888) [001] d.s1.   505.925043: …`
+ *   (tgid)      `            bash-3213    (   3213) [000] d..2.   143.959116: sched_switch: …`
+ *   (4.x)       `          <idle>-0     [001] d.h1  4021.114412: irq_handler_entry: irq=36 name=…`
  *   trace-cmd   `             fio-7909  [001]   508.368487: workqueue_queue_work: work struct=0xffff…`
- *   perf script ` kworker/1:32-ev  4150 [001]   511.805357: workqueue:workqueue_execute_start: work struct …`
+ *   (-l)        `    bash-2891    1d..2.   128.143630: sched_switch:         bash:2891 [120] S ==> …`
+ *   perf script ` kworker/1:32-ev  4150 [001]   511.805357: workqueue:workqueue_execute_start: work …`
  *
- * The task name may hold spaces, `-`, `:`, `[`, `(`, so it is never split on whitespace. We anchor
- * on the one unambiguous run — `[cpu]`, optional flags, `timestamp:`, `event:` — trying each `[` in
- * turn until the rest of the header parses, then read `comm-pid` (or perf's `comm pid[/tid]`)
- * backwards from it.
+ * The task name may hold spaces, `-`, `:`, `[`, `(`, so it is never split on whitespace. The fast
+ * path anchors on the first `: ` (the end of the timestamp), reads the timestamp, the flags and the
+ * CPU leftwards from it and the task from there; anything it cannot vouch for (a task name that
+ * itself holds `: `, say) falls back to trying each `[` in turn as the CPU column, and then to
+ * trace-cmd's `-l` layout, whose CPU has no brackets and is glued to the flags.
  */
 
 export interface LineHeader {
   /** `dash`: `comm-pid` (ftrace, trace-cmd); `space`: `comm pid` (perf script). */
   style: 'dash' | 'space';
+  /** `bracket`: `[cpu]` column; `latency`: trace-cmd `-l`'s `%3d` CPU glued to the flags. */
+  layout: 'bracket' | 'latency';
   comm: string;
   pid: number;
   tgid: number | undefined;
@@ -34,32 +41,43 @@ export interface LineHeader {
 }
 
 const SP = 32;
+const COLON = 58;
+const DOT = 46;
+const LBRACK = 91;
+const RBRACK = 93;
+const DASH = 45;
+const SLASH = 47;
+const LPAREN = 40;
+const RPAREN = 41;
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** A timestamp token `505.925043:` / `508.368473123:` / `1234:` ending at `end` (exclusive of ':'). */
+/** A timestamp token `505.925043` / `508.368473123` / `1234` in [start, end). */
 function isTimestamp(s: string, start: number, end: number): boolean {
   if (end <= start) return false;
   let dot = false;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (c === 46) {
-      if (dot || i === start) return false;
+    if (c === DOT) {
+      if (dot || i === start || i === end - 1) return false;
       dot = true;
     } else if (!isDigit(c)) return false;
   }
   return true;
 }
 
-/** Latency flags: `d.h1.`, `dNs1.`, `....`, `D.Z1`, … — 3 to 8 chars, no digits-only, no ':'. */
+/**
+ * Latency flags: `d.h1.` (5.x/6.x), `d.h1` (4.x), `dNs1.` … The kernel has widened the column
+ * twice and may again, so any run of 2–12 characters without `:`, `[`, `]` is accepted.
+ */
 function isFlags(s: string, start: number, end: number): boolean {
   const n = end - start;
-  if (n < 3 || n > 8) return false;
+  if (n < 2 || n > 12) return false;
   for (let i = start; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (c === 58 /* : */ || c === 91 || c === 93) return false;
+    if (c === COLON || c === LBRACK || c === RBRACK || c === SP) return false;
   }
   return true;
 }
@@ -81,56 +99,49 @@ export function contextFromFlags(flags: string): ExecContext | undefined {
   }
 }
 
-/** Parses the part after `[`: `cpu] [flags] ts: name:`. Returns false when it is not a header. */
-function tryAt(s: string, br: number, out: LineHeader): boolean {
-  let i = br + 1;
-  let cpu = 0;
-  const cpuStart = i;
-  while (i < s.length && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
-  if (i === cpuStart || s.charCodeAt(i) !== 93 /* ] */ || s.charCodeAt(i + 1) !== SP) return false;
-  i += 2;
-  while (s.charCodeAt(i) === SP) i++;
-  let tokEnd = s.indexOf(' ', i);
-  if (tokEnd < 0) tokEnd = s.length;
-  let flags: string | undefined;
-  if (s.charCodeAt(tokEnd - 1) !== 58 /* : */) {
-    if (!isFlags(s, i, tokEnd)) return false;
-    flags = s.slice(i, tokEnd);
-    i = tokEnd;
-    while (s.charCodeAt(i) === SP) i++;
-    tokEnd = s.indexOf(' ', i);
-    if (tokEnd < 0) tokEnd = s.length;
-    if (s.charCodeAt(tokEnd - 1) !== 58) return false;
-  }
-  if (!isTimestamp(s, i, tokEnd - 1)) return false;
-  out.tsStart = i;
-  out.tsEnd = tokEnd - 1;
-  i = tokEnd;
-  while (s.charCodeAt(i) === SP) i++;
-  // Event name: up to ": " or a ':' that ends the line. perf prefixes the system ("irq:softirq_entry").
+/** Reads `ts: [system:]name: ` from the `: ` at `colon`; sets ts bounds, name and payload start. */
+function readNameAt(s: string, tsStart: number, colon: number, out: LineHeader): boolean {
+  out.tsStart = tsStart;
+  out.tsEnd = colon;
+  let i = colon + 1;
+  const n = s.length;
+  while (i < n && s.charCodeAt(i) === SP) i++;
   const nameStart = i;
   let nameEnd = s.indexOf(': ', i);
   if (nameEnd < 0) {
-    if (s.charCodeAt(s.length - 1) !== 58) return false;
-    nameEnd = s.length - 1;
+    // An event with an empty payload may end at its colon.
+    if (s.charCodeAt(n - 1) !== COLON) return false;
+    nameEnd = n - 1;
   }
-  if (nameEnd === nameStart) return false;
+  if (nameEnd <= nameStart) return false;
+  const sp = s.indexOf(' ', nameStart);
+  if (sp >= 0 && sp < nameEnd) return false;
   const sysColon = s.indexOf(':', nameStart);
-  for (let k = nameStart; k < nameEnd; k++) if (s.charCodeAt(k) === SP) return false;
-  if (sysColon >= 0 && sysColon < nameEnd) {
-    out.system = s.slice(nameStart, sysColon);
-    out.name = s.slice(sysColon + 1, nameEnd);
+  if (sysColon < nameEnd) {
+    out.system = internName(s, nameStart, sysColon);
+    out.name = internName(s, sysColon + 1, nameEnd);
   } else {
     out.system = undefined;
-    out.name = s.slice(nameStart, nameEnd);
+    out.name = internName(s, nameStart, nameEnd);
   }
-  out.cpu = cpu;
-  out.flags = flags;
   out.afterName = nameEnd + 1;
   let p = nameEnd + 1;
-  while (s.charCodeAt(p) === SP) p++;
+  while (p < n && s.charCodeAt(p) === SP) p++;
   out.payloadStart = p;
   return true;
+}
+
+/** Comm strings by pid: tasks repeat, and a shared copy neither allocates nor pins a chunk. */
+const commCache = new Map<number, string>();
+
+function commAt(s: string, start: number, end: number, pid: number): string {
+  const len = end - start;
+  const c = commCache.get(pid);
+  if (c !== undefined && c.length === len && s.startsWith(c, start)) return c;
+  const fresh = detach(s.slice(start, end));
+  if (commCache.size > 4096) commCache.clear();
+  commCache.set(pid, fresh);
+  return fresh;
 }
 
 /** Reads `comm-pid [(tgid)]` or `comm pid[/tid]` ending before index `end`. */
@@ -138,52 +149,179 @@ function readTask(s: string, end: number, out: LineHeader, perf: boolean): boole
   let e = end;
   while (e > 0 && s.charCodeAt(e - 1) === SP) e--;
   out.tgid = undefined;
-  if (s.charCodeAt(e - 1) === 41 /* ) */) {
+  if (s.charCodeAt(e - 1) === RPAREN) {
+    // `(   3213)` or `(-------)` of the record-tgid option.
     const open = s.lastIndexOf('(', e - 1);
     if (open < 0) return false;
-    const inner = s.slice(open + 1, e - 1).trim();
-    if (/^\d+$/.test(inner)) out.tgid = Number(inner);
-    else if (!/^-+$/.test(inner)) return false;
+    let i = open + 1;
+    while (s.charCodeAt(i) === SP) i++;
+    if (isDigit(s.charCodeAt(i))) {
+      let v = 0;
+      while (isDigit(s.charCodeAt(i))) v = v * 10 + (s.charCodeAt(i++) - 48);
+      out.tgid = v;
+    } else while (s.charCodeAt(i) === DASH) i++;
+    if (i !== e - 1) return false;
     e = open;
     while (e > 0 && s.charCodeAt(e - 1) === SP) e--;
   }
   // Digits (and one '/' for perf's pid/tid) at the end of the task column.
   let d = e;
-  while (d > 0 && (isDigit(s.charCodeAt(d - 1)) || s.charCodeAt(d - 1) === 47)) d--;
-  if (d === e || !isDigit(s.charCodeAt(e - 1))) return false;
+  let slash = -1;
+  while (d > 0) {
+    const c = s.charCodeAt(d - 1);
+    if (isDigit(c)) d--;
+    else if (c === SLASH && slash < 0 && perf) slash = --d;
+    else break;
+  }
+  if (d === e || !isDigit(s.charCodeAt(e - 1)) || slash === d) return false;
   let sep = s.charCodeAt(d - 1);
-  let num = s.slice(d, e);
+  let neg = false;
   // perf prints a task it could not resolve as `:-1    -1 [001]`: a negative tid after a space.
-  if (perf && sep === 45 && s.charCodeAt(d - 2) === SP) {
+  if (perf && sep === DASH && s.charCodeAt(d - 2) === SP) {
+    neg = true;
     d--;
     sep = SP;
-    num = s.slice(d, e);
   }
-  const slash = num.indexOf('/');
-  if (sep === 45 /* - */ && slash < 0) {
+  if (sep === DASH) {
+    if (slash >= 0) return false;
     out.style = 'dash';
-    out.pid = Number(num);
-  } else if (sep === SP) {
-    out.style = 'space';
-    out.pid = Number(slash < 0 ? num : num.slice(slash + 1));
-    if (slash >= 0) out.tgid = Number(num.slice(0, slash));
-  } else return false;
+  } else if (sep === SP) out.style = 'space';
+  else return false;
+  const numStart = neg ? d + 1 : d;
+  let pid = 0;
+  let tg = 0;
+  for (let i = numStart; i < e; i++) {
+    const c = s.charCodeAt(i);
+    if (c === SLASH) {
+      tg = pid;
+      pid = 0;
+    } else pid = pid * 10 + (c - 48);
+  }
+  if (neg) pid = -pid;
+  if (slash >= 0) out.tgid = tg;
+  out.pid = pid;
   let c = 0;
   while (c < d - 1 && s.charCodeAt(c) === SP) c++;
-  // An empty comm is possible in perf output (`:0` style tasks print as ` 0`).
-  out.comm = s.slice(c, sep === SP ? trimEndIndex(s, c, d - 1) : d - 1);
-  return Number.isFinite(out.pid);
+  let ce = d - 1;
+  // perf right-aligns the comm and pads the tid: trim the gap between them.
+  if (sep === SP) while (ce > c && s.charCodeAt(ce - 1) === SP) ce--;
+  // An empty comm is possible in perf output.
+  out.comm = ce > c ? commAt(s, c, ce, pid) : '';
+  return true;
 }
 
-function trimEndIndex(s: string, start: number, end: number): number {
-  let e = end;
-  while (e > start && s.charCodeAt(e - 1) === SP) e--;
-  return e;
+/**
+ * The fast path: the first `: ` ends the timestamp in every layout unless the task name holds one.
+ * Returns false without side effects the slow path depends on.
+ */
+function tokenizeFast(s: string, out: LineHeader, perf: boolean): boolean {
+  const colon = s.indexOf(': ');
+  if (colon < 2) return false;
+  let t = colon;
+  while (t > 0) {
+    const c = s.charCodeAt(t - 1);
+    if (isDigit(c) || c === DOT) t--;
+    else break;
+  }
+  if (s.charCodeAt(t - 1) !== SP || !isTimestamp(s, t, colon)) return false;
+  let k = t - 1;
+  while (k > 0 && s.charCodeAt(k - 1) === SP) k--;
+  // k: one past the token left of the timestamp: `]`, flags, or trace-cmd -l's `1d..2.`.
+  let flags: string | undefined;
+  if (s.charCodeAt(k - 1) !== RBRACK) {
+    const fe = k;
+    let fs = fe;
+    while (fs > 0 && s.charCodeAt(fs - 1) !== SP) fs--;
+    k = fs;
+    while (k > 0 && s.charCodeAt(k - 1) === SP) k--;
+    if (s.charCodeAt(k - 1) === RBRACK) {
+      if (!isFlags(s, fs, fe)) return false;
+      flags = s.slice(fs, fe);
+    } else {
+      // trace-cmd -l: `%8.8s-%-5d %3d` then the flags, e.g. `    bash-2891    1d..2.`.
+      let cpu = 0;
+      let i = fs;
+      while (i < fe && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
+      if (i === fs || !isFlags(s, i, fe)) return false;
+      if (!readTask(s, fs, out, perf) || out.style !== 'dash') return false;
+      out.layout = 'latency';
+      out.cpu = cpu;
+      out.flags = s.slice(i, fe);
+      return readNameAt(s, t, colon, out);
+    }
+  }
+  // k - 1 is the `]` of `[cpu]`.
+  const rb = k - 1;
+  let d = rb;
+  let cpu = 0;
+  let mul = 1;
+  while (d > 0 && isDigit(s.charCodeAt(d - 1))) {
+    cpu += (s.charCodeAt(d - 1) - 48) * mul;
+    mul *= 10;
+    d--;
+  }
+  if (d === rb || s.charCodeAt(d - 1) !== LBRACK) return false;
+  if (!readTask(s, d - 1, out, perf)) return false;
+  out.layout = 'bracket';
+  out.cpu = cpu;
+  out.flags = flags;
+  return readNameAt(s, t, colon, out);
+}
+
+/** Parses the part after `[`: `cpu] [flags] ts: name:`. Returns false when it is not a header. */
+function tryAt(s: string, br: number, out: LineHeader): boolean {
+  let i = br + 1;
+  let cpu = 0;
+  const cpuStart = i;
+  while (i < s.length && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
+  if (i === cpuStart || s.charCodeAt(i) !== RBRACK || s.charCodeAt(i + 1) !== SP) return false;
+  i += 2;
+  while (s.charCodeAt(i) === SP) i++;
+  let tokEnd = s.indexOf(' ', i);
+  if (tokEnd < 0) tokEnd = s.length;
+  let flags: string | undefined;
+  if (s.charCodeAt(tokEnd - 1) !== COLON) {
+    if (!isFlags(s, i, tokEnd)) return false;
+    flags = s.slice(i, tokEnd);
+    i = tokEnd;
+    while (s.charCodeAt(i) === SP) i++;
+    tokEnd = s.indexOf(' ', i);
+    if (tokEnd < 0) tokEnd = s.length;
+    if (s.charCodeAt(tokEnd - 1) !== COLON) return false;
+  }
+  if (!isTimestamp(s, i, tokEnd - 1)) return false;
+  if (!readNameAt(s, i, tokEnd - 1, out)) return false;
+  out.layout = 'bracket';
+  out.cpu = cpu;
+  out.flags = flags;
+  return true;
+}
+
+/** trace-cmd -l with a task name holding `: `: try each `N<flags> <ts>: ` run. */
+function tryLatencyAt(s: string, colon: number, out: LineHeader, perf: boolean): boolean {
+  let t = colon;
+  while (t > 0 && (isDigit(s.charCodeAt(t - 1)) || s.charCodeAt(t - 1) === DOT)) t--;
+  if (s.charCodeAt(t - 1) !== SP || !isTimestamp(s, t, colon)) return false;
+  let fe = t - 1;
+  while (fe > 0 && s.charCodeAt(fe - 1) === SP) fe--;
+  let fs = fe;
+  while (fs > 0 && s.charCodeAt(fs - 1) !== SP) fs--;
+  let cpu = 0;
+  let i = fs;
+  while (i < fe && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
+  if (i === fs || !isFlags(s, i, fe)) return false;
+  if (!readTask(s, fs, out, perf) || out.style !== 'dash') return false;
+  if (!readNameAt(s, t, colon, out)) return false;
+  out.layout = 'latency';
+  out.cpu = cpu;
+  out.flags = s.slice(i, fe);
+  return true;
 }
 
 export function newHeader(): LineHeader {
   return {
     style: 'dash',
+    layout: 'bracket',
     comm: '',
     pid: 0,
     tgid: undefined,
@@ -200,8 +338,12 @@ export function newHeader(): LineHeader {
 
 /** Tokenizes an event line's header into `out`; false when the line is not an event line. */
 export function tokenizeHeader(s: string, out: LineHeader, perf = false): boolean {
+  if (tokenizeFast(s, out, perf)) return true;
   for (let br = s.indexOf('['); br >= 0; br = s.indexOf('[', br + 1)) {
     if (tryAt(s, br, out) && readTask(s, br, out, perf)) return true;
+  }
+  for (let c = s.indexOf(': '); c >= 0; c = s.indexOf(': ', c + 1)) {
+    if (tryLatencyAt(s, c, out, perf)) return true;
   }
   return false;
 }

@@ -31,10 +31,19 @@ export interface LineParser {
 }
 
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
+
+/** The line with control bytes shown as `\xNN`, so an example never writes raw junk to a terminal. */
+function printable(line: string): string {
+  const head = line.length > 300 ? line.slice(0, 300) : line;
+  return head.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
 
 export function createLineParser(opts: LineParserOptions): LineParser {
   const { format, diagnostics } = opts;
   const payloads = opts.payloads ?? 'all';
+  const parseAll = payloads === 'all';
+  const selected = payloads === 'all' || payloads === 'none' ? undefined : payloads;
   const h = newHeader();
   let baseSec: number | undefined;
   let lastTs = 0;
@@ -50,7 +59,12 @@ export function createLineParser(opts: LineParserOptions): LineParser {
         loss.count >= 0 ? `CPU ${loss.cpu} lost ${loss.count} events` : `CPU ${loss.cpu} lost events (count not given)`,
         line,
       );
-      const ev: LostEvent = { kind: 'lost', line: lineNo, ts: lastTs, cpu: loss.cpu, pid: -1, comm: '', count: loss.count, form: loss.form };
+      let ts = lastTs;
+      if (loss.tsStart !== undefined && loss.tsEnd !== undefined) {
+        const t = parseTimestampNs(line, loss.tsStart, loss.tsEnd, baseSec ?? 0);
+        if (!Number.isNaN(t)) ts = t;
+      }
+      const ev: LostEvent = { kind: 'lost', line: lineNo, ts, cpu: loss.cpu, pid: -1, comm: '', count: loss.count, form: loss.form };
       return ev;
     }
     const cpus = CPUS_HEADER.exec(line);
@@ -59,10 +73,9 @@ export function createLineParser(opts: LineParserOptions): LineParser {
       return null;
     }
     if (KNOWN_HEADER.test(line)) return null;
-    const trimmed = line.trimStart();
-    if (trimmed.length === 0) return null;
+    if (line.trimStart().length === 0) return null;
     if (BINARY.test(line)) {
-      diagnostics.add('binary_data', lineNo, 'line holds binary data', line);
+      diagnostics.add('binary_data', lineNo, 'line holds binary data', printable(line));
       return null;
     }
     // perf script with callchains prints indented "\t ffffffff8123 func+0x12 (…)" lines.
@@ -98,15 +111,16 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     const ts = parseTimestampNs(line, h.tsStart, h.tsEnd, baseSec);
     lastTs = ts;
     const name = h.name;
-    const payload = line.slice(h.payloadStart);
     let ev: TraceEvent | null = null;
-    const parser = payloads === 'none' ? undefined : PAYLOAD_PARSERS.get(name);
-    if (parser !== undefined && (payloads === 'all' || (payloads as ReadonlySet<string>).has(name))) {
-      ev = parser(payload) as TraceEvent | null;
-      if (ev === null) diagnostics.add('malformed_payload', lineNo, `${name} payload does not parse`, line);
+    if (parseAll || (selected !== undefined && selected.has(name))) {
+      const parser = PAYLOAD_PARSERS.get(name);
+      if (parser !== undefined) {
+        ev = parser(line.slice(h.payloadStart)) as TraceEvent | null;
+        if (ev === null) diagnostics.add('malformed_payload', lineNo, `${name} payload does not parse`, line);
+      }
     }
     if (ev === null) {
-      const other = { kind: 'other', name, args: payload } as OtherEvent;
+      const other = { kind: 'other', name, args: line.slice(h.payloadStart) } as OtherEvent;
       if (h.system !== undefined) other.system = h.system;
       ev = other;
     }
@@ -117,9 +131,10 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     e.pid = h.pid;
     e.comm = h.comm;
     if (h.tgid !== undefined) e.tgid = h.tgid;
-    if (h.flags !== undefined) {
-      e.flags = h.flags;
-      const ctx = contextFromFlags(h.flags);
+    const flags = h.flags;
+    if (flags !== undefined) {
+      e.flags = flags;
+      const ctx = contextFromFlags(flags);
       if (ctx !== undefined) e.ctx = ctx;
     }
     return ev;

@@ -2,10 +2,13 @@
  * Non-event lines that carry meaning: data-loss markers of the three tracers and file headers.
  *
  *   tracefs     `CPU:1 [LOST 1234 EVENTS]`                 (kernel/trace/trace.c, print_trace_line)
+ *   tracefs     `CPU:1 [LOST EVENTS]`                      (the reader could not count them, e.g. a
+ *                                                           `trace` file read while tracing runs)
  *   tracefs     `##### CPU 1 buffer started ####`          (annotate option, after an overrun)
  *   trace-cmd   `CPU:1 [1234 EVENTS DROPPED]` / `CPU:1 [EVENTS DROPPED]`
  *   perf        `PERF_RECORD_LOST` lines of `perf script --show-lost-events`
- *   trace-cmd   `cpus=2` (first line of `trace-cmd report`), `version = 6`
+ *   trace-cmd   `cpus=2` (first line of `trace-cmd report`), `version = 6`,
+ *               `CPU:1 [SUBBUFFER START]` (--debug: a ring-buffer page boundary, not a loss)
  */
 
 export interface LossMarker {
@@ -13,19 +16,22 @@ export interface LossMarker {
   /** -1 when the marker does not give a count. */
   count: number;
   form: 'ftrace' | 'trace-cmd' | 'perf' | 'buffer-started';
+  /** perf's marker carries a sample header: `perf  3992 [001]   222.545986: PERF_RECORD_LOST lost 12`; [start, end) of its timestamp. */
+  tsStart?: number;
+  tsEnd?: number;
 }
 
-const LOST_FTRACE = /^CPU:(\d+) \[LOST (\d+) EVENTS\]\s*$/;
+const LOST_FTRACE = /^CPU:(\d+) \[LOST (?:(\d+) )?EVENTS\]\s*$/;
 const LOST_TCMD = /^CPU:(\d+) \[(?:(\d+) )?EVENTS DROPPED\]\s*$/;
 const BUFFER_STARTED = /^##### CPU (\d+) buffer started ####\s*$/;
-const PERF_LOST_CPU = /\[(\d+)\]/;
+const PERF_LOST_HEAD = /\[(\d+)\]\s+(?:(\d+(?:\.\d+)?):\s+)?$/;
 const PERF_LOST_COUNT = /lost (\d+)/;
 
 export function parseLossMarker(line: string): LossMarker | null {
   const c0 = line.charCodeAt(0);
   if (c0 === 67 /* C */) {
     let m = LOST_FTRACE.exec(line);
-    if (m) return { cpu: Number(m[1]), count: Number(m[2]), form: 'ftrace' };
+    if (m) return { cpu: Number(m[1]), count: m[2] === undefined ? -1 : Number(m[2]), form: 'ftrace' };
     m = LOST_TCMD.exec(line);
     if (m) return { cpu: Number(m[1]), count: m[2] === undefined ? -1 : Number(m[2]), form: 'trace-cmd' };
     return null;
@@ -36,13 +42,18 @@ export function parseLossMarker(line: string): LossMarker | null {
   }
   const at = line.indexOf('PERF_RECORD_LOST');
   if (at >= 0) {
-    const cpu = PERF_LOST_CPU.exec(line.slice(0, at));
+    const head = PERF_LOST_HEAD.exec(line.slice(0, at));
     const count = PERF_LOST_COUNT.exec(line.slice(at));
-    return { cpu: cpu ? Number(cpu[1]) : -1, count: count ? Number(count[1]) : -1, form: 'perf' };
+    const m: LossMarker = { cpu: head ? Number(head[1]) : -1, count: count ? Number(count[1]) : -1, form: 'perf' };
+    if (head?.[2] !== undefined) {
+      m.tsStart = line.lastIndexOf(`${head[2]}:`, at);
+      m.tsEnd = m.tsStart + head[2].length;
+    }
+    return m;
   }
   return null;
 }
 
 export const CPUS_HEADER = /^cpus=(\d+)\s*$/;
 /** Other header lines trace-cmd and tracefs print that carry nothing we need. */
-export const KNOWN_HEADER = /^(version = \d+|CPU \d+ is empty|cpus=\d+|# .*|#)\s*$/;
+export const KNOWN_HEADER = /^(version = \d+|CPU \d+ is empty|cpus=\d+|CPU:\d+ \[SUBBUFFER START\]|# .*|#)\s*$/;

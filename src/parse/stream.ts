@@ -9,8 +9,9 @@ import { newHeader, tokenizeHeader } from './header.js';
 /**
  * Reads a trace and calls `onEvent` for each event in input order, in one streaming pass.
  * The format is sniffed from the first lines (held back in a small buffer, then replayed) unless
- * forced. Per-CPU timestamp regressions and cross-CPU disorder are counted here, once, for every
- * consumer.
+ * forced; a forced format is still checked against what the first lines look like, so a caller can
+ * say "looks like trace-cmd" when the forced one finds nothing. Per-CPU timestamp regressions and
+ * cross-CPU disorder are counted here, once, for every consumer.
  */
 
 export interface StreamOptions {
@@ -28,6 +29,7 @@ export interface StreamOptions {
 export interface StreamResult {
   /** null when nothing in the input looked like trace events. */
   format: TraceFormat | null;
+  /** What the first lines look like (also computed when the format was forced). */
   detection: Detection | null;
   read: ReadStats;
   events: number;
@@ -39,6 +41,12 @@ export interface StreamResult {
 /** Lines held back for sniffing; enough for a tracefs header and a few hundred events. */
 const SNIFF_LINES = 400;
 const SNIFF_MIN_EVENTS = 40;
+/**
+ * Lines read without a single event line before we give up on an unforced input: a binary file
+ * or a CSV ends here with "nothing recognisable" instead of being read to its end.
+ */
+const GIVE_UP_LINES = 20_000;
+const GIVE_UP_BYTES = 64 << 20;
 
 export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => void, opts: StreamOptions = {}): Promise<StreamResult> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : '<stream>');
@@ -48,7 +56,7 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
   let format: TraceFormat | null = opts.format ?? null;
   let events = 0;
   const lastTsByCpu: number[] = [];
-  let lastTs = -Infinity;
+  let prevTs = -Infinity;
 
   const makeParser = (f: TraceFormat): LineParser => {
     const lp = createLineParser({ format: f, diagnostics, payloads: opts.payloads ?? 'all' });
@@ -60,14 +68,16 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
     if (ev === null) return;
     events++;
     if (ev.kind !== 'lost') {
+      const ts = ev.ts;
       const prev = lastTsByCpu[ev.cpu];
-      if (prev !== undefined && ev.ts < prev) {
-        diagnostics.add('timestamp_regression', lineNo, `CPU ${ev.cpu} went back ${prev - ev.ts} ns`, line);
-      } else if (ev.ts < lastTs) {
-        diagnostics.add('out_of_order', lineNo, `event ${lastTs - ev.ts} ns earlier than the previous line (another CPU)`, line);
+      if (prev !== undefined && ts < prev) {
+        diagnostics.add('timestamp_regression', lineNo, `CPU ${ev.cpu} went back ${prev - ts} ns`, line);
+      } else if (ts < prevTs) {
+        // Compared with the previous event, not the latest seen: one late line is one diagnostic.
+        diagnostics.add('out_of_order', lineNo, `event ${prevTs - ts} ns earlier than the previous line (another CPU)`, line);
       }
-      lastTsByCpu[ev.cpu] = ev.ts;
-      if (ev.ts > lastTs) lastTs = ev.ts;
+      lastTsByCpu[ev.cpu] = ts;
+      prevTs = ts;
     }
     onEvent(ev);
   };
@@ -87,23 +97,45 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
     if (!format) parser = null;
   };
 
-  if (format) parser = makeParser(format);
+  /** With a forced format: the first lines, kept only to tell what the input looks like. */
+  let sniff: string[] | null = null;
+  if (format) {
+    parser = makeParser(format);
+    sniff = [];
+  }
 
+  let linesSeen = 0;
+  let tooLongBytes = 0;
   const read = await readLines(
     source,
     (line, no) => {
-      if (parser) return deliver(line, no);
+      linesSeen = no;
+      if (parser) {
+        if (sniff !== null) {
+          sniff.push(line);
+          if (sniff.length >= SNIFF_LINES) {
+            detection = detectFormat(sniff);
+            sniff = null;
+          }
+        }
+        return deliver(line, no);
+      }
       held.push({ line, no });
-      if (line.charCodeAt(0) !== 35 && tokenizeHeader(line, sniffHeader)) heldEvents++;
+      if (line.charCodeAt(0) !== 35 && tokenizeHeader(line, sniffHeader, true)) heldEvents++;
       if (heldEvents >= SNIFF_MIN_EVENTS || held.length >= SNIFF_LINES) decide();
     },
     {
       chunkBytes: opts.chunkBytes,
       maxLineBytes: opts.maxLineBytes,
-      onTooLong: (no, bytes) => diagnostics.add('line_too_long', no, `line of ${bytes} bytes skipped`),
+      onTooLong: (no, bytes) => {
+        tooLongBytes += bytes;
+        diagnostics.add('line_too_long', no, `line of ${bytes} bytes skipped`);
+      },
+      stop: () => format === null && events === 0 && (linesSeen > GIVE_UP_LINES || tooLongBytes > GIVE_UP_BYTES),
     },
   );
   if (!parser && held.length > 0) decide();
+  if (sniff !== null) detection = detectFormat(sniff);
   if (read.gzipError) diagnostics.add('malformed_line', read.lines, `gzip stream damaged or truncated: ${read.gzipError}`);
   const p = parser as LineParser | null;
   return {

@@ -9,8 +9,12 @@ import { begin, int, lit, pos, setPos, skipSpaces, text, until, word } from '../
  * Real lines (6.18):
  *   `254,0 WS 4096 () 46699392 + 8 be,0,4 [fio]`       (tracefs; trace-cmd prints ioprio as `0x2,0,4`)
  *   `254,0 WS () 46699392 + 8 be,0,4 [0]`
+ * and trace-cmd report -R's raw fields (see raw.ts):
+ *   `dev=266338304 sector=37962984 nr_sector=2048 bytes=1048576 ioprio=16388 rwbs=RA comm=fio cmd=`
+ *   `dev=266338304 sector=37962984 nr_sector=2048 error=0 ioprio=16388 rwbs=RA cmd=`
  */
 
+import { rawDev, rawFields, rawIoprio, rawNumber } from './raw.js';
 import type { Payload } from './types.js';
 
 function dev(): Dev | null {
@@ -45,7 +49,39 @@ function bracketed(): string | null {
   return v;
 }
 
+function parseBlockRqRaw(kind: BlockRqEvent['kind'], payload: string): Payload<BlockRqEvent> | null {
+  const f = rawFields(payload);
+  if (!f) return null;
+  const d = rawDev(f.get('dev'));
+  const bytes = rawNumber(f.get('bytes'));
+  const sector = rawNumber(f.get('sector'));
+  const nrSector = rawNumber(f.get('nr_sector'));
+  const rwbs = f.get('rwbs');
+  const issuer = f.get('comm');
+  if (!d || rwbs === undefined || issuer === undefined || [bytes, sector, nrSector].some(Number.isNaN)) return null;
+  const ev: Payload<BlockRqEvent> = { kind, dev: d, rwbs, bytes, cmd: f.get('cmd') ?? '', sector, nrSector, issuer };
+  const prio = rawIoprio(f.get('ioprio'));
+  if (prio !== undefined) ev.ioprio = prio;
+  return ev;
+}
+
+function parseBlockRqCompleteRaw(kind: BlockRqCompleteEvent['kind'], payload: string): Payload<BlockRqCompleteEvent> | null {
+  const f = rawFields(payload);
+  if (!f) return null;
+  const d = rawDev(f.get('dev'));
+  const sector = rawNumber(f.get('sector'));
+  const nrSector = rawNumber(f.get('nr_sector'));
+  const error = rawNumber(f.get('error'));
+  const rwbs = f.get('rwbs');
+  if (!d || rwbs === undefined || [sector, nrSector, error].some(Number.isNaN)) return null;
+  const ev: Payload<BlockRqCompleteEvent> = { kind, dev: d, rwbs, cmd: f.get('cmd') ?? '', sector, nrSector, error };
+  const prio = rawIoprio(f.get('ioprio'));
+  if (prio !== undefined) ev.ioprio = prio;
+  return ev;
+}
+
 export function parseBlockRq(kind: BlockRqEvent['kind'], payload: string): Payload<BlockRqEvent> | null {
+  if (payload.startsWith('dev=')) return parseBlockRqRaw(kind, payload);
   begin(payload);
   const d = dev();
   if (!d || !lit(' ')) return null;
@@ -69,6 +105,7 @@ export function parseBlockRq(kind: BlockRqEvent['kind'], payload: string): Paylo
 }
 
 export function parseBlockRqComplete(kind: BlockRqCompleteEvent['kind'], payload: string): Payload<BlockRqCompleteEvent> | null {
+  if (payload.startsWith('dev=')) return parseBlockRqCompleteRaw(kind, payload);
   begin(payload);
   const d = dev();
   if (!d || !lit(' ')) return null;

@@ -1,5 +1,7 @@
 import type { SchedMigrateEvent, SchedSwitchEvent, SchedWakeEvent } from '../../model/events.js';
 import { begin, int, lit, pos, setPos, text } from '../scan.js';
+import { taskStateLetters } from './kernel-tables.js';
+import { rawFields, rawNumber } from './raw.js';
 import type { Payload } from './types.js';
 
 /**
@@ -10,8 +12,26 @@ import type { Payload } from './types.js';
  * and libtraceevent's sched plugin, which `trace-cmd report` (and perf with plugins) prints instead:
  *   `fio:7909 [120] R ==> kworker/1:32:4150 [120]`
  *   `kworker/1:32:4150 [120] CPU:001`                                (or `… [120] success=1 CPU:001`)
+ * trace-cmd report -R prints sched_switch's raw fields, the state as a number:
+ *   `prev_comm=bash prev_pid=2891 prev_prio=120 prev_state=1 next_comm=rcu_preempt next_pid=15 next_prio=120`
+ * which becomes the kernel form with the state letters the kernel would print (`S`); the wakeup
+ * events' raw fields read the same as their kernel form.
  * A comm may hold spaces and colons, so every field is found from its fixed right-hand anchor.
  */
+
+function parseSchedSwitchRaw(payload: string): Payload<SchedSwitchEvent> | null {
+  const f = rawFields(payload);
+  if (!f) return null;
+  const prevComm = f.get('prev_comm');
+  const nextComm = f.get('next_comm');
+  const prevPid = rawNumber(f.get('prev_pid'));
+  const prevPrio = rawNumber(f.get('prev_prio'));
+  const state = rawNumber(f.get('prev_state'));
+  const nextPid = rawNumber(f.get('next_pid'));
+  const nextPrio = rawNumber(f.get('next_prio'));
+  if (prevComm === undefined || nextComm === undefined || [prevPid, prevPrio, state, nextPid, nextPrio].some(Number.isNaN)) return null;
+  return { kind: 'sched_switch', prevComm, prevPid, prevPrio, prevState: taskStateLetters(state), nextComm, nextPid, nextPrio, form: 'kernel' };
+}
 
 /** `comm:pid [prio]` of the plugin form, between [start, end). */
 function pluginTask(s: string, start: number, end: number): { comm: string; pid: number; prio: number } | null {
@@ -30,8 +50,9 @@ export function parseSchedSwitch(payload: string): Payload<SchedSwitchEvent> | n
   if (lit('prev_comm=')) {
     const s = payload;
     const arrow = s.lastIndexOf(' ==> next_comm=');
+    if (arrow < 0) return parseSchedSwitchRaw(payload);
     const pp = s.lastIndexOf(' prev_pid=', arrow);
-    if (arrow < 0 || pp < 0) return null;
+    if (pp < 0) return null;
     const prevComm = s.slice(10, pp);
     setPos(pp + 10);
     const prevPid = int();

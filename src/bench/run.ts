@@ -1,0 +1,126 @@
+#!/usr/bin/env node
+import { fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { benchTasks, findBenchTask, type TaskResult } from './registry.js';
+import './tasks.js';
+
+/**
+ * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same
+ * file in this one run, each in a child process of its own so its peak RSS is its own, and prints
+ * MB/s, lines/s, peak RSS and the ratio of its time to the bare newline count's. The baseline runs
+ * first and last (the first also warms the page cache); its best time is the reference.
+ */
+
+interface Measured extends TaskResult {
+  task: string;
+  ms: number;
+  /** Peak resident set of the child, in bytes (resourceUsage().maxRSS, the kernel's own high-water mark). */
+  peakRss: number;
+  /** Highest rss sampled while the task ran (memoryUsage().rss every 20 ms). */
+  sampledRss: number;
+}
+
+const CHILD_FLAG = '--bench-child';
+
+async function runChild(taskName: string, path: string): Promise<void> {
+  const task = findBenchTask(taskName);
+  if (!task) throw new Error(`unknown bench task ${taskName}`);
+  let sampled = process.memoryUsage.rss();
+  const timer = setInterval(() => {
+    const r = process.memoryUsage.rss();
+    if (r > sampled) sampled = r;
+  }, 20);
+  const t0 = process.hrtime.bigint();
+  const res = await task.run(path);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  clearInterval(timer);
+  const m: Measured = { ...res, task: taskName, ms, peakRss: process.resourceUsage().maxRSS * 1024, sampledRss: Math.max(sampled, process.memoryUsage.rss()) };
+  process.send?.(m);
+}
+
+function measure(taskName: string, path: string): Promise<Measured> {
+  return new Promise((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), [CHILD_FLAG, taskName, path], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    let got: Measured | undefined;
+    child.on('message', (m) => {
+      got = m as Measured;
+    });
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      if (got && code === 0) resolve(got);
+      else reject(new Error(`bench task ${taskName} failed (exit ${code})`));
+    });
+  });
+}
+
+const MB = 1e6;
+const fmt = (n: number, d = 1): string => n.toFixed(d);
+
+function report(rows: Measured[], base: Measured): string {
+  const out: string[] = [];
+  out.push(`${'task'.padEnd(14)} ${'time s'.padStart(8)} ${'MB/s'.padStart(8)} ${'Mlines/s'.padStart(9)} ${'peak RSS MB'.padStart(12)} ${'× newline'.padStart(10)}  notes`);
+  for (const r of rows) {
+    const s = r.ms / 1000;
+    out.push(
+      `${r.task.padEnd(14)} ${fmt(s, 2).padStart(8)} ${fmt(r.bytes / MB / s).padStart(8)} ${fmt(r.lines / 1e6 / s, 2).padStart(9)} ${fmt(r.peakRss / MB).padStart(12)} ${fmt(r.ms / base.ms, 2).padStart(10)}  ${r.events !== undefined ? `${r.events} events ` : ''}${r.note ?? ''}`,
+    );
+  }
+  return out.join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  if (argv[0] === CHILD_FLAG) {
+    await runChild(argv[1] ?? '', argv[2] ?? '');
+    return 0;
+  }
+  let path: string | undefined;
+  let only: string[] | undefined;
+  let rounds = 1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i] ?? '';
+    if (a === '--tasks') only = (argv[++i] ?? '').split(',').filter(Boolean);
+    else if (a === '--rounds') rounds = Math.max(1, Number(argv[++i] ?? '1') || 1);
+    else if (!a.startsWith('--')) path = a;
+  }
+  if (!path || !existsSync(path)) {
+    process.stderr.write('usage: npm run bench -- <trace file> [--tasks name,name] [--rounds N]\n');
+    process.stderr.write(`tasks: ${benchTasks().map((t) => t.name).join(', ')}\n`);
+    return 2;
+  }
+  const all = benchTasks();
+  const baseline = all.find((t) => t.baseline);
+  if (!baseline) throw new Error('no baseline bench task registered');
+  const others = all.filter((t) => !t.baseline && (!only || only.includes(t.name)));
+  process.stdout.write(`iopath bench: ${path}\nnode ${process.version}, ${rounds} round(s); each task in its own process\n\n`);
+  const baseRuns: Measured[] = [];
+  const rows: Measured[] = [];
+  baseRuns.push(await measure(baseline.name, path));
+  for (let r = 0; r < rounds; r++) {
+    for (const t of others) {
+      const m = await measure(t.name, path);
+      const prev = rows.find((x) => x.task === t.name);
+      if (!prev) rows.push(m);
+      else if (m.ms < prev.ms) rows[rows.indexOf(prev)] = m;
+    }
+  }
+  baseRuns.push(await measure(baseline.name, path));
+  const base = baseRuns.reduce((a, b) => (b.ms < a.ms ? b : a));
+  process.stdout.write(`${report([base, ...rows], base)}\n\n`);
+  process.stdout.write(`targets: parse ≤ 3.00 × newline count, peak RSS ≤ 150 MB\n`);
+  for (const r of rows) {
+    const ratio = r.ms / base.ms;
+    process.stdout.write(`  ${r.task}: ${fmt(ratio, 2)}× ${ratio <= 3 ? 'ok' : 'OVER'}, ${fmt(r.peakRss / MB)} MB ${r.peakRss <= 150 * MB ? 'ok' : 'OVER'}\n`);
+  }
+  return 0;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    process.stderr.write(`bench: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  },
+);

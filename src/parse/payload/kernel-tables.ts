@@ -1,0 +1,62 @@
+/**
+ * Symbol tables of the kernel's TP_printk formats, needed to turn `trace-cmd report -R` raw values
+ * back into the printed text. Taken from the event `format` files of Linux 6.18 (the kernel of the
+ * bundled captures); values of IOCB flags moved between versions, so raw iomap flags from another
+ * kernel may decode differently (the printed forms are always taken as printed).
+ */
+
+/** `softirq_entry: vec=%u [action=%s]` — `__print_symbolic(vec, { 0, "HI" }, …)` (include/trace/events/irq.h). */
+export const SOFTIRQ_NAMES: readonly string[] = ['HI', 'TIMER', 'NET_TX', 'NET_RX', 'BLOCK', 'IRQ_POLL', 'TASKLET', 'SCHED', 'HRTIMER', 'RCU'];
+
+/** TRACE_IOCB_STRINGS (include/linux/fs.h, 6.18): `flags DIRECT|WRITE|AIO_RW` of iomap_dio_*. */
+export const IOCB_FLAGS: readonly (readonly [number, string])[] = [
+  [0x1, 'HIPRI'],
+  [0x2, 'DSYNC'],
+  [0x4, 'SYNC'],
+  [0x8, 'NOWAIT'],
+  [0x10, 'APPEND'],
+  [0x40, 'ATOMIC'],
+  [0x80, 'DONTCACHE'],
+  [1 << 16, 'EVENTFD'],
+  [1 << 17, 'DIRECT'],
+  [1 << 18, 'WRITE'],
+  [1 << 19, 'WAITQ'],
+  [1 << 20, 'NOIO'],
+  [1 << 21, 'ALLOC_CACHE'],
+  [1 << 22, 'CALLER_COMP'],
+  [1 << 23, 'AIO_RW'],
+  [1 << 24, 'AIO_HAS_METADATA'],
+];
+
+/** IOMAP_DIO_* of `dio_flags` (fs/iomap/trace.h, 6.18). */
+export const IOMAP_DIO_FLAGS: readonly (readonly [number, string])[] = [
+  [1 << 0, 'DIO_FORCE_WAIT'],
+  [1 << 1, 'DIO_OVERWRITE_ONLY'],
+  [1 << 2, 'DIO_PARTIAL'],
+];
+
+/**
+ * sched_switch `prev_state` as the kernel prints it (include/trace/events/sched.h): the report bits
+ * S D T t X Z P I, `R` when none is set, and `+` when TASK_REPORT_MAX (0x100) says preempted.
+ * (libtraceevent's sched plugin prints other letters for the same bits: `W` for 0x80, and `X`/`Z`
+ * swapped; those are kept as printed.)
+ */
+const TASK_STATES: readonly (readonly [number, string])[] = [
+  [0x01, 'S'],
+  [0x02, 'D'],
+  [0x04, 'T'],
+  [0x08, 't'],
+  [0x10, 'X'],
+  [0x20, 'Z'],
+  [0x40, 'P'],
+  [0x80, 'I'],
+];
+const TASK_REPORT_MAX = 0x100;
+
+export function taskStateLetters(state: number): string {
+  const bits = state & (TASK_REPORT_MAX - 1);
+  let out = '';
+  for (const [bit, letter] of TASK_STATES) if (bits & bit) out += out.length > 0 ? `|${letter}` : letter;
+  if (out.length === 0) out = 'R';
+  return state & TASK_REPORT_MAX ? `${out}+` : out;
+}

@@ -1,0 +1,109 @@
+import type { Dev } from '../model/events.js';
+import { NS_PER_S } from '../model/time.js';
+import { createCpus, type CpuSet } from './cpu.js';
+import { createDevice } from './device.js';
+import { createEngine, PRIO_LOW, type Engine } from './engine.js';
+import { createKernelPath, type KernelPath } from './kernel.js';
+import { createKernelEvents, type EventSink, type KernelEvents } from './kevents.js';
+import type { SimParams } from './params.js';
+import { POLICIES } from './policies/index.js';
+import { createRng } from './rng.js';
+import { createScheduler, type Scheduler } from './scheduler.js';
+import type { Cpu, Io, Program } from './types.js';
+import { createWorkload, type Workload } from './workload.js';
+import { createWorkqueue, type Workqueue } from './workqueue.js';
+
+/**
+ * Wires the parts into one machine: engine, CPUs, scheduler, device, kernel completion path,
+ * workqueue and the fio job, plus the scheduler tick. `step` advances it; nothing here holds
+ * events or finished I/Os: events go to `sink` as they happen, finished I/Os to `onDone`.
+ */
+
+export interface Model {
+  engine: Engine;
+  cpus: CpuSet;
+  workload: Workload;
+  wq: Workqueue;
+  ev: KernelEvents;
+  startNs: number;
+  done(): boolean;
+}
+
+export const INODE = '0x20c089';
+
+/** Raw kernel address of dio slab object `i` (kmalloc-96, so objects sit 0x60 apart). */
+export function dioAddress(i: number): string {
+  const lo = (0x35791000 + i * 0x60) >>> 0;
+  return `0xffff8881${lo.toString(16).padStart(8, '0')}`;
+}
+
+export function createModel(p: SimParams, seed: number, sink: EventSink, onDone: (io: Io) => void): Model {
+  const rng = createRng(seed);
+  const engine = createEngine(0);
+  const startNs = p.startSec * NS_PER_S;
+  const dev: Dev = { major: p.devMajor, minor: p.devMinor };
+  const ev = createKernelEvents(engine, startNs, dev, sink);
+  const policy = POLICIES[p.kernel];
+
+  let cpus: CpuSet | null = null;
+  const getCpus = (): CpuSet => cpus as CpuSet;
+  const sched: Scheduler = createScheduler(engine, p, ev, getCpus);
+  cpus = createCpus(engine, p, ev, sched);
+  const cs = cpus;
+  const irqCpu = cs.cpus[p.irqCpu] as Cpu;
+
+  // LIFO free list of dio objects: kfree'd addresses come back first, as with the slab allocator.
+  const free: number[] = [];
+  let nextObj = 0;
+  const addrs: string[] = [];
+  const allocDio = (): number => free.pop() ?? nextObj++;
+  const workPtr = (io: Io): string => (addrs[io.workAddr] ??= dioAddress(io.workAddr));
+
+  let kernel: KernelPath | null = null;
+  let wq: Workqueue | null = null;
+  let workload: Workload | null = null;
+  const device = createDevice(engine, p, rng.fork('device'), () => cs.raiseIrq(irqCpu, () => (kernel as KernelPath).irqHandler(irqCpu)));
+  kernel = createKernelPath({
+    engine,
+    p,
+    ev,
+    cpus: cs,
+    sched,
+    policy,
+    device,
+    wq: () => wq as Workqueue,
+    submitter: () => (workload as Workload).submitter,
+    fileSize: () => (workload as Workload).fileSize(),
+    inode: INODE,
+    freeDio: (io) => free.push(io.workAddr),
+  });
+  const kp = kernel;
+  wq = createWorkqueue(engine, p, ev, cs, sched, policy.workFunction, { runItem: (cpu, io) => kp.dioComplete(cpu, io), workPtr });
+  workload = createWorkload({ engine, p, ev, cpus: cs, sched, policy, device, rng: rng.fork('workload'), kernel: () => kp, inode: INODE, allocDio, onDone });
+
+  cs.setSoftirqHandler(4, 'BLOCK', (cpu) => kp.blockSoftirq(cpu));
+  cs.setSoftirqHandler(1, 'TIMER', tickWork);
+  cs.setSoftirqHandler(7, 'SCHED', tickWork);
+  function* tickWork(): Program {
+    yield p.tickSoftirqNs / 2;
+  }
+  // The local timer is an interrupt without irq_handler events (a vector, not a device irq).
+  function* timerIrq(cpu: Cpu): Program {
+    yield 200;
+    cs.raiseSoftirq(cpu, 1);
+    cs.raiseSoftirq(cpu, 7);
+  }
+  if (p.tickNs > 0) {
+    for (const cpu of cs.cpus) {
+      const tick = (): void => {
+        // NOHZ idle: an idle CPU takes no tick.
+        if (!(cpu.curr.isIdle && cpu.stack.length === 1)) cs.raiseIrq(cpu, () => timerIrq(cpu));
+        engine.after(p.tickNs, PRIO_LOW, tick);
+      };
+      engine.after(Math.floor(((cpu.id + 1) * p.tickNs) / (p.cpus + 1)), PRIO_LOW, tick);
+    }
+  }
+
+  sched.start(workload.task);
+  return { engine, cpus: cs, workload, wq, ev, startNs, done: () => (workload as Workload).finished() };
+}
