@@ -148,17 +148,15 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
         handleExecuteEnd(ctx, e);
         break;
       case 'iomap_dio_rw_begin':
+      case 'iomap_dio_rw_queued':
+      case 'iomap_dio_complete':
         if (ctx.unit === 'request') {
           if (forced === 'request') return;
           switchToDio();
         }
-        handleBegin(ctx, e);
-        break;
-      case 'iomap_dio_rw_queued':
-        if (ctx.unit === 'dio') handleQueued(ctx, e);
-        break;
-      case 'iomap_dio_complete':
-        if (ctx.unit === 'dio') handleDioComplete(ctx, e, ectx);
+        if (e.kind === 'iomap_dio_rw_begin') handleBegin(ctx, e);
+        else if (e.kind === 'iomap_dio_rw_queued') handleQueued(ctx, e);
+        else handleDioComplete(ctx, e, ectx);
         break;
       default:
         break;

@@ -1,14 +1,14 @@
 import { PRIO_CPU, type Engine } from './engine.js';
 import type { KernelEvents } from './kevents.js';
 import type { SimParams } from './params.js';
-import { SLEEP, type Cpu, type Frame, type FrameCtx, type Program, type Task } from './types.js';
+import { RESCHED, SLEEP, type Cpu, type Frame, type FrameCtx, type Program, type Task } from './types.js';
 
 /**
  * The CPUs: each runs the top frame of its stack (task < softirq < hardirq). An interrupt pauses
  * the top frame (its operation's remaining time is kept) and pushes a hardirq frame; leaving the
  * hardirq runs pending softirqs; returning to the task honours need_resched at once when the task
- * was in user space (or under full preemption), otherwise at the task's next operation boundary,
- * which stands for the next syscall exit or cond_resched().
+ * was in user space (or under full preemption); a task in the kernel under voluntary preemption
+ * switches only when it returns to user space, sleeps, or yields RESCHED (cond_resched()).
  */
 
 export interface CpuSet {
@@ -90,7 +90,7 @@ export function createCpus(engine: Engine, p: SimParams, ev: KernelEvents, hooks
       if (f.pending !== null) return;
       if (f.ctx === 'task') {
         const t = cpu.curr;
-        if (cpu.needResched && (f.remaining === 0 || t.isIdle || t.inUser || p.preempt === 'full' || t.state !== 'running')) {
+        if (cpu.needResched && (t.isIdle || t.inUser || p.preempt === 'full' || t.state !== 'running')) {
           hooks.switchTask(cpu);
           continue;
         }
@@ -108,6 +108,10 @@ export function createCpus(engine: Engine, p: SimParams, ev: KernelEvents, hooks
       const r = f.gen.next();
       if (r.done === true) {
         popFrame(cpu, f);
+        continue;
+      }
+      if (r.value === RESCHED) {
+        if (f.ctx === 'task' && cpu.needResched) hooks.switchTask(cpu);
         continue;
       }
       if (r.value === SLEEP) {

@@ -10,6 +10,8 @@ import type { IoCase } from './policies/types.js';
 
 /** Yielded by a task program to block until woken. */
 export const SLEEP = -1;
+/** Yielded at a cond_resched() point: switch now if need_resched is set. */
+export const RESCHED = -2;
 export type Program = Generator<number, void, void>;
 
 export type FrameCtx = 'task' | 'softirq' | 'hardirq';
@@ -41,7 +43,7 @@ export interface Task {
   frame: Frame;
   vruntime: number;
   isIdle: boolean;
-  /** In user space: an interrupt returning here may switch tasks at once. */
+  /** In user space: an interrupt returning here switches tasks at once when need_resched is set. */
   inUser: boolean;
   lastWakeup: number;
   lastSwitchIn: number;

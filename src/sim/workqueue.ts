@@ -3,7 +3,7 @@ import type { CpuSet } from './cpu.js';
 import type { KernelEvents } from './kevents.js';
 import type { SimParams } from './params.js';
 import type { Scheduler } from './scheduler.js';
-import { SLEEP, type Cpu, type Io, type Program, type Task } from './types.js';
+import { RESCHED, SLEEP, type Cpu, type Io, type Program, type Task } from './types.js';
 
 /**
  * The `dio/<s_id>` workqueue: WQ_MEM_RECLAIM, per-CPU (bound), so a work item queued from the
@@ -73,6 +73,8 @@ export function createWorkqueue(
         io.tExecEnd = engine.now();
         ev.put(cpu, false, 0, { kind: 'workqueue_execute_end', work, function: fn });
         yield p.workItemNs / 2;
+        // process_one_work ends with cond_resched().
+        yield RESCHED;
         io = list.shift();
       }
       yield p.workerSleepNs;

@@ -59,8 +59,12 @@ export function startWindow(ctx: AnalyzerContext, ts: number): void {
   ctx.dioKworkerRunNsAtStart = ctx.dioKworkerRunNs + pendingKworkerRuns(ctx, ts);
 }
 
-/** Moves the end of the window to a completion at `ts`. */
-export function extendWindow(ctx: AnalyzerContext, ts: number): void {
+/**
+ * Moves the end of the window to a completion at `ts`, or to the current event when the I/O is
+ * finished later than its completion (a deferred DIO ends with its work item's execute_end).
+ */
+export function extendWindow(ctx: AnalyzerContext, completionTs: number): void {
+  const ts = Math.max(completionTs, ctx.lastTs);
   if (!(ts >= ctx.windowEnd) && !Number.isNaN(ctx.windowEnd)) return;
   ctx.windowEnd = ts;
   ctx.accAtEnd = snapshot(ctx, ts);

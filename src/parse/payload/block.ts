@@ -17,6 +17,19 @@ import { begin, int, lit, pos, setPos, skipSpaces, text, until, word } from '../
 import { rawDev, rawFields, rawIoprio, rawNumber } from './raw.js';
 import type { Payload } from './types.js';
 
+/**
+ * A sector: `%llu` of a u64. A flush's completion prints (sector_t)-1 as `18446744073709551615`,
+ * beyond a double's exact range, so values past 2^63 are read as the negative number they encode
+ * (-1 here), exactly.
+ */
+function sectorNum(): number {
+  const start = pos();
+  const v = int();
+  if (v <= Number.MAX_SAFE_INTEGER) return v;
+  const big = BigInt(text().slice(start, pos()));
+  return big >= 1n << 63n ? Number(big - (1n << 64n)) : Number(big);
+}
+
 function dev(): Dev | null {
   const major = int();
   if (Number.isNaN(major) || !lit(',')) return null;
@@ -91,7 +104,7 @@ export function parseBlockRq(kind: BlockRqEvent['kind'], payload: string): Paylo
   if (Number.isNaN(bytes) || !lit(' ')) return null;
   const c = cmd();
   if (c === null || !lit(' ')) return null;
-  const sector = int();
+  const sector = sectorNum();
   if (Number.isNaN(sector) || !lit(' + ')) return null;
   const nrSector = int();
   if (Number.isNaN(nrSector)) return null;
@@ -113,7 +126,7 @@ export function parseBlockRqComplete(kind: BlockRqCompleteEvent['kind'], payload
   if (!lit(' ')) return null;
   const c = cmd();
   if (c === null || !lit(' ')) return null;
-  const sector = int();
+  const sector = sectorNum();
   if (Number.isNaN(sector) || !lit(' + ')) return null;
   const nrSector = int();
   if (Number.isNaN(nrSector)) return null;

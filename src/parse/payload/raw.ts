@@ -29,7 +29,12 @@ export function rawFields(p: string): Map<string, string> | null {
 export function rawNumber(v: string | undefined): number {
   if (v === undefined || v.length === 0) return NaN;
   if (v.startsWith('0x')) return /^0x[0-9a-fA-F]+$/.test(v) ? parseInt(v.slice(2), 16) : NaN;
-  return /^-?\d+$/.test(v) ? Number(v) : NaN;
+  if (!/^-?\d+$/.test(v)) return NaN;
+  const n = Number(v);
+  if (Math.abs(n) <= Number.MAX_SAFE_INTEGER) return n;
+  // A u64 past 2^63 is a negative number printed unsigned (a flush's sector -1): keep it exact.
+  const big = BigInt(v);
+  return big >= 1n << 63n ? Number(big - (1n << 64n)) : n;
 }
 
 /** A kernel dev_t (`MKDEV(major, minor)` = major << 20 | minor) as `{major, minor}`. */

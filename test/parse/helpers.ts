@@ -1,0 +1,34 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { TraceEvent } from '../../src/model/events.js';
+import { streamEvents, type StreamOptions, type StreamResult } from '../../src/parse/stream.js';
+import type { Source } from '../../src/input/lines.js';
+
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const EXCERPTS = join(ROOT, 'fixtures', 'excerpts');
+export const HOSTILE = join(ROOT, 'fixtures', 'hostile');
+/** The shared whole captures, beside the repository; absent in a fresh clone (CI). */
+export const SHARED_TRACES = resolve(ROOT, '..', 'shared', 'real-traces');
+export const hasSharedTraces = existsSync(SHARED_TRACES);
+
+/** The excerpt fixtures (`NAME.txt`, not their goldens). */
+export function excerptNames(): string[] {
+  return readdirSync(EXCERPTS)
+    .filter((f) => f.endsWith('.txt') && !f.endsWith('.golden.txt'))
+    .sort();
+}
+
+/** The format a fixture's name promises: `ftrace-…`, `trace-cmd-…`, `perf-…`. */
+export function formatOfName(name: string): 'ftrace' | 'trace-cmd' | 'perf' {
+  if (name.startsWith('trace-cmd-')) return 'trace-cmd';
+  if (name.startsWith('perf-')) return 'perf';
+  if (name.startsWith('ftrace-')) return 'ftrace';
+  throw new Error(`fixture ${name} does not say its format`);
+}
+
+export async function collect(source: Source, opts: StreamOptions = {}): Promise<{ events: TraceEvent[]; result: StreamResult }> {
+  const events: TraceEvent[] = [];
+  const result = await streamEvents(source, (e) => events.push(e), opts);
+  return { events, result };
+}
