@@ -21,6 +21,10 @@ function limitations(ctx: AnalyzerContext, format: string | null): string[] {
         : 'No iomap_dio_rw_begin/iomap_dio_complete events (Linux ≥ 6.4, iomap:*): I/Os are block requests, and where each completed is inferred from block, workqueue and irq events instead of read from the completion itself.',
     );
   }
+  if (ctx.unit === 'request' && ctx.deferredWrites === 0 && ctx.byDir.W > 0)
+    out.push(
+      'No DIO completion work (iomap_dio_complete_work, dio_aio_complete_work) was queued in this trace: writes are counted as completed where the block completion ran. That is right for a kernel that completes them inline (4.18, 6.19+ overwrites) but wrong if the workqueue events were filtered out or not enabled.',
+    );
   if (!has('block_rq_issue') || !has('block_rq_complete')) out.push('No block_rq_issue/block_rq_complete events: device time is not measured and completions cannot be tied to interrupts.');
   if (!has('workqueue_queue_work') || !has('workqueue_execute_start')) out.push('No workqueue_queue_work/execute_start events: deferral to a kworker cannot be timed (and, without iomap events, not even seen).');
   if (!has('#flags') && !has('irq_handler_entry') && !has('softirq_entry'))
@@ -38,6 +42,7 @@ export function buildAnalysis(
   eventCounts: Map<string, number>,
   forcedUnit: IoUnit | undefined,
 ): Analysis {
+  ctx.byDir = fold.byDirection;
   const startNs = Number.isNaN(ctx.windowStart) ? 0 : ctx.windowStart;
   const endNs = Number.isNaN(ctx.windowEnd) ? startNs : ctx.windowEnd;
   const spanS = (endNs - startNs) / 1e9;

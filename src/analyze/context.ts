@@ -54,6 +54,8 @@ export interface AnalyzerContext {
   nextId: number;
   /** Writes seen deferred to a kworker so far: tells a kernel that defers write completions. */
   deferredWrites: number;
+  /** Filled in at the end: I/Os by direction (for the limitations). */
+  byDir: { R: number; W: number; unknown: number };
   windowStart: number;
   windowEnd: number;
   /** Accumulators per CPU at window start / at the latest completion. */
@@ -89,6 +91,7 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
     blocked: new Set(),
     nextId: 1,
     deferredWrites: 0,
+    byDir: { R: 0, W: 0, unknown: 0 },
     windowStart: NaN,
     windowEnd: NaN,
     accAtStart: [],

@@ -2,7 +2,7 @@ import type { Dev } from '../model/events.js';
 import { NS_PER_S } from '../model/time.js';
 import { createCpus, type CpuSet } from './cpu.js';
 import { createDevice } from './device.js';
-import { createEngine, PRIO_LOW, type Engine } from './engine.js';
+import { createEngine, PRIO_IRQ, PRIO_LOW, type Engine } from './engine.js';
 import { createKernelPath, type KernelPath } from './kernel.js';
 import { createKernelEvents, type EventSink, type KernelEvents } from './kevents.js';
 import type { SimParams } from './params.js';
@@ -62,7 +62,12 @@ export function createModel(p: SimParams, seed: number, sink: EventSink, onDone:
   let kernel: KernelPath | null = null;
   let wq: Workqueue | null = null;
   let workload: Workload | null = null;
-  const device = createDevice(engine, p, rng.fork('device'), () => cs.raiseIrq(irqCpu, () => (kernel as KernelPath).irqHandler(irqCpu)));
+  const deliverIrq = (): void => cs.raiseIrq(irqCpu, () => (kernel as KernelPath).irqHandler(irqCpu));
+  // An idle CPU takes the interrupt only once it has left its idle state.
+  const device = createDevice(engine, p, rng.fork('device'), () => {
+    if (irqCpu.curr.isIdle && irqCpu.stack.length === 1 && p.idleWakeNs > 0) engine.after(p.idleWakeNs, PRIO_IRQ, deliverIrq);
+    else deliverIrq();
+  });
   kernel = createKernelPath({
     engine,
     p,

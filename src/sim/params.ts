@@ -37,6 +37,8 @@ export interface SimParams {
   syscallNs: number;
   submitPreIssueNs: number;
   submitPostIssueNs: number;
+  kickProb: number;
+  kickNs: number;
   reapPerEventNs: number;
   // completion-path CPU costs
   irqStealNs: number;
@@ -51,6 +53,7 @@ export interface SimParams {
   workItemNs: number;
   workerSleepNs: number;
   ipiNs: number;
+  idleWakeNs: number;
   // scheduler
   wakeupGranNs: number;
   sleeperCreditNs: number;
@@ -105,24 +108,27 @@ export const PARAM_SPECS: Spec = {
   irqCpu: [1, 'CPU the device interrupt is delivered to (effective_affinity)'],
   kernel: ['iomap-5.10', 'DIO completion policy: legacy-4.18, iomap-5.10, patched, mainline-6.19'],
   preempt: ['voluntary', 'kernel preemption: voluntary (switch at syscall exit or return to user) or full (also at irq exit in kernel)'],
-  fioPrepNs: [450, 'fio user-space work per I/O before submit (offset, io_u setup, stats): fio per-I/O overhead ~0.5 µs'],
-  fioCompletionNs: [300, 'fio user-space work per reaped I/O (latency accounting)'],
+  fioPrepNs: [650, 'fio user-space work per I/O before submit (random offset, io_u setup, stats)'],
+  fioCompletionNs: [350, 'fio user-space work per reaped I/O (latency histograms, io_u release)'],
   syscallNs: [200, 'syscall entry+exit (io_submit, io_getevents, io_uring_enter, pwrite) with mitigations'],
-  submitPreIssueNs: [650, 'kernel DIO submit: aio/iomap setup, ext4 iomap_begin, bio alloc, up to block_rq_issue'],
+  submitPreIssueNs: [800, 'kernel DIO submit: aio/iomap setup, ext4 iomap_begin, bio alloc, up to block_rq_issue'],
   submitPostIssueNs: [300, 'after block_rq_issue: doorbell write, plug flush, dropping the submit reference'],
+  kickProb: [0, 'share of submissions whose queue notify traps to the hypervisor (virtio kick; 0 for NVMe doorbells)'],
+  kickNs: [0, 'length of that trap, after block_rq_issue and before the submit reference drops'],
   reapPerEventNs: [80, 'io_getevents: copy one io_event to user space'],
   irqStealNs: [0, 'hypervisor time per interrupt injection (VM exit/entry), invisible in the guest trace; 0 on bare metal'],
   irqEntryNs: [300, 'hardirq entry/exit and handler fixed cost (irq_handler_entry to irq_handler_exit)'],
   irqPerCqeNs: [60, 'per completion read by the hardirq handler when completions go on to the softirq'],
   softirqEntryNs: [150, 'BLOCK softirq entry/exit and list splice'],
   blkCompleteNs: [350, 'blk_mq_end_request + bio_endio per request (block_rq_complete onwards)'],
-  dioCompleteNs: [450, 'DIO completion: iomap_dio_complete/dio_complete + aio_complete (ring write, eventfd, waiter check)'],
-  queueWorkNs: [180, 'queue_work on a bound workqueue: insert, pool lock, kick check'],
-  wakeupNs: [450, 'try_to_wake_up of a sleeping kworker (sched_waking to sched_wakeup), enqueue and preempt check'],
-  ctxSwitchNs: [700, 'one context switch between threads of the same CPU, kernel thread to user thread (no mm switch)'],
-  workItemNs: [150, 'process_one_work bookkeeping per work item (around the completion function)'],
+  dioCompleteNs: [550, 'DIO completion: iomap_dio_complete/dio_complete + aio_complete (ring write, eventfd, waiter check)'],
+  queueWorkNs: [100, 'queue_work on a bound workqueue: insert, pool lock, kick check'],
+  wakeupNs: [250, 'try_to_wake_up of a sleeping kworker (sched_waking to sched_wakeup), enqueue and preempt check'],
+  ctxSwitchNs: [400, 'one switch between fio and a kernel thread on one CPU (no mm switch: lazy TLB); fitted, see presets'],
+  workItemNs: [100, 'process_one_work bookkeeping per work item (around the completion function)'],
   workerSleepNs: [100, 'worker_thread: find no more work, enter idle before schedule()'],
   ipiNs: [2000, 'reschedule IPI to wake a task on an idle CPU (idle exit included)'],
+  idleWakeNs: [1000, 'an interrupt to an idle CPU waits for it to leave its idle state (C-state exit, or a halted vCPU)'],
   wakeupGranNs: [1_000_000, 'CFS sysctl_sched_wakeup_granularity: a waker preempts only if it lags curr by more'],
   sleeperCreditNs: [3_000_000, 'CFS GENTLE_FAIR_SLEEPERS: a woken sleeper is placed sched_latency/2 behind min_vruntime'],
   tickNs: [4_000_000, 'scheduler tick period (HZ=250): raises TIMER and SCHED softirqs'],

@@ -167,7 +167,7 @@ export function createWorkload(d: WorkloadDeps): Workload {
     ev.put(cpu, false, 0, { kind: 'block_rq_issue', dev, rwbs: rwbs(io), bytes: io.bytes, cmd: '', sector: io.sector, nrSector: io.bytes / 512, ioprio: 'be,0,4', issuer: 'fio' });
     io.submitting = true;
     device.submit(io);
-    yield p.submitPostIssueNs;
+    yield p.submitPostIssueNs + (p.kickProb > 0 && rng.next() < p.kickProb ? p.kickNs : 0);
     io.submitting = false;
     if (io.completedEarly) {
       yield* completeInTask(io);

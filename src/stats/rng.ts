@@ -21,6 +21,8 @@ export interface Rng {
 }
 
 const TWO_32 = 4_294_967_296;
+/** Largest n for which uint32 · n stays below 2^53 (exact in a double). */
+const SMALL_N = 2 ** 21;
 
 /** One splitmix32 step: a strong 32-bit mixer, used to spread a seed over the generator state. */
 function splitmix32(state: { s: number }): number {
@@ -88,18 +90,37 @@ export function createRng(seed: Seed): Rng {
     return result;
   }
 
+  // int(n) is the bootstrap's inner loop (one call per resampled value), so the validation and the
+  // rejection threshold are computed once per distinct n rather than per call.
+  let lastN = 0;
+  let threshold = 0;
+  function int(n: number): number {
+    if (n !== lastN) {
+      if (!(n >= 1 && n <= TWO_32 && Number.isInteger(n))) throw new RangeError(`int(n) needs an integer n in [1, 2^32] (got ${n})`);
+      lastN = n;
+      threshold = TWO_32 % n;
+    }
+    if (n <= SMALL_N) {
+      // Lemire's multiply-and-shift: x·n < 2^53 is exact in a double, its high 32 bits are the draw,
+      // and rejecting the 2^32 mod n lowest products removes the bias.
+      for (;;) {
+        const m = uint32() * n;
+        const hi = Math.floor(m / TWO_32);
+        if (m - hi * TWO_32 >= threshold) return hi;
+      }
+    }
+    // Rejection sampling: drop the top partial copy of [0, n) so every residue is equally likely.
+    const limit = TWO_32 - threshold;
+    let x = uint32();
+    while (x >= limit) x = uint32();
+    return x % n;
+  }
+
   return {
     uint32,
     // The +0.5 centres each of the 2^32 outcomes in its cell, which keeps the result off 0 and 1.
     next: () => (uint32() + 0.5) / TWO_32,
-    int(n: number): number {
-      if (!(n >= 1 && n <= TWO_32 && Number.isInteger(n))) throw new RangeError(`int(n) needs an integer n in [1, 2^32] (got ${n})`);
-      // Rejection sampling: drop the top partial copy of [0, n) so every residue is equally likely.
-      const limit = TWO_32 - (TWO_32 % n);
-      let x = uint32();
-      while (x >= limit) x = uint32();
-      return x % n;
-    },
+    int,
   };
 }
 

@@ -6,7 +6,8 @@ import type { Payload } from './types.js';
 /**
  * workqueue payloads (include/trace/events/workqueue.h):
  *   queue_work     `work struct=000000006c12a01f function=iomap_dio_complete_work workqueue=dio/vda req_cpu=256 cpu=1`
- *                  (4.x/5.10: `workqueue=` is a pointer; ≥5.12 its name; old kernels print an unbound cpu as 4294967295)
+ *                  (4.x/5.10: `workqueue=` is a pointer; ≥5.12 its name; old kernels print an unbound cpu as
+ *                  4294967295, read here as the -1 newer ones print)
  *   activate_work  `work struct 000000006c12a01f` or, ≥6.10, `work struct 000000006c12a01f function=iomap_dio_complete_work `
  *   execute_start  `work struct 000000006c12a01f: function iomap_dio_complete_work`
  *   execute_end    `work struct 000000006c12a01f` or `work struct 000000006c12a01f: function iomap_dio_complete_work`
@@ -44,8 +45,10 @@ export function parseQueueWork(payload: string): Payload<WqQueueEvent> | null {
   if (wq === null) return null;
   const reqCpu = int();
   if (Number.isNaN(reqCpu) || !lit(' cpu=')) return null;
-  const targetCpu = int();
-  if (Number.isNaN(targetCpu)) return null;
+  const cpu = int();
+  if (Number.isNaN(cpu)) return null;
+  // Before "workqueue: Fix type of cpu in trace event" (2022) an unbound pool's -1 printed as %u.
+  const targetCpu = cpu === 4294967295 ? -1 : cpu;
   return { kind: 'workqueue_queue_work', work, function: fn, workqueue: wq, reqCpu, targetCpu };
 }
 
