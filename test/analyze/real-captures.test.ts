@@ -39,7 +39,7 @@ async function withoutIomap(file: string): Promise<string> {
   return out;
 }
 
-describe.skipIf(!HAS_SHARED)('whole shared captures', () => {
+describe.skipIf(!HAS_SHARED)('whole shared captures', { timeout: 120_000 }, () => {
   for (const name of CAPTURES) {
     const file = join(SHARED_TRACES, name);
     it(`${name}: every I/O of the job is found and the modes equal an independent count of where iomap_dio_complete ran`, async () => {
