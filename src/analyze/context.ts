@@ -26,8 +26,10 @@ export interface AnalyzerContext {
   unit: IoUnit;
   diagnostics: DiagnosticsCollector;
   cpus: CpuState[];
-  /** Outstanding requests by `dev:sector`, oldest first (sectors are reused: pair by order). */
-  requests: Map<string, ReqRecord[]>;
+  /** Outstanding requests by device and sector (`requestKey`), oldest first (sectors are reused: pair by order). */
+  requests: Map<number, ReqRecord[]>;
+  /** Small index per block device, folded into request keys. */
+  devSlots: Map<number, number>;
   /** Outstanding DIOs by `dev:ino`, oldest first. */
   dios: Map<string, DioRecord[]>;
   /** The DIO each task is submitting (between rw_begin and rw_queued), for linking its requests. */
@@ -76,6 +78,7 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
     diagnostics,
     cpus: [],
     requests: new Map(),
+    devSlots: new Map(),
     dios: new Map(),
     submitting: new Map(),
     pendingWork: new Map(),
@@ -113,6 +116,19 @@ export function cpuState(ctx: AnalyzerContext, cpu: number): CpuState {
     c = ctx.cpus[cpu] as CpuState;
   }
   return c;
+}
+
+const DEV_SLOTS = 256;
+
+/**
+ * A numeric key for (device, sector): sector × 256 + a per-device slot. Numbers hash faster than
+ * strings and allocate nothing; exact for sectors below 2^45 (16 PiB), far past any device here.
+ */
+export function requestKey(ctx: AnalyzerContext, major: number, minor: number, sector: number): number {
+  const dev = major * 1048576 + minor;
+  let slot = ctx.devSlots.get(dev);
+  if (slot === undefined) ctx.devSlots.set(dev, (slot = ctx.devSlots.size % DEV_SLOTS));
+  return sector * DEV_SLOTS + slot;
 }
 
 export function isKworker(ctx: AnalyzerContext, pid: number, comm: string | undefined): boolean {

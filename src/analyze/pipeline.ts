@@ -88,6 +88,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     for (const c of ctx.cpus) if (c) (c.undecided = undefined), (c.lastComplete = undefined);
     for (const q of old.requests.values()) for (const r of q) r.path = undefined;
     ctx.requests = old.requests;
+    ctx.devSlots = old.devSlots;
     ctx.lastWaking = old.lastWaking;
     ctx.lastSwitchIn = old.lastSwitchIn;
     ctx.kworkerPids = old.kworkerPids;

@@ -9,7 +9,7 @@ import type { IoPath, Stage } from '../model/io.js';
 
 /** A block request between block_rq_issue and block_rq_complete (and until its I/O finishes). */
 export interface ReqRecord {
-  key: string;
+  key: number;
   sector: number;
   nrSector: number;
   bytes: number;

@@ -26,6 +26,8 @@ export interface Workload {
   submitted(): number;
   reaped(): number;
   fileSize(): number;
+  /** Time fio finished (its last I/O reaped), 0 while running. */
+  endNs(): number;
 }
 
 export interface WorkloadDeps {
@@ -68,6 +70,7 @@ export function createWorkload(d: WorkloadDeps): Workload {
   let submitted = 0;
   let reaped = 0;
   let done = false;
+  let endNs = 0;
   const ring: Io[] = [];
   let waitMin = Infinity;
   let syncWait: Io | null = null;
@@ -239,6 +242,7 @@ export function createWorkload(d: WorkloadDeps): Workload {
       } else yield* reap();
     }
     done = true;
+    endNs = engine.now();
   }
 
   const submitter: Submitter = {
@@ -252,5 +256,5 @@ export function createWorkload(d: WorkloadDeps): Workload {
     },
   };
 
-  return { task, submitter, finished: () => done, submitted: () => submitted, reaped: () => reaped, fileSize: () => size };
+  return { task, submitter, finished: () => done, submitted: () => submitted, reaped: () => reaped, fileSize: () => size, endNs: () => endNs };
 }

@@ -1,5 +1,5 @@
 import type { BlockRqCompleteEvent, BlockRqEvent, ExecContext } from '../../model/events.js';
-import { cpuState, pushFifo, takeFifo, type AnalyzerContext } from '../context.js';
+import { cpuState, pushFifo, requestKey, takeFifo, type AnalyzerContext } from '../context.js';
 import type { ReqRecord } from '../state.js';
 import { stage } from '../state.js';
 import { startWindow } from './cpu-time.js';
@@ -26,7 +26,6 @@ function direction(rwbs: string): 'R' | 'W' | '' {
   return '';
 }
 
-const keyOf = (major: number, minor: number, sector: number): string => `${major},${minor}:${sector}`;
 
 export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecContext | 'unknown'): void {
   // block_rq_insert precedes issue for scheduler-queued requests; only issue starts the device time.
@@ -34,7 +33,7 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecCon
   // Flushes and zero-length requests carry no data and complete with sector -1: not I/Os.
   if (e.nrSector === 0) return;
   const req: ReqRecord = {
-    key: keyOf(e.dev.major, e.dev.minor, e.sector),
+    key: requestKey(ctx, e.dev.major, e.dev.minor, e.sector),
     sector: e.sector,
     nrSector: e.nrSector,
     bytes: e.bytes > 0 ? e.bytes : e.nrSector * 512,
@@ -73,7 +72,7 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecCon
 
 export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ectx: ExecContext | 'unknown'): void {
   if (e.nrSector === 0) return;
-  const key = keyOf(e.dev.major, e.dev.minor, e.sector);
+  const key = requestKey(ctx, e.dev.major, e.dev.minor, e.sector);
   let req = takeFifo(ctx.requests, key);
   if (!req) {
     // Issued before the trace began (or its issue was lost): still a completion on this CPU.
@@ -83,7 +82,7 @@ export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ec
     // Partial completion: the rest stays outstanding at the next sector, as the same request.
     req.sector = e.sector + e.nrSector;
     req.nrSector -= e.nrSector;
-    req.key = keyOf(e.dev.major, e.dev.minor, req.sector);
+    req.key = requestKey(ctx, e.dev.major, e.dev.minor, req.sector);
     pushFifo(ctx.requests, req.key, req);
     return;
   }

@@ -36,15 +36,19 @@ export function charge(ctx: AnalyzerContext, c: CpuState, ts: number): void {
   }
 }
 
-/** Charges every CPU up to `ts` and copies the accumulators (window start / latest completion). */
-export function snapshot(ctx: AnalyzerContext, ts: number): Float64Array[] {
-  const out: Float64Array[] = [];
+/**
+ * Charges every CPU up to `ts` and copies the accumulators into `into` (window start / latest
+ * completion). Runs once per finished I/O, so it reuses the arrays it is given.
+ */
+export function snapshot(ctx: AnalyzerContext, ts: number, into: Float64Array[] = []): Float64Array[] {
   for (const c of ctx.cpus) {
     if (!c) continue;
     charge(ctx, c, ts);
-    out[c.cpu] = Float64Array.from(c.acc);
+    const dst = into[c.cpu];
+    if (dst) dst.set(c.acc);
+    else into[c.cpu] = Float64Array.from(c.acc);
   }
-  return out;
+  return into;
 }
 
 export function emptyAcc(): Float64Array {
@@ -67,7 +71,7 @@ export function extendWindow(ctx: AnalyzerContext, completionTs: number): void {
   const ts = Math.max(completionTs, ctx.lastTs);
   if (!(ts >= ctx.windowEnd) && !Number.isNaN(ctx.windowEnd)) return;
   ctx.windowEnd = ts;
-  ctx.accAtEnd = snapshot(ctx, ts);
+  snapshot(ctx, ts, ctx.accAtEnd);
   ctx.dioKworkerRunNsAtEnd = ctx.dioKworkerRunNs + pendingKworkerRuns(ctx, ts);
 }
 

@@ -1,0 +1,136 @@
+import type { TraceEvent } from '../model/events.js';
+import type { TraceFormat } from '../parse/formats.js';
+import { createEmitter } from './emit/index.js';
+import { createModel } from './model.js';
+import { defaultParams, validateParams, type SimParams } from './params.js';
+import { PRESETS, type PresetName } from './presets.js';
+import { hashString } from './rng.js';
+import { createModeCounter, figures, type SimulationFigures } from './stats.js';
+import { createTruthWriter, truthRow, type TruthFormat } from './truth.js';
+import type { Io } from './types.js';
+
+/**
+ * The simulator's library API. `simulate` streams: events are shaped and written as they happen,
+ * in batches of lines, waiting for 'drain' when a stream pushes back; each I/O's ground truth is
+ * written when fio reaps it. Only in-flight I/Os and the current batch are in memory, so a run of
+ * ten million I/Os needs no more memory than one of a thousand.
+ */
+
+export type { SimParams } from './params.js';
+export type { PresetName } from './presets.js';
+export type { SimulationFigures } from './stats.js';
+export { PRESETS, PRESET_NAMES } from './presets.js';
+export { POLICIES, POLICY_NAMES } from './policies/index.js';
+export { defaultParams, describeParams, PARAM_SPECS } from './params.js';
+
+/** A Node writable stream, or anything with the same write/drain contract. */
+export interface TextStream {
+  write(chunk: string): boolean;
+  once(event: 'drain', listener: () => void): unknown;
+}
+export type TextSink = TextStream | ((chunk: string) => void);
+
+export interface SimulateOptions {
+  preset?: PresetName;
+  /** Overrides the preset's (and the defaults') parameters. */
+  params?: Partial<SimParams>;
+  seed?: number;
+  /** Trace text format (when `sinks.trace` is given). */
+  format?: TraceFormat;
+  truthFormat?: TruthFormat;
+  /**
+   * tracefs prints the event count in its header: run the (deterministic) model once more first to
+   * count them. Default true for ftrace; false writes the header with the count left at 0.
+   */
+  exactHeader?: boolean;
+  /** Lines per write (default 8192). */
+  batchLines?: number;
+}
+
+export interface SimulateSinks {
+  trace?: TextSink;
+  truth?: TextSink;
+  /** Every event as emitted, shaped for `format` (for tests and in-process analysis). */
+  onEvent?: (e: TraceEvent) => void;
+  /** Every finished I/O (in memory only for the call). */
+  onIo?: (io: Io) => void;
+}
+
+export function resolveParams(opts: Pick<SimulateOptions, 'preset' | 'params'>): SimParams {
+  const p: SimParams = { ...defaultParams(), ...(opts.preset !== undefined ? PRESETS[opts.preset].params : {}), ...(opts.params ?? {}) };
+  const bad = validateParams(p);
+  if (bad.length > 0) throw new RangeError(bad.join('; '));
+  return p;
+}
+
+async function write(sink: TextSink, chunk: string): Promise<void> {
+  if (chunk.length === 0) return;
+  if (typeof sink === 'function') {
+    sink(chunk);
+    return;
+  }
+  if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', resolve));
+}
+
+/** Counts the events a run will emit (the model is deterministic for a seed). */
+export function countEvents(p: SimParams, seed: number): number {
+  const m = createModel(p, seed, () => {}, () => {});
+  m.engine.run({ stop: m.done });
+  m.engine.run({ until: m.engine.now() + TAIL_NS });
+  return m.ev.count();
+}
+
+/** After fio's last reap, let the kworker and scheduler finish what they were doing. */
+const TAIL_NS = 100_000;
+
+export async function simulate(opts: SimulateOptions = {}, sinks: SimulateSinks = {}): Promise<SimulationFigures> {
+  const p = resolveParams(opts);
+  const seed = opts.seed ?? 1;
+  const format = opts.format ?? 'ftrace';
+  const batchLines = opts.batchLines ?? 8192;
+  const emitter = createEmitter(format, { hashKey: hashString(`boot:${seed}`) });
+  const lines: string[] = [];
+  const tracing = sinks.trace !== undefined;
+  const onEvent = sinks.onEvent;
+  const truth = sinks.truth !== undefined ? createTruthWriter(opts.truthFormat ?? 'csv') : null;
+  const modes = createModeCounter();
+  let kworkerRuns = 0;
+
+  const sink = (e: TraceEvent): void => {
+    if (e.kind === 'sched_waking' && e.targetComm.startsWith('kworker/')) kworkerRuns++;
+    if (!tracing && onEvent === undefined) return;
+    emitter.shape(e);
+    if (tracing) lines.push(emitter.line(e));
+    if (onEvent !== undefined) onEvent(e);
+  };
+  const model = createModel(p, seed, sink, (io) => {
+    modes.add(io);
+    if (truth !== null) truth.add(truthRow(io, model.startNs));
+    sinks.onIo?.(io);
+  });
+
+  if (tracing && sinks.trace !== undefined) {
+    const entries = format === 'ftrace' && (opts.exactHeader ?? true) ? countEvents(p, seed) : 0;
+    await write(sinks.trace, emitter.header(entries, p.cpus));
+  }
+  const flush = async (): Promise<void> => {
+    if (tracing && sinks.trace !== undefined && lines.length > 0) {
+      const text = `${lines.join('\n')}\n`;
+      lines.length = 0;
+      await write(sinks.trace, text);
+    }
+    if (truth !== null && sinks.truth !== undefined) await write(sinks.truth, truth.take());
+  };
+  let truthRows = 0;
+  const full = (): boolean => lines.length >= batchLines || modes.n - truthRows >= batchLines;
+  while (!model.done()) {
+    model.engine.run({ stop: () => model.done() || full() });
+    truthRows = modes.n;
+    await flush();
+    if (!model.done() && model.engine.size() === 0) throw new Error('simulation stalled: no events left before the job finished');
+  }
+  model.engine.run({ until: model.engine.now() + TAIL_NS });
+  model.cpus.finish();
+  await flush();
+  return figures(model, p, opts.preset ?? null, seed, modes, kworkerRuns);
+}
