@@ -76,6 +76,9 @@ export function createWorkload(d: WorkloadDeps): Workload {
   let syncWait: Io | null = null;
 
   const task = d.cpus.makeTask({ pid: p.fioPid, comm: 'fio', headerComm: 'fio', perfComm: 'fio', prio: 120, cpu: p.submitCpu, sleepState: 'S' }, fioProgram());
+  // fio has been running before the trace starts: its vruntime is ahead of a long-sleeping
+  // kworker's placement, as in steady state (otherwise the first millisecond would differ).
+  task.vruntime = p.sleeperCreditNs + p.wakeupGranNs;
 
   function moreToSubmit(): boolean {
     return p.ios > 0 ? submitted < p.ios : engine.now() < p.durationNs;

@@ -166,22 +166,37 @@ export function bootstrapQuantileDiffs(
  * b = 1 (the ordinary bootstrap). Clamped to [1, min(3√n, n/3)].
  */
 export function optimalBlockLength(series: ArrayLike<number>): number {
+  return dependenceOf(series).block;
+}
+
+interface Dependence {
+  /** Politis–White block length. */
+  block: number;
+  /** Flat-top estimate of the long-run variance Σ_k R(k) (n × the variance of the mean). */
+  longRunVariance: number;
+  /** What the circular block bootstrap with blocks of `block` estimates instead: Σ_{|k|<ℓ} (1 − |k|/ℓ)·R(k). */
+  blockVariance: number;
+}
+
+function dependenceOf(series: ArrayLike<number>, fixedBlock?: number): Dependence {
   const n = series.length;
-  if (n < 8) return 1;
   let mean = 0;
   for (let i = 0; i < n; i++) mean += series[i]!;
   mean /= n;
-  const kn = Math.max(5, Math.ceil(Math.sqrt(Math.log10(n))));
-  const mMax = Math.ceil(Math.sqrt(n)) + kn;
-  const maxLag = Math.min(n - 1, mMax + kn);
-  const acov = new Float64Array(maxLag + 1);
-  for (let k = 0; k <= maxLag; k++) {
+  const acovAt = (k: number): number => {
     let s = 0;
     for (let i = 0; i + k < n; i++) s += (series[i]! - mean) * (series[i + k]! - mean);
-    acov[k] = s / n;
-  }
-  const r0 = acov[0]!;
-  if (!(r0 > 0)) return 1;
+    return s / n;
+  };
+  const r0 = acovAt(0);
+  const independent: Dependence = { block: fixedBlock ?? 1, longRunVariance: r0, blockVariance: r0 };
+  if (n < 8 || !(r0 > 0)) return independent;
+  const kn = Math.max(5, Math.ceil(Math.sqrt(Math.log10(n))));
+  const mMax = Math.ceil(Math.sqrt(n)) + kn;
+  const cap = Math.max(1, Math.ceil(Math.min(3 * Math.sqrt(n), n / 3)));
+  const maxLag = Math.min(n - 1, Math.max(mMax + kn, cap, fixedBlock ?? 0));
+  const acov = new Float64Array(maxLag + 1);
+  for (let k = 0; k <= maxLag; k++) acov[k] = acovAt(k);
   const threshold = 2 * Math.sqrt(Math.log10(n) / n);
   let mHat = mMax;
   for (let m = 0; m <= mMax; m++) {
@@ -198,7 +213,7 @@ export function optimalBlockLength(series: ArrayLike<number>): number {
     }
   }
   const M = Math.min(2 * mHat, maxLag);
-  if (M === 0) return 1;
+  if (M === 0 && fixedBlock === undefined) return independent;
   // Flat-top (trapezoidal) lag window: 1 up to M/2, then linearly down to 0 at M.
   const lambda = (t: number): number => (t <= 0.5 ? 1 : t < 1 ? 2 * (1 - t) : 0);
   let g = 0;
@@ -209,10 +224,10 @@ export function optimalBlockLength(series: ArrayLike<number>): number {
     g0 += 2 * w * acov[k]!;
   }
   const d = (4 / 3) * g0 * g0;
-  const cap = Math.max(1, Math.ceil(Math.min(3 * Math.sqrt(n), n / 3)));
-  if (!(d > 0)) return cap;
-  const b = Math.cbrt((2 * g * g) / d) * Math.cbrt(n);
-  return Math.min(cap, Math.max(1, Math.round(b)));
+  const block = fixedBlock !== undefined ? fixedBlock : d > 0 ? Math.min(cap, Math.max(1, Math.round(Math.cbrt((2 * g * g) / d) * Math.cbrt(n)))) : cap;
+  let blockVariance = r0;
+  for (let k = 1; k < block; k++) blockVariance += 2 * (1 - k / block) * acov[k]!;
+  return { block, longRunVariance: g0, blockVariance };
 }
 
 /**
@@ -243,6 +258,8 @@ export type WindowSeries = ArrayLike<number>;
 export interface RateChangeOptions extends BootstrapOptions {
   /** Block length in windows, or 'auto' (default) to choose it per run from the data; 1 resamples single windows. */
   blockLength?: number | 'auto';
+  /** Rescale block resamples to the flat-top long-run variance (default true); see `rateChange`. */
+  correctBlockBias?: boolean;
 }
 
 export interface RateChange {
@@ -263,8 +280,17 @@ export interface RateChange {
   method: string;
 }
 
+interface Run {
+  prefix: Float64Array;
+  n: number;
+  block: number;
+  sum: number;
+  /** Factor applied to a resampled sum's deviation from `sum` (1 without the bias correction). */
+  scale: number;
+}
+
 interface Side {
-  runs: Array<{ prefix: Float64Array; n: number; block: number; sum: number }>;
+  runs: Run[];
   windows: number;
   sum: number;
 }
@@ -273,15 +299,17 @@ function isRuns(v: WindowSeries | readonly WindowSeries[]): v is readonly Window
   return Array.isArray(v) && v.length > 0 && typeof v[0] !== 'number';
 }
 
-function prepareSide(input: WindowSeries | readonly WindowSeries[], blockLength: number | 'auto', name: string): Side {
+function prepareSide(input: WindowSeries | readonly WindowSeries[], blockLength: number | 'auto', correct: boolean, name: string): Side {
   const series = isRuns(input) ? input : [input as WindowSeries];
   const runs = series.map((s, i) => {
     const n = s.length;
     if (n === 0) throw new RangeError(`rateChange: ${name} run ${i} has no complete windows`);
     for (let k = 0; k < n; k++) if (!(s[k]! >= 0)) throw new RangeError(`rateChange: ${name} run ${i} has an invalid window total`);
-    const block = blockLength === 'auto' ? optimalBlockLength(s) : Math.min(n, blockLength);
+    const dep = dependenceOf(s, blockLength === 'auto' ? undefined : Math.min(n, blockLength));
     const prefix = doubledPrefix(s);
-    return { prefix, n, block, sum: prefix[n]! };
+    const ratio = dep.longRunVariance / dep.blockVariance;
+    const scale = correct && ratio > 1 && Number.isFinite(ratio) ? Math.sqrt(ratio) : 1;
+    return { prefix, n, block: dep.block, sum: prefix[n]!, scale };
   });
   return { runs, windows: runs.reduce((a, r) => a + r.n, 0), sum: runs.reduce((a, r) => a + r.sum, 0) };
 }
@@ -298,7 +326,7 @@ function replicateMean(side: Side, rng: Rng): number {
   let windows = 0;
   for (let k = 0; k < runs.length; k++) {
     const run = runs.length === 1 ? runs[0]! : runs[rng.int(runs.length)]!;
-    sum += blockResampleSum(run.prefix, run.n, run.block, rng);
+    sum += run.sum + run.scale * (blockResampleSum(run.prefix, run.n, run.block, rng) - run.sum);
     windows += run.n;
   }
   return sum / windows;
@@ -320,8 +348,9 @@ export function rateChange(
   if (!(windowNs > 0)) throw new RangeError(`windowNs must be positive (got ${windowNs})`);
   const blockLength = options.blockLength ?? 'auto';
   if (blockLength !== 'auto' && !(Number.isInteger(blockLength) && blockLength >= 1)) throw new RangeError(`blockLength must be 'auto' or a positive integer (got ${blockLength})`);
-  const b = prepareSide(before, blockLength, 'before');
-  const a = prepareSide(after, blockLength, 'after');
+  const correct = options.correctBlockBias ?? true;
+  const b = prepareSide(before, blockLength, correct, 'before');
+  const a = prepareSide(after, blockLength, correct, 'after');
   const perSecond = 1e9 / windowNs;
   const rateB = (b.sum / b.windows) * perSecond;
   const rateA = (a.sum / a.windows) * perSecond;

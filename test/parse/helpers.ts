@@ -9,8 +9,11 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..')
 export const EXCERPTS = join(ROOT, 'fixtures', 'excerpts');
 export const HOSTILE = join(ROOT, 'fixtures', 'hostile');
 /** The shared whole captures, beside the repository; absent in a fresh clone (CI). */
-export const SHARED_TRACES = resolve(ROOT, '..', 'shared', 'real-traces');
+export const SHARED_TRACES = process.env.IOPATH_SHARED_TRACES ?? resolve(ROOT, '..', 'shared', 'real-traces');
 export const hasSharedTraces = existsSync(SHARED_TRACES);
+/** Extra captures of format variants, lost events and other jobs, beside the repository when present. */
+export const EXTRA_CAPTURES = process.env.IOPATH_EXTRA_CAPTURES ?? resolve(ROOT, '..', 'captures');
+export const hasExtraCaptures = existsSync(EXTRA_CAPTURES);
 
 /** The excerpt fixtures (`NAME.txt`, not their goldens). */
 export function excerptNames(): string[] {

@@ -1,0 +1,40 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { MODELLED_EVENTS } from '../../src/model/events.js';
+import { streamEvents } from '../../src/parse/stream.js';
+import { EXTRA_CAPTURES, hasExtraCaptures } from './helpers.js';
+
+/**
+ * The whole extra captures the excerpts were cut from (format variants, lost-event runs, other fio
+ * jobs; ../captures beside the repository when present): every line parses, every modelled event
+ * gets its typed form, and every loss marker `grep` finds becomes a data-loss diagnostic.
+ * Skipped, with the reason printed, where those captures are not present.
+ */
+
+if (!hasExtraCaptures) console.warn(`[extra-captures] skipped: ${EXTRA_CAPTURES} does not exist`);
+
+const modelled = new Set<string>(MODELLED_EVENTS);
+const files = hasExtraCaptures
+  ? ['variants', 'lost', 'jobs'].flatMap((d) => (existsSync(join(EXTRA_CAPTURES, d)) ? readdirSync(join(EXTRA_CAPTURES, d)).filter((f) => f.endsWith('.txt.gz')).map((f) => join(d, f)) : []))
+  : [];
+
+const MARKERS = String.raw`^CPU:[0-9]+ \[(LOST|[0-9]* ?EVENTS DROPPED)|^##### CPU [0-9]+ buffer started|PERF_RECORD_LOST`;
+
+describe.skipIf(!hasExtraCaptures)('extra captures', () => {
+  it.each(files)('%s', async (rel) => {
+    const path = join(EXTRA_CAPTURES, rel);
+    let untyped = 0;
+    const res = await streamEvents(path, (e) => {
+      if (e.kind === 'other' && modelled.has(e.name)) untyped++;
+    });
+    const d = res.diagnostics.counts();
+    expect(res.format).not.toBeNull();
+    expect(d.malformed_line ?? 0).toBe(0);
+    expect(d.malformed_payload ?? 0).toBe(0);
+    expect(untyped).toBe(0);
+    const markers = Number(execFileSync('sh', ['-c', `zcat "$1" | grep -cE "$2" || true`, 'sh', path, MARKERS], { encoding: 'utf8' }).trim());
+    expect((d.lost_events ?? 0) + (d.buffer_started ?? 0)).toBe(markers);
+  }, 60_000);
+});
