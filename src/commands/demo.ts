@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runAnalyze } from './analyze.js';
 import { CliError } from './common.js';
@@ -19,5 +19,6 @@ export async function runDemo(): Promise<number> {
   if (!existsSync(path)) throw new CliError(`bundled trace missing: ${path}`);
   process.stdout.write(`iopath demo: analyzing the bundled real capture fixtures/real/libaio-randwrite-cpu1.ftrace.txt.gz\n`);
   process.stdout.write(`(fio, libaio 4 KiB random DIO overwrites, iodepth 32, pinned to CPU 1, the CPU that takes the virtio-blk interrupt; Linux 6.18)\n\n`);
-  return runAnalyze(path, {});
+  // A path relative to where the user stands: reports and output never embed this machine's layout.
+  return runAnalyze(relative(process.cwd(), path) || path, {});
 }
