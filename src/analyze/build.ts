@@ -106,6 +106,8 @@ export function buildAnalysis(
     limitations: limitations(ctx, stream.format),
     explanation: '',
     samples: fold.samples(),
+    series: fold.bins(Number.isNaN(ctx.windowEnd) ? undefined : ctx.windowEnd),
+    distributions: fold.distributions(),
     diagnostics: stream.diagnostics.summaries(),
   };
   void eventCounts;

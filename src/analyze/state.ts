@@ -94,6 +94,8 @@ export interface CpuState {
   invSeq: number;
   /** The invocation numbers saved by each entry of `stack` (same length). */
   invStack: number[];
+  /** The task the interrupts on the stack interrupted. */
+  stackPid: number;
   /** The last block completion on this CPU and the invocation it ran in. */
   lastComplete?: { req: ReqRecord; invocation: number };
   /** request unit: a completion waiting to see whether its invocation queues DIO work. */
@@ -110,7 +112,7 @@ export interface CpuState {
 }
 
 export function newCpuState(cpu: number): CpuState {
-  return { cpu, stack: [], invocation: 0, invSeq: 0, invStack: [], inDioWork: false, lastMark: NaN, acc: new Float64Array(ACC_SLOTS), kworkerRunDid: false };
+  return { cpu, stack: [], invocation: 0, invSeq: 0, invStack: [], stackPid: -1, inDioWork: false, lastMark: NaN, acc: new Float64Array(ACC_SLOTS), kworkerRunDid: false };
 }
 
 export function stage(ts: number, cpu: number, line: number): Stage {

@@ -1,16 +1,27 @@
 import type { LatencySummary } from '../model/analysis.js';
 import { COMPLETION_MODES, PHASES, phasesOf, type CompletionMode, type IoPath, type Phase, type UnresolvedReason } from '../model/io.js';
-import { createSketch, type QuantileSketch } from '../stats/sketch.js';
+import { createReservoir, type Reservoir } from '../stats/reservoir.js';
+import { createSketch, type QuantileSketch, type SketchJSON } from '../stats/sketch.js';
+import { createWindowCounter } from '../stats/windows.js';
 
 /**
  * Folds finished I/Os into bounded summaries: counts, a quantile sketch per phase (overall and per
- * mode, ≤0.5% relative error), completions per 10 ms bin (for IOPS and its confidence interval),
- * and a small deterministic sample of whole paths per mode for charts and examples. Nothing here
- * grows with the number of I/Os except the per-bin counts, which grow with the trace's duration.
+ * mode, ≤0.5% relative error), a seeded reservoir of raw phase values per mode (for rank tests and
+ * bootstrap intervals in `compare`), completions per 10 ms window (for IOPS and its confidence
+ * interval; coarsened past 65 536 windows), and a small deterministic sample of whole paths per
+ * mode for charts and examples. Nothing here grows with the number of I/Os or the trace's length.
  */
 
 export const BIN_NS = 10_000_000;
 const SAMPLES_PER_MODE = 120;
+/** Raw values kept per phase and mode for two-sample tests. */
+export const VALUES_PER_PHASE = 2000;
+
+/** Distribution of one phase: its sketch (serialised) and a uniform sample of raw values (ns). */
+export interface PhaseDistribution {
+  sketch: SketchJSON;
+  sample: number[];
+}
 
 export interface Fold {
   add(p: IoPath): void;
@@ -26,8 +37,9 @@ export interface Fold {
   latencyByMode(): Partial<Record<CompletionMode, Partial<Record<Phase, LatencySummary>>>>;
   sketches(): { overall: Partial<Record<Phase, QuantileSketch>>; byMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> };
   samples(): IoPath[];
-  /** Completions per BIN_NS bin, from `binStartNs`. */
-  bins(): { binNs: number; startNs: number; counts: number[] };
+  /** Completions per window (BIN_NS, coarsened on long traces) up to `endNs`. */
+  bins(endNs?: number): { binNs: number; startNs: number; counts: number[] };
+  distributions(): Partial<Record<CompletionMode | 'all', Partial<Record<Phase, PhaseDistribution>>>>;
 }
 
 export function summarizeSketch(s: QuantileSketch | undefined, scale = 1e-3): LatencySummary | undefined {
@@ -47,8 +59,8 @@ export function createFold(): Fold {
   const perMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> = {};
   const samples = new Map<CompletionMode, IoPath[]>();
   const seen = new Map<CompletionMode, number>();
-  let counts: number[] = [];
-  let binStart = NaN;
+  const windows = createWindowCounter({ windowNs: BIN_NS });
+  const values = new Map<string, Reservoir<number>>();
   let total = 0;
   let completed = 0;
   let completedBytes = 0;
@@ -60,6 +72,12 @@ export function createFold(): Fold {
   };
 
   const sketchFor = (m: Partial<Record<Phase, QuantileSketch>>, ph: Phase): QuantileSketch => (m[ph] ??= createSketch());
+  const sampleValue = (group: string, ph: Phase, v: number): void => {
+    const k = `${group}/${ph}`;
+    let r = values.get(k);
+    if (!r) values.set(k, (r = createReservoir<number>(VALUES_PER_PHASE, k)));
+    r.add(v);
+  };
 
   return {
     add(p) {
@@ -86,17 +104,7 @@ export function createFold(): Fold {
       if (p.completion) {
         completed++;
         completedBytes += p.bytes;
-        if (Number.isNaN(binStart)) binStart = Math.floor(p.completion.ts / BIN_NS) * BIN_NS;
-        const b = Math.floor((p.completion.ts - binStart) / BIN_NS);
-        if (b >= 0) {
-          while (counts.length <= b) counts.push(0);
-          counts[b] = (counts[b] ?? 0) + 1;
-        } else {
-          // An earlier completion than the first one seen (merged input): shift the bins.
-          counts = [...new Array<number>(-b).fill(0), ...counts];
-          binStart += b * BIN_NS;
-          counts[0] = (counts[0] ?? 0) + 1;
-        }
+        windows.add(p.completion.ts);
       }
       const ph = phasesOf(p);
       const mm = (perMode[p.mode] ??= {});
@@ -105,6 +113,8 @@ export function createFold(): Fold {
         if (v === undefined) continue;
         sketchFor(overall, k).add(v);
         sketchFor(mm, k).add(v);
+        sampleValue('all', k, v);
+        sampleValue(p.mode, k, v);
       }
     },
     get total() {
@@ -145,6 +155,24 @@ export function createFold(): Fold {
     },
     sketches: () => ({ overall, byMode: perMode }),
     samples: () => COMPLETION_MODES.flatMap((m) => (samples.get(m) ?? []).slice().sort((a, b) => a.id - b.id)),
-    bins: () => ({ binNs: BIN_NS, startNs: Number.isNaN(binStart) ? 0 : binStart, counts }),
+    bins(endNs) {
+      const w = windows.finish(endNs);
+      return { binNs: w.windowNs, startNs: Number.isFinite(w.startNs) ? w.startNs : 0, counts: Array.from(w.counts) };
+    },
+    distributions() {
+      const out: Partial<Record<CompletionMode | 'all', Partial<Record<Phase, PhaseDistribution>>>> = {};
+      const groups: [CompletionMode | 'all', Partial<Record<Phase, QuantileSketch>>][] = [['all', overall]];
+      for (const m of COMPLETION_MODES) if (perMode[m]) groups.push([m, perMode[m] as Partial<Record<Phase, QuantileSketch>>]);
+      for (const [g, sk] of groups) {
+        const o: Partial<Record<Phase, PhaseDistribution>> = {};
+        for (const ph of PHASES) {
+          const s = sk[ph];
+          if (!s) continue;
+          o[ph] = { sketch: s.toJSON(), sample: values.get(`${g}/${ph}`)?.sample() ?? [] };
+        }
+        out[g] = o;
+      }
+      return out;
+    },
   };
 }

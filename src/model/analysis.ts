@@ -1,4 +1,5 @@
 import type { DiagnosticSummary } from './diagnostics.js';
+import type { SketchJSON } from '../stats/sketch.js';
 import type { CompletionMode, IoPath, IoUnit, Phase, UnresolvedReason } from './io.js';
 
 /**
@@ -77,6 +78,10 @@ export interface Analysis {
   explanation: string;
   /** A bounded sample of whole paths (for charts, waterfalls and examples). */
   samples: IoPath[];
+  /** Completions per window over the I/O window: the samples behind IOPS confidence intervals. */
+  series: { binNs: number; startNs: number; counts: number[] };
+  /** Per group (`all` or a mode) and phase: the quantile sketch and a uniform sample of raw values (ns). */
+  distributions: Partial<Record<CompletionMode | 'all', Partial<Record<Phase, { sketch: SketchJSON; sample: number[] }>>>>;
   diagnostics: DiagnosticSummary[];
   fio?: FioCrossCheck;
 }

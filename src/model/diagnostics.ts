@@ -20,6 +20,7 @@ export const DIAGNOSTIC_CODES = {
   unfinished_io: ['info', 'an I/O submitted or issued but not completed before the trace ended'],
   missing_events: ['info', 'an event type the analysis needs is absent from the trace, limiting what it can tell'],
   pid_reuse: ['info', 'a pid seen with a different task name (renamed task or reused pid)'],
+  context_repaired: ['data-loss', 'an irq/softirq entry without its exit (events dropped without a marker): the context stack was reset at the next task event'],
   silent_cpu: ['data-loss', 'a CPU that stops producing events while I/O still runs on it: likely unreported loss'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
