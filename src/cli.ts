@@ -4,6 +4,7 @@ import { EXIT_USAGE, toCliError } from './commands/common.js';
 import { runInspect } from './commands/inspect.js';
 import { runDemo } from './commands/demo.js';
 import { runAnalyze } from './commands/analyze.js';
+import { registerSimulate } from './commands/simulate.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -39,6 +40,8 @@ program
   .action(async (trace: string, opts) => {
     process.exitCode = await runAnalyze(trace, opts);
   });
+
+registerSimulate(program);
 
 program
   .command('demo')

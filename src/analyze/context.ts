@@ -40,6 +40,7 @@ export interface AnalyzerContext {
   runningWork: Map<number, WorkItem>;
   /** Last sched_waking / switch-in of each task. */
   lastWaking: Map<number, { ts: number; cpu: number; line: number }>;
+  lastWakeup: Map<number, { ts: number; cpu: number; line: number }>;
   lastSwitchIn: Map<number, { ts: number; cpu: number; line: number }>;
   /** Tasks known to be kworkers (ran a work item) or submitters (began a DIO / issued I/O). */
   kworkerPids: Set<number>;
@@ -84,6 +85,7 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
     pendingWork: new Map(),
     runningWork: new Map(),
     lastWaking: new Map(),
+    lastWakeup: new Map(),
     lastSwitchIn: new Map(),
     kworkerPids: new Set(),
     submitterPids: new Map(),

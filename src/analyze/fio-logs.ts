@@ -111,7 +111,6 @@ export async function readFioLogs(prefix: string, diagnostics: DiagnosticsCollec
 export function createFioMatcher(logs: FioLogs): { onPath(p: IoPath): void; result(traceIops: number): FioCrossCheck } {
   let matched = 0;
   const diff = createSketch();
-  const ratio = createSketch();
   return {
     onPath(p) {
       if (p.offset === undefined || !p.submit || !p.completion || p.mode === 'unresolved') return;
@@ -122,7 +121,6 @@ export function createFioMatcher(logs: FioLogs): { onPath(p: IoPath): void; resu
       matched++;
       const traceNs = p.completion.ts - p.submit.ts;
       diff.add(Math.max(0, fioLat - traceNs));
-      if (traceNs > 0) ratio.add(fioLat / traceNs);
     },
     result(traceIops) {
       const comparison: string[] = [];

@@ -124,6 +124,7 @@ function copyWorkStages(p: IoPath, item: WorkItem): void {
   p.work = item.work;
   if (item.queue) p.queueWork = item.queue;
   if (item.activate) p.activate = item.activate;
+  if (item.waking) p.kworkerWaking = item.waking;
   if (item.wakeup) p.kworkerWakeup = item.wakeup;
   if (item.switchIn) p.kworkerSwitchIn = item.switchIn;
   if (item.start) p.executeStart = item.start;

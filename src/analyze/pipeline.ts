@@ -90,6 +90,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     ctx.requests = old.requests;
     ctx.devSlots = old.devSlots;
     ctx.lastWaking = old.lastWaking;
+    ctx.lastWakeup = old.lastWakeup;
     ctx.lastSwitchIn = old.lastSwitchIn;
     ctx.kworkerPids = old.kworkerPids;
     ctx.blocked = old.blocked;

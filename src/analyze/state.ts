@@ -53,6 +53,8 @@ export interface WorkItem {
   /** Absent when the item was queued before the trace began. */
   queue?: Stage;
   activate?: Stage;
+  /** sched_waking of the kworker that ran it (wakeup asked for), and sched_wakeup (runnable). */
+  waking?: Stage;
   wakeup?: Stage;
   switchIn?: Stage;
   start?: Stage & { pid: number; comm: string };

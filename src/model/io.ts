@@ -50,6 +50,8 @@ export interface IoPath {
   deviceComplete?: Stage & { ctx: ExecContext | 'unknown' };
   queueWork?: Stage;
   activate?: Stage;
+  /** sched_waking of the kworker (wakeup asked for) and sched_wakeup (runnable), when it slept. */
+  kworkerWaking?: Stage;
   kworkerWakeup?: Stage;
   kworkerSwitchIn?: Stage;
   executeStart?: Stage & { pid: number; comm: string };

@@ -6,6 +6,7 @@ import { defaultParams, validateParams, type SimParams } from './params.js';
 import { PRESETS, type PresetName } from './presets.js';
 import { hashString } from './rng.js';
 import { createModeCounter, figures, type SimulationFigures } from './stats.js';
+import { createTextBuffer } from './text-buffer.js';
 import { createTruthWriter, truthRow, type TruthFormat } from './truth.js';
 import type { Io } from './types.js';
 
@@ -25,9 +26,10 @@ export { defaultParams, describeParams, PARAM_SPECS } from './params.js';
 
 /** A Node writable stream, or anything with the same write/drain contract. */
 export interface TextStream {
-  write(chunk: string): boolean;
+  write(chunk: string | Uint8Array): boolean;
   once(event: 'drain', listener: () => void): unknown;
 }
+/** A stream receives bytes (trace) or strings (truth); a function always receives strings. */
 export type TextSink = TextStream | ((chunk: string) => void);
 
 export interface SimulateOptions {
@@ -43,7 +45,7 @@ export interface SimulateOptions {
    * count them. Default true for ftrace; false writes the header with the count left at 0.
    */
   exactHeader?: boolean;
-  /** Lines per write (default 8192). */
+  /** Lines per write at most (default 65536; writes are also cut at 1 MiB). */
   batchLines?: number;
 }
 
@@ -63,10 +65,10 @@ export function resolveParams(opts: Pick<SimulateOptions, 'preset' | 'params'>):
   return p;
 }
 
-async function write(sink: TextSink, chunk: string): Promise<void> {
+async function write(sink: TextSink, chunk: string | Buffer): Promise<void> {
   if (chunk.length === 0) return;
   if (typeof sink === 'function') {
-    sink(chunk);
+    sink(typeof chunk === 'string' ? chunk : chunk.toString('latin1'));
     return;
   }
   if (!sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', resolve));
@@ -80,6 +82,9 @@ export function countEvents(p: SimParams, seed: number): number {
   return m.ev.count();
 }
 
+/** Bytes per trace write: large writes keep the per-write cost of streams negligible. */
+const BATCH_BYTES = 1 << 20;
+
 /** After fio's last reap, let the kworker and scheduler finish what they were doing. */
 const TAIL_NS = 100_000;
 
@@ -87,9 +92,9 @@ export async function simulate(opts: SimulateOptions = {}, sinks: SimulateSinks 
   const p = resolveParams(opts);
   const seed = opts.seed ?? 1;
   const format = opts.format ?? 'ftrace';
-  const batchLines = opts.batchLines ?? 8192;
+  const batchLines = opts.batchLines ?? 65536;
   const emitter = createEmitter(format, { hashKey: hashString(`boot:${seed}`) });
-  const lines: string[] = [];
+  const lines = createTextBuffer();
   const tracing = sinks.trace !== undefined;
   const onEvent = sinks.onEvent;
   const truth = sinks.truth !== undefined ? createTruthWriter(opts.truthFormat ?? 'csv') : null;
@@ -114,15 +119,11 @@ export async function simulate(opts: SimulateOptions = {}, sinks: SimulateSinks 
     await write(sinks.trace, emitter.header(entries, p.cpus));
   }
   const flush = async (): Promise<void> => {
-    if (tracing && sinks.trace !== undefined && lines.length > 0) {
-      const text = `${lines.join('\n')}\n`;
-      lines.length = 0;
-      await write(sinks.trace, text);
-    }
+    if (tracing && sinks.trace !== undefined && lines.lines() > 0) await write(sinks.trace, lines.take());
     if (truth !== null && sinks.truth !== undefined) await write(sinks.truth, truth.take());
   };
   let truthRows = 0;
-  const full = (): boolean => lines.length >= batchLines || modes.n - truthRows >= batchLines;
+  const full = (): boolean => lines.lines() >= batchLines || lines.bytes() >= BATCH_BYTES || modes.n - truthRows >= batchLines;
   while (!model.done()) {
     model.engine.run({ stop: () => model.done() || full() });
     truthRows = modes.n;

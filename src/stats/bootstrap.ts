@@ -11,7 +11,7 @@ import { createRng, deriveSeed, type Rng, type Seed } from './rng.js';
  *  - for throughput, the statistic (a ratio of two means over hundreds to thousands of windows) is
  *    smooth and close to normal, where percentile and BCa agree to second order, and a BCa for
  *    dependent windows would need a block jackknife with its own block-length choice.
- * The coverage of what is here is checked by simulation in the tests (≥ 93% at the 95% level).
+ * The coverage of what is here is checked by simulation in the tests.
  *
  * Every function takes a seed; the same inputs and seed give the same interval.
  */
@@ -337,6 +337,23 @@ function replicateMean(side: Side, rng: Rng): number {
  * MB/s from completed bytes. The point estimate is total / (windows · window length) per side;
  * the interval is a percentile interval of the relative change under the (two-stage) circular
  * block bootstrap of each side independently.
+ *
+ * Why windows and not I/Os: completions are not independent draws (queue depth couples them), but
+ * totals over windows much longer than one I/O are nearly so, and what remains is what the blocks
+ * are for. The circular block bootstrap is the moving-block bootstrap with wrap-around (Politis &
+ * Romano 1992): all windows are drawn equally often, so the resampled mean is centred on the sample
+ * mean. Block length: `optimalBlockLength` (1, i.e. the ordinary bootstrap, when the windows show no
+ * correlation).
+ *
+ * Bias correction (`correctBlockBias`, default on): the block bootstrap's variance of a mean is the
+ * Bartlett-window sum Σ_{|k|<ℓ} (1 − |k|/ℓ)·R(k), which under positive correlation falls short of
+ * the long-run variance Σ_k R(k) by about Σ|k|·R(k)/ℓ — the length that minimises the variance
+ * estimate's mean squared error still leaves intervals too narrow (91–92% coverage instead of
+ * 95% at lag-1 correlation 0.8 with 500–2000 windows in our simulations; 92–94% with the correction). We therefore stretch each run's resampled deviations by
+ * √(ĝ(0)/V_ℓ), where ĝ(0) is the flat-top estimate of the long-run variance that the block-length
+ * rule computes anyway (its bias is of smaller order) and V_ℓ is the Bartlett sum above. The factor
+ * is never below 1, so the correction can only widen an interval, and it is exactly 1 for
+ * uncorrelated windows. The tests measure the resulting coverage.
  */
 export function rateChange(
   before: WindowSeries | readonly WindowSeries[],
@@ -375,7 +392,7 @@ export function rateChange(
     windows: { before: b.windows, after: a.windows },
     runs: { before: b.runs.length, after: a.runs.length },
     blockLength: blocks,
-    method: `${multi ? 'two-stage (runs, then blocks) ' : ''}circular block bootstrap over ${windowNs / 1e6} ms windows, percentile interval, ${resamples} resamples`,
+    method: `${multi ? 'two-stage (runs, then blocks) ' : ''}circular block bootstrap${correct ? ' (variance bias-corrected)' : ''} over ${windowNs / 1e6} ms windows, percentile interval, ${resamples} resamples`,
   };
 }
 

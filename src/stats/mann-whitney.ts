@@ -22,6 +22,9 @@ import { twoSidedP } from './normal.js';
 
 export type MannWhitneyMethod = 'exact' | 'normal' | 'permutation';
 
+/** Largest n1·n2 for which an explicitly requested exact test is honoured (~0.1 s). */
+const EXACT_HARD_LIMIT = 20_000;
+
 export interface MannWhitneyOptions {
   method?: 'auto' | MannWhitneyMethod;
   /** Continuity correction of the normal approximation (default true). */
@@ -84,8 +87,14 @@ function rank(x: ArrayLike<number>, y: ArrayLike<number>): Ranked {
     const v = j >= n2 || (i < n1 && xs[i]! <= ys[j]!) ? xs[i]! : ys[j]!;
     let cx = 0;
     let cy = 0;
-    while (i < n1 && xs[i] === v) i++, cx++;
-    while (j < n2 && ys[j] === v) j++, cy++;
+    while (i < n1 && xs[i] === v) {
+      i++;
+      cx++;
+    }
+    while (j < n2 && ys[j] === v) {
+      j++;
+      cy++;
+    }
     const t = cx + cy;
     const mid = done + (t + 1) / 2;
     ranks.fill(mid, done, done + t);
@@ -183,6 +192,9 @@ export function mannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>, options
   let method: MannWhitneyMethod = options.method === undefined || options.method === 'auto' ? (small ? (ties ? 'permutation' : 'exact') : 'normal') : options.method;
   // The exact table assumes distinct values; with ties the permutation null is the exact conditional one.
   if (method === 'exact' && ties) method = 'permutation';
+  // The exact recursion costs ~(n1·n2)²/4 operations: past the cap a requested exact test would take
+  // minutes, and at those sizes the normal approximation is accurate to several digits anyway.
+  if (method === 'exact' && n1 * n2 > EXACT_HARD_LIMIT) method = 'normal';
 
   let pValue: number;
   if (sigma === 0) pValue = 1;

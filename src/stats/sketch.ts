@@ -23,7 +23,7 @@
  *
  * Memory. Buckets are a dense array that grows to cover the indices seen, never beyond
  * log_γ(maxTrackable/minTrackable) + 1 slots: with the defaults (α = 0.5%, 1 ns … 2^53 ns ≈ 104 days)
- * at most 3 676 buckets (29 KB), whatever the number of values; a typical 1 µs … 100 ms latency
+ * at most 3 675 buckets (29 KB), whatever the number of values; a typical 1 µs … 100 ms latency
  * spread needs ~1 150. Values above maxTrackable are counted in the top bucket (their quantiles lose
  * the bound, the exact max is kept) and reported by `saturated`.
  */
@@ -228,8 +228,6 @@ export function createSketch(options: SketchOptions = {}): QuantileSketch {
     st.zeroCount += o.zeroCount;
     st.saturated += o.saturated;
     if (o.lo > o.hi) return;
-    reserve(o.lo);
-    reserve(o.hi);
     for (let i = o.lo; i <= o.hi; i++) {
       const c = o.store[i - o.offset]!;
       if (c > 0) addToBucket(i, c);

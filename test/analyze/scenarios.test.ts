@@ -58,7 +58,8 @@ describe('one deferred DIO write', () => {
     expect(p.deviceComplete).toMatchObject({ ts: 209_000, cpu: 1, ctx: 'softirq' });
     expect(p.queueWork?.ts).toBe(213_000);
     expect(p.activate?.ts).toBe(214_000);
-    expect(p.kworkerWakeup?.ts).toBe(216_000);
+    expect(p.kworkerWaking?.ts).toBe(216_000);
+    expect(p.kworkerWakeup?.ts).toBe(223_000);
     expect(p.kworkerSwitchIn?.ts).toBe(232_000);
     expect(p.executeStart).toMatchObject({ ts: 237_000, pid: 4150, comm: KW });
     expect(p.completion).toMatchObject({ ts: 241_000, ctx: 'task', pid: 4150 });

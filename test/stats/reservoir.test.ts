@@ -54,7 +54,7 @@ describe('reservoir sample', () => {
     for (let seed = 0; seed < 300; seed++) {
       const r = createReservoir<number>(k, seed);
       for (let i = 0; i < n; i++) r.add(i);
-      for (const v of r.sample()) thirds[Math.min(2, Math.floor((3 * v) / n))]++;
+      for (const v of r.sample()) thirds[Math.min(2, Math.floor((3 * v) / n))]! += 1;
     }
     expect(chiSquare(thirds, (300 * k) / 3)).toBeLessThan(13.8); // χ²(2) at p = 0.001
   });

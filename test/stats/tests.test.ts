@@ -57,6 +57,19 @@ describe('Mann-Whitney U', () => {
     expect(r.pValue).toBeCloseTo(0.04242424242424243, 12);
   });
 
+  it('is deterministic for a seed and never runs an exact table it cannot afford', () => {
+    const a = [1, 2, 2, 3, 4, 5, 5, 5, 7, 9];
+    const b = [2, 3, 3, 6, 7, 8, 9, 9, 10, 11, 12];
+    expect(mannWhitneyU(a, b, { seed: 3 }).pValue).toBe(mannWhitneyU(a, b, { seed: 3 }).pValue);
+    const r = createRng(5);
+    const big = Array.from({ length: 300 }, () => r.next());
+    const other = Array.from({ length: 300 }, () => r.next());
+    expect(mannWhitneyU(big, other, { method: 'exact' }).method).toBe('normal');
+    expect(mannWhitneyU(big, other).method).toBe('normal');
+    expect(() => mannWhitneyU([], [1])).toThrow(/empty/);
+    expect(() => mannWhitneyU([NaN], [1])).toThrow(/NaN/);
+  });
+
   it('reports effect sizes signed as "y larger is positive"', () => {
     const r = mannWhitneyU([1, 2, 3], [4, 5, 6]);
     expect(r.u).toBe(0);
@@ -77,7 +90,12 @@ describe('Mann-Whitney U', () => {
     for (let mask = 0; mask < 1 << 10; mask++) {
       let bits = 0;
       let sum = 0;
-      for (let i = 0; i < 10; i++) if (mask & (1 << i)) bits++, (sum += i + 1);
+      for (let i = 0; i < 10; i++) {
+        if (mask & (1 << i)) {
+          bits++;
+          sum += i + 1;
+        }
+      }
       if (bits === 4) counts[sum - 10]++;
     }
     counts.forEach((c, u) => expect(d[u]).toBeCloseTo(c / 210, 14));

@@ -45,7 +45,9 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecCon
     soleOfIssuer: false,
     issuerRunning: false,
   };
-  if (ectx === 'task') {
+  // 'unknown' (no flags, no interrupt seen yet) is taken as task context: issues run in tasks
+  // unless something says otherwise.
+  if (ectx === 'task' || ectx === 'unknown') {
     req.issuerPid = e.pid;
     req.issuerComm = e.comm;
     ctx.lastIssued.set(e.pid, req);
@@ -55,7 +57,7 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecCon
   pushFifo(ctx.requests, req.key, req);
   if (ctx.unit === 'dio') {
     // Link to the DIO its task is submitting right now (rw_begin … rw_queued on the same pid).
-    const dio = ectx === 'task' ? ctx.submitting.get(e.pid) : undefined;
+    const dio = ectx === 'task' || ectx === 'unknown' ? ctx.submitting.get(e.pid) : undefined;
     // (No device check: iomap prints the filesystem's device, block events the whole disk.)
     if (dio && dio.bytesIssued < dio.length) {
       req.dio = dio;

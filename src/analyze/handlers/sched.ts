@@ -41,12 +41,12 @@ export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
   ctx.lastSwitchIn.set(e.nextPid, { ts: e.ts, cpu: e.cpu, line: e.line });
 }
 
-/** `sched_waking: comm=kworker/1:32 pid=4150 prio=120 target_cpu=001` */
+/**
+ * `sched_waking: comm=kworker/1:32 pid=4150 prio=120 target_cpu=001` is the moment a wakeup is
+ * asked for (try_to_wake_up); `sched_wakeup` the moment the task is runnable. Both are kept.
+ */
 export function handleWake(ctx: AnalyzerContext, e: SchedWakeEvent): void {
-  // sched_waking is the moment the wakeup was asked for; sched_wakeup follows when it is done.
-  // Keep the earliest of the pair: the first waking after the task last ran.
-  const prev = ctx.lastWaking.get(e.targetPid);
-  const lastIn = ctx.lastSwitchIn.get(e.targetPid);
-  if (prev && (!lastIn || prev.ts > lastIn.ts) && e.kind === 'sched_wakeup') return;
-  ctx.lastWaking.set(e.targetPid, { ts: e.ts, cpu: e.cpu, line: e.line });
+  const at = { ts: e.ts, cpu: e.cpu, line: e.line };
+  if (e.kind === 'sched_waking') ctx.lastWaking.set(e.targetPid, at);
+  else ctx.lastWakeup.set(e.targetPid, at);
 }

@@ -45,8 +45,10 @@ export function handleExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent)
     item = { work: detach(e.work), fn: e.function, isDio: true, tainted: false };
   }
   item.start = { ...stage(e.ts, e.cpu, e.line), pid: e.pid, comm: e.comm };
-  const w = ctx.lastWaking.get(e.pid);
   const queuedAt = item.queue?.ts ?? Infinity;
+  const waking = ctx.lastWaking.get(e.pid);
+  if (waking && waking.ts >= queuedAt) item.waking = waking;
+  const w = ctx.lastWakeup.get(e.pid);
   if (w && w.ts >= queuedAt) item.wakeup = w;
   const s = ctx.lastSwitchIn.get(e.pid);
   if (s && s.ts >= queuedAt) item.switchIn = s;
