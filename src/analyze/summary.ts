@@ -57,19 +57,12 @@ export function createFold(): Fold {
   const byDirection = { R: 0, W: 0, unknown: 0 };
   const overall: Partial<Record<Phase, QuantileSketch>> = {};
   const perMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> = {};
-  const samples = new Map<CompletionMode, IoPath[]>();
-  const seen = new Map<CompletionMode, number>();
+  const samples = new Map<CompletionMode, Reservoir<IoPath>>();
   const windows = createWindowCounter({ windowNs: BIN_NS });
   const values = new Map<string, Reservoir<number>>();
   let total = 0;
   let completed = 0;
   let completedBytes = 0;
-  // A fixed-seed LCG: the sample is the same on every run of the same trace.
-  let rnd = 0x2545f491;
-  const next = (): number => {
-    rnd = (Math.imul(rnd, 1664525) + 1013904223) >>> 0;
-    return rnd / 4294967296;
-  };
 
   const sketchFor = (m: Partial<Record<Phase, QuantileSketch>>, ph: Phase): QuantileSketch => (m[ph] ??= createSketch());
   const sampleValue = (group: string, ph: Phase, v: number): void => {
@@ -89,16 +82,10 @@ export function createFold(): Fold {
       if (p.dir === 'R') byDirection.R++;
       else if (p.dir === 'W') byDirection.W++;
       else byDirection.unknown++;
-      // Reservoir sampling (Algorithm R) per mode.
-      const n = (seen.get(p.mode) ?? 0) + 1;
-      seen.set(p.mode, n);
-      let list = samples.get(p.mode);
-      if (!list) samples.set(p.mode, (list = []));
-      if (list.length < SAMPLES_PER_MODE) list.push(p);
-      else {
-        const j = Math.floor(next() * n);
-        if (j < SAMPLES_PER_MODE) list[j] = p;
-      }
+      // A seeded uniform sample of whole paths per mode: the same trace gives the same sample.
+      let res = samples.get(p.mode);
+      if (!res) samples.set(p.mode, (res = createReservoir<IoPath>(SAMPLES_PER_MODE, `paths/${p.mode}`)));
+      res.add(p);
       // Latencies of unresolved I/Os may span a gap in the trace: they are not summarised.
       if (p.mode === 'unresolved') return;
       if (p.completion) {
@@ -154,7 +141,7 @@ export function createFold(): Fold {
       return out;
     },
     sketches: () => ({ overall, byMode: perMode }),
-    samples: () => COMPLETION_MODES.flatMap((m) => (samples.get(m) ?? []).slice().sort((a, b) => a.id - b.id)),
+    samples: () => COMPLETION_MODES.flatMap((m) => (samples.get(m)?.sample() ?? []).sort((a, b) => a.id - b.id)),
     bins(endNs) {
       const w = windows.finish(endNs);
       return { binNs: w.windowNs, startNs: Number.isFinite(w.startNs) ? w.startNs : 0, counts: Array.from(w.counts) };
