@@ -34,6 +34,24 @@ function limitations(ctx: AnalyzerContext, format: string | null): string[] {
   return out;
 }
 
+function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS: number): Analysis['dataLoss'] {
+  const d = stream.diagnostics;
+  const markers = d.count('lost_events') + d.count('buffer_started');
+  const across = fold.unresolvedReasons.lost_events ?? 0;
+  const vanishedIos = ctx.vanished;
+  const contextRepairs = d.count('context_repaired');
+  const iopsFromSubmissions = spanS > 0 ? round3(ctx.submissions / spanS) : 0;
+  const suspected = markers > 0 || vanishedIos > 0 || contextRepairs > 0;
+  const parts: string[] = [];
+  if (markers > 0) parts.push(`the tracer reported lost events ${markers} time${markers === 1 ? '' : 's'} (${across - vanishedIos} I/Os in flight across them are unresolved)`);
+  if (vanishedIos > 0) parts.push(`${vanishedIos} I/Os were submitted but their completion never appeared although the trace went on: events were lost without a marker`);
+  if (contextRepairs > 0) parts.push(`${contextRepairs} interrupt exits were never traced`);
+  const note = suspected
+    ? `Events are missing from this trace: ${parts.join('; ')}. IOPS and MB/s count only the I/Os the trace followed; from submissions the rate is ${iopsFromSubmissions.toFixed(0)} IOPS.`
+    : '';
+  return { suspected, markers, iosAcrossMarkers: across - vanishedIos, vanishedIos, contextRepairs, iopsFromSubmissions, note };
+}
+
 export function buildAnalysis(
   ctx: AnalyzerContext,
   fold: Fold,
@@ -103,6 +121,7 @@ export function buildAnalysis(
     submitters: [...ctx.submitterPids].map(([pid, s]) => ({ pid, comm: s.comm, cpus: [...s.cpus].sort((a, b) => a - b), ios: s.ios })).sort((a, b) => b.ios - a.ios),
     kworkers: [...ctx.kworkerStats].map(([pid, k]) => ({ pid, comm: k.comm, cpu: k.cpu, items: k.items })).sort((a, b) => b.items - a.items),
     irqCpus: [...ctx.irqCompletions].map(([cpu, completions]) => ({ cpu, completions })).sort((a, b) => a.cpu - b.cpu),
+    dataLoss: dataLoss(ctx, stream, fold, spanS),
     limitations: limitations(ctx, stream.format),
     explanation: '',
     samples: fold.samples(),
@@ -113,5 +132,6 @@ export function buildAnalysis(
   void eventCounts;
   void forcedUnit;
   analysis.explanation = explain(analysis);
+  if (analysis.dataLoss.suspected) analysis.explanation = `${analysis.dataLoss.note} ${analysis.explanation}`;
   return analysis;
 }

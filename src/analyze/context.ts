@@ -55,6 +55,10 @@ export interface AnalyzerContext {
   /** Tasks blocked in D, by pid (for sync-waiter inference). */
   blocked: Set<number>;
   nextId: number;
+  /** I/Os that never completed although the trace went on long after them (unreported loss). */
+  vanished: number;
+  /** Submissions (DIO begins, or request issues in request unit) in the window. */
+  submissions: number;
   /** Writes seen deferred to a kworker so far: tells a kernel that defers write completions. */
   deferredWrites: number;
   /** Filled in at the end: I/Os by direction (for the limitations). */
@@ -95,6 +99,8 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
     inFlightByIssuer: new Map(),
     blocked: new Set(),
     nextId: 1,
+    vanished: 0,
+    submissions: 0,
     deferredWrites: 0,
     byDir: { R: 0, W: 0, unknown: 0 },
     windowStart: NaN,

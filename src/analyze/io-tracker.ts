@@ -1,5 +1,5 @@
 import type { BlockRqEvent, ExecContext } from '../model/events.js';
-import type { IoPath, UnresolvedReason } from '../model/io.js';
+import type { IoPath, Stage, UnresolvedReason } from '../model/io.js';
 import { STALE_AFTER_NS, type AnalyzerContext } from './context.js';
 import { extendWindow } from './handlers/cpu-time.js';
 import type { CpuState, DioRecord, ReqRecord, WorkItem } from './state.js';
@@ -41,6 +41,7 @@ export function newRequestPath(ctx: AnalyzerContext, req: ReqRecord, e: BlockRqE
     noteSubmitter(ctx, req.issuerPid, req.issuerComm ?? '', e.cpu);
   }
   req.path = p;
+  ctx.submissions++;
 }
 
 export function noteSubmitter(ctx: AnalyzerContext, pid: number, comm: string, cpu: number): void {
@@ -221,8 +222,20 @@ export function sweepStale(ctx: AnalyzerContext, now: number): void {
   for (const [pid, s] of ctx.submitting) if ((s.path.submit?.ts ?? 0) < limit) ctx.submitting.delete(pid);
 }
 
-/** The trace ended: what is still in flight is unresolved (`trace_end`). */
-export function endOfTrace(ctx: AnalyzerContext): void {
+/**
+ * The trace ended: what is still in flight is unresolved. An I/O submitted just before the end is
+ * `trace_end`; one in flight for far longer than I/Os take here (`vanishAfterNs`) while the trace
+ * went on has a completion the tracer did not record: that is unreported event loss (perf drops
+ * interrupt-context samples of an idle CPU without a LOST record), so it is `lost_events` and
+ * counted as vanished.
+ */
+export function endOfTrace(ctx: AnalyzerContext, vanishAfterNs = Infinity): void {
+  const endReason = (submit: Stage | undefined): UnresolvedReason => {
+    if (!submit || !(ctx.lastTs - submit.ts > vanishAfterNs)) return 'trace_end';
+    ctx.vanished++;
+    ctx.diagnostics.add('vanished_io', submit.line, `I/O submitted on CPU ${submit.cpu} ${((ctx.lastTs - submit.ts) / 1e6).toFixed(1)} ms before the trace ended never completed`);
+    return 'lost_events';
+  };
   for (const c of ctx.cpus) if (c) decideUndecided(ctx, c);
   // DIOs completed in a kworker whose execute_end is past the end: their mode is known.
   for (const w of ctx.runningWork.values()) {
@@ -235,7 +248,7 @@ export function endOfTrace(ctx: AnalyzerContext): void {
   }
   for (const q of ctx.dios.values()) {
     for (const d of q) {
-      unresolved(d.path, 'trace_end');
+      unresolved(d.path, endReason(d.path.submit));
       finishDio(ctx, d, false);
     }
   }
@@ -244,13 +257,13 @@ export function endOfTrace(ctx: AnalyzerContext): void {
     const pendingReqs = new Set<ReqRecord>();
     for (const q of ctx.pendingWork.values()) for (const w of q) if (w.req) pendingReqs.add(w.req);
     for (const r of pendingReqs) if (r.path) {
-      unresolved(r.path, 'trace_end');
+      unresolved(r.path, endReason(r.issue));
       finish(ctx, r.path, false);
     }
     for (const q of ctx.requests.values()) {
       for (const r of q) {
         if (r.path) {
-          unresolved(r.path, 'trace_end');
+          unresolved(r.path, endReason(r.issue));
           finish(ctx, r.path, false);
         }
       }

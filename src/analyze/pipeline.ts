@@ -177,7 +177,10 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     diagnostics,
     payloads: ANALYZED_EVENTS,
   });
-  endOfTrace(ctx);
+  // An I/O in flight 50× longer than the slowest 1% took (and at least 100 ms) when the trace
+  // ended did not just miss the end: its completion was lost.
+  const p99 = fold.sketches().overall.total?.quantile(0.99);
+  endOfTrace(ctx, Math.max(100e6, 50 * (p99 ?? 2e6)));
   const analysis = buildAnalysis(ctx, fold, stream, label, eventCounts, forced);
   return { analysis, fold, stream };
 }

@@ -73,6 +73,24 @@ export interface Analysis {
   /** Where the deferred completions ran: kworker comm and CPU, with counts. */
   kworkers: { pid: number; comm: string; cpu: number; items: number }[];
   irqCpus: { cpu: number; completions: number }[];
+  /**
+   * Event loss, reported or not. When it is suspected, `iops` counts only the I/Os the trace
+   * followed; `iopsFromSubmissions` (submissions over the same window) is then the better estimate
+   * of the run's rate, since a closed-loop workload submits as fast as it completes.
+   */
+  dataLoss: {
+    suspected: boolean;
+    /** Lost-event markers (and `buffer started` restarts) in the trace. */
+    markers: number;
+    /** I/Os in flight across a marker. */
+    iosAcrossMarkers: number;
+    /** I/Os that never completed although the trace went on long after them. */
+    vanishedIos: number;
+    /** Exits of irq/softirq that were never traced. */
+    contextRepairs: number;
+    iopsFromSubmissions: number;
+    note: string;
+  };
   /** Event types the analysis would need but the trace lacks, with what their absence limits. */
   limitations: string[];
   explanation: string;

@@ -22,6 +22,7 @@ export const DIAGNOSTIC_CODES = {
   pid_reuse: ['info', 'a pid seen with a different task name (renamed task or reused pid)'],
   context_repaired: ['data-loss', 'an irq/softirq entry without its exit (events dropped without a marker): the context stack was reset at the next task event'],
   silent_cpu: ['data-loss', 'a CPU that stops producing events while I/O still runs on it: likely unreported loss'],
+  vanished_io: ['data-loss', 'an I/O submitted long before the trace ended whose completion never appeared: unreported event loss'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

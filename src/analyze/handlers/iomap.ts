@@ -28,6 +28,7 @@ export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   const dio: DioRecord = { path: p, dev, ino: e.ino, offset: e.offset, length: e.length, aio: e.aio !== 0, requests: [], bytesIssued: 0, queued: false, tainted: false };
   pushFifo(ctx.dios, `${dev}:${e.ino}`, dio);
   ctx.submitting.set(e.pid, dio);
+  ctx.submissions++;
   noteSubmitter(ctx, e.pid, e.comm, e.cpu);
 }
 
