@@ -5,6 +5,8 @@ import { runInspect } from './commands/inspect.js';
 import { runDemo } from './commands/demo.js';
 import { runAnalyze } from './commands/analyze.js';
 import { registerSimulate } from './commands/simulate.js';
+import { registerReport } from './commands/report.js';
+import { registerExport } from './commands/export.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -42,6 +44,8 @@ program
   });
 
 registerSimulate(program);
+registerReport(program);
+registerExport(program);
 
 program
   .command('demo')

@@ -1,0 +1,53 @@
+import type { Command } from 'commander';
+import { exportPerfetto } from '../report/perfetto-export.js';
+import { checkInput, CliError, parseFormatOption } from './common.js';
+import { parseUnitOption } from './report.js';
+
+/** `iopath export --perfetto out.json <trace>`: Chrome trace-event JSON for ui.perfetto.dev. */
+
+export interface ExportCliOptions {
+  perfetto?: string;
+  format?: string;
+  unit?: string;
+  fromMs?: string;
+  toMs?: string;
+  strict?: boolean;
+}
+
+function msOption(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new CliError(`${name} must be a number of ms ≥ 0 (got "${v}")`);
+  return n;
+}
+
+export async function runExport(trace: string, opts: ExportCliOptions): Promise<number> {
+  if (!opts.perfetto) throw new CliError('export: say what to write, e.g. --perfetto out.json');
+  if (trace === '-') throw new CliError('export reads the trace twice (slices, then paths): give a file, not standard input');
+  checkInput(trace);
+  const format = parseFormatOption(opts.format);
+  const unit = parseUnitOption(opts.unit);
+  const fromMs = msOption('--from-ms', opts.fromMs);
+  const toMs = msOption('--to-ms', opts.toMs);
+  if (fromMs !== undefined && toMs !== undefined && toMs <= fromMs) throw new CliError('--to-ms must be after --from-ms');
+  const r = await exportPerfetto(trace, opts.perfetto, { format, unit, strict: opts.strict ?? false, fromMs, toMs });
+  if (r.analysis.input.events === 0) throw new CliError(`${trace}: nothing to export: no line of it is a trace event`);
+  process.stdout.write(`iopath export: ${opts.perfetto} (${(r.bytes / 1e6).toFixed(1)} MB, ${r.events} events, ${r.ios} I/Os, ${r.flows} flows); open it in https://ui.perfetto.dev\n`);
+  return 0;
+}
+
+export function registerExport(program: Command): void {
+  program
+    .command('export')
+    .description('export the rebuilt I/O paths for a timeline viewer (Perfetto / Chrome trace-event JSON)')
+    .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text; .gz is detected)')
+    .option('--perfetto <file>', 'write Chrome trace-event JSON for ui.perfetto.dev: CPU tracks, I/O slices, a flow arrow per I/O')
+    .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
+    .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)')
+    .option('--from-ms <ms>', 'export only from this many ms after the first event (bounds memory and file size)')
+    .option('--to-ms <ms>', 'export only up to this many ms after the first event')
+    .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
+    .action(async (trace: string, opts: ExportCliOptions) => {
+      process.exitCode = await runExport(trace, opts);
+    });
+}

@@ -1,0 +1,68 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { writeHtmlFile } from '../report/page.js';
+import { buildReport, DEFAULT_TIMELINE_MS } from '../report/build-report.js';
+import { shellQuote } from '../report/escape.js';
+import { checkInput, CliError, EXIT_USAGE, parseFormatOption } from './common.js';
+
+/** `iopath report <trace> [-o reports/NAME.html]`: the self-contained HTML report. */
+
+export interface ReportCliOptions {
+  output?: string;
+  format?: string;
+  unit?: string;
+  timelineMs?: string;
+  strict?: boolean;
+}
+
+/** reports/<trace name without .gz and .txt>.html */
+export function defaultReportPath(trace: string): string {
+  const stem = trace === '-' ? 'stdin' : basename(trace).replace(/\.gz$/, '').replace(/\.(txt|trace|dat|log)$/, '') || 'report';
+  return `reports/${stem}.html`;
+}
+
+export function parseUnitOption(v: string | undefined): 'auto' | 'dio' | 'request' {
+  const unit = v ?? 'auto';
+  if (unit !== 'auto' && unit !== 'dio' && unit !== 'request') throw new CliError(`--unit must be auto, dio or request (got "${unit}")`);
+  return unit;
+}
+
+/** The command line that reproduces a report, printed in its header. */
+export function reportCommand(trace: string, out: string, opts: ReportCliOptions): string {
+  const args = ['iopath', 'report', trace, '-o', out];
+  if (opts.format) args.push('--format', opts.format);
+  if (opts.unit && opts.unit !== 'auto') args.push('--unit', opts.unit);
+  if (opts.timelineMs) args.push('--timeline-ms', opts.timelineMs);
+  if (opts.strict) args.push('--strict');
+  return args.map(shellQuote).join(' ');
+}
+
+export async function runReport(trace: string, opts: ReportCliOptions): Promise<number> {
+  checkInput(trace);
+  const format = parseFormatOption(opts.format);
+  const unit = parseUnitOption(opts.unit);
+  const timelineMs = opts.timelineMs === undefined ? DEFAULT_TIMELINE_MS : Number(opts.timelineMs);
+  if (!(timelineMs > 0 && timelineMs <= 1000)) throw new CliError(`--timeline-ms must be a number of ms in (0, 1000] (got "${opts.timelineMs}")`);
+  const out = opts.output ?? defaultReportPath(trace);
+  const { html, analysis, stream } = await buildReport(trace, { format, unit, strict: opts.strict ?? false, timelineMs, command: reportCommand(trace, out, opts) });
+  if (stream.events === 0) throw new CliError(`${trace}: nothing to report: none of its ${stream.read.lines} lines is a trace event${format ? ` in ${format} format` : ''}`, EXIT_USAGE);
+  writeHtmlFile(out, html);
+  const kb = Buffer.byteLength(html) / 1024;
+  process.stdout.write(`iopath report: ${out} (${kb.toFixed(0)} KiB): ${analysis.ios.total} I/Os from ${trace}\n`);
+  return 0;
+}
+
+export function registerReport(program: Command): void {
+  program
+    .command('report')
+    .description('write a self-contained HTML report (charts and tables; opens offline)')
+    .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text; .gz is detected), or - for stdin (no timeline)')
+    .option('-o, --output <file>', 'HTML file to write (default reports/<trace name>.html)')
+    .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
+    .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)')
+    .option('--timeline-ms <ms>', `width of the timeline window in the middle of the I/O window (default ${DEFAULT_TIMELINE_MS})`)
+    .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
+    .action(async (trace: string, opts: ReportCliOptions) => {
+      process.exitCode = await runReport(trace, opts);
+    });
+}
