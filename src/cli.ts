@@ -7,6 +7,7 @@ import { runAnalyze } from './commands/analyze.js';
 import { registerSimulate } from './commands/simulate.js';
 import { registerReport } from './commands/report.js';
 import { registerExport } from './commands/export.js';
+import { registerCapture } from './commands/capture.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -46,6 +47,7 @@ program
 registerSimulate(program);
 registerReport(program);
 registerExport(program);
+registerCapture(program);
 
 program
   .command('demo')

@@ -1,0 +1,204 @@
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { StdioOptions } from 'node:child_process';
+import { arm, startTracing, stopTracing } from './arm.js';
+import { defaultBufferKb, memAvailableKb } from './buffer-size.js';
+import { CaptureRefusal } from './errors.js';
+import { resolveEvents, type EventSetName } from './events.js';
+import { RestoreJournal, type RestoreReport } from './journal.js';
+import { ensureTracefs, SYSTEM_MOUNT, type MountOps } from './mount.js';
+import { formatLossWarning, lossBetween, readAllStats, type CpuLoss } from './overruns.js';
+import { findOnPath, isExecutable, runCommand, signalOf, type CommandOutcome } from './run-command.js';
+import { saveFtrace, saveTraceCmd, type SaveResult } from './save.js';
+import { DEFAULT_TRACEFS, Tracefs } from './tracefs.js';
+
+/**
+ * `capture`: check → mount if needed → arm → run the command → stop → save → restore → unmount.
+ * Every tracefs change goes through the journal, and the restore sits in a `finally` around
+ * everything after the first change, so a failing command, a signal or an exception in the middle
+ * all end with tracefs as it was found. Refusals happen before anything is touched.
+ */
+
+export type CaptureFormat = 'ftrace' | 'trace-cmd';
+export const CAPTURE_FORMATS: readonly CaptureFormat[] = ['ftrace', 'trace-cmd'];
+
+export interface CaptureOptions {
+  output: string;
+  command: readonly string[];
+  /** The tracefs directory (default /sys/kernel/tracing). */
+  root?: string;
+  events?: EventSetName;
+  /** Per-CPU ring buffer size in KB (default: see defaultBufferKb). */
+  bufferKb?: number;
+  format?: CaptureFormat;
+  /** Aborting stops the command: the abort reason (`SIGINT`, `SIGTERM`) is forwarded to it. */
+  signal?: AbortSignal;
+  /** Aborting gives up saving the trace (a second Ctrl-C); tracefs is still restored. */
+  abandon?: AbortSignal;
+  /** The caller's journal, so that it can also restore from a process exit handler. */
+  journal?: RestoreJournal;
+}
+
+export interface CaptureDeps {
+  isRoot: () => boolean;
+  mount: MountOps;
+  /** Path of an installed program (trace-cmd), or undefined. */
+  findProgram: (name: string) => string | undefined;
+  memAvailableKb: () => number | undefined;
+  /** One line of progress or warning, for stderr. */
+  log: (line: string) => void;
+  /** The command's stdio (inherited by default). */
+  stdio?: StdioOptions;
+}
+
+export const SYSTEM_DEPS: CaptureDeps = {
+  isRoot: () => process.getuid?.() === 0,
+  mount: SYSTEM_MOUNT,
+  findProgram: (name) => {
+    const p = findOnPath(name);
+    return p !== undefined && isExecutable(p) ? p : undefined;
+  },
+  memAvailableKb: () => {
+    try {
+      return memAvailableKb(readFileSync('/proc/meminfo', 'utf8'));
+    } catch {
+      return undefined;
+    }
+  },
+  log: (line) => process.stderr.write(`iopath capture: ${line}\n`),
+};
+
+export interface CaptureResult {
+  /** Undefined when the capture was interrupted before the command started. */
+  command?: CommandOutcome;
+  /** Set when a signal (or the abort signal) ended the capture. */
+  interrupted?: NodeJS.Signals;
+  events: string[];
+  skipped: { event: string; reason: string }[];
+  bufferKb: number;
+  cpus: number[];
+  saved?: SaveResult;
+  /** Per-CPU ring-buffer loss during the capture (CPUs that lost nothing are left out). */
+  loss: CpuLoss[];
+  restore: RestoreReport;
+  mountedHere: boolean;
+  /** A failure after arming (e.g. saving), reported once tracefs was restored. */
+  error?: Error;
+}
+
+function checkOutput(output: string): void {
+  const dir = dirname(resolve(output));
+  try {
+    if (!statSync(dir).isDirectory()) throw new Error('not a directory');
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new CaptureRefusal('output', `cannot write ${output}: ${dir} is not a writable directory`);
+  }
+  try {
+    if (statSync(output).isDirectory()) throw new CaptureRefusal('output', `cannot write ${output}: it is a directory`);
+  } catch (err) {
+    if (err instanceof CaptureRefusal) throw err;
+  }
+}
+
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n / 1024;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) (v /= 1024), i++;
+  return `${v.toFixed(v < 10 ? 2 : 1)} ${units[i]}`;
+}
+
+function describeOutcome(o: CommandOutcome): string {
+  if (o.kind === 'spawn-failed') return `could not start the command: ${o.message}`;
+  const secs = `${(o.durationMs / 1000).toFixed(2)} s`;
+  if (o.interrupted) return `command stopped by ${o.interrupted} after ${secs}${o.code !== null ? ` (exit status ${o.code})` : o.signal ? ` (killed by ${o.signal})` : ''}`;
+  if (o.signal) return `command killed by ${o.signal} after ${secs}`;
+  return `command exited with status ${o.code} after ${secs}`;
+}
+
+export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYSTEM_DEPS): Promise<CaptureResult> {
+  const root = opts.root ?? DEFAULT_TRACEFS;
+  const format = opts.format ?? 'ftrace';
+  const set = opts.events ?? 'default';
+  const log = deps.log;
+
+  // Refusals: nothing is touched yet.
+  if (!deps.isRoot()) throw new CaptureRefusal('not-root', 'must run as root (tracefs is writable by root only): run it with sudo');
+  const cmd = opts.command[0];
+  if (cmd === undefined || cmd === '') throw new CaptureRefusal('command-not-found', 'no command to trace: give it after --, e.g. iopath capture -o t.txt -- fio job.fio');
+  if (findOnPath(cmd) === undefined) throw new CaptureRefusal('command-not-found', `${cmd}: command not found`);
+  let traceCmd: string | undefined;
+  if (format === 'trace-cmd') {
+    traceCmd = deps.findProgram('trace-cmd');
+    if (traceCmd === undefined) throw new CaptureRefusal('no-trace-cmd', '--format trace-cmd needs trace-cmd, which is not installed (install it, or use --format ftrace)');
+  }
+  checkOutput(opts.output);
+
+  const { mountedHere } = ensureTracefs(root, deps.mount);
+  const journal = opts.journal ?? new RestoreJournal();
+  const tfs = new Tracefs(root, journal);
+  const result: CaptureResult = { events: [], skipped: [], bufferKb: 0, cpus: [], loss: [], restore: { restored: [], errors: [] }, mountedHere };
+  try {
+    const resolved = resolveEvents(tfs, set);
+    result.events = resolved.enabled;
+    result.skipped = resolved.skipped;
+    for (const s of resolved.skipped) log(`warning: skipping ${s.event}: ${s.reason}`);
+    if (resolved.enabled.length === 0) throw new CaptureRefusal('no-events', `none of the ${set} events exist under ${root}/events: nothing to capture`);
+    result.cpus = tfs.cpus();
+    result.bufferKb = opts.bufferKb ?? defaultBufferKb(result.cpus.length, deps.memAvailableKb());
+
+    try {
+      for (const w of arm(tfs, { events: resolved.enabled, bufferKb: result.bufferKb })) log(`warning: ${w}`);
+      log(`enabled ${resolved.enabled.length} events (${set}): ${resolved.enabled.map((e) => e.split(':')[1]).join(' ')}`);
+      log(`ring buffer ${result.bufferKb} KB per CPU × ${result.cpus.length} CPUs (${formatBytes(result.bufferKb * 1024 * result.cpus.length)})`);
+      const before = readAllStats(tfs);
+      if (opts.signal?.aborted) {
+        result.interrupted = signalOf(opts.signal.reason);
+        log(`interrupted by ${result.interrupted} before the command started`);
+        return result;
+      }
+      log(`running: ${opts.command.join(' ')}`);
+      startTracing(tfs);
+      const outcome = await runCommand(opts.command, { ...(opts.signal ? { signal: opts.signal } : {}), ...(deps.stdio ? { stdio: deps.stdio } : {}) });
+      stopTracing(tfs);
+      result.command = outcome;
+      if (outcome.interrupted) result.interrupted = outcome.interrupted;
+      log(describeOutcome(outcome));
+      result.loss = lossBetween(before, readAllStats(tfs));
+      if (outcome.kind === 'spawn-failed') return result;
+
+      if (opts.abandon?.aborted) {
+        log('not saving the trace: interrupted twice');
+        return result;
+      }
+      log(`saving the trace to ${opts.output}${format === 'trace-cmd' ? ' (trace-cmd extract + report)' : ''}…`);
+      const saveOpts = opts.abandon ? { signal: opts.abandon } : {};
+      result.saved = traceCmd !== undefined ? await saveTraceCmd(traceCmd, opts.output, saveOpts) : await saveFtrace(tfs, opts.output, saveOpts);
+      const s = result.saved;
+      log(`wrote ${opts.output}: ${formatBytes(s.bytes)}${s.gzip ? ` gzip, ${formatBytes(s.textBytes)} of text` : ''} (${s.bytes} bytes)`);
+      if (s.log) for (const l of s.log.split('\n')) if (/\b[1-9]\d*\s+events?\s+(lost|dropped)/i.test(l)) log(`trace-cmd: ${l.trim()}`);
+      if (result.loss.length === 0) log(`no events lost (per-CPU overrun and dropped counters unchanged on ${result.cpus.length} CPUs)`);
+      for (const w of formatLossWarning(result.loss, result.bufferKb)) log(w);
+    } catch (err) {
+      // Report after the restore below, so the user sees both and tracefs is back either way.
+      result.error = err as Error;
+      if ((err as Error).name === 'AbortError') {
+        result.error = undefined;
+        log('saving abandoned: interrupted again');
+      }
+    } finally {
+      result.restore = journal.restore();
+      if (result.restore.restored.length > 0) log(`restored ${result.restore.restored.join(', ')}`);
+      for (const e of result.restore.errors) log(`error: could not restore ${e}`);
+    }
+    return result;
+  } finally {
+    if (mountedHere) {
+      const err = deps.mount.unmount(root);
+      if (err !== undefined) log(`warning: could not unmount the tracefs mounted at ${root}: ${err}`);
+      else log(`unmounted the tracefs mounted at ${root}`);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { analyzeTrace } from '../../src/analyze/pipeline.js';
+import { captureTrace, SYSTEM_DEPS, type CaptureDeps } from '../../src/capture/capture.js';
+import { tracefsReady } from '../../src/capture/mount.js';
+import { findOnPath } from '../../src/capture/run-command.js';
+import { DEFAULT_TRACEFS } from '../../src/capture/tracefs.js';
+
+/**
+ * A real capture on this machine: a short fio job (500 O_DIRECT 4 KiB random overwrites) traced
+ * through the kernel's tracefs, analysed, and tracefs checked to be exactly as it was. Skipped,
+ * with the reason printed, where that cannot run. The test file must sit on a block-device
+ * filesystem (O_DIRECT, iomap): tmpdir, or IOPATH_CAPTURE_TEST_DIR.
+ */
+
+const ROOT = DEFAULT_TRACEFS;
+const BASE = process.env.IOPATH_CAPTURE_TEST_DIR ?? tmpdir();
+
+function fsType(dir: string): string {
+  return spawnSync('stat', ['-f', '-c', '%T', dir], { encoding: 'utf8' }).stdout?.trim() ?? '';
+}
+
+function skipReason(): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root';
+  if (!tracefsReady(ROOT) && !existsSync(ROOT)) return `no tracefs at ${ROOT}`;
+  if (findOnPath('fio') === undefined) return 'fio is not installed';
+  if (['tmpfs', 'ramfs', 'overlayfs'].includes(fsType(BASE))) return `${BASE} is ${fsType(BASE)}, not a block-device filesystem (set IOPATH_CAPTURE_TEST_DIR)`;
+  return undefined;
+}
+
+const SKIP = skipReason();
+if (SKIP) console.warn(`real capture test skipped: ${SKIP}`);
+const HAS_TRACE_CMD = findOnPath('trace-cmd') !== undefined;
+if (!SKIP && !HAS_TRACE_CMD) console.warn('real trace-cmd capture test skipped: trace-cmd is not installed');
+
+/** Everything capture may touch, as the kernel shows it. */
+function tracefsState(): Record<string, string> {
+  if (!tracefsReady(ROOT)) return { mounted: 'no' };
+  const out: Record<string, string> = { mounted: 'yes' };
+  const read = (rel: string): void => {
+    const p = join(ROOT, rel);
+    if (existsSync(p)) out[rel] = spawnSync('cat', [p], { encoding: 'utf8' }).stdout;
+  };
+  for (const f of ['tracing_on', 'set_event', 'buffer_size_kb', 'current_tracer', 'trace_clock', 'saved_cmdlines_size', 'set_event_pid', 'set_event_notrace_pid', 'tracing_cpumask']) read(f);
+  for (const o of readdirSync(join(ROOT, 'options'))) read(`options/${o}`);
+  return out;
+}
+
+/**
+ * The state to expect afterwards: the same, except that a never-used buffer (`7 (expanded: 1408)`)
+ * comes back expanded, which is the closest tracefs allows.
+ */
+function expectedAfter(before: Record<string, string>): Record<string, string> {
+  const b = before.buffer_size_kb;
+  const m = b === undefined ? null : /^\d+ \(expanded: (\d+)\)/.exec(b);
+  return m ? { ...before, buffer_size_kb: `${m[1]}\n` } : before;
+}
+
+const dir = SKIP ? '' : mkdtempSync(join(BASE, 'iopath-capture-real-'));
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function fioArgs(file: string): string[] {
+  return ['fio', '--name=t', `--filename=${file}`, '--size=16M', '--direct=1', '--bs=4k', '--rw=randwrite', '--ioengine=libaio', '--iodepth=8', '--number_ios=500'];
+}
+
+async function captureFio(output: string, format: 'ftrace' | 'trace-cmd'): Promise<{ lines: string[]; r: Awaited<ReturnType<typeof captureTrace>> }> {
+  const file = join(dir, 'fio-file');
+  if (!existsSync(file)) {
+    // Preallocated and fully written, so the job overwrites (DIO completions deferred to a kworker).
+    const dd = spawnSync('dd', ['if=/dev/zero', `of=${file}`, 'bs=1M', 'count=16', 'oflag=direct', 'status=none'], { encoding: 'utf8' });
+    expect(dd.status, dd.stderr).toBe(0);
+  }
+  const lines: string[] = [];
+  const deps: CaptureDeps = { ...SYSTEM_DEPS, log: (l) => lines.push(l), stdio: ['ignore', 'ignore', 'inherit'] };
+  const r = await captureTrace({ root: ROOT, output, command: fioArgs(file), bufferKb: 65536, format }, deps);
+  return { lines, r };
+}
+
+describe.skipIf(SKIP !== undefined)('real capture of a fio job on this machine', () => {
+  it('captures ~500 DIOs, analyses them, and leaves tracefs exactly as it was', async () => {
+    const before = tracefsState();
+    const out = join(dir, 't.txt');
+    const { lines, r } = await captureFio(out, 'ftrace');
+    const after = tracefsState();
+    console.log(lines.map((l) => `  capture: ${l}`).join('\n'));
+
+    expect(r.error, lines.join('\n')).toBeUndefined();
+    expect(r.command).toMatchObject({ kind: 'exited', code: 0 });
+    expect(r.restore.errors).toEqual([]);
+    expect(after).toEqual(expectedAfter(before));
+    if (before.tracing_on === '0\n') expect(after.tracing_on).toBe('0\n');
+    expect(r.events).toHaveLength(16);
+    expect(r.saved?.bytes).toBeGreaterThan(10_000);
+
+    const { analysis } = await analyzeTrace(out);
+    const fioIos = analysis.submitters.filter((s) => s.comm === 'fio').reduce((n, s) => n + s.ios, 0);
+    console.log(
+      `  real capture: ${r.saved?.bytes} bytes, ${analysis.input.lines} lines, ${analysis.input.events} events, unit ${analysis.unit}, ` +
+        `${analysis.ios.total} I/Os (fio ${fioIos}), by mode ${JSON.stringify(analysis.ios.byMode)}, ${analysis.iops.toFixed(0)} IOPS, ` +
+        `lost ${r.loss.reduce((n, l) => n + l.lost, 0)} events`,
+    );
+    expect(analysis.unit).toBe('dio');
+    expect(fioIos).toBeGreaterThanOrEqual(490);
+    expect(fioIos).toBeLessThanOrEqual(510);
+    if (r.loss.length === 0) expect(analysis.ios.byMode.unresolved).toBeLessThanOrEqual(10);
+  });
+
+  it.skipIf(!HAS_TRACE_CMD)('with --format trace-cmd, gzipped: the same DIOs, tracefs as it was', async () => {
+    const before = tracefsState();
+    const out = join(dir, 't.tcmd.txt.gz');
+    const { lines, r } = await captureFio(out, 'trace-cmd');
+    expect(r.error, lines.join('\n')).toBeUndefined();
+    expect(tracefsState()).toEqual(expectedAfter(before));
+    const { analysis } = await analyzeTrace(out);
+    expect(analysis.input.format).toBe('trace-cmd');
+    const fioIos = analysis.submitters.filter((s) => s.comm === 'fio').reduce((n, s) => n + s.ios, 0);
+    console.log(`  real trace-cmd capture: ${r.saved?.bytes} bytes gzip (${r.saved?.textBytes} of text), ${analysis.ios.total} I/Os (fio ${fioIos})`);
+    expect(fioIos).toBeGreaterThanOrEqual(490);
+    expect(fioIos).toBeLessThanOrEqual(510);
+  });
+});
