@@ -19,6 +19,8 @@ interface Measured extends TaskResult {
   peakRss: number;
   /** Highest rss sampled while the task ran (memoryUsage().rss every 20 ms). */
   sampledRss: number;
+  /** CPU time of the child (user + system), ms: less sensitive than wall time to a busy machine. */
+  cpuMs: number;
 }
 
 const CHILD_FLAG = '--bench-child';
@@ -31,11 +33,20 @@ async function runChild(taskName: string, path: string): Promise<void> {
     const r = process.memoryUsage.rss();
     if (r > sampled) sampled = r;
   }, 20);
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const res = await task.run(path);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const cpu = process.cpuUsage(c0);
   clearInterval(timer);
-  const m: Measured = { ...res, task: taskName, ms, peakRss: process.resourceUsage().maxRSS * 1024, sampledRss: Math.max(sampled, process.memoryUsage.rss()) };
+  const m: Measured = {
+    ...res,
+    task: taskName,
+    ms,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    peakRss: process.resourceUsage().maxRSS * 1024,
+    sampledRss: Math.max(sampled, process.memoryUsage.rss()),
+  };
   process.send?.(m);
 }
 
@@ -59,11 +70,11 @@ const fmt = (n: number, d = 1): string => n.toFixed(d);
 
 function report(rows: Measured[], base: Measured): string {
   const out: string[] = [];
-  out.push(`${'task'.padEnd(14)} ${'time s'.padStart(8)} ${'MB/s'.padStart(8)} ${'Mlines/s'.padStart(9)} ${'peak RSS MB'.padStart(12)} ${'× newline'.padStart(10)}  notes`);
+  out.push(`${'task'.padEnd(14)} ${'time s'.padStart(7)} ${'cpu s'.padStart(7)} ${'MB/s'.padStart(8)} ${'Mlines/s'.padStart(9)} ${'peak RSS MB'.padStart(12)} ${'× newline'.padStart(10)} ${'(cpu)'.padStart(6)}  notes`);
   for (const r of rows) {
     const s = r.ms / 1000;
     out.push(
-      `${r.task.padEnd(14)} ${fmt(s, 2).padStart(8)} ${fmt(r.bytes / MB / s).padStart(8)} ${fmt(r.lines / 1e6 / s, 2).padStart(9)} ${fmt(r.peakRss / MB).padStart(12)} ${fmt(r.ms / base.ms, 2).padStart(10)}  ${r.events !== undefined ? `${r.events} events ` : ''}${r.note ?? ''}`,
+      `${r.task.padEnd(14)} ${fmt(s, 2).padStart(7)} ${fmt(r.cpuMs / 1000, 2).padStart(7)} ${fmt(r.bytes / MB / s).padStart(8)} ${fmt(r.lines / 1e6 / s, 2).padStart(9)} ${fmt(r.peakRss / MB).padStart(12)} ${fmt(r.ms / base.ms, 2).padStart(10)} ${fmt(r.cpuMs / base.cpuMs, 1).padStart(6)}  ${r.events !== undefined ? `${r.events} events ` : ''}${r.note ?? ''}`,
     );
   }
   return out.join('\n');

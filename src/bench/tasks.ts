@@ -1,3 +1,4 @@
+import { readLines } from '../input/lines.js';
 import { inspectTrace } from '../inspect/inspect.js';
 import { streamEvents } from '../parse/stream.js';
 import { countNewlines } from './newline-count.js';
@@ -14,6 +15,14 @@ benchTask(
   },
   { baseline: true },
 );
+
+benchTask('read-lines', 'readLines alone: read, decode and split into lines, no parsing (the floor of any line reader)', async (src) => {
+  let chars = 0;
+  const r = await readLines(src, (line) => {
+    chars += line.length;
+  });
+  return { bytes: r.bytes, lines: r.lines, note: chars < 0 ? '!' : '' };
+});
 
 benchTask('parse', 'streamEvents with every modelled payload parsed', async (src) => {
   let kept = 0;

@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 
@@ -43,6 +43,7 @@ export interface ReadStats {
 export type Source = string | Readable | AsyncIterable<Buffer>;
 
 const NL = 10;
+const DECODE_BYTES = 64 * 1024;
 const CR = 13;
 
 /**
@@ -57,21 +58,57 @@ export function isGzip(buf: Uint8Array): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
 }
 
+/**
+ * A file's chunks, read into two buffers used in turn: the next read runs (in libuv's thread pool)
+ * while the current chunk is parsed. A stream would allocate a fresh 1 MiB buffer per chunk, and
+ * those (external memory, freed only when the GC gets to their wrappers) pile up to tens of MB:
+ * RSS would follow the read rate instead of staying flat. A consumer must be done with a chunk
+ * when it asks for the next-but-one, and copy what it keeps longer (readLines copies a partial
+ * line).
+ */
+async function* fileChunks(path: string, chunkBytes: number): AsyncGenerator<Buffer> {
+  const fh = await open(path, 'r');
+  let buf = Buffer.allocUnsafe(chunkBytes);
+  let next = Buffer.allocUnsafe(chunkBytes);
+  let position = 0;
+  let pending: Promise<{ bytesRead: number }> | undefined = fh.read(buf, 0, chunkBytes, 0);
+  try {
+    for (;;) {
+      const { bytesRead } = await pending;
+      pending = undefined;
+      if (bytesRead === 0) return;
+      position += bytesRead;
+      pending = fh.read(next, 0, chunkBytes, position);
+      yield bytesRead === chunkBytes ? buf : buf.subarray(0, bytesRead);
+      [buf, next] = [next, buf];
+    }
+  } finally {
+    // Stopped early: let the read in flight finish before closing its file.
+    await pending?.catch(() => undefined);
+    await fh.close();
+  }
+}
+
 function openSource(source: Source, chunkBytes: number): AsyncIterable<Buffer> {
   if (typeof source !== 'string') return source as AsyncIterable<Buffer>;
   if (source === '-') return process.stdin;
-  return createReadStream(source, { highWaterMark: chunkBytes });
+  return fileChunks(source, chunkBytes);
 }
 
 /** Yields the raw chunks, or the gunzipped ones when the input starts with gzip's magic bytes. */
 async function* decodedChunks(src: AsyncIterable<Buffer>, stats: ReadStats, onStart?: ReadOptions['onStart']): AsyncGenerator<Buffer> {
   const it = src[Symbol.asyncIterator]();
   let first = await it.next();
-  // A stream may deliver a 1-byte first chunk: gather two bytes before deciding.
+  // A stream may deliver a 1-byte first chunk: gather two bytes before deciding (copying, since
+  // the next read may reuse the buffer).
   while (!first.done && first.value.length < 2) {
+    const kept = Buffer.from(first.value);
     const more = await it.next();
-    if (more.done) break;
-    first = { done: false, value: Buffer.concat([first.value, more.value]) };
+    if (more.done) {
+      first = { done: false, value: kept };
+      break;
+    }
+    first = { done: false, value: Buffer.concat([kept, more.value]) };
   }
   if (first.done) {
     onStart?.({ gzip: false });
@@ -85,10 +122,11 @@ async function* decodedChunks(src: AsyncIterable<Buffer>, stats: ReadStats, onSt
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
     return;
   }
+  // gunzip holds on to its input asynchronously: give it copies, never the reused read buffer.
   const rest = Readable.from(
     (async function* () {
-      yield head;
-      for (let r = await it.next(); !r.done; r = await it.next()) yield r.value;
+      yield Buffer.from(head);
+      for (let r = await it.next(); !r.done; r = await it.next()) yield Buffer.from(r.value);
     })(),
     { objectMode: false },
   );
@@ -161,9 +199,17 @@ export async function readLines(source: Source, onLine: LineHandler, opts: ReadO
       pos = nl + 1;
     }
     const lastNl = chunk.lastIndexOf(NL);
-    if (lastNl >= pos) {
-      emitText(decode(chunk, pos, lastNl));
-      pos = lastNl + 1;
+    // Decode in pieces of about DECODE_BYTES, cut at newlines: a string that small is an ordinary
+    // young-generation string, while one of a whole MiB would be an external / large-object
+    // string that is slower to read and is only freed by a full GC (RSS grows meanwhile).
+    while (pos <= lastNl) {
+      let end = lastNl;
+      if (end - pos > DECODE_BYTES) {
+        end = chunk.indexOf(NL, pos + DECODE_BYTES);
+        if (end < 0 || end > lastNl) end = lastNl;
+      }
+      emitText(decode(chunk, pos, end));
+      pos = end + 1;
     }
     if (pos < chunk.length) {
       const tail = chunk.subarray(pos);

@@ -1,6 +1,5 @@
 import type { ExecContext } from '../model/events.js';
 import { detach } from '../input/lines.js';
-import { internName } from './names.js';
 
 /**
  * The shared event-line header tokenizer for all three text formats:
@@ -29,8 +28,12 @@ export interface LineHeader {
   tgid: number | undefined;
   cpu: number;
   flags: string | undefined;
+  /** [tsStart, tsEnd): the timestamp text, e.g. `505.925043`. */
   tsStart: number;
   tsEnd: number;
+  /** Its whole seconds, and its fraction in ns (-1 for a counter clock's bare integer). */
+  tsSec: number;
+  tsNs: number;
   /** Tracepoint system when printed (`block` of perf's `block:block_rq_issue`). */
   system: string | undefined;
   name: string;
@@ -54,17 +57,42 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** A timestamp token `505.925043` / `508.368473123` / `1234` in [start, end). */
-function isTimestamp(s: string, start: number, end: number): boolean {
-  if (end <= start) return false;
-  let dot = false;
-  for (let i = start; i < end; i++) {
+const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
+
+/**
+ * Reads a timestamp `505.925043` / `508.368473123` / `1234` (a counter clock) in [start, end) into
+ * out.tsSec and out.tsNs with integer arithmetic (never parseFloat × 1e9, which rounds). Digits
+ * past the ninth decimal are dropped, as the kernel would. False when it is not a timestamp.
+ */
+function readTs(s: string, start: number, end: number, out: LineHeader): boolean {
+  let i = start;
+  let sec = 0;
+  for (; i < end; i++) {
     const c = s.charCodeAt(i);
-    if (c === DOT) {
-      if (dot || i === start || i === end - 1) return false;
-      dot = true;
-    } else if (!isDigit(c)) return false;
+    if (c === DOT) break;
+    if (c < 48 || c > 57) return false;
+    sec = sec * 10 + (c - 48);
   }
+  if (i === start) return false;
+  out.tsStart = start;
+  out.tsEnd = end;
+  out.tsSec = sec;
+  if (i === end) {
+    out.tsNs = -1;
+    return true;
+  }
+  let frac = 0;
+  let digits = 0;
+  for (i++; i < end; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+    if (digits < 9) {
+      frac = frac * 10 + (c - 48);
+      digits++;
+    }
+  }
+  if (digits === 0) return false;
+  out.tsNs = frac * (POW10[9 - digits] as number);
   return true;
 }
 
@@ -99,10 +127,8 @@ export function contextFromFlags(flags: string): ExecContext | undefined {
   }
 }
 
-/** Reads `ts: [system:]name: ` from the `: ` at `colon`; sets ts bounds, name and payload start. */
-function readNameAt(s: string, tsStart: number, colon: number, out: LineHeader): boolean {
-  out.tsStart = tsStart;
-  out.tsEnd = colon;
+/** Reads `[system:]name: ` after the timestamp's `: ` at `colon`; sets the name and payload start. */
+function readNameAt(s: string, colon: number, out: LineHeader): boolean {
   let i = colon + 1;
   const n = s.length;
   while (i < n && s.charCodeAt(i) === SP) i++;
@@ -117,12 +143,14 @@ function readNameAt(s: string, tsStart: number, colon: number, out: LineHeader):
   const sp = s.indexOf(' ', nameStart);
   if (sp >= 0 && sp < nameEnd) return false;
   const sysColon = s.indexOf(':', nameStart);
+  // Plain slices: the line parser looks them up by hash and shares the name of any event it keeps
+  // under its own name (names.ts), so these never outlive the line.
   if (sysColon < nameEnd) {
-    out.system = internName(s, nameStart, sysColon);
-    out.name = internName(s, sysColon + 1, nameEnd);
+    out.system = s.slice(nameStart, sysColon);
+    out.name = s.slice(sysColon + 1, nameEnd);
   } else {
     out.system = undefined;
-    out.name = internName(s, nameStart, nameEnd);
+    out.name = s.slice(nameStart, nameEnd);
   }
   out.afterName = nameEnd + 1;
   let p = nameEnd + 1;
@@ -131,14 +159,19 @@ function readNameAt(s: string, tsStart: number, colon: number, out: LineHeader):
   return true;
 }
 
-/** Comm strings by pid: tasks repeat, and a shared copy neither allocates nor pins a chunk. */
+/**
+ * Long comm strings (13+ characters, which a slice would take by reference, pinning the decoded
+ * text it came from) by pid: tasks repeat, and one shared copy neither allocates nor pins.
+ */
 const commCache = new Map<number, string>();
 
 function commAt(s: string, start: number, end: number, pid: number): string {
   const len = end - start;
+  if (len < 13) return s.slice(start, end);
+  const slice = s.slice(start, end);
   const c = commCache.get(pid);
-  if (c !== undefined && c.length === len && s.startsWith(c, start)) return c;
-  const fresh = detach(s.slice(start, end));
+  if (c === slice) return c;
+  const fresh = detach(slice);
   if (commCache.size > 4096) commCache.clear();
   commCache.set(pid, fresh);
   return fresh;
@@ -217,13 +250,13 @@ function readTask(s: string, end: number, out: LineHeader, perf: boolean): boole
 function tokenizeFast(s: string, out: LineHeader, perf: boolean): boolean {
   const colon = s.indexOf(': ');
   if (colon < 2) return false;
-  let t = colon;
-  while (t > 0) {
-    const c = s.charCodeAt(t - 1);
-    if (isDigit(c) || c === DOT) t--;
-    else break;
-  }
-  if (s.charCodeAt(t - 1) !== SP || !isTimestamp(s, t, colon)) return false;
+  const t = s.lastIndexOf(' ', colon - 1) + 1;
+  if (t === 0 || !readTs(s, t, colon, out)) return false;
+  return tokenizeTask(s, t, out, perf) && readNameAt(s, colon, out);
+}
+
+/** Reads task, tgid, CPU and flags from the text left of the timestamp starting at `t`. */
+function tokenizeTask(s: string, t: number, out: LineHeader, perf: boolean): boolean {
   let k = t - 1;
   while (k > 0 && s.charCodeAt(k - 1) === SP) k--;
   // k: one past the token left of the timestamp: `]`, flags, or trace-cmd -l's `1d..2.`.
@@ -247,7 +280,7 @@ function tokenizeFast(s: string, out: LineHeader, perf: boolean): boolean {
       out.layout = 'latency';
       out.cpu = cpu;
       out.flags = s.slice(i, fe);
-      return readNameAt(s, t, colon, out);
+      return true;
     }
   }
   // k - 1 is the `]` of `[cpu]`.
@@ -265,7 +298,7 @@ function tokenizeFast(s: string, out: LineHeader, perf: boolean): boolean {
   out.layout = 'bracket';
   out.cpu = cpu;
   out.flags = flags;
-  return readNameAt(s, t, colon, out);
+  return true;
 }
 
 /** Parses the part after `[`: `cpu] [flags] ts: name:`. Returns false when it is not a header. */
@@ -289,8 +322,7 @@ function tryAt(s: string, br: number, out: LineHeader): boolean {
     if (tokEnd < 0) tokEnd = s.length;
     if (s.charCodeAt(tokEnd - 1) !== COLON) return false;
   }
-  if (!isTimestamp(s, i, tokEnd - 1)) return false;
-  if (!readNameAt(s, i, tokEnd - 1, out)) return false;
+  if (!readTs(s, i, tokEnd - 1, out) || !readNameAt(s, tokEnd - 1, out)) return false;
   out.layout = 'bracket';
   out.cpu = cpu;
   out.flags = flags;
@@ -299,9 +331,8 @@ function tryAt(s: string, br: number, out: LineHeader): boolean {
 
 /** trace-cmd -l with a task name holding `: `: try each `N<flags> <ts>: ` run. */
 function tryLatencyAt(s: string, colon: number, out: LineHeader, perf: boolean): boolean {
-  let t = colon;
-  while (t > 0 && (isDigit(s.charCodeAt(t - 1)) || s.charCodeAt(t - 1) === DOT)) t--;
-  if (s.charCodeAt(t - 1) !== SP || !isTimestamp(s, t, colon)) return false;
+  const t = s.lastIndexOf(' ', colon - 1) + 1;
+  if (t === 0 || !readTs(s, t, colon, out)) return false;
   let fe = t - 1;
   while (fe > 0 && s.charCodeAt(fe - 1) === SP) fe--;
   let fs = fe;
@@ -311,7 +342,7 @@ function tryLatencyAt(s: string, colon: number, out: LineHeader, perf: boolean):
   while (i < fe && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
   if (i === fs || !isFlags(s, i, fe)) return false;
   if (!readTask(s, fs, out, perf) || out.style !== 'dash') return false;
-  if (!readNameAt(s, t, colon, out)) return false;
+  if (!readNameAt(s, colon, out)) return false;
   out.layout = 'latency';
   out.cpu = cpu;
   out.flags = s.slice(i, fe);
@@ -329,6 +360,8 @@ export function newHeader(): LineHeader {
     flags: undefined,
     tsStart: 0,
     tsEnd: 0,
+    tsSec: 0,
+    tsNs: 0,
     system: undefined,
     name: '',
     afterName: 0,

@@ -1,10 +1,11 @@
 import type { DiagnosticsCollector } from '../model/diagnostics.js';
-import type { EventHeader, LostEvent, OtherEvent, TraceEvent } from '../model/events.js';
-import { chooseBaseSec, parseTimestampNs } from '../model/time.js';
+import type { LostEvent, OtherEvent, TraceEvent } from '../model/events.js';
+import { chooseBaseSec, NS_PER_S, parseTimestampNs } from '../model/time.js';
 import type { TraceFormat } from './formats.js';
 import { contextFromFlags, newHeader, tokenizeHeader } from './header.js';
 import { CPUS_HEADER, KNOWN_HEADER, parseLossMarker } from './markers.js';
-import { PAYLOAD_PARSERS } from './payload/index.js';
+import { intern } from './names.js';
+import { PAYLOAD_PARSERS, type EventHead } from './payload/index.js';
 
 /**
  * Turns one line of a trace into a TraceEvent, never throwing: a line that does not parse is
@@ -39,6 +40,9 @@ function printable(line: string): string {
   return head.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+const ENTRIES = '# entries-in-buffer/entries-written:';
+const ENTRIES_COUNTS = /^# entries-in-buffer\/entries-written: (\d+)\/(\d+)/;
+
 export function createLineParser(opts: LineParserOptions): LineParser {
   const { format, diagnostics } = opts;
   const payloads = opts.payloads ?? 'all';
@@ -50,13 +54,32 @@ export function createLineParser(opts: LineParserOptions): LineParser {
   let cpusHeader: number | undefined;
   const wantsPerf = format === 'perf';
 
+  /**
+   * `# entries-in-buffer/entries-written: 1870/190898   #P:2` (tracefs header): more written than
+   * left in the buffer means the ring buffer overran and the earliest events are gone, even when
+   * no marker says so (a `trace` file read after the run, without the annotate option, has none).
+   */
+  function entriesHeader(line: string, lineNo: number): void {
+    const m = ENTRIES_COUNTS.exec(line);
+    if (!m) return;
+    const inBuffer = Number(m[1]);
+    const written = Number(m[2]);
+    if (written > inBuffer) {
+      diagnostics.add('lost_events', lineNo, `the header counts ${written - inBuffer} events written but no longer in the buffer (all CPUs; ring buffer overrun): the earliest events are gone`, line);
+    }
+  }
+
   function nonEvent(line: string, lineNo: number): TraceEvent | null {
     const loss = parseLossMarker(line);
     if (loss) {
       diagnostics.add(
         loss.form === 'buffer-started' ? 'buffer_started' : 'lost_events',
         lineNo,
-        loss.count >= 0 ? `CPU ${loss.cpu} lost ${loss.count} events` : `CPU ${loss.cpu} lost events (count not given)`,
+        loss.form === 'buffer-started'
+          ? `CPU ${loss.cpu} buffer started: its earlier events were overwritten`
+          : loss.count >= 0
+            ? `CPU ${loss.cpu} lost ${loss.count} events`
+            : `CPU ${loss.cpu} lost events (count not given)`,
         line,
       );
       let ts = lastTs;
@@ -87,10 +110,14 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     return null;
   }
 
+  /** The header fields of the current line, handed to the payload parsers (reused). */
+  const head: EventHead = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
+
   function parse(line: string, lineNo: number): TraceEvent | null {
     const c0 = line.charCodeAt(0);
     if (c0 === 35 /* # */ || line.length === 0) {
       if (c0 === 35 && line.startsWith('#####')) return nonEvent(line, lineNo);
+      if (c0 === 35 && line.startsWith(ENTRIES)) entriesHeader(line, lineNo);
       return null;
     }
     if (!tokenizeHeader(line, h, wantsPerf)) return nonEvent(line, lineNo);
@@ -103,39 +130,35 @@ export function createLineParser(opts: LineParserOptions): LineParser {
       );
       return null;
     }
-    if (baseSec === undefined) {
-      const dot = line.indexOf('.', h.tsStart);
-      const secEnd = dot >= 0 && dot < h.tsEnd ? dot : h.tsEnd;
-      baseSec = chooseBaseSec(Number(line.slice(h.tsStart, secEnd)));
-    }
-    const ts = parseTimestampNs(line, h.tsStart, h.tsEnd, baseSec);
+    // A counter clock (x86-tsc, counter) prints a bare integer kept as is: nothing to rebase.
+    if (baseSec === undefined) baseSec = h.tsNs < 0 ? 0 : chooseBaseSec(h.tsSec);
+    const ts = h.tsNs < 0 ? h.tsSec : (h.tsSec - baseSec) * NS_PER_S + h.tsNs;
     lastTs = ts;
     const name = h.name;
+    head.line = lineNo;
+    head.ts = ts;
+    head.cpu = h.cpu;
+    head.pid = h.pid;
+    head.comm = h.comm;
     let ev: TraceEvent | null = null;
     if (parseAll || (selected !== undefined && selected.has(name))) {
       const parser = PAYLOAD_PARSERS.get(name);
       if (parser !== undefined) {
-        ev = parser(line.slice(h.payloadStart)) as TraceEvent | null;
+        ev = parser(line, h.payloadStart, head);
         if (ev === null) diagnostics.add('malformed_payload', lineNo, `${name} payload does not parse`, line);
       }
     }
     if (ev === null) {
-      const other = { kind: 'other', name, args: line.slice(h.payloadStart) } as OtherEvent;
-      if (h.system !== undefined) other.system = h.system;
+      const other: OtherEvent = { kind: 'other', line: lineNo, ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: intern(name), args: line.slice(h.payloadStart) };
+      if (h.system !== undefined) other.system = intern(h.system);
       ev = other;
     }
-    const e = ev as EventHeader;
-    e.line = lineNo;
-    e.ts = ts;
-    e.cpu = h.cpu;
-    e.pid = h.pid;
-    e.comm = h.comm;
-    if (h.tgid !== undefined) e.tgid = h.tgid;
+    if (h.tgid !== undefined) ev.tgid = h.tgid;
     const flags = h.flags;
     if (flags !== undefined) {
-      e.flags = flags;
+      ev.flags = flags;
       const ctx = contextFromFlags(flags);
-      if (ctx !== undefined) e.ctx = ctx;
+      if (ctx !== undefined) ev.ctx = ctx;
     }
     return ev;
   }

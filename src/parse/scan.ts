@@ -1,65 +1,56 @@
 /**
- * A tiny position scanner for payload text. Payloads are parsed by position (literal, number,
- * word) instead of regular expressions: it is several times faster on the hot path and every
- * failure is a plain `false`/NaN, never an exception.
+ * Position scanners for payload text. Payloads are parsed by position (a number here, a literal
+ * there, the next space) rather than with regular expressions or a tokenizer: it is several times
+ * faster on the hot path and every failure is a plain NaN / -1, never an exception.
  *
- * State is module-level on purpose: parsing is synchronous and single-threaded, and this avoids
- * allocating a scanner object per line.
+ * Each reader takes the text and a start index and returns its value; the index just past what it
+ * read is left in `at.p` (one shared object, so a reader returns one number without allocating).
+ * Callers keep their position in a local variable, which V8 holds in a register.
  */
 
-let s = '';
-let p = 0;
+export const at = { p: 0 };
 
-export function begin(text: string, pos = 0): void {
-  s = text;
-  p = pos;
-}
-
-export const pos = (): number => p;
-export const setPos = (q: number): void => {
-  p = q;
-};
-export const text = (): string => s;
-export const atEnd = (): boolean => p >= s.length;
-export const rest = (): string => s.slice(p);
-
-/** Consumes `lit` if the text continues with it. */
-export function lit(l: string): boolean {
-  if (s.startsWith(l, p)) {
-    p += l.length;
-    return true;
-  }
-  return false;
-}
-
-export function skipSpaces(): void {
-  while (p < s.length && s.charCodeAt(p) === 32) p++;
-}
-
-/** Signed decimal integer; NaN when none. */
-export function int(): number {
-  let neg = false;
-  if (s.charCodeAt(p) === 45 /* - */) {
-    neg = true;
-    p++;
-  }
+/** Unsigned decimal integer at `p`; NaN when there is no digit. */
+export function uint(s: string, p: number): number {
   const start = p;
   let v = 0;
-  for (; p < s.length; p++) {
-    const c = s.charCodeAt(p);
-    if (c < 48 || c > 57) break;
+  let c = s.charCodeAt(p);
+  while (c >= 48 && c <= 57) {
     v = v * 10 + (c - 48);
+    c = s.charCodeAt(++p);
   }
-  if (p === start) return NaN;
-  return neg ? -v : v;
+  at.p = p;
+  return p === start ? NaN : v;
 }
 
-/** Hex integer with optional `0x`; NaN when none. Exact below 2^53. */
-export function hex(): number {
+/** Signed decimal integer at `p` (`-5`); NaN when there is no digit. */
+export function sint(s: string, p: number): number {
+  if (s.charCodeAt(p) === 45 /* - */) {
+    const v = uint(s, p + 1);
+    return -v;
+  }
+  return uint(s, p);
+}
+
+/**
+ * A `%llu` that may exceed 2^53: a flush's completion prints (sector_t)-1 as
+ * `18446744073709551615`. Values past 2^63 are read, exactly, as the negative number they encode.
+ */
+export function u64(s: string, p: number): number {
+  const v = uint(s, p);
+  if (!(v > Number.MAX_SAFE_INTEGER)) return v;
+  const end = at.p;
+  const big = BigInt(s.slice(p, end));
+  at.p = end;
+  return big >= 1n << 63n ? Number(big - (1n << 64n)) : Number(big);
+}
+
+/** Hex integer at `p`, with or without `0x`; NaN when there is no hex digit. Exact below 2^53. */
+export function hexNum(s: string, p: number): number {
   if (s.charCodeAt(p) === 48 && (s.charCodeAt(p + 1) | 32) === 120) p += 2;
   const start = p;
   let v = 0;
-  for (; p < s.length; p++) {
+  for (;;) {
     const c = s.charCodeAt(p);
     let d: number;
     if (c >= 48 && c <= 57) d = c - 48;
@@ -67,41 +58,27 @@ export function hex(): number {
     else if (c >= 65 && c <= 70) d = c - 55;
     else break;
     v = v * 16 + d;
+    p++;
   }
+  at.p = p;
   return p === start ? NaN : v;
 }
 
-/** Characters up to (not including) the next space or the end. */
-export function word(): string {
-  const start = p;
+/** Index of the next space at or after `p`, or the end of the text. */
+export function wordEnd(s: string, p: number): number {
   const sp = s.indexOf(' ', p);
-  p = sp < 0 ? s.length : sp;
-  return s.slice(start, p);
+  return sp < 0 ? s.length : sp;
 }
 
-/** Characters up to the next occurrence of `delim` (consumed); null when absent. */
-export function until(delim: string): string | null {
-  const i = s.indexOf(delim, p);
-  if (i < 0) return null;
-  const v = s.slice(p, i);
-  p = i + delim.length;
-  return v;
-}
-
-/** Characters up to the LAST occurrence of `delim` (consumed): for fields that may hold spaces. */
-export function untilLast(delim: string): string | null {
-  const i = s.lastIndexOf(delim);
-  if (i < p) return null;
-  const v = s.slice(p, i);
-  p = i + delim.length;
-  return v;
-}
-
-/** The rest of the text, with trailing spaces trimmed. */
-export function tail(): string {
+/** End of the text without its trailing spaces (never before `from`). */
+export function trimmedEnd(s: string, from: number): number {
   let e = s.length;
-  while (e > p && s.charCodeAt(e - 1) === 32) e--;
-  const v = s.slice(p, e);
-  p = s.length;
-  return v;
+  while (e > from && s.charCodeAt(e - 1) === 32) e--;
+  return e;
+}
+
+/** Index just past the spaces at `p`. */
+export function skipSpaces(s: string, p: number): number {
+  while (s.charCodeAt(p) === 32) p++;
+  return p;
 }

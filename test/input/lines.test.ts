@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { detach, readLines, type Source } from '../../src/input/lines.js';
-import { rmSync } from 'node:fs';
+import { EXCERPTS } from '../parse/helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'iopath-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -122,7 +122,7 @@ describe('readLines', () => {
   });
 
   it('reads gzip identically in 1-, 7- and 4096-byte chunks', async () => {
-    const excerpt = readFileSync(join(__dirname, '..', '..', 'fixtures', 'excerpts', 'ftrace-libaio-randwrite-cpu1.txt'));
+    const excerpt = readFileSync(join(EXCERPTS, 'ftrace-libaio-randwrite-cpu1.txt'));
     const p = file('excerpt.txt.gz', gzipSync(excerpt));
     const whole = await lines(p);
     expect(whole.stats.gzip).toBe(true);

@@ -1,5 +1,7 @@
-import type { BlockRqCompleteEvent, BlockRqEvent, Dev } from '../../model/events.js';
-import { begin, int, lit, pos, setPos, skipSpaces, text, until, word } from '../scan.js';
+import type { BlockRqCompleteEvent, BlockRqEvent } from '../../model/events.js';
+import { at, sint, u64, uint } from '../scan.js';
+import { rawDev, rawFields, rawIoprio, rawNumber } from './raw.js';
+import { withHead, type EventHead } from './types.js';
 
 /**
  * block_rq class payloads (include/trace/events/block.h):
@@ -9,134 +11,124 @@ import { begin, int, lit, pos, setPos, skipSpaces, text, until, word } from '../
  * Real lines (6.18):
  *   `254,0 WS 4096 () 46699392 + 8 be,0,4 [fio]`       (tracefs; trace-cmd prints ioprio as `0x2,0,4`)
  *   `254,0 WS () 46699392 + 8 be,0,4 [0]`
+ *   `254,0 FF () 18446744073709551615 + 0 none,0,0 [0]`  (a flush's completion: sector -1)
  * and trace-cmd report -R's raw fields (see raw.ts):
  *   `dev=266338304 sector=37962984 nr_sector=2048 bytes=1048576 ioprio=16388 rwbs=RA comm=fio cmd=`
  *   `dev=266338304 sector=37962984 nr_sector=2048 error=0 ioprio=16388 rwbs=RA cmd=`
+ * `cmd` is empty for fs requests; SCSI passthrough prints hex bytes with spaces inside the parens.
  */
 
-import { rawDev, rawFields, rawIoprio, rawNumber } from './raw.js';
-import type { Payload } from './types.js';
+const COMMA = 44;
+const SP = 32;
+const LPAREN = 40;
+const LBRACK = 91;
+const RBRACK = 93;
 
-/**
- * A sector: `%llu` of a u64. A flush's completion prints (sector_t)-1 as `18446744073709551615`,
- * beyond a double's exact range, so values past 2^63 are read as the negative number they encode
- * (-1 here), exactly.
- */
-function sectorNum(): number {
-  const start = pos();
-  const v = int();
-  if (v <= Number.MAX_SAFE_INTEGER) return v;
-  const big = BigInt(text().slice(start, pos()));
-  return big >= 1n << 63n ? Number(big - (1n << 64n)) : Number(big);
+/** The fields the shared readers below found (one object, reused: parsing is synchronous). */
+const f = { major: 0, minor: 0, rwbs: '', cmd: '', sector: 0, nrSector: 0, ioprio: undefined as string | undefined, bracket: '' };
+
+/** `major,minor rwbs ` from `p`; the index after the space is left in at.p. */
+function devRwbs(s: string, p: number): boolean {
+  const major = uint(s, p);
+  p = at.p;
+  if (major !== major || s.charCodeAt(p) !== COMMA) return false;
+  const minor = uint(s, p + 1);
+  p = at.p;
+  if (minor !== minor || s.charCodeAt(p) !== SP) return false;
+  const sp = s.indexOf(' ', p + 1);
+  if (sp < 0) return false;
+  f.major = major;
+  f.minor = minor;
+  f.rwbs = s.slice(p + 1, sp);
+  at.p = sp + 1;
+  return true;
 }
 
-function dev(): Dev | null {
-  const major = int();
-  if (Number.isNaN(major) || !lit(',')) return null;
-  const minor = int();
-  if (Number.isNaN(minor)) return null;
-  return { major, minor };
+/** `(cmd) sector + nr` from `p` (at the `(`); the index after nr is left in at.p. */
+function cmdSectors(s: string, p: number): boolean {
+  if (s.charCodeAt(p) !== LPAREN) return false;
+  const close = s.indexOf(') ', p + 1);
+  if (close < 0) return false;
+  f.cmd = close === p + 1 ? '' : s.slice(p + 1, close);
+  const sector = u64(s, close + 2);
+  p = at.p;
+  if (sector !== sector || s.charCodeAt(p) !== SP || s.charCodeAt(p + 1) !== 43 /* + */ || s.charCodeAt(p + 2) !== SP) return false;
+  const nr = uint(s, p + 3);
+  f.sector = sector;
+  f.nrSector = nr;
+  return nr === nr;
 }
 
-/** `(cmd)`: empty for fs requests; SCSI passthrough prints hex bytes with spaces inside. */
-function cmd(): string | null {
-  if (!lit('(')) return null;
-  return until(')');
-}
-
-/** Optional ioprio `be,0,4` / `0x2,0,4` between the sector count and the bracket. */
-function ioprio(): string | undefined {
-  skipSpaces();
-  if (text().charCodeAt(pos()) === 91 /* [ */) return undefined;
-  return word();
-}
-
-/** `[comm]` or `[errno]`: up to the LAST `]`, since a comm may hold one. */
-function bracketed(): string | null {
-  if (!lit('[')) return null;
-  const s = text();
+/** Optional ` ioprio`, then ` [text]` up to the LAST `]` (a comm may hold one). */
+function prioBracket(s: string, p: number): boolean {
+  if (s.charCodeAt(p) !== SP) return false;
+  p++;
+  while (s.charCodeAt(p) === SP) p++;
+  f.ioprio = undefined;
+  if (s.charCodeAt(p) !== LBRACK) {
+    const sp = s.indexOf(' ', p);
+    if (sp < 0) return false;
+    f.ioprio = s.slice(p, sp);
+    p = sp + 1;
+    while (s.charCodeAt(p) === SP) p++;
+    if (s.charCodeAt(p) !== LBRACK) return false;
+  }
   const end = s.lastIndexOf(']');
-  if (end < pos()) return null;
-  const v = s.slice(pos(), end);
-  setPos(end + 1);
-  return v;
+  if (end <= p) return false;
+  f.bracket = s.slice(p + 1, end);
+  return true;
 }
 
-function parseBlockRqRaw(kind: BlockRqEvent['kind'], payload: string): Payload<BlockRqEvent> | null {
-  const f = rawFields(payload);
-  if (!f) return null;
-  const d = rawDev(f.get('dev'));
-  const bytes = rawNumber(f.get('bytes'));
-  const sector = rawNumber(f.get('sector'));
-  const nrSector = rawNumber(f.get('nr_sector'));
-  const rwbs = f.get('rwbs');
-  const issuer = f.get('comm');
-  if (!d || rwbs === undefined || issuer === undefined || [bytes, sector, nrSector].some(Number.isNaN)) return null;
-  const ev: Payload<BlockRqEvent> = { kind, dev: d, rwbs, bytes, cmd: f.get('cmd') ?? '', sector, nrSector, issuer };
-  const prio = rawIoprio(f.get('ioprio'));
+export function parseBlockRq(kind: BlockRqEvent['kind'], s: string, p: number, h: EventHead): BlockRqEvent | null {
+  if (s.startsWith('dev=', p)) return parseBlockRqRaw(kind, s.slice(p), h);
+  if (!devRwbs(s, p)) return null;
+  const bytes = uint(s, at.p);
+  p = at.p;
+  if (bytes !== bytes || s.charCodeAt(p) !== SP) return null;
+  if (!cmdSectors(s, p + 1) || !prioBracket(s, at.p)) return null;
+  const ev: BlockRqEvent = { kind, line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: { major: f.major, minor: f.minor }, rwbs: f.rwbs, bytes, cmd: f.cmd, sector: f.sector, nrSector: f.nrSector, issuer: f.bracket };
+  if (f.ioprio !== undefined) ev.ioprio = f.ioprio;
+  return ev;
+}
+
+export function parseBlockRqComplete(kind: BlockRqCompleteEvent['kind'], s: string, p: number, h: EventHead): BlockRqCompleteEvent | null {
+  if (s.startsWith('dev=', p)) return parseBlockRqCompleteRaw(kind, s.slice(p), h);
+  if (!devRwbs(s, p) || !cmdSectors(s, at.p) || !prioBracket(s, at.p)) return null;
+  const t = f.bracket;
+  const error = sint(t, 0);
+  if (error !== error || at.p !== t.length) return null;
+  const ev: BlockRqCompleteEvent = { kind, line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: { major: f.major, minor: f.minor }, rwbs: f.rwbs, cmd: f.cmd, sector: f.sector, nrSector: f.nrSector, error };
+  if (f.ioprio !== undefined) ev.ioprio = f.ioprio;
+  return ev;
+}
+
+function parseBlockRqRaw(kind: BlockRqEvent['kind'], payload: string, h: EventHead): BlockRqEvent | null {
+  const r = rawFields(payload);
+  if (!r) return null;
+  const d = rawDev(r.get('dev'));
+  const bytes = rawNumber(r.get('bytes'));
+  const sec = rawNumber(r.get('sector'));
+  const nr = rawNumber(r.get('nr_sector'));
+  const rw = r.get('rwbs');
+  const issuer = r.get('comm');
+  if (!d || rw === undefined || issuer === undefined || [bytes, sec, nr].some(Number.isNaN)) return null;
+  const ev = withHead<BlockRqEvent>(h, { kind, dev: d, rwbs: rw, bytes, cmd: r.get('cmd') ?? '', sector: sec, nrSector: nr, issuer });
+  const prio = rawIoprio(r.get('ioprio'));
   if (prio !== undefined) ev.ioprio = prio;
   return ev;
 }
 
-function parseBlockRqCompleteRaw(kind: BlockRqCompleteEvent['kind'], payload: string): Payload<BlockRqCompleteEvent> | null {
-  const f = rawFields(payload);
-  if (!f) return null;
-  const d = rawDev(f.get('dev'));
-  const sector = rawNumber(f.get('sector'));
-  const nrSector = rawNumber(f.get('nr_sector'));
-  const error = rawNumber(f.get('error'));
-  const rwbs = f.get('rwbs');
-  if (!d || rwbs === undefined || [sector, nrSector, error].some(Number.isNaN)) return null;
-  const ev: Payload<BlockRqCompleteEvent> = { kind, dev: d, rwbs, cmd: f.get('cmd') ?? '', sector, nrSector, error };
-  const prio = rawIoprio(f.get('ioprio'));
-  if (prio !== undefined) ev.ioprio = prio;
-  return ev;
-}
-
-export function parseBlockRq(kind: BlockRqEvent['kind'], payload: string): Payload<BlockRqEvent> | null {
-  if (payload.startsWith('dev=')) return parseBlockRqRaw(kind, payload);
-  begin(payload);
-  const d = dev();
-  if (!d || !lit(' ')) return null;
-  const rwbs = word();
-  if (!lit(' ')) return null;
-  const bytes = int();
-  if (Number.isNaN(bytes) || !lit(' ')) return null;
-  const c = cmd();
-  if (c === null || !lit(' ')) return null;
-  const sector = sectorNum();
-  if (Number.isNaN(sector) || !lit(' + ')) return null;
-  const nrSector = int();
-  if (Number.isNaN(nrSector)) return null;
-  const prio = ioprio();
-  skipSpaces();
-  const issuer = bracketed();
-  if (issuer === null) return null;
-  const ev: Payload<BlockRqEvent> = { kind, dev: d, rwbs, bytes, cmd: c, sector, nrSector, issuer };
-  if (prio !== undefined) ev.ioprio = prio;
-  return ev;
-}
-
-export function parseBlockRqComplete(kind: BlockRqCompleteEvent['kind'], payload: string): Payload<BlockRqCompleteEvent> | null {
-  if (payload.startsWith('dev=')) return parseBlockRqCompleteRaw(kind, payload);
-  begin(payload);
-  const d = dev();
-  if (!d || !lit(' ')) return null;
-  const rwbs = word();
-  if (!lit(' ')) return null;
-  const c = cmd();
-  if (c === null || !lit(' ')) return null;
-  const sector = sectorNum();
-  if (Number.isNaN(sector) || !lit(' + ')) return null;
-  const nrSector = int();
-  if (Number.isNaN(nrSector)) return null;
-  const prio = ioprio();
-  skipSpaces();
-  const err = bracketed();
-  if (err === null) return null;
-  const error = Number(err);
-  if (!Number.isInteger(error)) return null;
-  const ev: Payload<BlockRqCompleteEvent> = { kind, dev: d, rwbs, cmd: c, sector, nrSector, error };
+function parseBlockRqCompleteRaw(kind: BlockRqCompleteEvent['kind'], payload: string, h: EventHead): BlockRqCompleteEvent | null {
+  const r = rawFields(payload);
+  if (!r) return null;
+  const d = rawDev(r.get('dev'));
+  const sec = rawNumber(r.get('sector'));
+  const nr = rawNumber(r.get('nr_sector'));
+  const error = rawNumber(r.get('error'));
+  const rw = r.get('rwbs');
+  if (!d || rw === undefined || [sec, nr, error].some(Number.isNaN)) return null;
+  const ev = withHead<BlockRqCompleteEvent>(h, { kind, dev: d, rwbs: rw, cmd: r.get('cmd') ?? '', sector: sec, nrSector: nr, error });
+  const prio = rawIoprio(r.get('ioprio'));
   if (prio !== undefined) ev.ioprio = prio;
   return ev;
 }

@@ -1,33 +1,32 @@
-import type { TraceEvent } from '../../model/events.js';
 import { parseBlockRq, parseBlockRqComplete } from './block.js';
 import { parseIomapBegin, parseIomapComplete, parseIomapQueued } from './iomap.js';
 import { parseIrqEntry, parseIrqExit, parseSoftirq } from './irq.js';
 import { parseSchedMigrate, parseSchedSwitch, parseSchedWake } from './sched.js';
+import type { PayloadParser } from './types.js';
 import { parseActivateWork, parseExecuteEnd, parseExecuteStart, parseQueueWork } from './workqueue.js';
-import type { Payload } from './types.js';
 
-export type PayloadParser = (payload: string) => Payload<TraceEvent> | null;
+export type { EventHead, PayloadParser } from './types.js';
 
 /** One payload parser per modelled event name; anything else becomes an `other` event. */
 export const PAYLOAD_PARSERS: ReadonlyMap<string, PayloadParser> = new Map<string, PayloadParser>([
-  ['block_rq_issue', (p) => parseBlockRq('block_rq_issue', p)],
-  ['block_rq_insert', (p) => parseBlockRq('block_rq_insert', p)],
-  ['block_rq_complete', (p) => parseBlockRqComplete('block_rq_complete', p)],
-  ['block_rq_error', (p) => parseBlockRqComplete('block_rq_error', p)],
+  ['block_rq_issue', (s, p, h) => parseBlockRq('block_rq_issue', s, p, h)],
+  ['block_rq_insert', (s, p, h) => parseBlockRq('block_rq_insert', s, p, h)],
+  ['block_rq_complete', (s, p, h) => parseBlockRqComplete('block_rq_complete', s, p, h)],
+  ['block_rq_error', (s, p, h) => parseBlockRqComplete('block_rq_error', s, p, h)],
   ['workqueue_queue_work', parseQueueWork],
   ['workqueue_activate_work', parseActivateWork],
   ['workqueue_execute_start', parseExecuteStart],
   ['workqueue_execute_end', parseExecuteEnd],
   ['sched_switch', parseSchedSwitch],
-  ['sched_waking', (p) => parseSchedWake('sched_waking', p)],
-  ['sched_wakeup', (p) => parseSchedWake('sched_wakeup', p)],
-  ['sched_wakeup_new', (p) => parseSchedWake('sched_wakeup_new', p)],
+  ['sched_waking', (s, p, h) => parseSchedWake('sched_waking', s, p, h)],
+  ['sched_wakeup', (s, p, h) => parseSchedWake('sched_wakeup', s, p, h)],
+  ['sched_wakeup_new', (s, p, h) => parseSchedWake('sched_wakeup_new', s, p, h)],
   ['sched_migrate_task', parseSchedMigrate],
   ['irq_handler_entry', parseIrqEntry],
   ['irq_handler_exit', parseIrqExit],
-  ['softirq_entry', (p) => parseSoftirq('softirq_entry', p)],
-  ['softirq_exit', (p) => parseSoftirq('softirq_exit', p)],
-  ['softirq_raise', (p) => parseSoftirq('softirq_raise', p)],
+  ['softirq_entry', (s, p, h) => parseSoftirq('softirq_entry', s, p, h)],
+  ['softirq_exit', (s, p, h) => parseSoftirq('softirq_exit', s, p, h)],
+  ['softirq_raise', (s, p, h) => parseSoftirq('softirq_raise', s, p, h)],
   ['iomap_dio_rw_begin', parseIomapBegin],
   ['iomap_dio_rw_queued', parseIomapQueued],
   ['iomap_dio_complete', parseIomapComplete],

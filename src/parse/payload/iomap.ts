@@ -1,8 +1,9 @@
 import type { Dev, IomapBeginEvent, IomapCompleteEvent, IomapQueuedEvent } from '../../model/events.js';
-import { begin, hex, int, lit, until, untilLast, word } from '../scan.js';
+import { internName } from '../names.js';
+import { at, hexNum, sint, uint } from '../scan.js';
 import { IOCB_FLAGS, IOMAP_DIO_FLAGS } from './kernel-tables.js';
 import { flagNames, rawDev, rawFields, rawHex, rawNumber } from './raw.js';
-import type { Payload } from './types.js';
+import { withHead, type EventHead } from './types.js';
 
 /**
  * iomap DIO tracepoints (fs/iomap/trace.h, ≥6.4):
@@ -37,7 +38,7 @@ function rawFlags(v: string | undefined, table: typeof IOCB_FLAGS): string | nul
   return Number.isInteger(n) ? flagNames(n >>> 0, table) : null;
 }
 
-function parseIomapBeginRaw(payload: string): Payload<IomapBeginEvent> | null {
+function parseIomapBeginRaw(payload: string, h: EventHead): IomapBeginEvent | null {
   const r = rawIomap(payload);
   if (!r) return null;
   const { f } = r;
@@ -49,20 +50,20 @@ function parseIomapBeginRaw(payload: string): Payload<IomapBeginEvent> | null {
   const iocbFlags = rawFlags(f.get('ki_flags'), IOCB_FLAGS);
   const dioFlags = rawFlags(f.get('dio_flags'), IOMAP_DIO_FLAGS);
   if ([size, offset, length, doneBefore, aio].some(Number.isNaN) || iocbFlags === null || dioFlags === null) return null;
-  return { kind: 'iomap_dio_rw_begin', dev: r.dev, ino: r.ino, size, offset, length, doneBefore, iocbFlags, dioFlags, aio };
+  return withHead<IomapBeginEvent>(h, { kind: 'iomap_dio_rw_begin', dev: r.dev, ino: r.ino, size, offset, length, doneBefore, iocbFlags, dioFlags, aio });
 }
 
-function parseIomapQueuedRaw(payload: string): Payload<IomapQueuedEvent> | null {
+function parseIomapQueuedRaw(payload: string, h: EventHead): IomapQueuedEvent | null {
   const r = rawIomap(payload);
   if (!r) return null;
   const size = rawNumber(r.f.get('size'));
   const offset = rawNumber(r.f.get('offset'));
   const length = rawNumber(r.f.get('length'));
   if ([size, offset, length].some(Number.isNaN)) return null;
-  return { kind: 'iomap_dio_rw_queued', dev: r.dev, ino: r.ino, size, offset, length };
+  return withHead<IomapQueuedEvent>(h, { kind: 'iomap_dio_rw_queued', dev: r.dev, ino: r.ino, size, offset, length });
 }
 
-function parseIomapCompleteRaw(payload: string): Payload<IomapCompleteEvent> | null {
+function parseIomapCompleteRaw(payload: string, h: EventHead): IomapCompleteEvent | null {
   const r = rawIomap(payload);
   if (!r) return null;
   const { f } = r;
@@ -73,71 +74,114 @@ function parseIomapCompleteRaw(payload: string): Payload<IomapCompleteEvent> | n
   const ret = rawNumber(f.get('ret'));
   const iocbFlags = rawFlags(f.get('ki_flags'), IOCB_FLAGS);
   if ([size, offset, aio, error, ret].some(Number.isNaN) || iocbFlags === null) return null;
-  return { kind: 'iomap_dio_complete', dev: r.dev, ino: r.ino, size, offset, iocbFlags, aio, error, ret };
+  return withHead<IomapCompleteEvent>(h, { kind: 'iomap_dio_complete', dev: r.dev, ino: r.ino, size, offset, iocbFlags, aio, error, ret });
 }
 
-function devIno(): { dev: Dev; ino: string } | null {
-  if (!lit('dev ')) return null;
-  const major = int();
-  if (Number.isNaN(major) || !lit(':')) return null;
-  const minor = int();
-  if (Number.isNaN(minor) || !lit(' ino ')) return null;
-  const ino = word();
-  if (ino.length === 0) return null;
-  return { dev: { major, minor }, ino };
+/** `dev M:m ino 0x… size 0x… offset 0x…` shared by the three events; leaves the index in at.p. */
+const f = { major: 0, minor: 0, ino: '', size: 0, offset: 0 };
+function devInoSizeOffset(s: string, p: number): boolean {
+  if (!s.startsWith('dev ', p)) return false;
+  const major = uint(s, p + 4);
+  p = at.p;
+  if (major !== major || s.charCodeAt(p) !== 58 /* : */) return false;
+  const minor = uint(s, p + 1);
+  p = at.p;
+  if (minor !== minor || !s.startsWith(' ino ', p)) return false;
+  const inoStart = p + 5;
+  const inoEnd = s.indexOf(' ', inoStart);
+  if (inoEnd <= inoStart || !s.startsWith(' size ', inoEnd)) return false;
+  const size = hexNum(s, inoEnd + 6);
+  p = at.p;
+  if (size !== size || !s.startsWith(' offset ', p)) return false;
+  const offset = hexNum(s, p + 8);
+  if (offset !== offset) return false;
+  f.major = major;
+  f.minor = minor;
+  f.ino = s.slice(inoStart, inoEnd);
+  f.size = size;
+  f.offset = offset;
+  return true;
 }
 
-function hexField(name: string): number {
-  if (!lit(name)) return NaN;
-  return hex();
+export function parseIomapBegin(s: string, p: number, h: EventHead): IomapBeginEvent | null {
+  if (s.startsWith('dev=', p)) return parseIomapBeginRaw(s.slice(p), h);
+  if (!devInoSizeOffset(s, p)) return null;
+  let q = at.p;
+  if (!s.startsWith(' length ', q)) return null;
+  const length = hexNum(s, q + 8);
+  q = at.p;
+  if (length !== length || !s.startsWith(' done_before ', q)) return null;
+  const doneBefore = hexNum(s, q + 13);
+  q = at.p;
+  if (doneBefore !== doneBefore || !s.startsWith(' flags ', q)) return null;
+  // `flags` and `dio_flags` may be empty (`dio_flags  aio 1`): cut at the next keyword, not a space.
+  const fs = q + 7;
+  const df = s.indexOf(' dio_flags ', fs);
+  if (df < 0) return null;
+  const aioAt = s.lastIndexOf(' aio ');
+  if (aioAt < df + 10) return null;
+  const aio = sint(s, aioAt + 5);
+  if (aio !== aio) return null;
+  return {
+    kind: 'iomap_dio_rw_begin',
+    line: h.line,
+    ts: h.ts,
+    cpu: h.cpu,
+    pid: h.pid,
+    comm: h.comm,
+    dev: { major: f.major, minor: f.minor },
+    ino: f.ino,
+    size: f.size,
+    offset: f.offset,
+    length,
+    doneBefore,
+    iocbFlags: internName(s, fs, df),
+    dioFlags: aioAt <= df + 11 ? '' : internName(s, df + 11, aioAt),
+    aio,
+  };
 }
 
-export function parseIomapBegin(payload: string): Payload<IomapBeginEvent> | null {
-  if (payload.startsWith('dev=')) return parseIomapBeginRaw(payload);
-  begin(payload);
-  const di = devIno();
-  if (!di) return null;
-  const size = hexField(' size ');
-  const offset = hexField(' offset ');
-  const length = hexField(' length ');
-  const doneBefore = hexField(' done_before ');
-  if ([size, offset, length, doneBefore].some(Number.isNaN) || !lit(' flags ')) return null;
-  const iocbFlags = until(' dio_flags ');
-  if (iocbFlags === null) return null;
-  const dioFlags = untilLast(' aio ');
-  if (dioFlags === null) return null;
-  const aio = int();
-  if (Number.isNaN(aio)) return null;
-  return { kind: 'iomap_dio_rw_begin', dev: di.dev, ino: di.ino, size, offset, length, doneBefore, iocbFlags, dioFlags, aio };
+export function parseIomapQueued(s: string, p: number, h: EventHead): IomapQueuedEvent | null {
+  if (s.startsWith('dev=', p)) return parseIomapQueuedRaw(s.slice(p), h);
+  if (!devInoSizeOffset(s, p)) return null;
+  const q = at.p;
+  if (!s.startsWith(' length ', q)) return null;
+  const length = hexNum(s, q + 8);
+  if (length !== length) return null;
+  return { kind: 'iomap_dio_rw_queued', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: { major: f.major, minor: f.minor }, ino: f.ino, size: f.size, offset: f.offset, length };
 }
 
-export function parseIomapQueued(payload: string): Payload<IomapQueuedEvent> | null {
-  if (payload.startsWith('dev=')) return parseIomapQueuedRaw(payload);
-  begin(payload);
-  const di = devIno();
-  if (!di) return null;
-  const size = hexField(' size ');
-  const offset = hexField(' offset ');
-  const length = hexField(' length ');
-  if ([size, offset, length].some(Number.isNaN)) return null;
-  return { kind: 'iomap_dio_rw_queued', dev: di.dev, ino: di.ino, size, offset, length };
-}
-
-export function parseIomapComplete(payload: string): Payload<IomapCompleteEvent> | null {
-  if (payload.startsWith('dev=')) return parseIomapCompleteRaw(payload);
-  begin(payload);
-  const di = devIno();
-  if (!di) return null;
-  const size = hexField(' size ');
-  const offset = hexField(' offset ');
-  if (Number.isNaN(size) || Number.isNaN(offset) || !lit(' flags ')) return null;
-  const iocbFlags = untilLast(' aio ');
-  if (iocbFlags === null) return null;
-  const aio = int();
-  if (Number.isNaN(aio) || !lit(' error ')) return null;
-  const error = int();
-  if (Number.isNaN(error) || !lit(' ret ')) return null;
-  const ret = int();
-  if (Number.isNaN(ret)) return null;
-  return { kind: 'iomap_dio_complete', dev: di.dev, ino: di.ino, size, offset, iocbFlags, aio, error, ret };
+export function parseIomapComplete(s: string, p: number, h: EventHead): IomapCompleteEvent | null {
+  if (s.startsWith('dev=', p)) return parseIomapCompleteRaw(s.slice(p), h);
+  if (!devInoSizeOffset(s, p)) return null;
+  let q = at.p;
+  if (!s.startsWith(' flags ', q)) return null;
+  const fs = q + 7;
+  // The flags may be empty (`flags  aio 0`): anchor on the last ` aio `.
+  const aioAt = s.lastIndexOf(' aio ');
+  if (aioAt < fs - 1) return null;
+  const aio = sint(s, aioAt + 5);
+  q = at.p;
+  if (aio !== aio || !s.startsWith(' error ', q)) return null;
+  const error = sint(s, q + 7);
+  q = at.p;
+  if (error !== error || !s.startsWith(' ret ', q)) return null;
+  const ret = sint(s, q + 5);
+  if (ret !== ret) return null;
+  return {
+    kind: 'iomap_dio_complete',
+    line: h.line,
+    ts: h.ts,
+    cpu: h.cpu,
+    pid: h.pid,
+    comm: h.comm,
+    dev: { major: f.major, minor: f.minor },
+    ino: f.ino,
+    size: f.size,
+    offset: f.offset,
+    iocbFlags: aioAt <= fs ? '' : internName(s, fs, aioAt),
+    aio,
+    error,
+    ret,
+  };
 }

@@ -1,7 +1,8 @@
 import type { IrqEntryEvent, IrqExitEvent, SoftirqEvent } from '../../model/events.js';
-import { atEnd, begin, int, lit, skipSpaces, tail } from '../scan.js';
+import { internName } from '../names.js';
+import { at, trimmedEnd, uint } from '../scan.js';
 import { SOFTIRQ_NAMES } from './kernel-tables.js';
-import type { Payload } from './types.js';
+import type { EventHead } from './types.js';
 
 /**
  * irq payloads (include/trace/events/irq.h):
@@ -10,38 +11,44 @@ import type { Payload } from './types.js';
  * printed words (`ret ? "handled" : "unhandled"`, the softirq name table).
  */
 
-export function parseIrqEntry(payload: string): Payload<IrqEntryEvent> | null {
-  begin(payload);
-  if (!lit('irq=')) return null;
-  const irq = int();
-  if (Number.isNaN(irq) || !lit(' name=')) return null;
-  return { kind: 'irq_handler_entry', irq, name: tail() };
+export function parseIrqEntry(s: string, p: number, h: EventHead): IrqEntryEvent | null {
+  if (!s.startsWith('irq=', p)) return null;
+  const irq = uint(s, p + 4);
+  const q = at.p;
+  if (irq !== irq || !s.startsWith(' name=', q)) return null;
+  return { kind: 'irq_handler_entry', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, irq, name: internName(s, q + 6, trimmedEnd(s, q + 6)) };
 }
 
-export function parseIrqExit(payload: string): Payload<IrqExitEvent> | null {
-  begin(payload);
-  if (!lit('irq=')) return null;
-  const irq = int();
-  if (Number.isNaN(irq) || !lit(' ret=')) return null;
-  const ret = tail();
-  // -R: the handler's irqreturn_t value (IRQ_NONE 0, IRQ_HANDLED 1, IRQ_WAKE_THREAD 2).
-  const c = ret.charCodeAt(0);
-  if (c >= 48 && c <= 57) return { kind: 'irq_handler_exit', irq, ret: ret === '0' ? 'unhandled' : 'handled' };
-  return { kind: 'irq_handler_exit', irq, ret };
+export function parseIrqExit(s: string, p: number, h: EventHead): IrqExitEvent | null {
+  if (!s.startsWith('irq=', p)) return null;
+  const irq = uint(s, p + 4);
+  const q = at.p;
+  if (irq !== irq || !s.startsWith(' ret=', q)) return null;
+  const r = q + 5;
+  const c = s.charCodeAt(r);
+  let ret: string;
+  if (c >= 48 && c <= 57) {
+    // -R: the handler's irqreturn_t value (IRQ_NONE 0, IRQ_HANDLED 1, IRQ_WAKE_THREAD 2).
+    const v = uint(s, r);
+    ret = v === 0 ? 'unhandled' : 'handled';
+  } else ret = internName(s, r, trimmedEnd(s, r));
+  return { kind: 'irq_handler_exit', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, irq, ret };
 }
 
-export function parseSoftirq(kind: SoftirqEvent['kind'], payload: string): Payload<SoftirqEvent> | null {
-  begin(payload);
-  if (!lit('vec=')) return null;
-  const vec = int();
-  if (Number.isNaN(vec)) return null;
-  if (!lit(' [action=')) {
+export function parseSoftirq(kind: SoftirqEvent['kind'], s: string, p: number, h: EventHead): SoftirqEvent | null {
+  if (!s.startsWith('vec=', p)) return null;
+  const vec = uint(s, p + 4);
+  const q = at.p;
+  if (vec !== vec) return null;
+  const end = trimmedEnd(s, q);
+  let action: string | undefined;
+  if (s.startsWith(' [action=', q)) {
+    if (s.charCodeAt(end - 1) !== 93 /* ] */ || end - 1 < q + 9) return null;
+    action = internName(s, q + 9, end - 1);
+  } else if (end === q) {
     // -R: `vec=4` alone.
-    skipSpaces();
-    const action = SOFTIRQ_NAMES[vec];
-    return action === undefined || !atEnd() ? null : { kind, vec, action };
+    action = SOFTIRQ_NAMES[vec];
   }
-  const t = tail();
-  if (!t.endsWith(']')) return null;
-  return { kind, vec, action: t.slice(0, -1) };
+  if (action === undefined) return null;
+  return { kind, line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, vec, action };
 }

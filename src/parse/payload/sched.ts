@@ -1,8 +1,9 @@
 import type { SchedMigrateEvent, SchedSwitchEvent, SchedWakeEvent } from '../../model/events.js';
-import { begin, int, lit, pos, setPos, text } from '../scan.js';
+import { internName } from '../names.js';
+import { at, sint } from '../scan.js';
 import { taskStateLetters } from './kernel-tables.js';
 import { rawFields, rawNumber } from './raw.js';
-import type { Payload } from './types.js';
+import { withHead, type EventHead } from './types.js';
 
 /**
  * sched payloads in two forms. The kernel's (include/trace/events/sched.h):
@@ -19,7 +20,7 @@ import type { Payload } from './types.js';
  * A comm may hold spaces and colons, so every field is found from its fixed right-hand anchor.
  */
 
-function parseSchedSwitchRaw(payload: string): Payload<SchedSwitchEvent> | null {
+function parseSchedSwitchRaw(payload: string, h: EventHead): SchedSwitchEvent | null {
   const f = rawFields(payload);
   if (!f) return null;
   const prevComm = f.get('prev_comm');
@@ -30,128 +31,162 @@ function parseSchedSwitchRaw(payload: string): Payload<SchedSwitchEvent> | null 
   const nextPid = rawNumber(f.get('next_pid'));
   const nextPrio = rawNumber(f.get('next_prio'));
   if (prevComm === undefined || nextComm === undefined || [prevPid, prevPrio, state, nextPid, nextPrio].some(Number.isNaN)) return null;
-  return { kind: 'sched_switch', prevComm, prevPid, prevPrio, prevState: taskStateLetters(state), nextComm, nextPid, nextPrio, form: 'kernel' };
+  return withHead<SchedSwitchEvent>(h, { kind: 'sched_switch', prevComm, prevPid, prevPrio, prevState: taskStateLetters(state), nextComm, nextPid, nextPrio, form: 'kernel' });
 }
 
-/** `comm:pid [prio]` of the plugin form, between [start, end). */
-function pluginTask(s: string, start: number, end: number): { comm: string; pid: number; prio: number } | null {
-  const br = s.lastIndexOf(' [', end);
-  if (br < start || s.charCodeAt(end - 1) !== 93 /* ] */) return null;
-  const prio = Number(s.slice(br + 2, end - 1));
+/** A task name from the payload: shared, since the same few names recur in every line. */
+const name = internName;
+
+/** `comm:pid [prio]` of the plugin form, in [start, end); sets `task`. */
+const task = { comm: '', pid: 0, prio: 0 };
+function pluginTask(s: string, start: number, end: number): boolean {
+  if (s.charCodeAt(end - 1) !== 93 /* ] */) return false;
+  const br = s.lastIndexOf(' [', end - 1);
+  if (br < start) return false;
+  const prio = sint(s, br + 2);
+  if (prio !== prio || at.p !== end - 1) return false;
   const colon = s.lastIndexOf(':', br);
-  if (colon < start) return null;
-  const pid = Number(s.slice(colon + 1, br));
-  if (!Number.isInteger(pid) || !Number.isInteger(prio) || colon + 1 === br) return null;
-  return { comm: s.slice(start, colon), pid, prio };
+  if (colon < start || colon + 1 === br) return false;
+  const pid = sint(s, colon + 1);
+  if (pid !== pid || at.p !== br) return false;
+  task.comm = name(s, start, colon);
+  task.pid = pid;
+  task.prio = prio;
+  return true;
 }
 
-export function parseSchedSwitch(payload: string): Payload<SchedSwitchEvent> | null {
-  begin(payload);
-  if (lit('prev_comm=')) {
-    const s = payload;
-    const arrow = s.lastIndexOf(' ==> next_comm=');
-    if (arrow < 0) return parseSchedSwitchRaw(payload);
+function trimEnd(s: string, from: number): number {
+  let e = s.length;
+  while (e > from && s.charCodeAt(e - 1) === 32) e--;
+  return e;
+}
+
+const PREV_COMM = 'prev_comm=';
+const ARROW_NEXT = ' ==> next_comm=';
+
+export function parseSchedSwitch(s: string, p: number, h: EventHead): SchedSwitchEvent | null {
+  if (s.startsWith(PREV_COMM, p)) {
+    const arrow = s.lastIndexOf(ARROW_NEXT);
+    if (arrow < p) return parseSchedSwitchRaw(s.slice(p), h);
     const pp = s.lastIndexOf(' prev_pid=', arrow);
-    if (pp < 0) return null;
-    const prevComm = s.slice(10, pp);
-    setPos(pp + 10);
-    const prevPid = int();
-    if (Number.isNaN(prevPid) || !lit(' prev_prio=')) return null;
-    const prevPrio = int();
-    if (Number.isNaN(prevPrio) || !lit(' prev_state=')) return null;
-    const prevState = s.slice(pos(), arrow);
+    if (pp < p) return null;
+    const prevPid = sint(s, pp + 10);
+    let q = at.p;
+    if (prevPid !== prevPid || !s.startsWith(' prev_prio=', q)) return null;
+    const prevPrio = sint(s, q + 11);
+    q = at.p;
+    if (prevPrio !== prevPrio || !s.startsWith(' prev_state=', q)) return null;
+    const stateStart = q + 12;
     const np = s.lastIndexOf(' next_pid=');
     if (np < arrow) return null;
-    const nextComm = s.slice(arrow + 15, np);
-    setPos(np + 10);
-    const nextPid = int();
-    if (Number.isNaN(nextPid) || !lit(' next_prio=')) return null;
-    const nextPrio = int();
-    if (Number.isNaN(nextPrio)) return null;
-    return { kind: 'sched_switch', prevComm, prevPid, prevPrio, prevState, nextComm, nextPid, nextPrio, form: 'kernel' };
+    const nextPid = sint(s, np + 10);
+    q = at.p;
+    if (nextPid !== nextPid || !s.startsWith(' next_prio=', q)) return null;
+    const nextPrio = sint(s, q + 11);
+    if (nextPrio !== nextPrio) return null;
+    return {
+      kind: 'sched_switch',
+      line: h.line,
+      ts: h.ts,
+      cpu: h.cpu,
+      pid: h.pid,
+      comm: h.comm,
+      prevComm: name(s, p + 10, pp),
+      prevPid,
+      prevPrio,
+      prevState: name(s, stateStart, arrow),
+      nextComm: name(s, arrow + ARROW_NEXT.length, np),
+      nextPid,
+      nextPrio,
+      form: 'kernel',
+    };
   }
   // Plugin form: "<prev>:<pid> [<prio>] <state> ==> <next>:<pid> [<prio>]"
-  const s = payload.trimEnd();
-  const arrow = s.lastIndexOf(' ==> ');
-  if (arrow < 0) return null;
+  const end = trimEnd(s, p);
+  const arrow = s.lastIndexOf(' ==> ', end);
+  if (arrow < p) return null;
   const stateSp = s.lastIndexOf(' ', arrow - 1);
-  if (stateSp < 0) return null;
-  const prev = pluginTask(s, 0, stateSp);
-  const next = pluginTask(s, arrow + 5, s.length);
-  if (!prev || !next) return null;
+  if (stateSp < p) return null;
+  if (!pluginTask(s, arrow + 5, end)) return null;
+  const nextComm = task.comm;
+  const nextPid = task.pid;
+  const nextPrio = task.prio;
+  if (!pluginTask(s, p, stateSp)) return null;
   return {
     kind: 'sched_switch',
-    prevComm: prev.comm,
-    prevPid: prev.pid,
-    prevPrio: prev.prio,
-    prevState: s.slice(stateSp + 1, arrow),
-    nextComm: next.comm,
-    nextPid: next.pid,
-    nextPrio: next.prio,
+    line: h.line,
+    ts: h.ts,
+    cpu: h.cpu,
+    pid: h.pid,
+    comm: h.comm,
+    prevComm: task.comm,
+    prevPid: task.pid,
+    prevPrio: task.prio,
+    prevState: name(s, stateSp + 1, arrow),
+    nextComm,
+    nextPid,
+    nextPrio,
     form: 'plugin',
   };
 }
 
-export function parseSchedWake(kind: SchedWakeEvent['kind'], payload: string): Payload<SchedWakeEvent> | null {
-  begin(payload);
-  if (lit('comm=')) {
-    const s = payload;
+export function parseSchedWake(kind: SchedWakeEvent['kind'], s: string, p: number, h: EventHead): SchedWakeEvent | null {
+  if (s.startsWith('comm=', p)) {
     const pp = s.lastIndexOf(' pid=');
-    if (pp < 0) return null;
-    const targetComm = s.slice(5, pp);
-    setPos(pp + 5);
-    const targetPid = int();
-    if (Number.isNaN(targetPid) || !lit(' prio=')) return null;
-    const prio = int();
-    if (Number.isNaN(prio)) return null;
+    if (pp < p) return null;
+    const targetPid = sint(s, pp + 5);
+    let q = at.p;
+    if (targetPid !== targetPid || !s.startsWith(' prio=', q)) return null;
+    const prio = sint(s, q + 6);
+    q = at.p;
+    if (prio !== prio) return null;
     let success: number | undefined;
-    if (lit(' success=')) {
-      success = int();
-      if (Number.isNaN(success)) return null;
+    if (s.startsWith(' success=', q)) {
+      success = sint(s, q + 9);
+      q = at.p;
+      if (success !== success) return null;
     }
-    if (!lit(' target_cpu=')) return null;
-    const targetCpu = int();
-    if (Number.isNaN(targetCpu)) return null;
-    const ev: Payload<SchedWakeEvent> = { kind, targetComm, targetPid, prio, targetCpu, form: 'kernel' };
+    if (!s.startsWith(' target_cpu=', q)) return null;
+    const targetCpu = sint(s, q + 12);
+    if (targetCpu !== targetCpu) return null;
+    const ev: SchedWakeEvent = { kind, line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, targetComm: name(s, p + 5, pp), targetPid, prio, targetCpu, form: 'kernel' };
     if (success !== undefined) ev.success = success;
     return ev;
   }
   // Plugin form: "<comm>:<pid> [<prio>] [success=N ]CPU:NNN"
-  const s = payload.trimEnd();
-  const cpuAt = s.lastIndexOf(' CPU:');
-  if (cpuAt < 0) return null;
-  const targetCpu = Number(s.slice(cpuAt + 5));
-  if (!Number.isInteger(targetCpu)) return null;
-  let end = cpuAt;
+  const end = trimEnd(s, p);
+  const cpuAt = s.lastIndexOf(' CPU:', end);
+  if (cpuAt < p) return null;
+  const targetCpu = sint(s, cpuAt + 5);
+  if (targetCpu !== targetCpu || at.p !== end) return null;
+  let tEnd = cpuAt;
   let success: number | undefined;
   const succAt = s.lastIndexOf(' success=', cpuAt);
-  if (succAt >= 0 && s.charCodeAt(succAt - 1) === 93) {
-    success = Number(s.slice(succAt + 9, cpuAt));
-    if (!Number.isInteger(success)) return null;
-    end = succAt;
+  if (succAt >= p && s.charCodeAt(succAt - 1) === 93) {
+    success = sint(s, succAt + 9);
+    if (success !== success || at.p !== cpuAt) return null;
+    tEnd = succAt;
   }
-  const t = pluginTask(s, 0, end);
-  if (!t) return null;
-  const ev: Payload<SchedWakeEvent> = { kind, targetComm: t.comm, targetPid: t.pid, prio: t.prio, targetCpu, form: 'plugin' };
+  if (!pluginTask(s, p, tEnd)) return null;
+  const ev: SchedWakeEvent = { kind, line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, targetComm: task.comm, targetPid: task.pid, prio: task.prio, targetCpu, form: 'plugin' };
   if (success !== undefined) ev.success = success;
   return ev;
 }
 
-export function parseSchedMigrate(payload: string): Payload<SchedMigrateEvent> | null {
-  begin(payload);
-  if (!lit('comm=')) return null;
-  const s = text();
+export function parseSchedMigrate(s: string, p: number, h: EventHead): SchedMigrateEvent | null {
+  if (!s.startsWith('comm=', p)) return null;
   const pp = s.lastIndexOf(' pid=');
-  if (pp < 0) return null;
-  const targetComm = s.slice(5, pp);
-  setPos(pp + 5);
-  const targetPid = int();
-  if (Number.isNaN(targetPid) || !lit(' prio=')) return null;
-  const prio = int();
-  if (Number.isNaN(prio) || !lit(' orig_cpu=')) return null;
-  const origCpu = int();
-  if (Number.isNaN(origCpu) || !lit(' dest_cpu=')) return null;
-  const destCpu = int();
-  if (Number.isNaN(destCpu)) return null;
-  return { kind: 'sched_migrate_task', targetComm, targetPid, prio, origCpu, destCpu };
+  if (pp < p) return null;
+  const targetPid = sint(s, pp + 5);
+  let q = at.p;
+  if (targetPid !== targetPid || !s.startsWith(' prio=', q)) return null;
+  const prio = sint(s, q + 6);
+  q = at.p;
+  if (prio !== prio || !s.startsWith(' orig_cpu=', q)) return null;
+  const origCpu = sint(s, q + 10);
+  q = at.p;
+  if (origCpu !== origCpu || !s.startsWith(' dest_cpu=', q)) return null;
+  const destCpu = sint(s, q + 10);
+  if (destCpu !== destCpu) return null;
+  return { kind: 'sched_migrate_task', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, targetComm: name(s, p + 5, pp), targetPid, prio, origCpu, destCpu };
 }

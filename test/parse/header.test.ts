@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { newHeader, tokenizeHeader } from '../../src/parse/header.js';
+
+/**
+ * The header tokenizer anchors on the CPU and timestamp columns, never on whitespace: any task
+ * name the kernel allows (15 bytes of anything but NUL and newline) comes back intact in every
+ * layout the three tools print.
+ */
+
+const commChar = fc.constantFrom(...' -:/[]()<>._=+*#@!?|\\\'"`~,;0123456789abcdefXYZé'.split(''));
+const comm = fc.array(commChar, { minLength: 1, maxLength: 15 }).map((a) => a.join('')).filter((c) => c.trim().length > 0 && !c.startsWith(' ') && !c.endsWith(' '));
+const pid = fc.integer({ min: 0, max: 4_194_304 });
+const cpu = fc.integer({ min: 0, max: 511 });
+const flags = fc.constantFrom('d.h1.', '.Ns..', '....', 'dNs1', 'd..2.', 'D.Z1.X');
+const name = fc.constantFrom('sched_switch', 'block_rq_issue', 'workqueue_execute_start', 'irq_handler_entry');
+const sec = fc.integer({ min: 0, max: 99_999 });
+const usec = fc.integer({ min: 0, max: 999_999 });
+
+function tokens(line: string, perf = false): Record<string, unknown> | null {
+  const h = newHeader();
+  if (!tokenizeHeader(line, h, perf)) return null;
+  return { comm: h.comm, pid: h.pid, cpu: h.cpu, flags: h.flags, ts: line.slice(h.tsStart, h.tsEnd), name: h.name, system: h.system, payload: line.slice(h.payloadStart), layout: h.layout, tgid: h.tgid };
+}
+
+const pad = (s: string, n: number): string => s.padStart(n);
+const ts6 = (s: number, u: number): string => `${s}.${String(u).padStart(6, '0')}`;
+
+describe('header tokenizer: any task name survives', () => {
+  it('tracefs trace file (with and without the tgid column)', () => {
+    fc.assert(
+      fc.property(comm, pid, cpu, flags, sec, usec, name, fc.option(pid), (c, p, k, f, s, u, n, tgid) => {
+        const tg = tgid === null ? '' : `(${pad(String(tgid), 7)}) `;
+        const line = `${pad(`${c}-${p}`, 16)}${' '.repeat(4)}${tg}[${String(k).padStart(3, '0')}] ${f} ${pad(ts6(s, u), 12)}: ${n}: x=1 y=[2] z: 3`;
+        expect(tokens(line)).toEqual({ comm: c, pid: p, cpu: k, flags: f, ts: ts6(s, u), name: n, system: undefined, payload: 'x=1 y=[2] z: 3', layout: 'bracket', tgid: tgid ?? undefined });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('trace-cmd report default and -l', () => {
+    fc.assert(
+      fc.property(comm, pid, cpu, flags, sec, usec, name, (c, p, k, f, s, u, n) => {
+        const def = `${pad(c, 16)}-${String(p).padEnd(5)} [${String(k).padStart(3, '0')}] ${pad(ts6(s, u), 12)}: ${`${n}:`.padEnd(20)} a:1 [120] R ==> b:2 [120]`;
+        expect(tokens(def)).toMatchObject({ comm: c, pid: p, cpu: k, flags: undefined, ts: ts6(s, u), name: n, payload: 'a:1 [120] R ==> b:2 [120]' });
+        const short = c.slice(0, 8);
+        if (short.endsWith(' ') || short.trim() !== short) return;
+        const l = `${pad(short, 8)}-${String(p).padEnd(5)} ${String(k).padStart(3)}${f}   ${ts6(s, u)}: ${n}: payload`;
+        expect(tokens(l)).toMatchObject({ comm: short, pid: p, cpu: k, flags: f, ts: ts6(s, u), name: n, payload: 'payload', layout: 'latency' });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('perf script (tid, pid/tid, system:event)', () => {
+    fc.assert(
+      fc.property(comm, pid, fc.option(pid), cpu, sec, usec, name, (c, p, tg, k, s, u, n) => {
+        const task = tg === null ? String(p) : `${tg}/${p}`;
+        const line = `${pad(c, 16)} ${pad(task, 5)} [${String(k).padStart(3, '0')}] ${pad(ts6(s, u), 12)}: ${pad(`sys:${n}`, 30)}: a b c`;
+        expect(tokens(line, true)).toMatchObject({ comm: c, pid: p, cpu: k, ts: ts6(s, u), name: n, system: 'sys', payload: 'a b c', tgid: tg ?? undefined });
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('rejects what is not an event line', () => {
+    for (const line of ['', 'cpus=2', '# tracer: nop', 'CPU:1 [LOST 96 EVENTS]', 'a,b,c', 'fio-1 [001] 1.0', 'fio-1 [001] .... x.y: name: p', '[001] 1.0: name: p', 'fio [001] 1.0: name: p']) {
+      expect(tokens(line), line).toBeNull();
+    }
+  });
+});
