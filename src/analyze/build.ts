@@ -1,5 +1,5 @@
 import type { Analysis, CpuShare } from '../model/analysis.js';
-import type { CompletionMode, IoUnit } from '../model/io.js';
+import type { CompletionMode } from '../model/io.js';
 import type { StreamResult } from '../parse/stream.js';
 import type { AnalyzerContext } from './context.js';
 import { explain } from './explain.js';
@@ -57,8 +57,6 @@ export function buildAnalysis(
   fold: Fold,
   stream: StreamResult,
   label: string,
-  eventCounts: Map<string, number>,
-  forcedUnit: IoUnit | undefined,
 ): Analysis {
   ctx.byDir = fold.byDirection;
   const startNs = Number.isNaN(ctx.windowStart) ? 0 : ctx.windowStart;
@@ -129,8 +127,6 @@ export function buildAnalysis(
     distributions: fold.distributions(),
     diagnostics: stream.diagnostics.summaries(),
   };
-  void eventCounts;
-  void forcedUnit;
   analysis.explanation = explain(analysis);
   if (analysis.dataLoss.suspected) analysis.explanation = `${analysis.dataLoss.note} ${analysis.explanation}`;
   return analysis;

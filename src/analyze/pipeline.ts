@@ -73,7 +73,6 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     opts.onPath?.(p);
   };
   let ctx = createContext(forced ?? 'request', diagnostics, onFinished);
-  const eventCounts = new Map<string, number>();
 
   /**
    * Auto unit: start with block requests; at the first iomap_dio_rw_begin switch to DIOs and
@@ -101,7 +100,6 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   const onEvent = (e: TraceEvent): void => {
     const name = e.kind === 'other' ? e.name : e.kind;
     if (!ctx.seen.has(name)) ctx.seen.add(name);
-    eventCounts.set(name, (eventCounts.get(name) ?? 0) + 1);
     if (e.kind === 'lost') {
       handleCpuContext(ctx, e);
       taintInFlight(ctx);
@@ -181,7 +179,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   // ended did not just miss the end: its completion was lost.
   const p99 = fold.sketches().overall.total?.quantile(0.99);
   endOfTrace(ctx, Math.max(100e6, 50 * (p99 ?? 2e6)));
-  const analysis = buildAnalysis(ctx, fold, stream, label, eventCounts, forced);
+  const analysis = buildAnalysis(ctx, fold, stream, label);
   return { analysis, fold, stream };
 }
 

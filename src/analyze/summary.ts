@@ -1,6 +1,7 @@
 import type { LatencySummary } from '../model/analysis.js';
 import { COMPLETION_MODES, PHASES, phasesOf, type CompletionMode, type IoPath, type Phase, type UnresolvedReason } from '../model/io.js';
 import { createReservoir, type Reservoir } from '../stats/reservoir.js';
+import { summarizeSketch as summarizeNs } from '../stats/summary.js';
 import { createSketch, type QuantileSketch, type SketchJSON } from '../stats/sketch.js';
 import { createWindowCounter } from '../stats/windows.js';
 
@@ -42,11 +43,12 @@ export interface Fold {
   distributions(): Partial<Record<CompletionMode | 'all', Partial<Record<Phase, PhaseDistribution>>>>;
 }
 
-export function summarizeSketch(s: QuantileSketch | undefined, scale = 1e-3): LatencySummary | undefined {
+/** A phase's summary in µs (3 decimals) from its ns sketch; undefined when it saw nothing. */
+export function summarizeSketch(s: QuantileSketch | undefined): LatencySummary | undefined {
   if (!s || s.count === 0) return undefined;
-  const [p50, p90, p99] = s.quantiles([0.5, 0.9, 0.99]);
-  const r = (v: number): number => Math.round(v * scale * 1000) / 1000;
-  return { count: s.count, mean: r(s.mean), p50: r(p50 ?? NaN), p90: r(p90 ?? NaN), p99: r(p99 ?? NaN), max: r(s.max) };
+  const x = summarizeNs(s, { divideBy: 1000 });
+  const r = (v: number): number => Math.round(v * 1000) / 1000;
+  return { count: x.count, mean: r(x.mean), p50: r(x.p50), p90: r(x.p90), p99: r(x.p99), max: r(x.max) };
 }
 
 export function createFold(): Fold {
@@ -59,17 +61,17 @@ export function createFold(): Fold {
   const perMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> = {};
   const samples = new Map<CompletionMode, Reservoir<IoPath>>();
   const windows = createWindowCounter({ windowNs: BIN_NS });
-  const values = new Map<string, Reservoir<number>>();
   let total = 0;
   let completed = 0;
   let completedBytes = 0;
 
   const sketchFor = (m: Partial<Record<Phase, QuantileSketch>>, ph: Phase): QuantileSketch => (m[ph] ??= createSketch());
-  const sampleValue = (group: string, ph: Phase, v: number): void => {
-    const k = `${group}/${ph}`;
-    let r = values.get(k);
-    if (!r) values.set(k, (r = createReservoir<number>(VALUES_PER_PHASE, k)));
-    r.add(v);
+  // Reservoirs by group then phase index: built once, looked up without making a key per value.
+  const reservoirs = new Map<string, Reservoir<number>[]>();
+  const sampleValue = (group: string, phIndex: number, v: number): void => {
+    let byPhase = reservoirs.get(group);
+    if (!byPhase) reservoirs.set(group, (byPhase = PHASES.map((ph) => createReservoir<number>(VALUES_PER_PHASE, `${group}/${ph}`))));
+    (byPhase[phIndex] as Reservoir<number>).add(v);
   };
 
   return {
@@ -95,13 +97,14 @@ export function createFold(): Fold {
       }
       const ph = phasesOf(p);
       const mm = (perMode[p.mode] ??= {});
-      for (const k of PHASES) {
+      for (let i = 0; i < PHASES.length; i++) {
+        const k = PHASES[i] as Phase;
         const v = ph[k];
         if (v === undefined) continue;
         sketchFor(overall, k).add(v);
         sketchFor(mm, k).add(v);
-        sampleValue('all', k, v);
-        sampleValue(p.mode, k, v);
+        sampleValue('all', i, v);
+        sampleValue(p.mode, i, v);
       }
     },
     get total() {
@@ -155,7 +158,7 @@ export function createFold(): Fold {
         for (const ph of PHASES) {
           const s = sk[ph];
           if (!s) continue;
-          o[ph] = { sketch: s.toJSON(), sample: values.get(`${g}/${ph}`)?.sample() ?? [] };
+          o[ph] = { sketch: s.toJSON(), sample: reservoirs.get(g)?.[PHASES.indexOf(ph)]?.sample() ?? [] };
         }
         out[g] = o;
       }
