@@ -8,6 +8,7 @@ import { registerSimulate } from './commands/simulate.js';
 import { registerReport } from './commands/report.js';
 import { registerExport } from './commands/export.js';
 import { registerCapture } from './commands/capture.js';
+import { registerCompare } from './commands/compare.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -45,6 +46,7 @@ program
   });
 
 registerSimulate(program);
+registerCompare(program);
 registerReport(program);
 registerExport(program);
 registerCapture(program);

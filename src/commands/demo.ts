@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeTrace } from '../analyze/pipeline.js';
+import { compareAnalyses } from '../compare/compare.js';
+import { formatCompareText } from '../compare/text.js';
 import { buildReport } from '../report/build-report.js';
 import { writeCompareHtml } from '../report/html.js';
 import { writeHtmlFile } from '../report/page.js';
@@ -36,8 +38,11 @@ export async function runDemo(): Promise<number> {
   process.stdout.write(formatAnalysisText(report.analysis));
   writeHtmlFile(out, report.html);
   const { analysis: other } = await analyzeTrace(rel(zero));
+  const labels = { labelBefore: 'fio on CPU 1 (IRQ CPU)', labelAfter: 'fio on CPU 0' };
+  const comparison = compareAnalyses([report.analysis], [other], labels);
+  process.stdout.write(`\n${formatCompareText(comparison)}`);
   const cmp = join(repoRoot(), 'reports', 'demo-compare.html');
-  writeCompareHtml(report.analysis, other, undefined, cmp, { labels: { before: 'fio on CPU 1 (IRQ CPU)', after: 'fio on CPU 0' }, command: 'iopath compare fixtures/real/libaio-randwrite-cpu1.ftrace.txt.gz fixtures/real/libaio-randwrite-cpu0.ftrace.txt.gz --html reports/demo-compare.html' });
+  writeCompareHtml(report.analysis, other, comparison, cmp, { labels: { before: 'fio on CPU 1 (IRQ CPU)', after: 'fio on CPU 0' }, command: 'iopath compare fixtures/real/libaio-randwrite-cpu1.ftrace.txt.gz fixtures/real/libaio-randwrite-cpu0.ftrace.txt.gz --html reports/demo-compare.html' });
   process.stdout.write(`\nwrote ${rel(out)} and ${rel(cmp)} (fio on the IRQ's CPU vs on the other CPU)\n`);
   return 0;
 }

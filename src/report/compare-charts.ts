@@ -24,7 +24,7 @@ export interface CompareSummary {
   before?: { label?: string };
   after?: { label?: string };
   iops?: { changePct: number | null; ci95: [number, number] | null; significant: boolean };
-  /** Per mode: shares before and after (fractions of I/Os) and the test of their change. */
+  /** Per mode: shares before and after (percent of I/Os, as compare reports them) and the test of their change. */
   modes?: Partial<Record<string, { before: number; after: number; pValue?: number | null }>>;
   latencyUs?: Partial<Record<string, { p50?: QuantileDelta; p90?: QuantileDelta; p99?: QuantileDelta; pValue?: number | null }>>;
   verdict?: string;
