@@ -52,6 +52,8 @@ export interface AnalyzerContext {
   lastIssued: Map<number, ReqRecord>;
   /** Requests in flight per issuing task. */
   inFlightByIssuer: Map<number, number>;
+  /** Last name seen per pid (renames and pid reuse are counted). */
+  comms: Map<number, string>;
   /** Tasks blocked in D, by pid (for sync-waiter inference). */
   blocked: Set<number>;
   nextId: number;
@@ -97,6 +99,7 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
     irqCompletions: new Map(),
     lastIssued: new Map(),
     inFlightByIssuer: new Map(),
+    comms: new Map(),
     blocked: new Set(),
     nextId: 1,
     vanished: 0,

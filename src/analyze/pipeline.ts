@@ -93,6 +93,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     ctx.lastSwitchIn = old.lastSwitchIn;
     ctx.kworkerPids = old.kworkerPids;
     ctx.blocked = old.blocked;
+    ctx.comms = old.comms;
     ctx.seen = old.seen;
     ctx.irqCompletions = new Map();
   };

@@ -15,7 +15,7 @@ export const DIAGNOSTIC_CODES = {
   lost_events: ['data-loss', 'the tracer reported lost events on a CPU (ring-buffer overrun or perf lost chunks)'],
   buffer_started: ['data-loss', 'a CPU buffer restarted after an overrun (`##### CPU N buffer started ####`): earlier events on it are gone'],
   timestamp_regression: ['data-loss', 'a timestamp earlier than the previous one on the same CPU'],
-  out_of_order: ['info', 'events of different CPUs interleaved out of time order (merged input); reordered within a window'],
+  out_of_order: ['info', 'events of different CPUs interleaved out of time order (merged input); from the first one on, events are reordered within a 50 ms window'],
   unmatched_complete: ['info', 'a completion whose submission or issue is not in the trace (trace began mid-I/O)'],
   unfinished_io: ['info', 'an I/O submitted or issued but not completed before the trace ended'],
   missing_events: ['info', 'an event type the analysis needs is absent from the trace, limiting what it can tell'],

@@ -5,6 +5,7 @@ import { detectFormat, type Detection } from './detect.js';
 import type { TraceFormat } from './formats.js';
 import { createLineParser, type LineParser, type PayloadSelection } from './line-parser.js';
 import { newHeader, tokenizeHeader } from './header.js';
+import { createReorderer, REORDER_WINDOW_NS, type Reorderer } from './reorder.js';
 
 /**
  * Reads a trace and calls `onEvent` for each event in input order, in one streaming pass.
@@ -57,6 +58,12 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
   let events = 0;
   const lastTsByCpu: number[] = [];
   let prevTs = -Infinity;
+  /**
+   * Merged input out of time order: from the first event that arrives earlier than the line
+   * before it (from another CPU), events pass through a reorder buffer of REORDER_WINDOW_NS.
+   * Input in order (the tracefs file, trace-cmd report, perf script) never pays for it.
+   */
+  let reorder: Reorderer | null = null;
 
   const makeParser = (f: TraceFormat): LineParser => {
     const lp = createLineParser({ format: f, diagnostics, payloads: opts.payloads ?? 'all' });
@@ -74,12 +81,14 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
         diagnostics.add('timestamp_regression', lineNo, `CPU ${ev.cpu} went back ${prev - ts} ns`, line);
       } else if (ts < prevTs) {
         // Compared with the previous event, not the latest seen: one late line is one diagnostic.
-        diagnostics.add('out_of_order', lineNo, `event ${prevTs - ts} ns earlier than the previous line (another CPU)`, line);
+        diagnostics.add('out_of_order', lineNo, `event ${prevTs - ts} ns earlier than the previous line (another CPU)${reorder ? '' : `; reordering from here within ${REORDER_WINDOW_NS / 1e6} ms`}`, line);
+        reorder ??= createReorderer(onEvent);
       }
       lastTsByCpu[ev.cpu] = ts;
       prevTs = ts;
     }
-    onEvent(ev);
+    if (reorder) reorder.push(ev);
+    else onEvent(ev);
   };
 
   let held: { line: string; no: number }[] = [];
@@ -135,6 +144,7 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
     },
   );
   if (!parser && held.length > 0) decide();
+  (reorder as Reorderer | null)?.flush();
   if (sniff !== null) detection = detectFormat(sniff);
   if (read.gzipError) diagnostics.add('malformed_line', read.lines, `gzip stream damaged or truncated: ${read.gzipError}`);
   const p = parser as LineParser | null;

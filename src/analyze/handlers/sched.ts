@@ -27,6 +27,8 @@ export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
     c.kworkerRunStart = undefined;
     c.kworkerRunDid = false;
   }
+  noteComm(ctx, e.prevPid, e.prevComm, e.line);
+  noteComm(ctx, e.nextPid, e.nextComm, e.line);
   c.curPid = e.nextPid;
   c.curComm = e.nextComm;
   // A new task run is a new invocation (a task-context completion belongs to the task that ran it).
@@ -39,6 +41,27 @@ export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
   }
   ctx.blocked.delete(e.nextPid);
   ctx.lastSwitchIn.set(e.nextPid, { ts: e.ts, cpu: e.cpu, line: e.line });
+}
+
+/** The name a task had, without the kworker's `-<workqueue>` suffix (it changes with the work). */
+function baseComm(comm: string): string {
+  const dash = comm.startsWith('kworker/') ? comm.indexOf('-') : -1;
+  return (dash > 0 ? comm.slice(0, dash) : comm).slice(0, 15);
+}
+
+/**
+ * A pid seen under another name: a task that renamed itself (prctl, exec) or a pid reused after
+ * an exit. Counted; the analysis keys tasks by pid and always uses the latest name.
+ */
+function noteComm(ctx: AnalyzerContext, pid: number, comm: string, line: number): void {
+  if (pid <= 0) return;
+  const name = baseComm(comm);
+  const known = ctx.comms.get(pid);
+  if (known === undefined) ctx.comms.set(pid, name);
+  else if (known !== name && comm !== '<...>') {
+    ctx.diagnostics.add('pid_reuse', line, `pid ${pid} was ${known}, now ${name}`);
+    ctx.comms.set(pid, name);
+  }
 }
 
 /**
