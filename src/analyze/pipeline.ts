@@ -9,7 +9,7 @@ import { cpuState, createContext, type AnalyzerContext } from './context.js';
 import { handleComplete, handleIssue } from './handlers/block.js';
 import { handleCpuContext } from './handlers/cpu-context.js';
 import { handleBegin, handleDioComplete, handleQueued } from './handlers/iomap.js';
-import { handleSwitch, handleWake } from './handlers/sched.js';
+import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
 import { endOfTrace, sweepStale, taintInFlight } from './io-tracker.js';
 import { createFold, type Fold } from './summary.js';
@@ -113,11 +113,11 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     if (e.flags !== undefined && !ctx.seen.has('#flags')) ctx.seen.add('#flags');
     const ectx: ExecContext | 'unknown' = handleCpuContext(ctx, e);
     const c = cpuState(ctx, e.cpu);
-    // Any event in task context tells who runs on the CPU when no sched_switch has yet.
-    if (c.curPid === undefined && ectx === 'task') {
-      c.curPid = e.pid;
-      c.curComm = e.comm;
-    }
+    // Any event in task context says who runs on the CPU: when no sched_switch said so yet, or
+    // when the switch to it was not traced (this happens: on the 6.18 captures the switch out of
+    // CPU 1's idle task never appears). sched_switch itself is handled below.
+    if (ectx === 'task' && e.kind !== 'sched_switch' && c.curPid !== e.pid) noteRunning(ctx, c, e);
+    c.lastSeen = e.ts;
     if (e.ts > ctx.lastTs) ctx.lastTs = e.ts;
     switch (e.kind) {
       case 'sched_switch':

@@ -104,6 +104,8 @@ export interface CpuState {
   undecided?: { req: ReqRecord; invocation: number };
   curPid?: number;
   curComm?: string;
+  /** Time of the last event seen on this CPU. */
+  lastSeen: number;
   /** DIO work item running on this CPU's current kworker. */
   inDioWork: boolean;
   lastMark: number;
@@ -114,7 +116,7 @@ export interface CpuState {
 }
 
 export function newCpuState(cpu: number): CpuState {
-  return { cpu, stack: [], invocation: 0, invSeq: 0, invStack: [], stackPid: -1, inDioWork: false, lastMark: NaN, acc: new Float64Array(ACC_SLOTS), kworkerRunDid: false };
+  return { cpu, stack: [], invocation: 0, invSeq: 0, invStack: [], stackPid: -1, lastSeen: NaN, inDioWork: false, lastMark: NaN, acc: new Float64Array(ACC_SLOTS), kworkerRunDid: false };
 }
 
 export function stage(ts: number, cpu: number, line: number): Stage {

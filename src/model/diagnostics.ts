@@ -19,6 +19,7 @@ export const DIAGNOSTIC_CODES = {
   unmatched_complete: ['info', 'a completion whose submission or issue is not in the trace (trace began mid-I/O)'],
   unfinished_io: ['info', 'an I/O submitted or issued but not completed before the trace ended'],
   missing_events: ['info', 'an event type the analysis needs is absent from the trace, limiting what it can tell'],
+  untraced_switch: ['info', 'a task ran on a CPU without a traced sched_switch to it; the time since the last event there is counted as unknown'],
   pid_reuse: ['info', 'a pid seen with a different task name (renamed task or reused pid)'],
   context_repaired: ['data-loss', 'an irq/softirq entry without its exit (events dropped without a marker): the context stack was reset at the next task event'],
   silent_cpu: ['data-loss', 'a CPU that stops producing events while I/O still runs on it: likely unreported loss'],

@@ -1,4 +1,5 @@
-import type { SchedSwitchEvent, SchedWakeEvent } from '../../model/events.js';
+import type { SchedSwitchEvent, SchedWakeEvent, TraceEvent } from '../../model/events.js';
+import type { CpuState } from '../state.js';
 import { cpuState, isKworker, type AnalyzerContext } from '../context.js';
 import { ACC } from '../state.js';
 import { charge } from './cpu-time.js';
@@ -21,26 +22,52 @@ export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
     if (nextIsKworker) c.acc[ACC.preemptByKworker] = (c.acc[ACC.preemptByKworker] ?? 0) + 1;
   }
   if (e.prevState.startsWith('D')) ctx.blocked.add(e.prevPid);
-  // A kworker run ends: if it completed DIOs, its whole run is the CPU cost of deferral.
+  endRun(ctx, c, e.ts);
+  noteComm(ctx, e.prevPid, e.prevComm, e.line);
+  noteComm(ctx, e.nextPid, e.nextComm, e.line);
+  startRun(ctx, c, e.ts, e.nextPid, e.nextComm);
+  // A new task run is a new invocation (a task-context completion belongs to the task that ran it).
+  if (c.stack.length === 0) c.invocation = ++c.invSeq;
+  ctx.blocked.delete(e.nextPid);
+  ctx.lastSwitchIn.set(e.nextPid, { ts: e.ts, cpu: e.cpu, line: e.line });
+}
+
+/**
+ * A task-context event of a task other than the one we believe runs: it was switched in without a
+ * traced sched_switch. The old owner is charged up to the last event seen on the CPU (the last
+ * evidence it ran); the gap from there to this event is `unknown` (the switch happened somewhere
+ * in it); from here the CPU is this task's.
+ */
+export function noteRunning(ctx: AnalyzerContext, c: CpuState, e: TraceEvent): void {
+  if (c.curPid !== undefined) {
+    ctx.diagnostics.add('untraced_switch', e.line, `CPU ${e.cpu}: ${e.comm}-${e.pid} runs, but the last switch was to pid ${c.curPid}`);
+    if (c.lastSeen > c.lastMark) charge(ctx, c, c.lastSeen);
+    endRun(ctx, c, Number.isNaN(c.lastSeen) ? e.ts : c.lastSeen);
+    c.curPid = undefined;
+    charge(ctx, c, e.ts);
+  }
+  startRun(ctx, c, e.ts, e.pid, e.comm);
+}
+
+/** A task's run on the CPU ends at `ts`: a kworker run that completed DIOs is the CPU cost of deferral. */
+function endRun(ctx: AnalyzerContext, c: CpuState, ts: number): void {
   if (c.kworkerRunStart !== undefined) {
-    if (c.kworkerRunDid) ctx.dioKworkerRunNs += e.ts - c.kworkerRunStart;
+    if (c.kworkerRunDid) ctx.dioKworkerRunNs += ts - c.kworkerRunStart;
     c.kworkerRunStart = undefined;
     c.kworkerRunDid = false;
   }
-  noteComm(ctx, e.prevPid, e.prevComm, e.line);
-  noteComm(ctx, e.nextPid, e.nextComm, e.line);
-  c.curPid = e.nextPid;
-  c.curComm = e.nextComm;
-  // A new task run is a new invocation (a task-context completion belongs to the task that ran it).
-  if (c.stack.length === 0) c.invocation = ++c.invSeq;
-  const running = ctx.runningWork.get(e.nextPid);
+}
+
+/** `pid` runs on the CPU from `ts`. */
+function startRun(ctx: AnalyzerContext, c: CpuState, ts: number, pid: number, comm: string): void {
+  c.curPid = pid;
+  c.curComm = comm;
+  const running = ctx.runningWork.get(pid);
   c.inDioWork = running !== undefined && running.isDio;
-  if (nextIsKworker) {
-    c.kworkerRunStart = e.ts;
+  if (isKworker(ctx, pid, comm)) {
+    c.kworkerRunStart = ts;
     c.kworkerRunDid = c.inDioWork;
   }
-  ctx.blocked.delete(e.nextPid);
-  ctx.lastSwitchIn.set(e.nextPid, { ts: e.ts, cpu: e.cpu, line: e.line });
 }
 
 /** The name a task had, without the kworker's `-<workqueue>` suffix (it changes with the work). */
