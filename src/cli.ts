@@ -9,6 +9,8 @@ import { registerReport } from './commands/report.js';
 import { registerExport } from './commands/export.js';
 import { registerCapture } from './commands/capture.js';
 import { registerCompare } from './commands/compare.js';
+import { registerCalibrate } from './commands/calibrate.js';
+import { registerWhatif } from './commands/whatif.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -50,6 +52,8 @@ registerCompare(program);
 registerReport(program);
 registerExport(program);
 registerCapture(program);
+registerCalibrate(program);
+registerWhatif(program);
 
 program
   .command('demo')

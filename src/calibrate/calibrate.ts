@@ -1,0 +1,177 @@
+import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
+import type { Analysis } from '../model/analysis.js';
+import { streamEvents } from '../parse/stream.js';
+import type { TraceFormat } from '../parse/formats.js';
+import { defaultParams, PARAM_SPECS, validateParams, type SimParams } from '../sim/params.js';
+import { fioCosts, stealValue } from './costs-fio.js';
+import { kernelCosts } from './costs-kernel.js';
+import { untraceable } from './defaults.js';
+import { ioPass } from './io-pass.js';
+import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type MeasuredFigures, type ParamKey, type Quantiles } from './model.js';
+import { replay, stealEstimate } from './replay.js';
+import { quantileSorted } from './samples.js';
+import { serviceValues } from './service.js';
+import { byDefault, MIN_SAMPLES, type Values } from './values.js';
+import { estimateIodepth } from './iodepth.js';
+import { walkGaps } from './gaps.js';
+import type { Timeline } from './timeline.js';
+import { createWalker } from './walk.js';
+import { workloadValues } from './workload-params.js';
+
+/**
+ * `calibrate`: trace → simulator parameters. Two passes over the file: `analyze` links each I/O
+ * (io-pass.ts), then a walk over the raw events measures each cost between the adjacent events
+ * that bracket it (walk.ts) and records the submitter's timeline, which a replay of fio's loop
+ * turns into fio's costs (replay.ts, costs-fio.ts). The device's service time is an empirical
+ * histogram (service.ts). Whatever the trace cannot show keeps its documented default
+ * (defaults.ts). Every parameter of the model gets a record: value, samples, source, formula.
+ */
+
+export class CalibrateError extends Error {
+  override name = 'CalibrateError';
+}
+
+export interface CalibrateOptions {
+  format?: TraceFormat;
+  label?: string;
+  /** fio's iodepth when the caller knows it (the trace shows it only indirectly). */
+  iodepth?: number;
+}
+
+export async function calibrateTrace(path: string, opts: CalibrateOptions = {}): Promise<CalibratedModel> {
+  const label = opts.label ?? path;
+  const io = await ioPass(path, { format: opts.format, label });
+  if (io.submitter === null || io.analysis.ios.total === 0) throw new CalibrateError(`${label}: no I/O followed from submission to completion: nothing to calibrate`);
+  const walker = createWalker(io.walk);
+  const stream = await streamEvents(path, walker.onEvent, { format: opts.format ?? io.analysis.input.format as TraceFormat, payloads: ANALYZED_EVENTS, label });
+  const w = walker.result();
+
+  const softirqMode = w.kernel.completeCtx.softirq > w.kernel.completeCtx.hardirq;
+  const kc = kernelCosts(w.kernel, softirqMode, io.analysis.window.endNs - io.analysis.window.startNs);
+  const wl = workloadValues(io, w, stream.cpusHeader, kc.irq);
+  const ctxSwitchNs = Number(kc.values.ctxSwitchNs?.value ?? PARAM_SPECS.ctxSwitchNs[0]);
+  const span = io.analysis.window.endNs - io.analysis.window.startNs;
+  const steal = stealEstimate(w.timeline, span > 0 ? (w.irqRuns[w.submitCpu] ?? 0) / span : 0);
+  const stealRec = stealValue(steal);
+  const stealNs = Number(stealRec.value);
+  wl.iodepth = depthValue(io.maxInFlight, w.timeline, opts.iodepth, stealNs, ctxSwitchNs) ?? wl.iodepth;
+  const iodepth = Number(wl.iodepth?.value ?? PARAM_SPECS.iodepth[0]);
+  const fioSamples = replay(w.timeline, iodepth, ctxSwitchNs, steal, stealNs);
+  const fc = fioCosts(fioSamples, String(wl.engine?.value ?? 'libaio'), stealRec);
+  wl.preempt = preemptValue(fioSamples.stats.preemptedInKernel, fioSamples.stats.preemptedInUser, w.kernel.preemptPlus);
+  const hidden = untraceable(w, wl.dsync?.value === true && (wl.rw?.value === 'randwrite' || wl.rw?.value === 'write'));
+  const num = (x: Values[ParamKey], fallback: number): number => (typeof x?.value === 'number' ? x.value : fallback);
+  const svc = serviceValues(w.device, {
+    irqDelayNs: num(hidden.irqDelayNs, PARAM_SPECS.irqDelayNs[0]),
+    irqStealNs: stealNs,
+    idleWakeNs: num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]),
+  });
+
+  const values: Values = { ...wl, ...kc.values, ...fc.values, ...hidden, ...svc.values };
+  for (const key of Object.keys(PARAM_SPECS) as ParamKey[]) values[key] ??= byDefault(key, 'Not found in this trace.');
+  const params = { ...defaultParams() } as Record<string, unknown>;
+  for (const [key, rec] of Object.entries(values)) if (rec !== undefined) params[key] = rec.value;
+  const bad = validateParams(params as unknown as SimParams);
+  if (bad.length > 0) throw new CalibrateError(`${label}: the calibrated parameters do not run: ${bad.join('; ')}`);
+
+  const notes = notesFor(io.analysis, fioSamples, iodepth, w, io.analysis.submitters.length);
+  return {
+    schema: MODEL_SCHEMA,
+    input: {
+      path: label,
+      format: io.analysis.input.format,
+      lines: io.analysis.input.lines,
+      events: io.analysis.input.events,
+      unit: io.analysis.unit,
+      windowNs: io.analysis.window.endNs - io.analysis.window.startNs,
+    },
+    params: params as unknown as SimParams,
+    values,
+    measured: measuredFigures(io.analysis, w, kc.irq),
+    notes,
+  };
+}
+
+/**
+ * fio's iodepth: given; or, when fio fell asleep with the most I/Os ever in flight in the kernel
+ * (it sleeps only with iodepth unreaped and none delivered), that number; or the depth whose
+ * replay clearly separates reap gaps from plain ones; or, at least, the most in flight.
+ */
+function depthValue(maxInFlight: number, t: Timeline, given: number | undefined, stealNs: number, ctxSwitchNs: number): CalibratedValue | undefined {
+  if (given !== undefined) return { value: given, samples: 0, source: 'trace', how: 'given by the caller (--iodepth)' };
+  const asleep = walkGaps(t, Math.max(1, maxInFlight), 0, 0, () => {}).inflightAtSleep.filter((n) => n === maxInFlight).length;
+  if (asleep >= 1) {
+    return { value: maxInFlight, samples: asleep, source: 'trace', how: `fio fell asleep in io_getevents ${asleep} times with ${maxInFlight} I/Os in the kernel, the most ever in flight: it blocks only with iodepth I/Os unreaped and none delivered` };
+  }
+  const est = estimateIodepth(t, Math.max(1, maxInFlight), stealNs, ctxSwitchNs);
+  // On a real trace reaps may cost too little to tell their gaps from the others (score ≈ 0):
+  // then nothing beyond the most in flight is known.
+  if (est === null || est.gaps < MIN_SAMPLES || est.score < 1) {
+    return { value: maxInFlight, samples: 0, source: 'trace', how: `at least ${maxInFlight}, the most I/Os in the kernel at once: fio never blocked with a full queue and its reaps cost too little to place them; give --iodepth if it was more` };
+  }
+  return {
+    value: est.iodepth,
+    samples: est.gaps,
+    source: 'trace',
+    how: `the depth (≥ ${maxInFlight}, the most I/Os in the kernel at once) at which a replay of fio's loop best separates queued → begin gaps with a reap from those without: (μ_reap − μ_plain)² / (σ²_reap + σ²_plain) = ${est.score.toFixed(2)}`,
+  };
+}
+
+/**
+ * Full preemption shows as the submitter switched out while runnable inside a submission (begin →
+ * queued). Kernels print R+ for any involuntary switch, user space included, so R+ alone is not
+ * evidence; a share above 5% of its preemptions is.
+ */
+function preemptValue(inKernel: number, inUser: number, plus: number): CalibratedValue {
+  const n = inKernel + inUser;
+  const full = n > 0 && inKernel > 0.05 * n;
+  return {
+    value: full ? 'full' : 'voluntary',
+    samples: n,
+    source: 'trace',
+    how: `the submitter was preempted ${inKernel} times inside a submission (begin → queued) and ${inUser} times elsewhere (${plus} switches printed R+): full when inside above 5%, else voluntary`,
+  };
+}
+
+function quantiles(q: Analysis['latencyUs']['total']): Quantiles | null {
+  return q === undefined || q.count === 0 ? null : { p50: q.p50, p90: q.p90, p99: q.p99, mean: q.mean };
+}
+
+function measuredFigures(a: Analysis, w: ReturnType<ReturnType<typeof createWalker>['result']>, irq: number | null): MeasuredFigures {
+  const resolved = a.ios.total - a.ios.byMode.unresolved;
+  const share = (n: number): number => (resolved > 0 ? n / resolved : 0);
+  const windowUs = (a.window.endNs - a.window.startNs) / 1000;
+  const frac = (us: number): number => (windowUs > 0 ? us / windowUs : 0);
+  const perIrq = irq === null ? undefined : w.kernel.completionsPerIrq.get(irq);
+  return {
+    ios: a.ios.total,
+    iops: a.iops,
+    byMode: { 'irq-inline': share(a.ios.byMode['irq-inline']), 'kworker-deferred': share(a.ios.byMode['kworker-deferred']), 'task-inline': share(a.ios.byMode['task-inline']) },
+    cpus: a.cpus.map((c) => ({
+      cpu: c.cpu,
+      busy: 1 - frac(c.idleUs + c.unknownUs),
+      hardirq: frac(c.hardirqUs),
+      softirq: frac(c.softirqUs),
+      kworker: frac(c.kworkerUs),
+      submitter: frac(c.submitterUs),
+    })),
+    completionsPerIrq: perIrq !== undefined ? perIrq.mean() : NaN,
+    latencyUs: { total: quantiles(a.latencyUs.total), device: quantiles(a.latencyUs.device) },
+  };
+}
+
+function notesFor(a: Analysis, s: ReturnType<typeof replay>, iodepth: number, w: ReturnType<ReturnType<typeof createWalker>['result']>, submitters: number): string[] {
+  const notes: string[] = [];
+  if (submitters > 1) notes.push(`${submitters} submitting tasks: the model has one fio job; the one with most I/Os was calibrated.`);
+  if (a.dataLoss.suspected) notes.push(`Events were lost (${a.dataLoss.note || 'see analyze'}): costs come from the adjacent events that survived.`);
+  if (a.unit === 'request') notes.push('No iomap events: submissions are block requests; the fio job (engine, flags) keeps defaults.');
+  if (w.timeline.truncated) notes.push('The submitter\'s timeline was cut after 2,000,000 entries: fio costs come from the first part of the trace.');
+  const sleeps = [...s.stats.inflightAtSleep].sort((x, y) => x - y);
+  if (sleeps.length >= 10) {
+    const m = quantileSorted(sleeps, 0.5);
+    if (m !== iodepth) notes.push(`The submitter blocked with ${m} I/Os in the kernel at the median, but ${iodepth} were in flight at most: iodepth may be ${m}.`);
+  }
+  const gaps = s.gapPlain.n + s.gapReap.n;
+  if (s.stats.mismatches > 0.05 * Math.max(1, gaps)) notes.push(`fio's loop replay disagreed with the trace ${s.stats.mismatches} times (of ${gaps} gaps): reap costs are approximate.`);
+  return notes;
+}

@@ -1,0 +1,222 @@
+import type { SchedSwitchEvent, TraceEvent } from '../model/events.js';
+import { enterContext, newCpuState, type CpuState, type Ctx } from './cpu-state.js';
+import { createIrqTracker } from './irq-walk.js';
+import { createDeviceSamples, createKernelSamples, type DeviceSamples, type KernelSamples } from './kernel-samples.js';
+import { B, C, createTimeline, I, N, O, P, Q, T, X, type Timeline } from './timeline.js';
+import { createWorkloadScan, scanBegin, scanIssue, type WorkloadScan } from './workload-scan.js';
+
+/**
+ * The calibration pass: one walk over the events that collects, per CPU, the durations between
+ * adjacent events that each measure one model cost (kernel-samples.ts), the submitter's timeline
+ * (timeline.ts), and per I/O the interrupt that delivered it (device service time). It relies on
+ * what the analysis pass already linked: which completions are the submitter's, and each block
+ * completion's issue time, by input line.
+ */
+
+export interface WalkInput {
+  submitterPid: number;
+  kworkerPids: ReadonlySet<number>;
+  /** Input lines of the completions of the submitter's I/Os (iomap_dio_complete or inferred). */
+  completionLines: ReadonlySet<number>;
+  /** Input line of each followed I/O's block_rq_complete → its block_rq_issue time. */
+  deviceLines: ReadonlyMap<number, number>;
+  /** The I/O window (first submission → last completion). */
+  window: { startNs: number; endNs: number };
+}
+
+export interface WalkResult {
+  kernel: KernelSamples;
+  device: DeviceSamples;
+  timeline: Timeline;
+  workload: WorkloadScan;
+  irqNames: Map<number, string>;
+  workqueueName: string | null;
+  /** DIO completion work functions executed, by name. */
+  workFunctions: Map<string, number>;
+  /** Highest CPU number seen, plus one. */
+  cpus: number;
+  firstTs: number;
+  lastTs: number;
+  /** Runs of interrupt work per CPU inside the I/O window, and the CPU the submitter used most. */
+  irqRuns: number[];
+  submitCpu: number;
+  lostMarkers: number;
+}
+
+export interface Walker {
+  onEvent(e: TraceEvent): void;
+  result(): WalkResult;
+}
+
+const DIO_WORK = new Set(['iomap_dio_complete_work', 'dio_aio_complete_work']);
+
+export function createWalker(w: WalkInput): Walker {
+  const cpus: CpuState[] = [];
+  const k = createKernelSamples();
+  const device = createDeviceSamples();
+  const timeline = createTimeline();
+  const workload = createWorkloadScan();
+  const irqNames = new Map<number, string>();
+  const pendingIpi = new Map<number, number>();
+  let workqueueName: string | null = null;
+  const workFunctions = new Map<string, number>();
+  let maxCpu = -1;
+  let firstTs = NaN;
+  let lastTs = NaN;
+  const beginsByCpu: number[] = [];
+  const windowRuns: number[] = [];
+  let lost = 0;
+  const fio = w.submitterPid;
+  const irqs = createIrqTracker(k, device, w, irqNames);
+  const isWorker = (pid: number): boolean => w.kworkerPids.has(pid);
+
+  const cpuOf = (n: number): CpuState => (cpus[n] ??= newCpuState());
+
+  function fioEvent(c: CpuState, code: number, ts: number): void {
+    timeline.push(code, ts, c.segIrqNs, c.segIrqs);
+    c.segIrqNs = 0;
+    c.segIrqs = 0;
+  }
+
+  function onSwitch(c: CpuState, e: SchedSwitchEvent): void {
+    if (e.prevPid === fio) {
+      const st = e.prevState;
+      if (st.startsWith('R')) {
+        if (st === 'R+') k.preemptPlus++;
+        fioEvent(c, P, e.ts);
+      } else fioEvent(c, st.startsWith('S') ? O : X, e.ts);
+    }
+    if (e.nextPid === fio) fioEvent(c, N, e.ts);
+    const woke = pendingIpi.get(e.nextPid);
+    if (woke !== undefined) {
+      pendingIpi.delete(e.nextPid);
+      if (e.prevPid === 0) k.ipi.add(e.ts - woke);
+    }
+  }
+
+  /** Costs measured between `p` (the previous event of this CPU) and `e`. */
+  function pairs(c: CpuState, p: { e: TraceEvent; ctx: Ctx } | null, e: TraceEvent, ctx: Ctx): void {
+    if (p === null) return;
+    const pe = p.e;
+    const d = e.ts - pe.ts;
+    const same = p.ctx === ctx;
+    switch (pe.kind) {
+      case 'softirq_entry':
+        if (pe.vec === 4 && e.kind === 'block_rq_complete') k.softirqEntry.add(d);
+        break;
+      case 'irq_handler_entry':
+        if (e.kind === 'block_rq_complete' && ctx === 'hardirq') k.irqToFirstComplete.add(d);
+        break;
+      case 'block_rq_complete':
+        if (same && ctx !== 'task' && ((e.kind === 'workqueue_queue_work' && DIO_WORK.has(e.function)) || e.kind === 'iomap_dio_complete')) k.blkComplete.add(d);
+        break;
+      case 'iomap_dio_complete': {
+        const inWorker = p.ctx === 'task' && isWorker(pe.pid);
+        if (same && (p.ctx !== 'task' || inWorker) && pe.pid === e.pid) {
+          const next = e.kind === 'workqueue_execute_end' || e.kind === 'sched_waking' || (!inWorker && (e.kind === 'block_rq_complete' || e.kind === 'softirq_exit'));
+          if (next) k.dioComplete.add(d);
+        }
+        break;
+      }
+      case 'sched_waking':
+        if (e.kind === 'sched_wakeup' && e.targetPid === pe.targetPid && (pe.targetPid === fio || isWorker(pe.targetPid))) k.wakeup.add(d);
+        break;
+      case 'sched_switch':
+        if (isWorker(pe.nextPid) && e.kind === 'workqueue_execute_start' && e.pid === pe.nextPid && DIO_WORK.has(e.function)) k.ctxSwitch.add(d);
+        break;
+      case 'workqueue_execute_start':
+        if (DIO_WORK.has(pe.function) && e.kind === 'iomap_dio_complete' && e.pid === pe.pid) k.workStart.add(d);
+        break;
+      case 'workqueue_execute_end':
+        if (!isWorker(pe.pid)) break;
+        if (e.kind === 'workqueue_execute_start' && e.pid === pe.pid && DIO_WORK.has(e.function)) k.workBetween.add(d);
+        else if (e.kind === 'sched_switch' && e.prevPid === pe.pid && !e.prevState.startsWith('R')) k.workerSleep.add(d);
+        break;
+      default:
+        break;
+    }
+    // queue_work → activate_work → (queueWorkNs) → next event of the same context; not the
+    // handler's exit, which holds the rest of the handler too.
+    if (!Number.isNaN(c.queueTs) && e.kind !== 'workqueue_activate_work' && e.kind !== 'workqueue_queue_work') {
+      if (c.queueCtx === ctx && e.kind !== 'irq_handler_exit') k.queueWork.add(e.ts - c.queueTs);
+      c.queueTs = NaN;
+    }
+  }
+
+  let fioCpu = -1;
+
+  function onEvent(e: TraceEvent): void {
+    if (e.kind === 'lost') {
+      // Adjacency across lost events means nothing: forget every CPU's previous event.
+      lost++;
+      for (const c of cpus) if (c) (c.prev = null), (c.queueTs = NaN), (c.batch = null), (c.blockRun = null), (c.pendingIrqs = []);
+      return;
+    }
+    if (Number.isNaN(firstTs)) firstTs = e.ts;
+    lastTs = e.ts;
+    if (e.cpu > maxCpu) maxCpu = e.cpu;
+    const c = cpuOf(e.cpu);
+    const runs = c.runs;
+    const ctx = enterContext(c, e);
+    if (c.runs > runs && e.ts >= w.window.startNs && e.ts <= w.window.endNs) windowRuns[e.cpu] = (windowRuns[e.cpu] ?? 0) + 1;
+    pairs(c, c.prev, e, ctx);
+    irqs.onEvent(c, e, ctx, fioCpu);
+    if (w.completionLines.has(e.line)) {
+      // The submitter completing its own I/O ends a submission (T); any other completion is one
+      // more event for it to reap (C).
+      if (e.kind === 'iomap_dio_complete' && e.pid === fio && ctx === 'task') fioEvent(c, T, e.ts);
+      else timeline.push(C, e.ts, 0, 0);
+    }
+    switch (e.kind) {
+      case 'iomap_dio_rw_begin':
+        if (e.pid === fio && ctx === 'task') {
+          fioCpu = e.cpu;
+          beginsByCpu[e.cpu] = (beginsByCpu[e.cpu] ?? 0) + 1;
+          scanBegin(workload, e);
+          fioEvent(c, B, e.ts);
+        }
+        break;
+      case 'block_rq_issue':
+        if (e.pid === fio && ctx === 'task') {
+          scanIssue(workload, e);
+          fioEvent(c, I, e.ts);
+        }
+        break;
+      case 'iomap_dio_rw_queued':
+        if (e.pid === fio && ctx === 'task') fioEvent(c, Q, e.ts);
+        break;
+      case 'workqueue_execute_start':
+        if (DIO_WORK.has(e.function)) workFunctions.set(e.function, (workFunctions.get(e.function) ?? 0) + 1);
+        break;
+      case 'workqueue_queue_work':
+        if (DIO_WORK.has(e.function)) {
+          c.queueTs = e.ts;
+          c.queueCtx = ctx;
+          workqueueName ??= e.workqueue;
+        }
+        break;
+      case 'sched_switch':
+        onSwitch(c, e);
+        break;
+      case 'sched_wakeup':
+        if ((e.targetPid === fio || isWorker(e.targetPid)) && e.targetCpu !== e.cpu) pendingIpi.set(e.targetPid, e.ts);
+        break;
+      default:
+        break;
+    }
+    c.prev = { e, ctx };
+  }
+
+  return {
+    onEvent,
+    result() {
+      for (const c of cpus) if (c) irqs.finish(c);
+      let submitCpu = 0;
+      beginsByCpu.forEach((n, i) => {
+        if (n > (beginsByCpu[submitCpu] ?? 0)) submitCpu = i;
+      });
+      const irqRuns = Array.from({ length: maxCpu + 1 }, (_, i) => windowRuns[i] ?? 0);
+      return { kernel: k, device, timeline, workload, irqNames, workqueueName, workFunctions, cpus: maxCpu + 1, firstTs, lastTs, irqRuns, submitCpu, lostMarkers: lost };
+    },
+  };
+}

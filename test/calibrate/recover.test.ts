@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { calibrateTrace } from '../../src/calibrate/calibrate.js';
+import type { CalibratedModel } from '../../src/calibrate/model.js';
+import { resolveParams } from '../../src/sim/index.js';
+import type { SimParams } from '../../src/sim/params.js';
+import { histogramStats, rel, simulateToFile } from './helpers.js';
+
+/**
+ * Calibrate a trace the simulator wrote and compare with the parameters that wrote it. "Within
+ * 5%" holds for every parameter the trace can show. What it cannot show is checked to be reported
+ * as a default; what it shows only as a sum (fio's prep and syscall halves when fio never blocks;
+ * the per-event reap and completion costs) is checked as that sum. The tick softirq is not
+ * checked: in a simulation the tick is exactly periodic, so its events keep one phase against
+ * the µs-truncated timestamps and the truncation does not average out as it does elsewhere.
+ */
+
+const val = (m: CalibratedModel, k: keyof SimParams): number => Number(m.values[k]?.value);
+
+function expectWithin(m: CalibratedModel, truth: SimParams, keys: (keyof SimParams)[], tol = 0.05): void {
+  for (const k of keys) {
+    const got = val(m, k);
+    const want = truth[k] as number;
+    expect(m.values[k]?.source, k).toBe('trace');
+    expect(rel(got, want), `${k}: calibrated ${got}, simulated with ${want}`).toBeLessThanOrEqual(tol);
+  }
+}
+
+const KERNEL_COSTS: (keyof SimParams)[] = ['blkCompleteNs', 'dioCompleteNs', 'queueWorkNs', 'wakeupNs', 'ctxSwitchNs', 'workItemNs', 'workerSleepNs'];
+const SUBMIT_COSTS: (keyof SimParams)[] = ['submitPreIssueNs', 'submitPostIssueNs'];
+
+describe('calibrate recovers the simulator\'s parameters (VM-like: virtio softirq completion, fio and IRQ on one CPU)', () => {
+  // The vm-cpu1 costs, with the delays no event can show (irqDelayNs, idleWakeNs) at the defaults
+  // calibration assumes, so the device's service time is comparable.
+  const params: Partial<SimParams> = { irqDelayNs: 500, idleWakeNs: 1000, ios: 20_000 };
+  const truth = resolveParams({ preset: 'vm-cpu1', params });
+  let model: CalibratedModel;
+  let cleanup: () => Promise<void> = async () => {};
+
+  beforeAll(async () => {
+    const sim = await simulateToFile({ preset: 'vm-cpu1', params, seed: 3 });
+    cleanup = sim.cleanup;
+    model = await calibrateTrace(sim.path);
+  }, 120_000);
+  afterAll(() => cleanup());
+
+  it('workload, layout and policy', () => {
+    for (const k of ['engine', 'rw', 'bs', 'iodepth', 'cpus', 'submitCpu', 'irqCpu', 'kernel', 'deviceCompletion', 'dsync', 'extent', 'preempt', 'fileSize', 'fileStartSector', 'devName', 'irqNumber'] as const) {
+      expect(model.values[k]?.value, k).toEqual(truth[k]);
+    }
+  });
+
+  it('interrupt, softirq, workqueue and scheduler costs within 5%', () => {
+    expectWithin(model, truth, [...KERNEL_COSTS, 'irqEntryNs', 'irqPerCqeNs', 'softirqEntryNs', 'irqStealNs']);
+  });
+
+  it('submission costs and the notify trap within 5%', () => {
+    expectWithin(model, truth, [...SUBMIT_COSTS, 'kickProb', 'kickNs']);
+  });
+
+  it("fio's loop within 5%, as the sums the trace shows", () => {
+    const prep = val(model, 'fioPrepNs') + val(model, 'syscallNs');
+    expect(rel(prep, truth.fioPrepNs + truth.syscallNs)).toBeLessThanOrEqual(0.05);
+    const perEvent = val(model, 'reapPerEventNs') + val(model, 'fioCompletionNs');
+    expect(rel(perEvent, truth.reapPerEventNs + truth.fioCompletionNs)).toBeLessThanOrEqual(0.05);
+  });
+
+  it('device service time: mean and median of the empirical histogram within 5%', () => {
+    const got = histogramStats(val(model, 'serviceLowNs'), model.values.serviceHistogram?.value as [number, number][]);
+    const want = histogramStats(truth.serviceLowNs, truth.serviceHistogram);
+    expect(model.params.serviceDist).toBe('empirical');
+    expect(rel(got.mean, want.mean), `mean ${got.mean} vs ${want.mean}`).toBeLessThanOrEqual(0.05);
+    expect(rel(got.median, want.median), `median ${got.median} vs ${want.median}`).toBeLessThanOrEqual(0.05);
+  });
+
+  it('what no event shows is reported as a default, with its reason', () => {
+    for (const k of ['irqDelayNs', 'idleWakeNs', 'wakeupGranNs', 'sleeperCreditNs', 'queueDepth', 'irqCoalesceCount', 'pageCacheProb'] as const) {
+      expect(model.values[k]?.source, k).toBe('default');
+      expect(model.values[k]?.samples).toBe(0);
+      expect(model.values[k]?.how.length).toBeGreaterThan(20);
+    }
+    // Every parameter of the simulator has a record, and the model runs.
+    expect(Object.keys(model.values).sort()).toEqual(Object.keys(truth).sort());
+    expect(() => resolveParams({ params: model.params })).not.toThrow();
+  });
+});
+
+describe('calibrate recovers the simulator\'s parameters (NVMe-like: hardirq completion, seed-5.10)', () => {
+  const params: Partial<SimParams> = { ios: 30_000 };
+  const truth = resolveParams({ preset: 'seed-5.10', params });
+  let model: CalibratedModel;
+  let cleanup: () => Promise<void> = async () => {};
+
+  beforeAll(async () => {
+    const sim = await simulateToFile({ preset: 'seed-5.10', params, seed: 2 });
+    cleanup = sim.cleanup;
+    model = await calibrateTrace(sim.path);
+  }, 120_000);
+  afterAll(() => cleanup());
+
+  it('layout, depth and policy', () => {
+    for (const k of ['iodepth', 'submitCpu', 'irqCpu', 'kernel', 'deviceCompletion', 'devName', 'irqName'] as const) expect(model.values[k]?.value, k).toEqual(truth[k]);
+  });
+
+  it('costs within 5%', () => {
+    expectWithin(model, truth, [...KERNEL_COSTS, ...SUBMIT_COSTS, 'irqEntryNs']);
+    expect(val(model, 'kickProb')).toBe(0);
+    expect(rel(val(model, 'fioPrepNs') + val(model, 'syscallNs'), truth.fioPrepNs + truth.syscallNs)).toBeLessThanOrEqual(0.05);
+    expect(rel(val(model, 'reapPerEventNs') + val(model, 'fioCompletionNs'), truth.reapPerEventNs + truth.fioCompletionNs)).toBeLessThanOrEqual(0.05);
+  });
+
+  it('lognormal service time: median and mean within 5%', () => {
+    const got = histogramStats(val(model, 'serviceLowNs'), model.values.serviceHistogram?.value as [number, number][]);
+    const mean = truth.serviceMedianNs * Math.exp((truth.serviceSigma * truth.serviceSigma) / 2);
+    expect(rel(got.median, truth.serviceMedianNs)).toBeLessThanOrEqual(0.05);
+    expect(rel(got.mean, mean)).toBeLessThanOrEqual(0.05);
+  });
+});
