@@ -102,11 +102,15 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     const name = e.kind === 'other' ? e.name : e.kind;
     if (!ctx.seen.has(name)) ctx.seen.add(name);
     if (e.kind === 'lost') {
-      handleCpuContext(ctx, e);
+      // A perf marker whose header does not parse names no CPU (-1): any CPU may have lost events,
+      // as the timeline's slices assume too.
+      const lostOn = e.cpu >= 0 ? [cpuState(ctx, e.cpu)] : ctx.cpus.filter((c) => c !== undefined);
+      for (const c of lostOn) {
+        handleCpuContext(ctx, e.cpu === c.cpu ? e : { ...e, cpu: c.cpu });
+        c.curPid = undefined;
+        c.lastMark = NaN;
+      }
       taintInFlight(ctx);
-      const c = cpuState(ctx, e.cpu >= 0 ? e.cpu : 0);
-      c.curPid = undefined;
-      c.lastMark = NaN;
       return;
     }
     if (e.kind === 'other') return;

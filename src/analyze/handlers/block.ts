@@ -88,7 +88,7 @@ export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ec
     pushFifo(ctx.requests, req.key, req);
     return;
   }
-  req.complete = { ...stage(e.ts, e.cpu, e.line), ctx: ectx };
+  req.complete = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx };
   const c = cpuState(ctx, e.cpu);
   const pid = req.issuerPid;
   if (pid !== undefined) {

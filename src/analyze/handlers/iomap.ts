@@ -44,8 +44,12 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
   const key = `${dev}:${e.ino}`;
   const q = ctx.dios.get(key);
   const want = e.ret > 0 ? e.offset - e.ret : e.offset;
-  const dio = q?.find((d) => d.offset === want);
-  const done = { ...stage(e.ts, e.cpu, e.line), ctx: ectx, pid: e.pid, comm: e.comm };
+  let dio: DioRecord | undefined;
+  if (q) for (let i = 0; i < q.length; i++) if ((q[i] as DioRecord).offset === want) {
+    dio = q[i];
+    break;
+  }
+  const done = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx, pid: e.pid, comm: e.comm };
   if (!dio) {
     ctx.diagnostics.add('unmatched_complete', e.line, `iomap_dio_complete of ino ${e.ino} offset ${e.offset} has no rw_begin in the trace`);
     const p = newPath(ctx, 'dio', e.iocbFlags.includes('WRITE') ? 'W' : 'R', Math.max(e.ret, 0));

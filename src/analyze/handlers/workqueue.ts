@@ -44,7 +44,7 @@ export function handleExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent)
     // Queued before the trace began: the completion is still known, its wait is not.
     item = { work: detach(e.work), fn: e.function, isDio: true, tainted: false };
   }
-  item.start = { ...stage(e.ts, e.cpu, e.line), pid: e.pid, comm: e.comm };
+  item.start = { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm };
   const queuedAt = item.queue?.ts ?? Infinity;
   const waking = ctx.lastWaking.get(e.pid);
   if (waking && waking.ts >= queuedAt) item.waking = waking;
