@@ -1,6 +1,6 @@
 import type { Source } from '../input/lines.js';
 import { createDiagnostics } from '../model/diagnostics.js';
-import type { ExecContext, TraceEvent } from '../model/events.js';
+import { MODELLED_EVENTS, type ExecContext, type TraceEvent } from '../model/events.js';
 import type { IoPath, IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamResult } from '../parse/stream.js';
@@ -39,27 +39,12 @@ export interface AnalyzeResult {
   stream: StreamResult;
 }
 
-/** Events whose payload the analyzer reads; the rest are counted without parsing their fields. */
-export const ANALYZED_EVENTS: ReadonlySet<string> = new Set([
-  'block_rq_issue',
-  'block_rq_complete',
-  'block_rq_error',
-  'workqueue_queue_work',
-  'workqueue_activate_work',
-  'workqueue_execute_start',
-  'workqueue_execute_end',
-  'sched_switch',
-  'sched_waking',
-  'sched_wakeup',
-  'sched_wakeup_new',
-  'irq_handler_entry',
-  'irq_handler_exit',
-  'softirq_entry',
-  'softirq_exit',
-  'iomap_dio_rw_begin',
-  'iomap_dio_rw_queued',
-  'iomap_dio_complete',
-]);
+/**
+ * Events whose payload the analyzer reads (the modelled events but block_rq_insert,
+ * sched_migrate_task and softirq_raise); the rest are counted without parsing their fields.
+ */
+const NOT_ANALYZED: ReadonlySet<string> = new Set(['block_rq_insert', 'sched_migrate_task', 'softirq_raise']);
+export const ANALYZED_EVENTS: ReadonlySet<string> = new Set(MODELLED_EVENTS.filter((n) => !NOT_ANALYZED.has(n)));
 
 const SWEEP_EVERY_NS = 1e9;
 

@@ -8,14 +8,9 @@ import type { CompletionMode, IoPath, IoUnit, Phase, UnresolvedReason } from './
  * be added, never removed or changed in meaning.
  */
 
-export interface LatencySummary {
-  count: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
+/** count, mean, p50, p90, p99, max of one phase, in µs (the statistics layer's summary shape). */
+export type { LatencySummary } from '../stats/summary.js';
+import type { LatencySummary } from '../stats/summary.js';
 
 export interface CpuShare {
   cpu: number;
