@@ -1,12 +1,14 @@
 import type { TraceEvent } from '../model/events.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { createEmitter } from './emit/index.js';
+import { createFtraceBytes } from './emit/ftrace-bytes.js';
+import type { DirectSink } from './kevents.js';
 import { createModel } from './model.js';
 import { defaultParams, validateParams, type SimParams } from './params.js';
 import { PRESETS, type PresetName } from './presets.js';
 import { hashString } from './rng.js';
 import { createModeCounter, figures, type SimulationFigures } from './stats.js';
-import { createTextBuffer } from './text-buffer.js';
+import { createTextBuffer, type TextBuffer } from './text-buffer.js';
 import { createTruthWriter, truthRow, type TruthFormat } from './truth.js';
 import type { Io } from './types.js';
 
@@ -76,7 +78,7 @@ async function write(sink: TextSink, chunk: string | Buffer): Promise<void> {
 
 /** Counts the events a run will emit (the model is deterministic for a seed). */
 export function countEvents(p: SimParams, seed: number): number {
-  const m = createModel(p, seed, () => {}, () => {});
+  const m = createModel(p, seed, () => {}, () => {}, () => {});
   m.engine.run({ stop: m.done });
   m.engine.run({ until: m.engine.now() + TAIL_NS });
   return m.ev.count();
@@ -84,6 +86,11 @@ export function countEvents(p: SimParams, seed: number): number {
 
 /** Bytes per trace write: large writes keep the per-write cost of streams negligible. */
 const BATCH_BYTES = 1 << 20;
+/**
+ * Bytes per call of a function sink, which receives strings: below V8's large-object size (128 KiB),
+ * so each string dies young in a scavenge instead of waiting in large-object space for a full GC.
+ */
+const FN_BATCH_BYTES = 96 << 10;
 
 /** After fio's last reap, let the kworker and scheduler finish what they were doing. */
 const TAIL_NS = 100_000;
@@ -93,10 +100,15 @@ export async function simulate(opts: SimulateOptions = {}, sinks: SimulateSinks 
   const seed = opts.seed ?? 1;
   const format = opts.format ?? 'ftrace';
   const batchLines = opts.batchLines ?? 65536;
-  const emitter = createEmitter(format, { hashKey: hashString(`boot:${seed}`) });
-  const lines = createTextBuffer();
+  const hashKey = hashString(`boot:${seed}`);
+  const emitter = createEmitter(format, { hashKey });
   const tracing = sinks.trace !== undefined;
   const onEvent = sinks.onEvent;
+  // ftrace text with no one asking for the event objects: format straight from the model's state
+  // (same bytes as shape + line; see emit/ftrace-bytes.ts).
+  const fast = tracing && format === 'ftrace' && onEvent === undefined ? createFtraceBytes(hashKey) : null;
+  const text = fast === null ? createTextBuffer() : null;
+  const lines = fast ?? (text as TextBuffer);
   const truth = sinks.truth !== undefined ? createTruthWriter(opts.truthFormat ?? 'csv') : null;
   const modes = createModeCounter();
   let kworkerRuns = 0;
@@ -105,25 +117,40 @@ export async function simulate(opts: SimulateOptions = {}, sinks: SimulateSinks 
     if (e.kind === 'sched_waking' && e.targetComm.startsWith('kworker/')) kworkerRuns++;
     if (!tracing && onEvent === undefined) return;
     emitter.shape(e);
-    if (tracing) lines.push(emitter.line(e));
+    if (tracing && text !== null) text.push(emitter.line(e));
     if (onEvent !== undefined) onEvent(e);
   };
-  const model = createModel(p, seed, sink, (io) => {
-    modes.add(io);
-    if (truth !== null) truth.add(truthRow(io, model.startNs));
-    sinks.onIo?.(io);
-  });
+  const direct: DirectSink | undefined =
+    fast === null
+      ? undefined
+      : (cpu, pid, comm, flags, ts, e) => {
+          if (e.kind === 'sched_waking' && (e.targetComm as string).startsWith('kworker/')) kworkerRuns++;
+          fast.event(cpu, pid, comm, flags, ts, e);
+        };
+  const model = createModel(
+    p,
+    seed,
+    sink,
+    (io) => {
+      modes.add(io);
+      if (truth !== null) truth.add(truthRow(io, model.startNs));
+      sinks.onIo?.(io);
+    },
+    direct,
+  );
 
   if (tracing && sinks.trace !== undefined) {
     const entries = format === 'ftrace' && (opts.exactHeader ?? true) ? countEvents(p, seed) : 0;
     await write(sinks.trace, emitter.header(entries, p.cpus));
   }
   const flush = async (): Promise<void> => {
-    if (tracing && sinks.trace !== undefined && lines.lines() > 0) await write(sinks.trace, lines.take());
+    // A function sink gets a string made at once, so it can be given the buffer itself.
+    if (tracing && sinks.trace !== undefined && lines.lines() > 0) await write(sinks.trace, lines.take(typeof sinks.trace !== 'function'));
     if (truth !== null && sinks.truth !== undefined) await write(sinks.truth, truth.take());
   };
   let truthRows = 0;
-  const full = (): boolean => lines.lines() >= batchLines || lines.bytes() >= BATCH_BYTES || modes.n - truthRows >= batchLines;
+  const batchBytes = typeof sinks.trace === 'function' ? FN_BATCH_BYTES : BATCH_BYTES;
+  const full = (): boolean => lines.lines() >= batchLines || lines.bytes() >= batchBytes || modes.n - truthRows >= batchLines;
   while (!model.done()) {
     model.engine.run({ stop: () => model.done() || full() });
     truthRows = modes.n;

@@ -8,10 +8,17 @@ import type { Cpu, Frame, Task } from './types.js';
  * comes from the CPU's state at that instant: the interrupted task, the context of the top frame
  * and the latency flags (`d`, `N`, `h`/`H`/`s`, preempt depth) a real kernel shows for that event.
  * Events are object literals stamped with their header in place (no spreads, flags strings from a
- * table): this is the simulator's hot path.
+ * table): this is the simulator's hot path. With a direct sink (ftrace text and no one wanting the
+ * event objects) nothing is stamped: the header state and the payload go straight to the writer.
  */
 
 export type EventSink = (e: TraceEvent) => void;
+
+/**
+ * Receives an event's header state and its payload without stamping them into a TraceEvent: for
+ * writers that format straight into their output (the payload is not kept after the call).
+ */
+export type DirectSink = (cpu: number, pid: number, comm: string, flags: string, ts: number, e: Payload) => void;
 
 /** An event without its header fields, as the model builds it. */
 export type Payload = { kind: TraceEvent['kind'] } & Record<string, unknown>;
@@ -35,7 +42,8 @@ for (let i = 0; i < 256; i++) {
 }
 const CTX: ExecContext[] = ['task', 'hardirq', 'hardirq', 'softirq'];
 
-export function createKernelEvents(engine: Engine, startNs: number, dev: Dev, sink: EventSink): KernelEvents {
+/** With `direct`, events go there unstamped and `sink` is not called. */
+export function createKernelEvents(engine: Engine, startNs: number, dev: Dev, sink: EventSink, direct?: DirectSink): KernelEvents {
   let n = 0;
   function put(cpu: Cpu, irqsOff: boolean, depth: number, e: Payload): void {
     const f = cpu.stack[cpu.stack.length - 1] as Frame;
@@ -47,15 +55,20 @@ export function createKernelEvents(engine: Engine, startNs: number, dev: Dev, si
     } else if (f.ctx === 'softirq') c = 3;
     // The idle task runs with preemption disabled: its interrupts show one more level.
     const d = c !== 0 && t.isIdle ? depth + 1 : depth;
+    const flags = FLAGS[(irqsOff ? 128 : 0) | (cpu.needResched ? 64 : 0) | (c << 4) | (d & 15)] as string;
+    n++;
+    if (direct !== undefined) {
+      direct(cpu.id, t.pid, t.headerComm, flags, engine.now() + startNs, e);
+      return;
+    }
     const o = e as Record<string, unknown>;
     o.line = 0;
     o.ts = engine.now() + startNs;
     o.cpu = cpu.id;
     o.pid = t.pid;
     o.comm = t.headerComm;
-    o.flags = FLAGS[(irqsOff ? 128 : 0) | (cpu.needResched ? 64 : 0) | (c << 4) | (d & 15)];
+    o.flags = flags;
     o.ctx = CTX[c];
-    n++;
     sink(e as unknown as TraceEvent);
   }
   return {

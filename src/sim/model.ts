@@ -4,7 +4,7 @@ import { createCpus, type CpuSet } from './cpu.js';
 import { createDevice } from './device.js';
 import { createEngine, PRIO_IRQ, PRIO_LOW, type Engine } from './engine.js';
 import { createKernelPath, type KernelPath } from './kernel.js';
-import { createKernelEvents, type EventSink, type KernelEvents } from './kevents.js';
+import { createKernelEvents, type DirectSink, type EventSink, type KernelEvents } from './kevents.js';
 import type { SimParams } from './params.js';
 import { POLICIES } from './policies/index.js';
 import { createRng } from './rng.js';
@@ -37,12 +37,13 @@ export function dioAddress(i: number): string {
   return `0xffff8881${lo.toString(16).padStart(8, '0')}`;
 }
 
-export function createModel(p: SimParams, seed: number, sink: EventSink, onDone: (io: Io) => void): Model {
+/** `direct`, when given, receives every event unstamped instead of `sink` (see kevents.ts). */
+export function createModel(p: SimParams, seed: number, sink: EventSink, onDone: (io: Io) => void, direct?: DirectSink): Model {
   const rng = createRng(seed);
   const engine = createEngine(0);
   const startNs = p.startSec * NS_PER_S;
   const dev: Dev = { major: p.devMajor, minor: p.devMinor };
-  const ev = createKernelEvents(engine, startNs, dev, sink);
+  const ev = createKernelEvents(engine, startNs, dev, sink, direct);
   const policy = POLICIES[p.kernel];
 
   let cpus: CpuSet | null = null;

@@ -9,8 +9,11 @@ export interface TextBuffer {
   push(line: string): void;
   lines(): number;
   bytes(): number;
-  /** The collected text (and empties the buffer). */
-  take(): Buffer;
+  /**
+   * The collected text (and empties the buffer). With `copy` false, a view of the buffer itself,
+   * valid only until the next push: for a consumer that reads it at once.
+   */
+  take(copy?: boolean): Buffer;
 }
 
 export function createTextBuffer(capacity = 1 << 20): TextBuffer {
@@ -31,8 +34,8 @@ export function createTextBuffer(capacity = 1 << 20): TextBuffer {
     },
     lines: () => n,
     bytes: () => off,
-    take() {
-      const out = Buffer.from(buf.subarray(0, off));
+    take(copy = true) {
+      const out = copy ? Buffer.from(buf.subarray(0, off)) : buf.subarray(0, off);
       off = 0;
       n = 0;
       return out;

@@ -42,12 +42,13 @@ function hasPointer(e: TraceEvent): e is Extract<TraceEvent, { work: string }> {
   return e.kind === 'workqueue_queue_work' || e.kind === 'workqueue_activate_work' || e.kind === 'workqueue_execute_start' || e.kind === 'workqueue_execute_end';
 }
 
-export function createShaper(format: TraceFormat, opts: ShapeOptions): Shaper {
+/** The kernel's per-boot %p hash of a raw pointer (`0xffff…` → `00000000` + 8 hex digits), cached. */
+export function createHashPtr(hashKey: number): (raw: string) => string {
   const hashed = new Map<string, string>();
-  const hashPtr = (raw: string): string => {
+  return (raw) => {
     let h = hashed.get(raw);
     if (h === undefined) {
-      let x = (hashString(raw) ^ opts.hashKey) >>> 0;
+      let x = (hashString(raw) ^ hashKey) >>> 0;
       x = Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) >>> 0;
       x = Math.imul(x ^ (x >>> 12), 0x297a2d39) >>> 0;
       h = `00000000${((x ^ (x >>> 15)) >>> 0).toString(16).padStart(8, '0')}`;
@@ -56,6 +57,10 @@ export function createShaper(format: TraceFormat, opts: ShapeOptions): Shaper {
     }
     return h;
   };
+}
+
+export function createShaper(format: TraceFormat, opts: ShapeOptions): Shaper {
+  const hashPtr = createHashPtr(opts.hashKey);
   const perfComm = opts.perfComm ?? ((_pid: number, comm: string) => (comm === '<idle>' ? 'swapper' : comm.slice(0, 15)));
 
   return (e) => {
