@@ -36,7 +36,9 @@ export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof StrictModeError) return new CliError(err.message, EXIT_FAIL);
   const e = err as NodeJS.ErrnoException;
-  if (e && typeof e.code === 'string' && e.code.startsWith('E') && 'path' in e) return new CliError(`${e.path}: ${e.message}`);
+  // A system error: a path that cannot be opened, or a write that failed (ENOSPC, EIO and EPIPE
+  // carry a syscall but no path). The machine's state, not a bug: one line, no stack.
+  if (e && typeof e.code === 'string' && e.code.startsWith('E') && ('path' in e || 'syscall' in e)) return new CliError(`${e.path !== undefined ? `${e.path}: ` : ''}${e.message}`);
   return new CliError(`internal error: ${e?.stack ?? String(err)}`, EXIT_FAIL);
 }
 

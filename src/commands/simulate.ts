@@ -74,13 +74,18 @@ export function optionsToParams(o: SimulateCliOptions): Partial<SimParams> {
 }
 
 function fileSink(path: string): WriteStream {
-  return createWriteStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  const s = createWriteStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
+  // An open or write error (ENOENT, EACCES, ENOSPC) is kept in `errored` for close() to report;
+  // with no listener yet, the 'error' event would crash the process instead.
+  s.on('error', () => undefined);
+  return s;
 }
 
 function close(s: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => {
-    s.once('error', reject);
-    s.end(() => resolve());
+    if (s.errored) return reject(s.errored);
+    // end()'s callback gets the stream's error: resolving regardless made an unwritable -o exit 0.
+    s.end((err?: Error | null) => (err ? reject(err) : resolve()));
   });
 }
 

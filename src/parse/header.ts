@@ -57,6 +57,14 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
+/**
+ * Highest CPU number accepted in a CPU column (twice the largest CONFIG_NR_CPUS any architecture
+ * allows, 8192). A larger one is a damaged line, not a CPU: the analyzer keeps state for every CPU
+ * up to the highest seen, so one `[800000]` (or a run of digits that overflows to Infinity) made it
+ * allocate and walk that many, until it ran out of memory.
+ */
+export const MAX_CPU = 16_383;
+
 const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
 
 /**
@@ -275,7 +283,7 @@ function tokenizeTask(s: string, t: number, out: LineHeader, perf: boolean): boo
       let cpu = 0;
       let i = fs;
       while (i < fe && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
-      if (i === fs || !isFlags(s, i, fe)) return false;
+      if (i === fs || cpu > MAX_CPU || !isFlags(s, i, fe)) return false;
       if (!readTask(s, fs, out, perf) || out.style !== 'dash') return false;
       out.layout = 'latency';
       out.cpu = cpu;
@@ -293,7 +301,7 @@ function tokenizeTask(s: string, t: number, out: LineHeader, perf: boolean): boo
     mul *= 10;
     d--;
   }
-  if (d === rb || s.charCodeAt(d - 1) !== LBRACK) return false;
+  if (d === rb || !(cpu <= MAX_CPU) || s.charCodeAt(d - 1) !== LBRACK) return false;
   if (!readTask(s, d - 1, out, perf)) return false;
   out.layout = 'bracket';
   out.cpu = cpu;
@@ -307,7 +315,7 @@ function tryAt(s: string, br: number, out: LineHeader): boolean {
   let cpu = 0;
   const cpuStart = i;
   while (i < s.length && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
-  if (i === cpuStart || s.charCodeAt(i) !== RBRACK || s.charCodeAt(i + 1) !== SP) return false;
+  if (i === cpuStart || cpu > MAX_CPU || s.charCodeAt(i) !== RBRACK || s.charCodeAt(i + 1) !== SP) return false;
   i += 2;
   while (s.charCodeAt(i) === SP) i++;
   let tokEnd = s.indexOf(' ', i);
@@ -340,7 +348,7 @@ function tryLatencyAt(s: string, colon: number, out: LineHeader, perf: boolean):
   let cpu = 0;
   let i = fs;
   while (i < fe && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
-  if (i === fs || !isFlags(s, i, fe)) return false;
+  if (i === fs || cpu > MAX_CPU || !isFlags(s, i, fe)) return false;
   if (!readTask(s, fs, out, perf) || out.style !== 'dash') return false;
   if (!readNameAt(s, colon, out)) return false;
   out.layout = 'latency';

@@ -6,6 +6,7 @@ import { contextFromFlags, newHeader, tokenizeHeader } from './header.js';
 import { CPUS_HEADER, KNOWN_HEADER, parseLossMarker } from './markers.js';
 import { intern } from './names.js';
 import { PAYLOAD_PARSERS, type EventHead } from './payload/index.js';
+import { printable, quoteLine } from './printable.js';
 
 /**
  * Turns one line of a trace into a TraceEvent, never throwing: a line that does not parse is
@@ -32,13 +33,6 @@ export interface LineParser {
 }
 
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
-
-/** The line with control bytes shown as `\xNN`, so an example never writes raw junk to a terminal. */
-function printable(line: string): string {
-  const head = line.length > 300 ? line.slice(0, 300) : line;
-  return head.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 const ENTRIES = '# entries-in-buffer/entries-written:';
 const ENTRIES_COUNTS = /^# entries-in-buffer\/entries-written: (\d+)\/(\d+)/;
@@ -65,7 +59,7 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     const inBuffer = Number(m[1]);
     const written = Number(m[2]);
     if (written > inBuffer) {
-      diagnostics.add('lost_events', lineNo, `the header counts ${written - inBuffer} events written but no longer in the buffer (all CPUs; ring buffer overrun): the earliest events are gone`, line);
+      diagnostics.add('lost_events', lineNo, `the header counts ${written - inBuffer} events written but no longer in the buffer (all CPUs; ring buffer overrun): the earliest events are gone`, quoteLine(line));
     }
   }
 
@@ -80,7 +74,7 @@ export function createLineParser(opts: LineParserOptions): LineParser {
           : loss.count >= 0
             ? `CPU ${loss.cpu} lost ${loss.count} events`
             : `CPU ${loss.cpu} lost events (count not given)`,
-        line,
+        quoteLine(line),
       );
       let ts = lastTs;
       if (loss.tsStart !== undefined && loss.tsEnd !== undefined) {
@@ -103,10 +97,10 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     }
     // perf script with callchains prints indented "\t ffffffff8123 func+0x12 (…)" lines.
     if (wantsPerf && line.charCodeAt(0) === 9) {
-      diagnostics.add('unknown_line', lineNo, 'perf callchain line skipped', line);
+      diagnostics.add('unknown_line', lineNo, 'perf callchain line skipped', quoteLine(line));
       return null;
     }
-    diagnostics.add('malformed_line', lineNo, 'not an event line of this format', line);
+    diagnostics.add('malformed_line', lineNo, 'not an event line of this format', quoteLine(line));
     return null;
   }
 
@@ -126,7 +120,7 @@ export function createLineParser(opts: LineParserOptions): LineParser {
         'malformed_line',
         lineNo,
         wantsPerf ? 'an ftrace/trace-cmd style line (comm-pid) in perf script input' : 'a perf script style line (comm pid) in ftrace/trace-cmd input',
-        line,
+        quoteLine(line),
       );
       return null;
     }
@@ -145,7 +139,7 @@ export function createLineParser(opts: LineParserOptions): LineParser {
       const parser = PAYLOAD_PARSERS.get(name);
       if (parser !== undefined) {
         ev = parser(line, h.payloadStart, head);
-        if (ev === null) diagnostics.add('malformed_payload', lineNo, `${name} payload does not parse`, line);
+        if (ev === null) diagnostics.add('malformed_payload', lineNo, `${name} payload does not parse`, quoteLine(line));
       }
     }
     if (ev === null) {

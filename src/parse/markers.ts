@@ -1,3 +1,5 @@
+import { MAX_CPU } from './header.js';
+
 /**
  * Non-event lines that carry meaning: data-loss markers of the three tracers and file headers.
  *
@@ -27,24 +29,35 @@ const BUFFER_STARTED = /^##### CPU (\d+) buffer started ####\s*$/;
 const PERF_LOST_HEAD = /\[(\d+)\]\s+(?:(\d+(?:\.\d+)?):\s+)?$/;
 const PERF_LOST_COUNT = /lost (\d+)/;
 
+/** A marker's CPU, or undefined when it cannot be one (see MAX_CPU). */
+function cpuOf(digits: string | undefined): number | undefined {
+  const cpu = Number(digits);
+  return cpu <= MAX_CPU ? cpu : undefined;
+}
+
 export function parseLossMarker(line: string): LossMarker | null {
   const c0 = line.charCodeAt(0);
   if (c0 === 67 /* C */) {
     let m = LOST_FTRACE.exec(line);
-    if (m) return { cpu: Number(m[1]), count: m[2] === undefined ? -1 : Number(m[2]), form: 'ftrace' };
-    m = LOST_TCMD.exec(line);
-    if (m) return { cpu: Number(m[1]), count: m[2] === undefined ? -1 : Number(m[2]), form: 'trace-cmd' };
-    return null;
+    let form: LossMarker['form'] = 'ftrace';
+    if (!m) {
+      m = LOST_TCMD.exec(line);
+      form = 'trace-cmd';
+    }
+    const cpu = cpuOf(m?.[1]);
+    if (!m || cpu === undefined) return null;
+    return { cpu, count: m[2] === undefined ? -1 : Number(m[2]), form };
   }
   if (c0 === 35 /* # */) {
-    const m = BUFFER_STARTED.exec(line);
-    return m ? { cpu: Number(m[1]), count: -1, form: 'buffer-started' } : null;
+    const cpu = cpuOf(BUFFER_STARTED.exec(line)?.[1]);
+    return cpu === undefined ? null : { cpu, count: -1, form: 'buffer-started' };
   }
   const at = line.indexOf('PERF_RECORD_LOST');
   if (at >= 0) {
     const head = PERF_LOST_HEAD.exec(line.slice(0, at));
     const count = PERF_LOST_COUNT.exec(line.slice(at));
-    const m: LossMarker = { cpu: head ? Number(head[1]) : -1, count: count ? Number(count[1]) : -1, form: 'perf' };
+    // perf's own header: a CPU it cannot vouch for is an unknown CPU (-1), the loss is still one.
+    const m: LossMarker = { cpu: cpuOf(head?.[1]) ?? -1, count: count ? Number(count[1]) : -1, form: 'perf' };
     if (head?.[2] !== undefined) {
       m.tsStart = line.lastIndexOf(`${head[2]}:`, at);
       m.tsEnd = m.tsStart + head[2].length;

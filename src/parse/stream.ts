@@ -5,6 +5,7 @@ import { detectFormat, type Detection } from './detect.js';
 import type { TraceFormat } from './formats.js';
 import { createLineParser, type LineParser, type PayloadSelection } from './line-parser.js';
 import { newHeader, tokenizeHeader } from './header.js';
+import { quoteLine } from './printable.js';
 import { createReorderer, REORDER_WINDOW_NS, type Reorderer } from './reorder.js';
 
 /**
@@ -78,10 +79,10 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
       const ts = ev.ts;
       const prev = lastTsByCpu[ev.cpu];
       if (prev !== undefined && ts < prev) {
-        diagnostics.add('timestamp_regression', lineNo, `CPU ${ev.cpu} went back ${prev - ts} ns`, line);
+        diagnostics.add('timestamp_regression', lineNo, `CPU ${ev.cpu} went back ${prev - ts} ns`, quoteLine(line));
       } else if (ts < prevTs) {
         // Compared with the previous event, not the latest seen: one late line is one diagnostic.
-        diagnostics.add('out_of_order', lineNo, `event ${prevTs - ts} ns earlier than the previous line (another CPU)${reorder ? '' : `; reordering from here within ${REORDER_WINDOW_NS / 1e6} ms`}`, line);
+        diagnostics.add('out_of_order', lineNo, `event ${prevTs - ts} ns earlier than the previous line (another CPU)${reorder ? '' : `; reordering from here within ${REORDER_WINDOW_NS / 1e6} ms`}`, quoteLine(line));
         reorder ??= createReorderer(onEvent);
       }
       lastTsByCpu[ev.cpu] = ts;

@@ -105,6 +105,12 @@ export interface CsvWriter {
 
 const BATCH = 2000;
 
+/**
+ * What escapeFormulae: true tests, without its `.*$`: `.` stops at CR, LF, U+2028 and U+2029, so
+ * `=1+1` followed by a line separator slipped through unescaped. Only the first character matters.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
 export function createCsvWriter(path: string): CsvWriter {
   const out: WriteStream = createWriteStream(path);
   let rows: (string | number)[][] = [];
@@ -113,7 +119,7 @@ export function createCsvWriter(path: string): CsvWriter {
   out.on('error', (e) => (failed = e));
   const flush = (): void => {
     if (rows.length === 0 && !header) return;
-    const text = Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { header, escapeFormulae: true, newline: '\n' });
+    const text = Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { header, escapeFormulae: FORMULA_START, newline: '\n' });
     out.write(`${text}\n`);
     header = false;
     rows = [];
@@ -126,7 +132,9 @@ export function createCsvWriter(path: string): CsvWriter {
     close() {
       flush();
       return new Promise((resolve, reject) => {
-        out.end(() => (failed ? reject(failed) : resolve()));
+        // end() hands its callback the stream's error (a failed last write) before the 'error'
+        // event sets `failed`; after an earlier error it says only that the stream is destroyed.
+        out.end((err?: Error | null) => (failed || err ? reject(failed ?? err) : resolve()));
       });
     },
   };
