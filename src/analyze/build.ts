@@ -41,15 +41,24 @@ function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS:
   const vanishedIos = ctx.vanished;
   const contextRepairs = d.count('context_repaired');
   const iopsFromSubmissions = spanS > 0 ? round3(ctx.submissions / spanS) : 0;
-  const suspected = markers > 0 || vanishedIos > 0 || contextRepairs > 0;
+  const missing = ctx.missingDeviceCompletions;
+  const suspected = markers > 0 || vanishedIos > 0 || contextRepairs > 0 || missing > 0;
   const parts: string[] = [];
   if (markers > 0) parts.push(`the tracer reported lost events ${markers} time${markers === 1 ? '' : 's'} (${across - vanishedIos} I/Os in flight across them are unresolved)`);
-  if (vanishedIos > 0) parts.push(`${vanishedIos} I/Os were submitted but their completion never appeared although the trace went on: events were lost without a marker`);
+  const base = stream.baseSec * 1e9;
+  const vanishedByCpu = [...ctx.vanishedByCpu].map(([cpu, v]) => ({ cpu, ios: v.ios, firstNs: v.firstNs + base, lastNs: v.lastNs + base })).sort((a, b) => a.cpu - b.cpu);
+  if (vanishedIos > 0)
+    parts.push(
+      `${vanishedIos} I/Os were submitted but their completion never appeared although the trace went on (${vanishedByCpu
+        .map((v) => `CPU ${v.cpu}: ${v.ios} submitted ${(v.firstNs / 1e9).toFixed(6)}–${(v.lastNs / 1e9).toFixed(6)} s`)
+        .join('; ')}): events were lost without a marker`,
+    );
+  if (missing > 0) parts.push(`${missing} I/Os completed although their block_rq_complete never appeared (their device time and interrupt context are unknown)`);
   if (contextRepairs > 0) parts.push(`${contextRepairs} interrupt exits were never traced`);
   const note = suspected
     ? `Events are missing from this trace: ${parts.join('; ')}. IOPS and MB/s count only the I/Os the trace followed; from submissions the rate is ${iopsFromSubmissions.toFixed(0)} IOPS.`
     : '';
-  return { suspected, markers, iosAcrossMarkers: across - vanishedIos, vanishedIos, contextRepairs, iopsFromSubmissions, note };
+  return { suspected, markers, iosAcrossMarkers: across - vanishedIos, vanishedIos, vanishedByCpu, missingDeviceCompletions: missing, contextRepairs, iopsFromSubmissions, note };
 }
 
 export function buildAnalysis(

@@ -59,6 +59,10 @@ export interface AnalyzerContext {
   nextId: number;
   /** I/Os that never completed although the trace went on long after them (unreported loss). */
   vanished: number;
+  /** DIOs that completed although a block request of theirs never did (silently dropped events). */
+  missingDeviceCompletions: number;
+  /** Vanished I/Os by the CPU they were submitted on, with the span of their submissions. */
+  vanishedByCpu: Map<number, { ios: number; firstNs: number; lastNs: number }>;
   /** Submissions (DIO begins, or request issues in request unit) in the window. */
   submissions: number;
   /** Writes seen deferred to a kworker so far: tells a kernel that defers write completions. */
@@ -103,6 +107,8 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
     blocked: new Set(),
     nextId: 1,
     vanished: 0,
+    missingDeviceCompletions: 0,
+    vanishedByCpu: new Map(),
     submissions: 0,
     deferredWrites: 0,
     byDir: { R: 0, W: 0, unknown: 0 },

@@ -158,13 +158,29 @@ export function workFinished(ctx: AnalyzerContext, item: WorkItem): void {
 export function finishDio(ctx: AnalyzerContext, dio: DioRecord, tainted: boolean): void {
   const p = dio.path;
   let anyTainted = tainted || dio.tainted;
+  let uncompleted = 0;
   for (const r of dio.requests) {
     if (r.issue && (!p.issue || r.issue.ts < p.issue.ts)) p.issue = r.issue;
     if (r.complete && (!p.deviceComplete || r.complete.ts > p.deviceComplete.ts)) p.deviceComplete = r.complete;
+    else if (!r.complete) uncompleted++;
     if (p.sector === undefined) p.sector = r.sector;
     anyTainted ||= r.tainted;
   }
+  // The DIO completed but a request of it never did: its block_rq_complete was dropped silently.
+  if (p.completion && uncompleted > 0 && !anyTainted) {
+    ctx.missingDeviceCompletions++;
+    ctx.diagnostics.add('missing_completion', p.completion.line, `DIO completed on CPU ${p.completion.cpu} but ${uncompleted} of its block requests never completed in the trace`);
+    for (const r of dio.requests) if (!r.complete) dropRequest(ctx, r);
+  }
   finish(ctx, p, anyTainted);
+}
+
+/** Forgets an outstanding request whose completion the trace lost. */
+function dropRequest(ctx: AnalyzerContext, r: ReqRecord): void {
+  const q = ctx.requests.get(r.key);
+  const i = q ? q.indexOf(r) : -1;
+  if (q && i >= 0) q.splice(i, 1);
+  if (q && q.length === 0) ctx.requests.delete(r.key);
 }
 
 /** Removes a DIO from the outstanding list once its completion was seen. */
@@ -233,6 +249,12 @@ export function endOfTrace(ctx: AnalyzerContext, vanishAfterNs = Infinity): void
   const endReason = (submit: Stage | undefined): UnresolvedReason => {
     if (!submit || !(ctx.lastTs - submit.ts > vanishAfterNs)) return 'trace_end';
     ctx.vanished++;
+    const w = ctx.vanishedByCpu.get(submit.cpu);
+    if (w) {
+      w.ios++;
+      w.firstNs = Math.min(w.firstNs, submit.ts);
+      w.lastNs = Math.max(w.lastNs, submit.ts);
+    } else ctx.vanishedByCpu.set(submit.cpu, { ios: 1, firstNs: submit.ts, lastNs: submit.ts });
     ctx.diagnostics.add('vanished_io', submit.line, `I/O submitted on CPU ${submit.cpu} ${((ctx.lastTs - submit.ts) / 1e6).toFixed(1)} ms before the trace ended never completed`);
     return 'lost_events';
   };

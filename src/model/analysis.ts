@@ -81,6 +81,10 @@ export interface Analysis {
     iosAcrossMarkers: number;
     /** I/Os that never completed although the trace went on long after them. */
     vanishedIos: number;
+    /** Where and when they were submitted: which CPU, which window, how many. */
+    vanishedByCpu: { cpu: number; ios: number; firstNs: number; lastNs: number }[];
+    /** DIOs that completed although their block completion never appeared (device time unknown). */
+    missingDeviceCompletions: number;
     /** Exits of irq/softirq that were never traced. */
     contextRepairs: number;
     iopsFromSubmissions: number;

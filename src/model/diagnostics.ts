@@ -22,7 +22,7 @@ export const DIAGNOSTIC_CODES = {
   untraced_switch: ['info', 'a task ran on a CPU without a traced sched_switch to it; the time since the last event there is counted as unknown'],
   pid_reuse: ['info', 'a pid seen with a different task name (renamed task or reused pid)'],
   context_repaired: ['data-loss', 'an irq/softirq entry without its exit (events dropped without a marker): the context stack was reset at the next task event'],
-  silent_cpu: ['data-loss', 'a CPU that stops producing events while I/O still runs on it: likely unreported loss'],
+  missing_completion: ['data-loss', 'an I/O completed but its block_rq_complete never appeared: the tracer dropped it without a marker (perf drops interrupt-context samples of an idle CPU)'],
   vanished_io: ['data-loss', 'an I/O submitted long before the trace ended whose completion never appeared: unreported event loss'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

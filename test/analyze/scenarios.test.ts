@@ -203,6 +203,23 @@ describe('what the trace cannot show', () => {
     expect(a.latencyUs.total).toBeUndefined();
   });
 
+  it('a block completion dropped without a marker is reported as data loss, the mode still read off the completion', async () => {
+    const { a } = await run(deferredOne.filter((l) => !l.includes('block_rq_complete')));
+    expect(a.ios.byMode['kworker-deferred']).toBe(1);
+    expect(a.dataLoss).toMatchObject({ suspected: true, missingDeviceCompletions: 1 });
+    expect(a.input.diagnostics.missing_completion).toBe(1);
+    expect(a.latencyUs.device).toBeUndefined();
+    expect(a.explanation).toMatch(/^Events are missing from this trace/);
+  });
+
+  it('I/Os that never complete while the trace goes on are vanished (lost_events), with their CPU and window', async () => {
+    const late = deferredOne.map((l) => l).concat([ft('fio', 7888, 1, '.....', 900_000, 'sched_waking', 'comm=fio pid=7888 prio=120 target_cpu=001')]);
+    const { a } = await run([late[0] as string, late[1] as string, late[2] as string, late[late.length - 1] as string]);
+    expect(a.ios.unresolvedReasons).toEqual({ lost_events: 1 });
+    expect(a.dataLoss.vanishedIos).toBe(1);
+    expect(a.dataLoss.vanishedByCpu).toEqual([{ cpu: 1, ios: 1, firstNs: 100_000, lastNs: 100_000 }]);
+  });
+
   it('a trace that begins or ends mid-I/O counts those I/Os as unresolved with the reason', async () => {
     const { a } = await run([...deferredOne.slice(3), ...deferredOne.slice(0, 3).map((l) => l.replace(/ 10[03]\.000000:| 110\.000000:/, ' 300.000000:'))]);
     expect(a.ios.unresolvedReasons).toEqual({ trace_start: 1, trace_end: 1 });
