@@ -16,10 +16,9 @@ export async function runInspect(path: string, opts: InspectOptions): Promise<nu
   if (format && r.looksLike !== null && r.looksLike !== format && malformed > r.events) {
     process.stderr.write(`iopath: warning: ${malformed} of ${r.lines} lines are not ${format} event lines; it looks like ${r.looksLike}: try --format ${r.looksLike}\n`);
   }
-  if (opts.json) {
-    const { diagnosticDetails: _d, schema: _s, path: _p, detectedBy: _b, gzip: _g, bytes: _y, cpusHeader: _c, looksLike: _l, gaveUp: _u, ...core } = r;
-    writeJson({ ...core, path: r.path, detectedBy: r.detectedBy, gzip: r.gzip, bytes: r.bytes, cpusHeader: r.cpusHeader, diagnosticDetails: r.diagnosticDetails });
-  } else process.stdout.write(formatInspection(r));
+  // The Inspection is the JSON contract itself (schema iopath.inspect/1).
+  if (opts.json) writeJson(r);
+  else process.stdout.write(formatInspection(r));
   return 0;
 }
 
