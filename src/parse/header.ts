@@ -50,7 +50,6 @@ const LBRACK = 91;
 const RBRACK = 93;
 const DASH = 45;
 const SLASH = 47;
-const LPAREN = 40;
 const RPAREN = 41;
 
 function isDigit(c: number): boolean {

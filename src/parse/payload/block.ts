@@ -22,7 +22,6 @@ const COMMA = 44;
 const SP = 32;
 const LPAREN = 40;
 const LBRACK = 91;
-const RBRACK = 93;
 
 /** The fields the shared readers below found (one object, reused: parsing is synchronous). */
 const f = { major: 0, minor: 0, rwbs: '', cmd: '', sector: 0, nrSector: 0, ioprio: undefined as string | undefined, bracket: '' };
