@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { benchTasks, findBenchTask, type TaskResult } from './registry.js';
 import './tasks.js';
 import './analyze-tasks.js';
+import './floor-tasks.js';
 
 /**
  * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same

@@ -27,6 +27,11 @@ export interface ReadOptions {
   onStart?: (info: { gzip: boolean }) => void;
   /** Asked before each chunk: true stops reading there (the rest of the input is not read). */
   stop?: () => boolean;
+  /**
+   * Awaited before each chunk when it returns a promise: a consumer that hands lines on to another
+   * thread holds the reading back here until that thread has caught up.
+   */
+  pace?: () => Promise<void> | undefined;
 }
 
 export interface ReadStats {
@@ -168,6 +173,8 @@ export async function readLines(source: Source, onLine: LineHandler, opts: ReadO
       stats.stopped = true;
       break;
     }
+    const wait = opts.pace?.();
+    if (wait) await wait;
     stats.bytes += chunk.length;
     let pos = 0;
     if (skipping || carryBytes > 0) {

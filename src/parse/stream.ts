@@ -26,6 +26,8 @@ export interface StreamOptions {
   chunkBytes?: number;
   maxLineBytes?: number;
   diagnostics?: DiagnosticsCollector;
+  /** Awaited before each chunk is read (see ReadOptions.pace). */
+  pace?: () => Promise<void> | undefined;
 }
 
 export interface StreamResult {
@@ -137,6 +139,7 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
     {
       chunkBytes: opts.chunkBytes,
       maxLineBytes: opts.maxLineBytes,
+      pace: opts.pace,
       onTooLong: (no, bytes) => {
         tooLongBytes += bytes;
         diagnostics.add('line_too_long', no, `line of ${bytes} bytes skipped`);

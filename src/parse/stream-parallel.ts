@@ -1,0 +1,90 @@
+import { existsSync, statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { createDiagnostics } from '../model/diagnostics.js';
+import type { TraceEvent } from '../model/events.js';
+import type { Source } from '../input/lines.js';
+import type { MainMessage, WorkerInput, WorkerMessage } from './stream-worker.js';
+import type { StreamOptions, StreamResult } from './stream.js';
+import { createWireReader } from './wire.js';
+
+/**
+ * `streamEvents` with the reading and parsing on a worker thread, so that on a machine with two
+ * cores the parse of the next lines overlaps the analysis of the last ones. The events, the
+ * diagnostics and the result are the same as `streamEvents` gives (test/parse/stream-parallel
+ * checks it on every fixture); what changes is only where the parsing runs.
+ *
+ * Used for files: stdin cannot be handed to another thread, and `--strict` must stop at the first
+ * error in the thread that reports it. Small files are parsed in place, where starting a thread
+ * would cost more than it saves. IOPATH_THREADS=0 turns the worker off, =1 uses it for any file.
+ */
+
+/** Below this size a worker does not pay for its start (tens of ms). */
+const MIN_BYTES = 16 << 20;
+
+const WORKER_URL = new URL('./stream-worker.js', import.meta.url);
+
+/** Whether `streamEventsParallel` can take this source (a built worker script and a plain path). */
+export function canStreamInWorker(source: Source, opts: StreamOptions): source is string {
+  const mode = process.env['IOPATH_THREADS'] ?? 'auto';
+  if (mode === '0' || typeof source !== 'string' || source === '-' || opts.strict) return false;
+  // Run from TypeScript sources (the tests), the worker's script is not built: parse in place.
+  if (!existsSync(fileURLToPath(WORKER_URL))) return false;
+  if (mode === '1') return true;
+  try {
+    return statSync(source).size >= MIN_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptions = {}): Promise<StreamResult> {
+  const label = opts.label ?? path;
+  const diagnostics = opts.diagnostics ?? createDiagnostics(label, false);
+  const payloads = opts.payloads;
+  const input: WorkerInput = {
+    path,
+    label,
+    format: opts.format,
+    payloads: payloads === undefined || payloads === 'all' ? undefined : payloads === 'none' ? [] : [...payloads],
+    chunkBytes: opts.chunkBytes,
+    maxLineBytes: opts.maxLineBytes,
+  };
+  const read = createWireReader();
+  const target = { event: onEvent, diagnostic: diagnostics.add.bind(diagnostics) };
+  return new Promise<StreamResult>((resolve, reject) => {
+    // None of this process's options: V8's (`--max-old-space-size`, `--expose-gc`) are refused by a
+    // worker, and an inline script's (`--input-type=module -e …`) do not apply to a file.
+    const worker = new Worker(WORKER_URL, { workerData: input, execArgv: [] });
+    let settled = false;
+    const fail = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      void worker.terminate();
+      reject(err);
+    };
+    worker.on('message', (m: WorkerMessage) => {
+      if (settled) return;
+      if (m.type === 'batch') {
+        try {
+          read(m, target);
+        } catch (err) {
+          fail(err);
+          return;
+        }
+        const ack: MainMessage = { type: 'ack', buf: m.buf };
+        worker.postMessage(ack, [m.buf]);
+      } else if (m.type === 'done') {
+        settled = true;
+        void worker.terminate();
+        resolve({ ...m.result, diagnostics });
+      } else {
+        const err = new Error(m.message);
+        if (m.stack) err.stack = m.stack;
+        fail(err);
+      }
+    });
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the parsing thread stopped (exit ${code}) before the end of ${label}`)));
+  });
+}

@@ -1,0 +1,82 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { createDiagnostics, type DiagnosticsCollector } from '../model/diagnostics.js';
+import type { TraceFormat } from './formats.js';
+import { streamEvents } from './stream.js';
+import { createWireWriter, type WireBatch } from './wire.js';
+
+/**
+ * The parsing thread of `streamEventsParallel`: runs the ordinary `streamEvents` over the file and
+ * sends its events, and the diagnostics it adds, to the main thread in wire batches, in the order
+ * they happen. Reading waits while more than MAX_IN_FLIGHT batches are unanswered, so memory stays
+ * bounded however far ahead of the analysis the parser could run.
+ */
+
+export interface WorkerInput {
+  path: string;
+  label: string;
+  format?: TraceFormat;
+  /** undefined: every payload; else the event names whose payload is parsed. */
+  payloads?: string[];
+  chunkBytes?: number;
+  maxLineBytes?: number;
+}
+
+export type WorkerMessage =
+  | ({ type: 'batch' } & WireBatch)
+  | { type: 'done'; result: Omit<import('./stream.js').StreamResult, 'diagnostics'> }
+  | { type: 'error'; message: string; stack?: string };
+
+export type MainMessage = { type: 'ack'; buf: ArrayBuffer };
+
+const MAX_IN_FLIGHT = 4;
+
+async function run(input: WorkerInput): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  const writer = createWireWriter((b) => {
+    inFlight++;
+    const msg: WorkerMessage = { type: 'batch', ...b };
+    port.postMessage(msg, [b.buf]);
+  });
+  port.on('message', (m: MainMessage) => {
+    if (m.type !== 'ack') return;
+    inFlight--;
+    writer.recycle(m.buf);
+    if (wake && inFlight <= MAX_IN_FLIGHT) {
+      const w = wake;
+      wake = undefined;
+      w();
+    }
+  });
+  // Diagnostics are counted where they are read (the main thread); this one only forwards them.
+  const local = createDiagnostics(input.label, false);
+  const diagnostics: DiagnosticsCollector = {
+    ...local,
+    add(code, line, message, text, count = 1) {
+      local.add(code, line, message, text, count);
+      writer.diagnostic(code, line, message, text, count);
+    },
+  };
+  const result = await streamEvents(input.path, (e) => writer.event(e), {
+    format: input.format,
+    label: input.label,
+    payloads: input.payloads ? new Set(input.payloads) : 'all',
+    chunkBytes: input.chunkBytes,
+    maxLineBytes: input.maxLineBytes,
+    diagnostics,
+    pace: () => (inFlight > MAX_IN_FLIGHT ? new Promise<void>((r) => (wake = r)) : undefined),
+  });
+  writer.flush();
+  const { diagnostics: _d, ...rest } = result;
+  const done: WorkerMessage = { type: 'done', result: rest };
+  port.postMessage(done);
+  port.unref();
+}
+
+run(workerData as WorkerInput).catch((err: unknown) => {
+  const e = err as Error;
+  const msg: WorkerMessage = { type: 'error', message: e?.message ?? String(err), stack: e?.stack };
+  parentPort?.postMessage(msg);
+});

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { analyzeTrace } from '../../src/analyze/pipeline.js';
+import { ANALYZED_EVENTS } from '../../src/analyze/pipeline.js';
+import type { TraceEvent } from '../../src/model/events.js';
+import { canStreamInWorker } from '../../src/parse/stream-parallel.js';
+import { streamEvents, type StreamResult } from '../../src/parse/stream.js';
+import { FIXTURES, REPO, textSource } from '../helpers/paths.js';
+import { EXCERPTS, HOSTILE } from './helpers.js';
+
+/**
+ * The worker-thread stream gives what the in-place stream gives. A worker runs JavaScript only, so
+ * these tests drive the built modules (dist/, made by `npm ci`) and compare them with the sources.
+ */
+
+const DIST = join(REPO, 'dist');
+const built = existsSync(join(DIST, 'parse', 'stream-worker.js'));
+
+type Parallel = typeof import('../../src/parse/stream-parallel.js');
+type Pipeline = typeof import('../../src/analyze/pipeline.js');
+const parallel = async (): Promise<Parallel> => (await import(join(DIST, 'parse', 'stream-parallel.js'))) as Parallel;
+
+function comparable(r: StreamResult): object {
+  const { diagnostics, ...rest } = r;
+  return { ...rest, diagnostics: diagnostics.summaries() };
+}
+
+const files = [
+  join(EXCERPTS, 'ftrace-live-lost.txt'),
+  join(EXCERPTS, 'perf-ns-show-lost-events.txt'),
+  join(EXCERPTS, 'ftrace-trace-pipe.txt'),
+  join(HOSTILE, 'junk.ftrace.txt'),
+  join(HOSTILE, 'names.trace-cmd.txt'),
+  join(HOSTILE, 'lost.perf.txt'),
+  join(FIXTURES, 'real', 'libaio-randwrite-cpu1.ftrace.txt.gz'),
+];
+
+describe.skipIf(!built)('streamEventsParallel (built)', () => {
+  for (const file of files) {
+    it(`${file.slice(FIXTURES.length + 1)}: same events, result and diagnostics as streamEvents`, async () => {
+      const { streamEventsParallel } = await parallel();
+      for (const payloads of ['all', ANALYZED_EVENTS] as const) {
+        const a: TraceEvent[] = [];
+        const b: TraceEvent[] = [];
+        const ra = await streamEvents(file, (e) => a.push(e), { payloads, label: 'x' });
+        const rb = await streamEventsParallel(file, (e) => b.push(e), { payloads, label: 'x' });
+        expect(b).toStrictEqual(a);
+        expect(comparable(rb)).toStrictEqual(comparable(ra));
+      }
+    });
+  }
+
+  it('a missing file rejects with the reader’s error, no thread left behind', async () => {
+    const { streamEventsParallel } = await parallel();
+    await expect(streamEventsParallel(join(FIXTURES, 'no-such-file.txt'), () => undefined)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('an exception in the consumer stops the thread and rejects', async () => {
+    const { streamEventsParallel } = await parallel();
+    let n = 0;
+    const p = streamEventsParallel(join(FIXTURES, 'real', 'libaio-randwrite-cpu0.ftrace.txt.gz'), () => {
+      if (++n === 1000) throw new Error('consumer failed');
+    });
+    await expect(p).rejects.toThrow('consumer failed');
+  });
+});
+
+describe.skipIf(!built)('analyzeTrace with the parsing thread (built)', () => {
+  const saved = process.env['IOPATH_THREADS'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['IOPATH_THREADS'];
+    else process.env['IOPATH_THREADS'] = saved;
+  });
+  for (const stem of ['libaio-randwrite-cpu1', 'libaio-randwrite-cpu0']) {
+    it(`${stem}: the analysis equals the in-place one`, async () => {
+      const file = join(FIXTURES, 'real', `${stem}.ftrace.txt.gz`);
+      process.env['IOPATH_THREADS'] = '0';
+      const inPlace = await analyzeTrace(file);
+      process.env['IOPATH_THREADS'] = '1';
+      const pipeline = (await import(join(DIST, 'analyze', 'pipeline.js'))) as Pipeline;
+      const threaded = await pipeline.analyzeTrace(file);
+      expect(JSON.parse(JSON.stringify(threaded.analysis))).toStrictEqual(JSON.parse(JSON.stringify(inPlace.analysis)));
+    });
+  }
+});
+
+describe('canStreamInWorker', () => {
+  it('never takes stdin, a stream or strict mode, and follows IOPATH_THREADS', () => {
+    const saved = process.env['IOPATH_THREADS'];
+    try {
+      process.env['IOPATH_THREADS'] = '1';
+      expect(canStreamInWorker('-', {})).toBe(false);
+      expect(canStreamInWorker(textSource('x'), {})).toBe(false);
+      expect(canStreamInWorker(join(FIXTURES, 'README.md'), { strict: true })).toBe(false);
+      process.env['IOPATH_THREADS'] = '0';
+      expect(canStreamInWorker(join(FIXTURES, 'README.md'), {})).toBe(false);
+    } finally {
+      if (saved === undefined) delete process.env['IOPATH_THREADS'];
+      else process.env['IOPATH_THREADS'] = saved;
+    }
+  });
+});
