@@ -1,10 +1,11 @@
 import { analyzeTrace } from '../analyze/pipeline.js';
 import { simulate } from '../sim/index.js';
-import { benchTask } from './registry.js';
+import type { Source } from '../input/lines.js';
+import { benchTask, type TaskResult } from './registry.js';
 
 /** Bench tasks beyond parsing: the whole `analyze` pass, and the simulator's ftrace writer. */
 
-benchTask('analyze', 'the full `iopath analyze` pass: parse, rebuild every I/O path, classify, attribute', async (src) => {
+async function analyzeTask(src: Source): Promise<TaskResult> {
   const { analysis, stream } = await analyzeTrace(src);
   return {
     bytes: stream.read.bytes,
@@ -12,6 +13,14 @@ benchTask('analyze', 'the full `iopath analyze` pass: parse, rebuild every I/O p
     events: stream.events,
     note: `${analysis.unit} ios=${analysis.ios.total} deferred=${analysis.ios.byMode['kworker-deferred']}`,
   };
+}
+
+benchTask('analyze', 'the full `iopath analyze` pass: parse (on a second thread for large files), rebuild every I/O path, classify, attribute', analyzeTask);
+
+/** The same pass with the parsing on the analyzing thread, as for stdin or small files. */
+benchTask('analyze-1t', 'analyze with IOPATH_THREADS=0: parsing and analysis on one thread', (src) => {
+  process.env['IOPATH_THREADS'] = '0';
+  return analyzeTask(src);
 });
 
 /**

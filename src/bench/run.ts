@@ -33,6 +33,7 @@ const TARGETS: Record<string, { maxRatio: number; maxRssMb: number } | { minLine
   parse: { maxRatio: 3, maxRssMb: 150 },
   inspect: { maxRatio: 3, maxRssMb: 150 },
   analyze: { maxRatio: 4, maxRssMb: 200 },
+  'analyze-1t': { maxRatio: 4, maxRssMb: 200 },
   'simulate-ftrace': { minLinesPerSec: 1_000_000 },
 };
 

@@ -55,7 +55,9 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
   return new Promise<StreamResult>((resolve, reject) => {
     // None of this process's options: V8's (`--max-old-space-size`, `--expose-gc`) are refused by a
     // worker, and an inline script's (`--input-type=module -e …`) do not apply to a file.
-    const worker = new Worker(WORKER_URL, { workerData: input, execArgv: [] });
+    // A small young generation: the parser's garbage dies young, and a second isolate with the
+    // default one added about 50 MB to the peak RSS (190 vs 141 MB on a 420 MB trace).
+    const worker = new Worker(WORKER_URL, { workerData: input, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     let settled = false;
     const fail = (err: unknown): void => {
       if (settled) return;
@@ -79,8 +81,9 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
         void worker.terminate();
         resolve({ ...m.result, diagnostics });
       } else {
-        const err = new Error(m.message);
+        const err: NodeJS.ErrnoException = new Error(m.message);
         if (m.stack) err.stack = m.stack;
+        if (m.sys) Object.assign(err, m.sys);
         fail(err);
       }
     });

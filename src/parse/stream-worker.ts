@@ -24,7 +24,7 @@ export interface WorkerInput {
 export type WorkerMessage =
   | ({ type: 'batch' } & WireBatch)
   | { type: 'done'; result: Omit<import('./stream.js').StreamResult, 'diagnostics'> }
-  | { type: 'error'; message: string; stack?: string };
+  | { type: 'error'; message: string; stack?: string; sys?: { code?: string; path?: string; syscall?: string; errno?: number } };
 
 export type MainMessage = { type: 'ack'; buf: ArrayBuffer };
 
@@ -76,7 +76,9 @@ async function run(input: WorkerInput): Promise<void> {
 }
 
 run(workerData as WorkerInput).catch((err: unknown) => {
-  const e = err as Error;
+  const e = err as NodeJS.ErrnoException;
   const msg: WorkerMessage = { type: 'error', message: e?.message ?? String(err), stack: e?.stack };
+  // A system error (EACCES, EIO…) keeps what makes it one, so the CLI reports it in one line.
+  if (e && typeof e.code === 'string') msg.sys = { code: e.code, path: e.path, syscall: e.syscall, errno: e.errno };
   parentPort?.postMessage(msg);
 });
