@@ -62,7 +62,8 @@ export interface DiagnosticsCollector {
   summaries(): DiagnosticSummary[];
 }
 
-const MAX_EXAMPLES = 5;
+/** Examples kept per code (the first ones). */
+export const MAX_EXAMPLES = 5;
 
 export function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;

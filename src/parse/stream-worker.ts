@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createDiagnostics, type DiagnosticsCollector } from '../model/diagnostics.js';
+import { createDiagnostics, MAX_EXAMPLES, type DiagnosticsCollector } from '../model/diagnostics.js';
 import type { TraceFormat } from './formats.js';
 import { streamEvents } from './stream.js';
 import { createWireWriter, type WireBatch } from './wire.js';
@@ -50,13 +50,18 @@ async function run(input: WorkerInput): Promise<void> {
       w();
     }
   });
-  // Diagnostics are counted where they are read (the main thread); this one only forwards them.
+  // Diagnostics are counted where they are read (the main thread); this one only forwards them,
+  // with the line's text only while the main thread can still keep it as an example: a file of
+  // malformed megabyte-long lines must not send each of them across.
   const local = createDiagnostics(input.label, false);
+  const adds = new Map<string, number>();
   const diagnostics: DiagnosticsCollector = {
     ...local,
     add(code, line, message, text, count = 1) {
-      local.add(code, line, message, text, count);
-      writer.diagnostic(code, line, message, text, count);
+      const n = adds.get(code) ?? 0;
+      adds.set(code, n + 1);
+      local.add(code, line, message, undefined, count);
+      writer.diagnostic(code, line, message, n < MAX_EXAMPLES ? text : undefined, count);
     },
   };
   const result = await streamEvents(input.path, (e) => writer.event(e), {

@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
@@ -50,6 +51,27 @@ describe.skipIf(!built)('streamEventsParallel (built)', () => {
       }
     });
   }
+
+  it('many long malformed lines: the same diagnostics and examples', async () => {
+    const { streamEventsParallel } = await parallel();
+    const dir = mkdtempSync(join(tmpdir(), 'iopath-par-'));
+    try {
+      const good = readFileSync(join(EXCERPTS, 'ftrace-libaio-randwrite-cpu1.txt'), 'utf8').split('\n');
+      const junk = (i: number): string => `  fio-1 [001] ..... 1.${String(i).padStart(6, '0')}: ${'x'.repeat(100_000)}`;
+      const text = good.flatMap((l, i) => (i % 5 === 0 ? [junk(i), l] : [l])).join('\n');
+      const file = join(dir, 'junk.txt');
+      writeFileSync(file, text);
+      const a: TraceEvent[] = [];
+      const b: TraceEvent[] = [];
+      const ra = await streamEvents(file, (e) => a.push(e), { label: 'x' });
+      const rb = await streamEventsParallel(file, (e) => b.push(e), { label: 'x' });
+      expect(ra.diagnostics.count('malformed_line')).toBeGreaterThan(10);
+      expect(b).toStrictEqual(a);
+      expect(comparable(rb)).toStrictEqual(comparable(ra));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('a missing file rejects with the reader’s error, no thread left behind', async () => {
     const { streamEventsParallel } = await parallel();
