@@ -7,6 +7,7 @@ import { fioCosts, stealValue } from './costs-fio.js';
 import { kernelCosts } from './costs-kernel.js';
 import { untraceable } from './defaults.js';
 import { ioPass } from './io-pass.js';
+import { busyStealValue, irqDelayValue, notifyRule, stallEstimator } from './notify.js';
 import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type MeasuredFigures, type ParamKey, type Quantiles } from './model.js';
 import { replay, stealEstimate } from './replay.js';
 import { quantileSorted } from './samples.js';
@@ -52,22 +53,38 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
   const ctxSwitchNs = Number(kc.values.ctxSwitchNs?.value ?? PARAM_SPECS.ctxSwitchNs[0]);
   const span = io.analysis.window.endNs - io.analysis.window.startNs;
   const steal = stealEstimate(w.timeline, span > 0 ? (w.irqRuns[w.submitCpu] ?? 0) / span : 0);
-  const stealRec = stealValue(steal);
+  // A virtio host that asks for notifies only when idle (notify.ts) also decides which interrupts
+  // cost a stall: those are measured directly; otherwise the stall is inferred from fio's gaps.
+  const notify = notifyRule(w.submissions);
+  const stallOf = stallEstimator(w.plainGaps);
+  const busySteal = notify.kicked !== null ? busyStealValue(w.busyIrqs, stallOf, kc.irq) : null;
+  const stealRec = busySteal ?? stealValue(steal);
   const stealNs = Number(stealRec.value);
   wl.iodepth = depthValue(io.maxInFlight, w.timeline, opts.iodepth, stealNs, ctxSwitchNs) ?? wl.iodepth;
   const iodepth = Number(wl.iodepth?.value ?? PARAM_SPECS.iodepth[0]);
-  const fioSamples = replay(w.timeline, iodepth, ctxSwitchNs, steal, stealNs);
+  const fioSamples = replay(w.timeline, iodepth, ctxSwitchNs, steal, stealNs, busySteal !== null ? 1 : 0);
   const fc = fioCosts(fioSamples, String(wl.engine?.value ?? 'libaio'), stealRec);
   wl.preempt = preemptValue(fioSamples.stats.preemptedInKernel, fioSamples.stats.preemptedInUser, w.kernel.preemptPlus);
   const hidden = untraceable(w, wl.dsync?.value === true && (wl.rw?.value === 'randwrite' || wl.rw?.value === 'write'));
   const num = (x: Values[ParamKey], fallback: number): number => (typeof x?.value === 'number' ? x.value : fallback);
-  const svc = serviceValues(w.device, {
-    irqDelayNs: num(hidden.irqDelayNs, PARAM_SPECS.irqDelayNs[0]),
-    irqStealNs: stealNs,
-    idleWakeNs: num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]),
-  });
+  if (notify.kicked !== null) {
+    const delay = irqDelayValue(w.submissions, notify.kicked, w.device, { idleWakeNs: num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]) });
+    if (delay !== null) hidden.irqDelayNs = delay;
+  }
+  const svc = serviceValues(
+    w.device,
+    {
+      irqDelayNs: num(hidden.irqDelayNs, PARAM_SPECS.irqDelayNs[0]),
+      irqStealNs: stealNs,
+      idleWakeNs: num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]),
+      stallOf,
+    },
+    notify.kicked,
+  );
 
-  const values: Values = { ...wl, ...kc.values, ...fc.values, ...hidden, ...svc.values };
+  const values: Values = { ...wl, ...kc.values, ...fc.values, ...notify.values, ...hidden, ...svc.values };
+  const kp = values.kickProb;
+  if (notify.kicked !== null && kp !== undefined) kp.how += ' (informative: with kickWhen host-idle which submissions trap follows from the host\'s runs)';
   for (const key of Object.keys(PARAM_SPECS) as ParamKey[]) values[key] ??= byDefault(key, 'Not found in this trace.');
   const params = { ...defaultParams() } as Record<string, unknown>;
   for (const [key, rec] of Object.entries(values)) if (rec !== undefined) params[key] = rec.value;

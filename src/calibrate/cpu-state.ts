@@ -27,6 +27,11 @@ export interface IrqBatch {
   n: number;
   /** It came while a BLOCK softirq ran: its completions may have joined that run or the next. */
   nestedInBlock: boolean;
+  /** It entered a CPU running a task other than right after the submitter's block_rq_issue (notify.ts). */
+  busy: boolean;
+  /** Then: the gap since that CPU's previous event, and that event's kind. */
+  gapNs: number;
+  prevKind: string;
 }
 
 export interface CpuState {

@@ -40,7 +40,11 @@ export interface GapStats {
   preemptedInUser: number;
 }
 
-export function walkGaps(t: Timeline, depth: number, stealNs: number, ctxSwitchNs: number, visit: (g: Gap) => void, limit = Infinity): GapStats {
+/**
+ * `postFreeIrqs`: interrupt runs per issue → queued gap that cost no stall (kickWhen host-idle:
+ * the first one comes while fio is exited on its notify and is injected on re-entry).
+ */
+export function walkGaps(t: Timeline, depth: number, stealNs: number, ctxSwitchNs: number, visit: (g: Gap) => void, limit = Infinity, postFreeIrqs = 0): GapStats {
   const st: GapStats = { reaps: 0, mismatches: 0, inflightAtSleep: [], preemptedInKernel: 0, preemptedInUser: 0 };
   let submitted = 0;
   let completed = 0;
@@ -123,6 +127,7 @@ export function walkGaps(t: Timeline, depth: number, stealNs: number, ctxSwitchN
             kind = null;
           }
         }
+        if (kind === 'post' && postFreeIrqs > 0) own += Math.min(spans, postFreeIrqs) * stealNs;
         if (kind !== null) visit({ kind, own, spans, switched, n, afterT: segCode === T });
       }
       if (code === B) submitted++;

@@ -26,7 +26,17 @@ export function createIrqTracker(k: KernelSamples, device: DeviceSamples, w: Wal
       case 'irq_handler_entry':
         irqNames.set(e.irq, e.name);
         for (const vec of c.softirqStart.keys()) c.softirqNested.add(vec);
-        c.batch = { irq: e.irq, entryTs: e.ts, idle: e.pid === 0, durNs: NaN, n: 0, nestedInBlock: c.blockRun !== null };
+        c.batch = {
+          irq: e.irq,
+          entryTs: e.ts,
+          idle: e.pid === 0,
+          durNs: NaN,
+          n: 0,
+          nestedInBlock: c.blockRun !== null,
+          busy: e.pid !== 0 && c.prev !== null && !(c.prev.e.kind === 'block_rq_issue' && c.prev.e.pid === w.submitterPid),
+          gapNs: c.prev !== null ? e.ts - c.prev.e.ts : NaN,
+          prevKind: c.prev?.e.kind ?? '',
+        };
         // The run splices its list only after its entry cost, so this interrupt's completions
         // may join it: its count is no longer one interrupt's.
         if (c.blockRun !== null) c.blockRun.tainted = true;
@@ -92,7 +102,11 @@ export function createIrqTracker(k: KernelSamples, device: DeviceSamples, w: Wal
           device.toIrq.push(b.entryTs - issueTs);
           device.pos.push(pos);
           device.idle.push(b.idle);
+          device.busy.push(b.busy);
+          device.gapNs.push(b.gapNs);
+          device.prevKind.push(b.prevKind);
           device.toComplete.push(e.ts - issueTs);
+          device.issueTs.push(issueTs);
         }
         break;
       }

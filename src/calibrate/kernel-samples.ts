@@ -76,12 +76,19 @@ export interface DeviceSamples {
   /** 0 for the completion that raised the interrupt, 1+ for those that joined its batch. */
   pos: number[];
   idle: boolean[];
+  /** The delivering interrupt entered a CPU running a task, not right after the submitter's block_rq_issue. */
+  busy: boolean[];
+  /** The gap from that CPU's previous event to the interrupt's entry, and that event's kind. */
+  gapNs: number[];
+  prevKind: string[];
   /** ns from block_rq_issue to block_rq_complete (what analyze calls `device`). */
   toComplete: number[];
+  /** block_rq_issue timestamp of each sample (to single out the requests that notified the host). */
+  issueTs: number[];
   /** Completions whose interrupt could not be told (several pending before one softirq run). */
   unlinked: number;
 }
 
 export function createDeviceSamples(): DeviceSamples {
-  return { toIrq: [], pos: [], idle: [], toComplete: [], unlinked: 0 };
+  return { toIrq: [], pos: [], idle: [], busy: [], gapNs: [], prevKind: [], toComplete: [], issueTs: [], unlinked: 0 };
 }

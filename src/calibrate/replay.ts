@@ -70,7 +70,7 @@ export function stealEstimate(t: Timeline, irqsPerNs: number): StealEstimate {
 }
 
 /** `stealNs`: the invisible cost per interrupt the model will charge (0 when it does not apply). */
-export function replay(t: Timeline, iodepth: number, ctxSwitchNs: number, steal: StealEstimate, stealNs: number): FioSamples {
+export function replay(t: Timeline, iodepth: number, ctxSwitchNs: number, steal: StealEstimate, stealNs: number, postFreeIrqs = 0): FioSamples {
   const s = {
     preIssue: steal.preIssue,
     stealNs,
@@ -90,6 +90,6 @@ export function replay(t: Timeline, iodepth: number, ctxSwitchNs: number, steal:
       }
       else s.gapReap.add(g.n, g.own);
     }
-  });
+  }, Infinity, postFreeIrqs);
   return { ...s, stats };
 }

@@ -1,6 +1,7 @@
 import type { SchedSwitchEvent, TraceEvent } from '../model/events.js';
 import { enterContext, newCpuState, type CpuState, type Ctx } from './cpu-state.js';
 import { createIrqTracker } from './irq-walk.js';
+import { createValues, type Values } from './samples.js';
 import { createDeviceSamples, createKernelSamples, type DeviceSamples, type KernelSamples } from './kernel-samples.js';
 import { B, C, createTimeline, I, N, O, P, Q, T, X, type Timeline } from './timeline.js';
 import { createWorkloadScan, scanBegin, scanIssue, type WorkloadScan } from './workload-scan.js';
@@ -41,7 +42,34 @@ export interface WalkResult {
   irqRuns: number[];
   submitCpu: number;
   lostMarkers: number;
+  /** The submitter's submissions: issue time, its block requests in flight then, and its own time from issue to queued (or to its own completion). */
+  submissions: SubmissionSample[];
+  busyIrqs: BusyIrqSample[];
+  /** Per kind of event run by a task or softirq, the gaps to that CPU's next event when it is no interrupt. */
+  plainGaps: Map<string, Values>;
 }
+
+/** An interrupt that entered a CPU running a task: the gap since that CPU's previous event. */
+export interface BusyIrqSample {
+  irq: number;
+  gapNs: number;
+  prevKind: string;
+  /** The previous event was the submitter's block_rq_issue: it came during the notify (issue → queued). */
+  afterIssue: boolean;
+}
+
+export interface SubmissionSample {
+  issueTs: number;
+  /** The submitter's earlier block requests not yet completed (block_rq_complete) at this issue. */
+  inflight: number;
+  /** issue → queued (or → its own iomap_dio_complete), less traced interrupt time in between. */
+  postNs: number;
+  /** Time of that queued (or own completion). */
+  endTs: number;
+}
+
+/** Submissions kept at most (bounded memory on a 10⁶-I/O trace). */
+const SUBMISSION_CAP = 1_000_000;
 
 export interface Walker {
   onEvent(e: TraceEvent): void;
@@ -67,12 +95,39 @@ export function createWalker(w: WalkInput): Walker {
   const windowRuns: number[] = [];
   let lost = 0;
   const fio = w.submitterPid;
+  const submissions: SubmissionSample[] = [];
+  /** Issue times of the submitter's requests in flight (count per timestamp: µs ties). */
+  const inFlight = new Map<number, number>();
+  let inFlightN = 0;
+  let lastIssue: { ts: number; inflight: number } | null = null;
+  const busyIrqs: BusyIrqSample[] = [];
+  const plainGaps = new Map<string, Values>();
+
+  /** Before `e` changes the nesting: gaps a task's or softirq's event leaves to the next one. */
+  function gapSample(c: CpuState, e: TraceEvent): void {
+    const p = c.prev;
+    if (p === null || p.ctx === 'hardirq' || p.e.pid === 0 || c.hardDepth > 0) return;
+    const d = e.ts - p.e.ts;
+    if (e.kind === 'irq_handler_entry') {
+      if (e.pid !== 0 && busyIrqs.length < SUBMISSION_CAP) busyIrqs.push({ irq: e.irq, gapNs: d, prevKind: p.e.kind, afterIssue: p.e.kind === 'block_rq_issue' && p.e.pid === fio });
+      return;
+    }
+    if (e.kind === 'softirq_entry' || e.kind === 'irq_handler_exit') return;
+    let v = plainGaps.get(p.e.kind);
+    if (v === undefined) plainGaps.set(p.e.kind, (v = createValues(20_000)));
+    v.add(d);
+  }
   const irqs = createIrqTracker(k, device, w, irqNames);
   const isWorker = (pid: number): boolean => w.kworkerPids.has(pid);
 
   const cpuOf = (n: number): CpuState => (cpus[n] ??= newCpuState());
 
   function fioEvent(c: CpuState, code: number, ts: number): void {
+    if (code === I) lastIssue = { ts, inflight: inFlightN };
+    else if ((code === Q || code === T) && lastIssue !== null) {
+      if (submissions.length < SUBMISSION_CAP) submissions.push({ issueTs: lastIssue.ts, inflight: lastIssue.inflight, postNs: ts - lastIssue.ts - c.segIrqNs, endTs: ts });
+      lastIssue = null;
+    } else if (code === B) lastIssue = null;
     timeline.push(code, ts, c.segIrqNs, c.segIrqs);
     c.segIrqNs = 0;
     c.segIrqs = 0;
@@ -156,6 +211,7 @@ export function createWalker(w: WalkInput): Walker {
     lastTs = e.ts;
     if (e.cpu > maxCpu) maxCpu = e.cpu;
     const c = cpuOf(e.cpu);
+    gapSample(c, e);
     const runs = c.runs;
     const ctx = enterContext(c, e);
     if (c.runs > runs && e.ts >= w.window.startNs && e.ts <= w.window.endNs) windowRuns[e.cpu] = (windowRuns[e.cpu] ?? 0) + 1;
@@ -180,8 +236,20 @@ export function createWalker(w: WalkInput): Walker {
         if (e.pid === fio && ctx === 'task') {
           scanIssue(workload, e);
           fioEvent(c, I, e.ts);
+          inFlight.set(e.ts, (inFlight.get(e.ts) ?? 0) + 1);
+          inFlightN++;
         }
         break;
+      case 'block_rq_complete': {
+        const issued = w.deviceLines.get(e.line);
+        const n = issued === undefined ? undefined : inFlight.get(issued);
+        if (issued !== undefined && n !== undefined) {
+          if (n > 1) inFlight.set(issued, n - 1);
+          else inFlight.delete(issued);
+          inFlightN--;
+        }
+        break;
+      }
       case 'iomap_dio_rw_queued':
         if (e.pid === fio && ctx === 'task') fioEvent(c, Q, e.ts);
         break;
@@ -216,7 +284,7 @@ export function createWalker(w: WalkInput): Walker {
         if (n > (beginsByCpu[submitCpu] ?? 0)) submitCpu = i;
       });
       const irqRuns = Array.from({ length: maxCpu + 1 }, (_, i) => windowRuns[i] ?? 0);
-      return { kernel: k, device, timeline, workload, irqNames, workqueueName, workFunctions, cpus: maxCpu + 1, firstTs, lastTs, irqRuns, submitCpu, lostMarkers: lost };
+      return { kernel: k, device, timeline, workload, irqNames, workqueueName, workFunctions, cpus: maxCpu + 1, firstTs, lastTs, irqRuns, submitCpu, lostMarkers: lost, submissions, busyIrqs, plainGaps };
     },
   };
 }

@@ -30,6 +30,12 @@ export interface SchedulerHooks {
   switchTask(cpu: Cpu): void;
 }
 
+/** A host thread holding the vCPU's physical CPU (time the guest loses, without events), then `done`. */
+export function* hostStall(ns: number, done: () => void): Program {
+  yield ns;
+  done();
+}
+
 function* idleProgram(): Program {
   for (;;) yield SLEEP;
 }
@@ -42,7 +48,7 @@ export function createCpus(engine: Engine, p: SimParams, ev: KernelEvents, hooks
   }
 
   function makeTask(t: Pick<Task, 'pid' | 'comm' | 'headerComm' | 'perfComm' | 'prio' | 'cpu' | 'sleepState'>, program: Program): Task {
-    return { ...t, state: 'sleeping', frame: makeFrame('task', program), vruntime: 0, isIdle: false, inUser: false, lastWakeup: -1, lastSwitchIn: -1, runNs: 0 };
+    return { ...t, state: 'sleeping', frame: makeFrame('task', program), vruntime: 0, isIdle: false, inUser: false, inNotify: false, lastWakeup: -1, lastSwitchIn: -1, runNs: 0 };
   }
 
   const cpus: Cpu[] = [];
@@ -124,10 +130,19 @@ export function createCpus(engine: Engine, p: SimParams, ev: KernelEvents, hooks
     }
   }
 
+  /**
+   * Time the interrupt costs before its handler runs, unseen by the guest. With a virtio host
+   * thread (kickWhen host-idle) that time is spent before the host posts, not at the injection
+   * (model.ts stalls the vCPU then), so the interrupt itself costs nothing more.
+   */
+  function stealFor(): number {
+    return p.kickWhen === 'host-idle' ? 0 : p.irqStealNs;
+  }
+
   function pushIrq(cpu: Cpu, handler: () => Program): void {
     const below = top(cpu);
     cpu.irqs++;
-    const f = makeFrame('hardirq', handler(), p.irqStealNs, below.ctx === 'softirq');
+    const f = makeFrame('hardirq', handler(), stealFor(), below.ctx === 'softirq');
     f.startedAt = engine.now();
     cpu.stack.push(f);
   }

@@ -1,6 +1,6 @@
 import type { Dev } from '../model/events.js';
 import { NS_PER_S } from '../model/time.js';
-import { createCpus, type CpuSet } from './cpu.js';
+import { createCpus, hostStall, type CpuSet } from './cpu.js';
 import { createDevice } from './device.js';
 import { createEngine, PRIO_IRQ, PRIO_LOW, type Engine } from './engine.js';
 import { createKernelPath, type KernelPath } from './kernel.js';
@@ -65,10 +65,20 @@ export function createModel(p: SimParams, seed: number, sink: EventSink, onDone:
   let workload: Workload | null = null;
   const deliverIrq = (): void => cs.raiseIrq(irqCpu, () => (kernel as KernelPath).irqHandler(irqCpu));
   // An idle CPU takes the interrupt only once it has left its idle state.
-  const device = createDevice(engine, p, rng.fork('device'), () => {
-    if (irqCpu.curr.isIdle && irqCpu.stack.length === 1 && p.idleWakeNs > 0) engine.after(p.idleWakeNs, PRIO_IRQ, deliverIrq);
-    else deliverIrq();
-  });
+  const device = createDevice(
+    engine,
+    p,
+    rng.fork('device'),
+    () => {
+      if (irqCpu.curr.isIdle && irqCpu.stack.length === 1 && p.idleWakeNs > 0) engine.after(p.idleWakeNs, PRIO_IRQ, deliverIrq);
+      else deliverIrq();
+    },
+    (run) => {
+      const out = irqCpu.stack.length === 1 && (irqCpu.curr.isIdle || irqCpu.curr.inNotify);
+      if (out || p.irqStealNs === 0) run(false);
+      else cs.raiseIrq(irqCpu, () => hostStall(p.irqStealNs, () => run(true)));
+    },
+  );
   kernel = createKernelPath({
     engine,
     p,

@@ -10,6 +10,7 @@ export type ExtentState = 'overwrite' | 'unwritten' | 'extending';
 export type ServiceDist = 'fixed' | 'exponential' | 'lognormal' | 'empirical';
 export type PolicyName = 'legacy-4.18' | 'iomap-5.10' | 'patched' | 'mainline-6.19';
 export type PreemptModel = 'voluntary' | 'full';
+export type KickWhen = 'random' | 'host-idle';
 
 export interface SimParams {
   // workload (fio job)
@@ -39,6 +40,7 @@ export interface SimParams {
   submitPostIssueNs: number;
   kickProb: number;
   kickNs: number;
+  kickWhen: KickWhen;
   reapPerEventNs: number;
   // completion-path CPU costs
   irqStealNs: number;
@@ -115,8 +117,9 @@ export const PARAM_SPECS: Spec = {
   submitPostIssueNs: [300, 'after block_rq_issue: doorbell write, plug flush, dropping the submit reference'],
   kickProb: [0, 'share of submissions whose queue notify traps to the hypervisor (virtio kick; 0 for NVMe doorbells)'],
   kickNs: [0, 'length of that trap, after block_rq_issue and before the submit reference drops'],
+  kickWhen: ['random', 'which submissions trap: random (each with kickProb), or host-idle (virtio EVENT_IDX: only when the host has posted every request it took; the host runs one service time after the notify, serves every request queued by then, and posts them with one interrupt)'],
   reapPerEventNs: [80, 'io_getevents: copy one io_event to user space'],
-  irqStealNs: [0, 'hypervisor time per interrupt injection (VM exit/entry), invisible in the guest trace; 0 on bare metal'],
+  irqStealNs: [0, 'hypervisor time per interrupt injection (VM exit/entry), invisible in the guest trace; 0 on bare metal. With kickWhen host-idle: how long the host holds the physical CPU of a busy interrupt vCPU before it posts'],
   irqEntryNs: [300, 'hardirq entry/exit and handler fixed cost (irq_handler_entry to irq_handler_exit)'],
   irqPerCqeNs: [60, 'per completion read by the hardirq handler when completions go on to the softirq'],
   softirqEntryNs: [150, 'BLOCK softirq entry/exit and list splice'],
@@ -189,5 +192,6 @@ export function validateParams(p: SimParams): string[] {
   if (p.rwmixread > 100) bad.push('rwmixread is a percentage');
   if (p.pageCacheProb > 1 || p.errorProb > 1) bad.push('probabilities must be ≤ 1');
   if (p.submitBatch < 1 || p.reapMin < 1) bad.push('submitBatch and reapMin must be ≥ 1');
+  if (p.kickWhen !== 'random' && p.kickWhen !== 'host-idle') bad.push(`kickWhen must be random or host-idle (got ${String(p.kickWhen)})`);
   return bad;
 }

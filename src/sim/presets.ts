@@ -30,7 +30,10 @@ import type { PolicyName, SimParams } from './params.js';
  * (vm-cpu0 capture, less ~8 µs of interrupt path). Interrupt injection into a busy vCPU costs
  * time the guest never sees (irqStealNs), a halted vCPU takes ~30 µs to wake (idleWakeNs), and a
  * share of submissions trap on the virtqueue notify (kickProb/kickNs): that window lets the
- * device finish first, which is where the real task-inline completions come from.
+ * device finish first, which is where the real task-inline completions come from. These presets
+ * keep that fixed-rate notify; `calibrate` on those captures finds the host-idle rule instead
+ * (kickWhen, src/sim/device.ts), under which the traps and the host's stalls follow the host's
+ * runs, and the calibrated model is what `whatif` runs.
  */
 
 export type PresetName = 'seed-4.18' | 'seed-5.10' | 'seed-patched' | 'seed-6.19' | 'vm-cpu1' | 'vm-cpu0';

@@ -45,6 +45,8 @@ export interface Task {
   isIdle: boolean;
   /** In user space: an interrupt returning here switches tasks at once when need_resched is set. */
   inUser: boolean;
+  /** Exited to the host on a device notify (kickWhen host-idle): the host can run on its physical CPU meanwhile. */
+  inNotify: boolean;
   lastWakeup: number;
   lastSwitchIn: number;
   runNs: number;

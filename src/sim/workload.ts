@@ -172,8 +172,12 @@ export function createWorkload(d: WorkloadDeps): Workload {
     io.tIssue = engine.now();
     ev.put(cpu, false, 0, { kind: 'block_rq_issue', dev, rwbs: rwbs(io), bytes: io.bytes, cmd: '', sector: io.sector, nrSector: io.bytes / 512, ioprio: 'be,0,4', issuer: 'fio' });
     io.submitting = true;
-    device.submit(io);
-    yield p.submitPostIssueNs + (p.kickProb > 0 && rng.next() < p.kickProb ? p.kickNs : 0);
+    const notify = device.submit(io);
+    // A random kick draws from the rng only when it can happen, so runs without kicks stay as they were.
+    const kick = p.kickWhen === 'host-idle' ? notify : p.kickProb > 0 && rng.next() < p.kickProb;
+    task.inNotify = kick && p.kickWhen === 'host-idle';
+    yield p.submitPostIssueNs + (kick ? p.kickNs : 0);
+    task.inNotify = false;
     io.submitting = false;
     if (io.completedEarly) {
       yield* completeInTask(io);

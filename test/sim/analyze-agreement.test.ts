@@ -83,6 +83,8 @@ describe('analyze agrees with the simulator ground truth on every I/O', { timeou
     ['unwritten extents on the patched kernel', 'seed-patched', { extent: 'unwritten' }],
     ['random read/write mix', 'vm-cpu1', { rw: 'randrw' }],
     ['io_uring', 'vm-cpu1', { engine: 'io_uring' }],
+    ['a virtio host that asks for notifies only when idle, fio on the IRQ CPU', 'vm-cpu1', { kickWhen: 'host-idle' }],
+    ['a virtio host that asks for notifies only when idle, fio on the other CPU', 'vm-cpu0', { kickWhen: 'host-idle' }],
   ];
   for (const [what, preset, params] of variants) {
     it(`${what}, all formats`, async () => {
