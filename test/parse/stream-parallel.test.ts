@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
 import { ANALYZED_EVENTS } from '../../src/analyze/pipeline.js';
 import type { TraceEvent } from '../../src/model/events.js';
 import { canStreamInWorker } from '../../src/parse/stream-parallel.js';
 import { streamEvents, type StreamResult } from '../../src/parse/stream.js';
-import { FIXTURES, REPO, textSource } from '../helpers/paths.js';
+import { FIXTURES, HAS_SHARED, REPO, SHARED_TRACES, textSource } from '../helpers/paths.js';
 import { EXCERPTS, HOSTILE } from './helpers.js';
 
 /**
@@ -97,9 +97,10 @@ describe.skipIf(!built)('analyzeTrace with the parsing thread (built)', () => {
     if (saved === undefined) delete process.env['IOPATH_THREADS'];
     else process.env['IOPATH_THREADS'] = saved;
   });
-  for (const stem of ['libaio-randwrite-cpu1', 'libaio-randwrite-cpu0']) {
-    it(`${stem}: the analysis equals the in-place one`, async () => {
-      const file = join(FIXTURES, 'real', `${stem}.ftrace.txt.gz`);
+  const shared = HAS_SHARED ? readdirSync(SHARED_TRACES).filter((f) => f.endsWith('.txt.gz')).map((f) => join(SHARED_TRACES, f)) : [];
+  const inputs = [...['libaio-randwrite-cpu1', 'libaio-randwrite-cpu0'].map((stem) => join(FIXTURES, 'real', `${stem}.ftrace.txt.gz`)), ...shared];
+  for (const file of inputs) {
+    it(`${basename(file)}: the analysis equals the in-place one`, async () => {
       process.env['IOPATH_THREADS'] = '0';
       const inPlace = await analyzeTrace(file);
       process.env['IOPATH_THREADS'] = '1';
