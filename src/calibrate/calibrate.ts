@@ -7,12 +7,12 @@ import { fioCosts, stealValue } from './costs-fio.js';
 import { kernelCosts } from './costs-kernel.js';
 import { untraceable } from './defaults.js';
 import { ioPass } from './io-pass.js';
-import { busyStealValue, irqDelayValue, notifyRule, stallEstimator } from './notify.js';
+import { busyStealValue, hostKickValue, hostRunSamples, irqDelayValue, notifyRule, releaseValues, stallEstimator } from './notify.js';
 import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type MeasuredFigures, type ParamKey, type Quantiles } from './model.js';
 import { replay, stealEstimate } from './replay.js';
 import { quantileSorted } from './samples.js';
 import { serviceValues } from './service.js';
-import { byDefault, MIN_SAMPLES, type Values } from './values.js';
+import { byDefault, measured, MIN_SAMPLES, type Values } from './values.js';
 import { estimateIodepth } from './iodepth.js';
 import { walkGaps } from './gaps.js';
 import type { Timeline } from './timeline.js';
@@ -53,11 +53,13 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
   const ctxSwitchNs = Number(kc.values.ctxSwitchNs?.value ?? PARAM_SPECS.ctxSwitchNs[0]);
   const span = io.analysis.window.endNs - io.analysis.window.startNs;
   const steal = stealEstimate(w.timeline, span > 0 ? (w.irqRuns[w.submitCpu] ?? 0) / span : 0);
-  // A virtio host that asks for notifies only when idle (notify.ts) also decides which interrupts
-  // cost a stall: those are measured directly; otherwise the stall is inferred from fio's gaps.
+  // A virtio host that asks for notifies only when idle (notify.ts) holds a busy vCPU's interrupt
+  // for its next notify and stalls it after that: the stall is measured there (or before
+  // interrupts into a busy CPU); otherwise it is inferred from fio's gaps.
   const notify = notifyRule(w.submissions);
   const stallOf = stallEstimator(w.plainGaps);
-  const busySteal = notify.kicked !== null ? busyStealValue(w.busyIrqs, stallOf, kc.irq) : null;
+  const release = notify.kicked !== null ? releaseValues(w.releases, stallOf) : null;
+  const busySteal = notify.kicked !== null ? (release?.irqStealNs ?? busyStealValue(w.busyIrqs, stallOf, kc.irq)) : null;
   const stealRec = busySteal ?? stealValue(steal);
   const stealNs = Number(stealRec.value);
   wl.iodepth = depthValue(io.maxInFlight, w.timeline, opts.iodepth, stealNs, ctxSwitchNs) ?? wl.iodepth;
@@ -67,22 +69,35 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
   wl.preempt = preemptValue(fioSamples.stats.preemptedInKernel, fioSamples.stats.preemptedInUser, w.kernel.preemptPlus);
   const hidden = untraceable(w, wl.dsync?.value === true && (wl.rw?.value === 'randwrite' || wl.rw?.value === 'write'));
   const num = (x: Values[ParamKey], fallback: number): number => (typeof x?.value === 'number' ? x.value : fallback);
+  const idleWakeNs = num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]);
+  const host: Values = {};
+  let hostRuns: number[] | null = null;
   if (notify.kicked !== null) {
-    const delay = irqDelayValue(w.submissions, notify.kicked, w.device, { idleWakeNs: num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]) });
+    const delay = irqDelayValue(w.submissions, notify.kicked, w.device, { idleWakeNs });
     if (delay !== null) hidden.irqDelayNs = delay;
+    const noRelease = 'No stall followed an interrupt taken on the way back from a notify (the submitter does not share the interrupt\'s CPU).';
+    host.hostTakeNs = release?.hostTakeNs ?? byDefault('hostTakeNs', noRelease);
+    const kick = hostKickValue(w.submissions, notify.kicked, num(fc.values.submitPostIssueNs, PARAM_SPECS.submitPostIssueNs[0]));
+    if (kick !== null) host.kickNs = kick;
+    hostRuns = hostRunSamples(w.device, w.submissions, notify.kicked, { irqDelayNs: num(hidden.irqDelayNs, PARAM_SPECS.irqDelayNs[0]), idleWakeNs });
+    if (hostRuns.length < MIN_SAMPLES) hostRuns = null;
+  } else {
+    host.hostTakeNs = byDefault('hostTakeNs', 'Only used with kickWhen host-idle.');
   }
+  host.ksoftirqd = softirqdValue(w.blockSoftirqs);
   const svc = serviceValues(
     w.device,
     {
       irqDelayNs: num(hidden.irqDelayNs, PARAM_SPECS.irqDelayNs[0]),
       irqStealNs: stealNs,
-      idleWakeNs: num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]),
+      idleWakeNs,
       stallOf,
     },
     notify.kicked,
+    hostRuns,
   );
 
-  const values: Values = { ...wl, ...kc.values, ...fc.values, ...notify.values, ...hidden, ...svc.values };
+  const values: Values = { ...wl, ...kc.values, ...fc.values, ...notify.values, ...hidden, ...svc.values, ...host };
   const kp = values.kickProb;
   if (notify.kicked !== null && kp !== undefined) kp.how += ' (informative: with kickWhen host-idle which submissions trap follows from the host\'s runs)';
   for (const key of Object.keys(PARAM_SPECS) as ParamKey[]) values[key] ??= byDefault(key, 'Not found in this trace.');
@@ -106,6 +121,20 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
     values,
     measured: measuredFigures(io.analysis, w, kc.irq),
     notes,
+  };
+}
+
+/**
+ * ksoftirqd: the kernel hands softirqs raised again during a softirq run to ksoftirqd when a
+ * reschedule is pending (__do_softirq); the trace shows it as BLOCK softirq runs in ksoftirqd/N.
+ */
+function softirqdValue(b: { all: number; ksoftirqd: number }): CalibratedValue {
+  if (b.ksoftirqd >= MIN_SAMPLES) return measured(true, b.ksoftirqd, `BLOCK softirq runs in ksoftirqd: ${b.ksoftirqd} of ${b.all}`);
+  return {
+    value: true,
+    samples: 0,
+    source: 'default',
+    how: `BLOCK softirq runs in ksoftirqd: ${b.ksoftirqd} of ${b.all}, too few to show it; every Linux kernel hands softirqs raised again with a reschedule pending to ksoftirqd (__do_softirq), and this trace only had no occasion, so it stays on (the simulator's own default, off, is for its presets)`,
   };
 }
 

@@ -25,7 +25,7 @@ export interface IrqBatch {
   durNs: number;
   /** Block completions run inside its handler (hardirq completion). */
   n: number;
-  /** It came while a BLOCK softirq ran: its completions may have joined that run or the next. */
+  /** It came while a BLOCK softirq ran, before the run's first completion: its completions may have joined that run or the next. */
   nestedInBlock: boolean;
   /** It entered a CPU running a task other than right after the submitter's block_rq_issue (notify.ts). */
   busy: boolean;

@@ -9,7 +9,8 @@ import type { WalkInput } from './walk.js';
  * against the completions it delivered (in the handler, or in the BLOCK softirq run after it),
  * the interrupt that delivered each followed I/O (for its service time), and the tick's softirqs.
  * The BLOCK softirq splices its list only after its entry cost, so an interrupt that comes while
- * a run is in progress may feed that run or the next: such counts are not one interrupt's.
+ * a run is in progress, before its first completion, may feed that run or the next: such counts
+ * are not one interrupt's (one that comes later feeds the next run).
  */
 
 const DEVICE_CAP = 1_000_000;
@@ -32,14 +33,15 @@ export function createIrqTracker(k: KernelSamples, device: DeviceSamples, w: Wal
           idle: e.pid === 0,
           durNs: NaN,
           n: 0,
-          nestedInBlock: c.blockRun !== null,
+          nestedInBlock: c.blockRun !== null && c.blockRun.n === 0,
           busy: e.pid !== 0 && c.prev !== null && !(c.prev.e.kind === 'block_rq_issue' && c.prev.e.pid === w.submitterPid),
           gapNs: c.prev !== null ? e.ts - c.prev.e.ts : NaN,
           prevKind: c.prev?.e.kind ?? '',
         };
         // The run splices its list only after its entry cost, so this interrupt's completions
-        // may join it: its count is no longer one interrupt's.
-        if (c.blockRun !== null) c.blockRun.tainted = true;
+        // may join it: its count is no longer one interrupt's. Once the run has completed a
+        // request it has spliced its list, and this interrupt's completions wait for the next.
+        if (c.blockRun !== null && c.blockRun.n === 0) c.blockRun.tainted = true;
         break;
       case 'irq_handler_exit': {
         const b = c.batch;

@@ -2,7 +2,7 @@ import type { DeviceSamples } from './kernel-samples.js';
 import type { CalibratedValue } from './model.js';
 import { quantileSorted, type Values as Samples } from './samples.js';
 import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
-import type { BusyIrqSample, SubmissionSample } from './walk.js';
+import type { BusyIrqSample, ReleaseSample, SubmissionSample } from './walk.js';
 
 /**
  * Which submissions trap on the device notify (kickWhen). A virtio-blk guest with
@@ -65,10 +65,12 @@ export function notifyRule(subs: readonly SubmissionSample[]): NotifyRule {
 /**
  * irqDelayNs where the host-idle rule holds: a submission that trapped although some of the
  * submitter's requests were still in flight found the host re-armed, so the host had already
- * posted those requests; the interrupt that delivers them enters after the notify. In the model
- * (src/sim/device.ts) the host posts and re-arms at once and the interrupt enters irqDelayNs (+
- * idleWakeNs on an idle CPU) later, so the notify → that interrupt's entry is at most that: its
- * median is a lower bound of irqDelayNs (the notify comes some time after the host re-armed).
+ * posted those requests; the interrupt that delivers them enters after the notify. When fio runs
+ * on the interrupt's CPU the host held that interrupt for this exit (the vCPU ran guest code when
+ * it posted), and it enters as the vCPU re-enters: notify → entry is the exit's round trip, which
+ * the model (src/sim/device.ts) spends as irqDelayNs. When the interrupt goes to another, idle
+ * vCPU the host posted and re-armed before the notify and the interrupt entered irqDelayNs (+
+ * idleWakeNs) after that, so notify → entry is a lower bound of irqDelayNs.
  */
 export function irqDelayValue(
   subs: readonly SubmissionSample[],
@@ -105,7 +107,7 @@ export function irqDelayValue(
   return measured(
     ns(quantileSorted(offsets, 0.5)),
     offsets.length,
-    "median of block_rq_issue of a request that notified the host with some of the submitter's requests still in flight → irq_handler_entry of the interrupt, inside that trap, that delivered those earlier requests (not one that entered a CPU running a task: the host posted that from its physical CPU, see irqStealNs), less idleWakeNs on an idle CPU: the host had posted them and re-armed before the notify, so this is at most the interrupt's delay (a lower bound)",
+    "median of block_rq_issue of a request that notified the host with some of the submitter's requests still in flight → irq_handler_entry of the interrupt, inside that trap, that delivered those earlier requests (not one that entered a CPU running a task after a stall), less idleWakeNs on an idle CPU: the host had posted them and re-armed before the notify; held for that exit (fio on the interrupt's CPU) they enter as the vCPU re-enters, irqDelayNs after the notify, and posted to another, idle vCPU this is at most their delay (a lower bound)",
   );
 }
 
@@ -130,11 +132,10 @@ export function stallEstimator(plain: ReadonlyMap<string, Samples>): StallOf {
 }
 
 /**
- * irqStealNs where the host-idle rule holds: the host thread shares the physical CPU of the vCPU
- * that takes the device interrupt, and to post while that vCPU runs guest code it holds the CPU
- * first (src/sim/model.ts); a halted vCPU, or one exited on a notify, costs nothing. So the cost
- * is seen in the interrupts that entered a CPU running a task, except those right after the
- * submitter's block_rq_issue (it was out on its notify): the mean stall before them (StallOf).
+ * irqStealNs where the host-idle rule holds but no interrupt was taken on the way back from a
+ * notify (releaseValues has nothing: fio does not share the interrupt's CPU): the host's stall is
+ * then seen only before interrupts that entered a CPU running a task, except those right after
+ * the submitter's block_rq_issue (it was out on its notify): the mean stall before them (StallOf).
  */
 export function busyStealValue(busy: readonly BusyIrqSample[], stallOf: StallOf, irq: number | null): CalibratedValue | null {
   let sum = 0;
@@ -152,4 +153,103 @@ export function busyStealValue(busy: readonly BusyIrqSample[], stallOf: StallOf,
     n,
     "mean stall before a device interrupt that entered a CPU running a task (not right after the submitter's block_rq_issue, when it was out on its notify): the gap from that CPU's previous event to irq_handler_entry, less half the median gap that kind of event leaves when no interrupt follows; a halted vCPU, or one exited on a notify, takes the interrupt without it (kickWhen host-idle)",
   );
+}
+
+/**
+ * kickNs where the host-idle rule holds: the trap of a notify that found no interrupt held, i.e.
+ * one with no interrupt between block_rq_issue and queued (a notify that released a held interrupt
+ * re-enters with it at once, and the host's time comes as a stall after it: releaseValues).
+ */
+export function hostKickValue(subs: readonly SubmissionSample[], kicked: ReadonlySet<number>, postIssueNs: number): CalibratedValue | null {
+  let sum = 0;
+  let n = 0;
+  for (const s of subs) {
+    if (s.irqs !== 0 || !kicked.has(s.issueTs)) continue;
+    sum += s.postNs;
+    n++;
+  }
+  if (n < MIN_SAMPLES) return null;
+  return measured(
+    ns(sum / n - postIssueNs),
+    n,
+    "mean of block_rq_issue → iomap_dio_rw_queued of the submissions that trapped on the notify with no interrupt in between, less submitPostIssueNs (kickWhen host-idle: a notify that finds an interrupt held for the vCPU exits only until it takes it; see hostTakeNs)",
+  );
+}
+
+/**
+ * hostTakeNs and irqStealNs where the host-idle rule holds. An interrupt that enters right after
+ * the submitter's block_rq_issue was held for that notify's exit (the vCPU was running guest code
+ * when the host posted). After it the host, woken by the notify, takes the vCPU's physical CPU:
+ * on the VM captures the first gap of 10 µs or more after such an interrupt starts 5–7 µs after its
+ * entry and lasts 30–50 µs, and the next interrupt (the host's post of the request that notified)
+ * enters as it ends. The stall is the gap less half the usual gap of its earlier event's kind
+ * (StallOf), and starts where that leaves it.
+ */
+export function releaseValues(rs: readonly ReleaseSample[], stallOf: StallOf): { hostTakeNs: CalibratedValue; irqStealNs: CalibratedValue } | null {
+  const take: number[] = [];
+  let sum = 0;
+  for (const r of rs) {
+    if (!Number.isFinite(r.gapNs)) continue;
+    const stall = stallOf(r.gapNs, r.prevKind) ?? r.gapNs;
+    take.push(Math.max(0, r.prevTs + (r.gapNs - stall) - r.entryTs));
+    sum += stall;
+  }
+  const n = take.length;
+  if (n < MIN_SAMPLES) return null;
+  take.sort((a, b) => a - b);
+  const what = `after a device interrupt that entered right after the submitter's block_rq_issue (taken on the way back from that notify; ${n} of ${rs.length} had a gap of 10 µs or more within 100 µs)`;
+  return {
+    hostTakeNs: measured(ns(quantileSorted(take, 0.5)), n, `median time from irq_handler_entry to the start of the first stall ${what}: the gap's earlier event plus half the usual gap of its kind`),
+    irqStealNs: measured(ns(sum / n), n, `mean length of that stall (the gap less half the usual gap of its earlier event's kind): the host holding the interrupt vCPU's physical CPU after the notify, then posting`),
+  };
+}
+
+/**
+ * The host's notify → run time where the host-idle rule holds, one sample per run started by a
+ * notify that found no interrupt held. The requests one interrupt delivered were posted by one
+ * run; that run came after the last of them was queued, and no later than the next submission if
+ * that one trapped (the host re-arms as it posts). When the interrupt entered an idle CPU, or
+ * during the trap of the notify that started the run, it came at once: run = entry − irqDelayNs
+ * (− idleWakeNs if idle), kept within those bounds. When it entered right after a later notify the
+ * host had held it for the vCPU's exit: the middle of the bounds. Runs
+ * whose interrupt came after a stall of a busy CPU, or started by a notify that released a held
+ * interrupt (posted at the end of the host's stall, see releaseValues), are left out.
+ */
+export function hostRunSamples(d: DeviceSamples, subs: readonly SubmissionSample[], kicked: ReadonlySet<number>, x: { irqDelayNs: number; idleWakeNs: number }): number[] {
+  const byIssue = new Map<number, number>();
+  subs.forEach((s, i) => {
+    if (!byIssue.has(s.issueTs)) byIssue.set(s.issueTs, i);
+  });
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < d.toIrq.length; i++) {
+    const entry = (d.issueTs[i] as number) + (d.toIrq[i] as number);
+    let g = groups.get(entry);
+    if (g === undefined) groups.set(entry, (g = []));
+    g.push(i);
+  }
+  const out: number[] = [];
+  for (const [entry, g] of groups) {
+    let first = Infinity;
+    let last = -Infinity;
+    for (const i of g) {
+      const t = d.issueTs[i] as number;
+      if (kicked.has(t) && t < first) first = t;
+      if (t > last) last = t;
+    }
+    const fi = byIssue.get(first);
+    const li = byIssue.get(last);
+    if (fi === undefined || li === undefined) continue;
+    const f = subs[fi] as SubmissionSample;
+    const next = subs[li + 1];
+    const lo = last - first;
+    const hi = next !== undefined && kicked.has(next.issueTs) ? next.issueTs - first : Infinity;
+    const i0 = g[0] as number;
+    const at = entry - first - x.irqDelayNs;
+    const ownTrap = d.busy[i0] !== true && d.idle[i0] !== true && entry <= f.endTs;
+    if (ownTrap) out.push(Math.min(hi, Math.max(lo, at)));
+    else if (f.injected) continue;
+    else if (d.idle[i0] === true) out.push(Math.min(hi, Math.max(lo, at - x.idleWakeNs)));
+    else if (d.busy[i0] !== true && Number.isFinite(hi)) out.push((lo + hi) / 2);
+  }
+  return out;
 }

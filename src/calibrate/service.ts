@@ -30,19 +30,20 @@ export interface ServiceInputs {
 /**
  * `kicked` (kickWhen = host-idle, notify.ts): the device is the virtio host, which serves in one
  * run every request queued between a notify and its run (src/sim/device.ts). Its "service time"
- * is then notify → run, seen on the requests that notified: issue → entry of the interrupt that
- * delivered them, less the whole path (all of a run's requests are posted at once).
+ * is then notify → run: `hostRuns` gives it per run (notify.ts hostRunSamples); without them it is
+ * read off the requests that notified: issue → entry of the interrupt that delivered them, less
+ * the whole path (all of a run's requests are posted at once).
  */
-export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: ReadonlySet<number> | null = null): { values: Values; samples: number[] } {
+export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: ReadonlySet<number> | null = null, hostRuns: readonly number[] | null = null): { values: Values; samples: number[] } {
   const v: Values = {};
   const use: number[] = [];
-  for (let i = 0; i < d.toIrq.length; i++) if (kicked === null || kicked.has(d.issueTs[i] as number)) use.push(i);
-  const n = use.length;
+  if (hostRuns === null) for (let i = 0; i < d.toIrq.length; i++) if (kicked === null || kicked.has(d.issueTs[i] as number)) use.push(i);
+  const n = hostRuns !== null ? hostRuns.length : use.length;
   if (n < MIN_SAMPLES) {
     for (const k of ['serviceDist', 'serviceHistogram', 'serviceLowNs', 'serviceMedianNs'] as const) v[k] = byDefault(k, `Too few I/Os linked from issue to the interrupt that delivered them (${n}).`);
     return { values: v, samples: [] };
   }
-  const xs: number[] = [];
+  const xs: number[] = hostRuns !== null ? hostRuns.map((x) => Math.max(1000, x)) : [];
   for (const i of use) {
     // A virtio host (kicked !== null) holds a busy vCPU's physical CPU, then posts as it gives it
     // back: that interrupt enters at once, after the stall its gap shows; otherwise (or if that
@@ -69,7 +70,9 @@ export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: Readon
     }
   }
   const how =
-    kicked !== null
+    hostRuns !== null
+      ? "the host's notify → run time (kickWhen host-idle, notify.ts hostRunSamples): per run started by a notify that found no interrupt held, between the issue of the last request it posted and the next submission that trapped; issue → entry of its interrupt less irqDelayNs (+ idleWakeNs) when the vCPU took it at once"
+      : kicked !== null
       ? 'block_rq_issue → irq_handler_entry of the interrupt that delivered it, for the requests that notified the host (kickWhen host-idle: the host\'s notify → run), less the stall seen before it if it entered a CPU running a task (the host held its physical CPU, then posted) or irqDelayNs (+ idleWakeNs if the CPU was idle), whichever is longer'
       : 'block_rq_issue → irq_handler_entry of the interrupt that delivered the I/O, less irqDelayNs + irqStealNs (+ idleWakeNs if the CPU was idle), halved for I/Os that joined a batch';
   v.serviceDist = measured('empirical', n, 'the service time is taken as measured, not as a fitted shape');

@@ -45,6 +45,10 @@ export interface WalkResult {
   /** The submitter's submissions: issue time, its block requests in flight then, and its own time from issue to queued (or to its own completion). */
   submissions: SubmissionSample[];
   busyIrqs: BusyIrqSample[];
+  /** After each interrupt that entered right after the submitter's block_rq_issue: the first long gap of that CPU. */
+  releases: ReleaseSample[];
+  /** BLOCK softirq runs, and those run by ksoftirqd. */
+  blockSoftirqs: { all: number; ksoftirqd: number };
   /** Per kind of event run by a task or softirq, the gaps to that CPU's next event when it is no interrupt. */
   plainGaps: Map<string, Values>;
 }
@@ -58,8 +62,29 @@ export interface BusyIrqSample {
   afterIssue: boolean;
 }
 
+/**
+ * An interrupt that entered right after the submitter's block_rq_issue (the vCPU took it on its
+ * way back in from that notify), and the first gap of that CPU, within RELEASE_WINDOW_NS of its
+ * entry, of STALL_MIN_NS or more (the host holding the CPU; the guest's own steps there are a few µs).
+ */
+export interface ReleaseSample {
+  entryTs: number;
+  /** That gap's earlier event (time and kind), and the gap; null when no such gap came. */
+  prevTs: number;
+  prevKind: string;
+  gapNs: number;
+}
+
+export const RELEASE_WINDOW_NS = 100_000;
+/** A gap at least this long after a release interrupt is a stall. */
+export const STALL_MIN_NS = 10_000;
+
 export interface SubmissionSample {
   issueTs: number;
+  /** Interrupt runs that entered between issue and queued. */
+  irqs: number;
+  /** An interrupt entered right after this block_rq_issue (taken on the way back from its notify). */
+  injected: boolean;
   /** The submitter's earlier block requests not yet completed (block_rq_complete) at this issue. */
   inflight: number;
   /** issue → queued (or → its own iomap_dio_complete), less traced interrupt time in between. */
@@ -99,17 +124,41 @@ export function createWalker(w: WalkInput): Walker {
   /** Issue times of the submitter's requests in flight (count per timestamp: µs ties). */
   const inFlight = new Map<number, number>();
   let inFlightN = 0;
-  let lastIssue: { ts: number; inflight: number } | null = null;
+  let lastIssue: { ts: number; inflight: number; injected: boolean } | null = null;
   const busyIrqs: BusyIrqSample[] = [];
+  const releases: ReleaseSample[] = [];
+  const blockSoftirqs = { all: 0, ksoftirqd: 0 };
+  /** Per CPU: the release interrupt whose following gaps are being watched. */
+  const watching: (ReleaseSample | null)[] = [];
   const plainGaps = new Map<string, Values>();
 
   /** Before `e` changes the nesting: gaps a task's or softirq's event leaves to the next one. */
   function gapSample(c: CpuState, e: TraceEvent): void {
     const p = c.prev;
+    const w = watching[e.cpu];
+    if (w !== undefined && w !== null && p !== null) {
+      const d = e.ts - p.e.ts;
+      if (e.ts - w.entryTs > RELEASE_WINDOW_NS || p.e.pid === 0) watching[e.cpu] = null;
+      else if (d >= STALL_MIN_NS) {
+        w.prevTs = p.e.ts;
+        w.prevKind = p.e.kind;
+        w.gapNs = d;
+        watching[e.cpu] = null;
+      }
+    }
     if (p === null || p.ctx === 'hardirq' || p.e.pid === 0 || c.hardDepth > 0) return;
     const d = e.ts - p.e.ts;
     if (e.kind === 'irq_handler_entry') {
-      if (e.pid !== 0 && busyIrqs.length < SUBMISSION_CAP) busyIrqs.push({ irq: e.irq, gapNs: d, prevKind: p.e.kind, afterIssue: p.e.kind === 'block_rq_issue' && p.e.pid === fio });
+      const afterIssue = p.e.kind === 'block_rq_issue' && p.e.pid === fio;
+      if (e.pid !== 0 && busyIrqs.length < SUBMISSION_CAP) busyIrqs.push({ irq: e.irq, gapNs: d, prevKind: p.e.kind, afterIssue });
+      if (afterIssue) {
+        if (lastIssue !== null) lastIssue.injected = true;
+        if (releases.length < SUBMISSION_CAP) {
+          const r: ReleaseSample = { entryTs: e.ts, prevTs: NaN, prevKind: '', gapNs: NaN };
+          releases.push(r);
+          watching[e.cpu] = r;
+        }
+      }
       return;
     }
     if (e.kind === 'softirq_entry' || e.kind === 'irq_handler_exit') return;
@@ -123,9 +172,9 @@ export function createWalker(w: WalkInput): Walker {
   const cpuOf = (n: number): CpuState => (cpus[n] ??= newCpuState());
 
   function fioEvent(c: CpuState, code: number, ts: number): void {
-    if (code === I) lastIssue = { ts, inflight: inFlightN };
+    if (code === I) lastIssue = { ts, inflight: inFlightN, injected: false };
     else if ((code === Q || code === T) && lastIssue !== null) {
-      if (submissions.length < SUBMISSION_CAP) submissions.push({ issueTs: lastIssue.ts, inflight: lastIssue.inflight, postNs: ts - lastIssue.ts - c.segIrqNs, endTs: ts });
+      if (submissions.length < SUBMISSION_CAP) submissions.push({ issueTs: lastIssue.ts, irqs: c.segIrqs, injected: lastIssue.injected, inflight: lastIssue.inflight, postNs: ts - lastIssue.ts - c.segIrqNs, endTs: ts });
       lastIssue = null;
     } else if (code === B) lastIssue = null;
     timeline.push(code, ts, c.segIrqNs, c.segIrqs);
@@ -204,6 +253,7 @@ export function createWalker(w: WalkInput): Walker {
     if (e.kind === 'lost') {
       // Adjacency across lost events means nothing: forget every CPU's previous event.
       lost++;
+      watching.fill(null);
       for (const c of cpus) if (c) (c.prev = null), (c.queueTs = NaN), (c.batch = null), (c.blockRun = null), (c.pendingIrqs = []);
       return;
     }
@@ -214,6 +264,10 @@ export function createWalker(w: WalkInput): Walker {
     gapSample(c, e);
     const runs = c.runs;
     const ctx = enterContext(c, e);
+    if (e.kind === 'softirq_entry' && e.vec === 4) {
+      blockSoftirqs.all++;
+      if (e.comm.startsWith('ksoftirqd/')) blockSoftirqs.ksoftirqd++;
+    }
     if (c.runs > runs && e.ts >= w.window.startNs && e.ts <= w.window.endNs) windowRuns[e.cpu] = (windowRuns[e.cpu] ?? 0) + 1;
     pairs(c, c.prev, e, ctx);
     irqs.onEvent(c, e, ctx, fioCpu);
@@ -284,7 +338,7 @@ export function createWalker(w: WalkInput): Walker {
         if (n > (beginsByCpu[submitCpu] ?? 0)) submitCpu = i;
       });
       const irqRuns = Array.from({ length: maxCpu + 1 }, (_, i) => windowRuns[i] ?? 0);
-      return { kernel: k, device, timeline, workload, irqNames, workqueueName, workFunctions, cpus: maxCpu + 1, firstTs, lastTs, irqRuns, submitCpu, lostMarkers: lost, submissions, busyIrqs, plainGaps };
+      return { kernel: k, device, timeline, workload, irqNames, workqueueName, workFunctions, cpus: maxCpu + 1, firstTs, lastTs, irqRuns, submitCpu, lostMarkers: lost, submissions, busyIrqs, releases, blockSoftirqs, plainGaps };
     },
   };
 }

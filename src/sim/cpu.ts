@@ -20,6 +20,8 @@ export interface CpuSet {
   kick(cpu: Cpu): void;
   makeTask(t: Pick<Task, 'pid' | 'comm' | 'headerComm' | 'perfComm' | 'prio' | 'cpu' | 'sleepState'>, program: Program): Task;
   setSoftirqHandler(vec: number, name: string, handler: (cpu: Cpu) => Program): void;
+  /** ksoftirqd: runs the pending softirqs on top of the current task's frame (the caller then yields 0). */
+  runSoftirqs(cpu: Cpu): void;
   softirqName(vec: number): string;
   /** Closes the accounting at the end of the run. */
   finish(): void;
@@ -28,6 +30,8 @@ export interface CpuSet {
 export interface SchedulerHooks {
   /** Picks and switches to the next task on `cpu` (need_resched was set). */
   switchTask(cpu: Cpu): void;
+  /** Wakes `cpu`'s ksoftirqd from its current frame (p.ksoftirqd only). */
+  wakeSoftirqd?(cpu: Cpu): Program;
 }
 
 /** A host thread holding the vCPU's physical CPU (time the guest loses, without events), then `done`. */
@@ -52,7 +56,10 @@ export function createCpus(engine: Engine, p: SimParams, ev: KernelEvents, hooks
   }
 
   const cpus: Cpu[] = [];
+  /** Per CPU: its pending softirqs were handed to ksoftirqd. */
+  const deferred: boolean[] = [];
   for (let id = 0; id < p.cpus; id++) {
+    deferred.push(false);
     const idle = makeTask({ pid: 0, comm: `swapper/${id}`, headerComm: '<idle>', perfComm: 'swapper', prio: 120, cpu: id, sleepState: 'R' }, idleProgram());
     idle.isIdle = true;
     idle.state = 'running';
@@ -132,8 +139,8 @@ export function createCpus(engine: Engine, p: SimParams, ev: KernelEvents, hooks
 
   /**
    * Time the interrupt costs before its handler runs, unseen by the guest. With a virtio host
-   * thread (kickWhen host-idle) that time is spent before the host posts, not at the injection
-   * (model.ts stalls the vCPU then), so the interrupt itself costs nothing more.
+   * thread (kickWhen host-idle) the host's time is a stall of its own (model.ts), not part of the
+   * injection, so the interrupt itself costs nothing more.
    */
   function stealFor(): number {
     return p.kickWhen === 'host-idle' ? 0 : p.irqStealNs;
@@ -166,18 +173,35 @@ export function createCpus(engine: Engine, p: SimParams, ev: KernelEvents, hooks
       }
     } else cpu.softirqNs += dur;
     const below = top(cpu);
-    if (below.ctx === 'task' && cpu.softirqPending.length > 0) {
-      const s = makeFrame('softirq', doSoftirq(cpu));
-      s.startedAt = engine.now();
-      cpu.stack.push(s);
+    // Leaving an interrupt runs pending softirqs (invoke_softirq), even those handed to
+    // ksoftirqd; a softirq run that handed its leftovers to ksoftirqd does not restart here.
+    if (below.ctx === 'task' && cpu.softirqPending.length > 0 && (f.ctx === 'hardirq' || !deferred[cpu.id])) {
+      pushSoftirq(cpu);
       return;
     }
     if (below.ctx === 'task' && cpu.curr.isIdle) cpu.idleSince = engine.now();
   }
 
-  /** __do_softirq: run every pending vector in order; vectors raised meanwhile restart the loop. */
+  function pushSoftirq(cpu: Cpu): void {
+    deferred[cpu.id] = false;
+    const s = makeFrame('softirq', doSoftirq(cpu));
+    s.startedAt = engine.now();
+    cpu.stack.push(s);
+  }
+
+  /**
+   * __do_softirq: run every pending vector in order; vectors raised meanwhile restart the loop,
+   * unless (p.ksoftirqd) a reschedule is pending: then they wait for ksoftirqd (wakeup_softirqd),
+   * or for the next interrupt's exit, whichever runs first.
+   */
   function* doSoftirq(cpu: Cpu): Program {
+    let pass = 0;
     while (cpu.softirqPending.length > 0) {
+      if (pass++ > 0 && p.ksoftirqd && cpu.needResched && hooks.wakeSoftirqd !== undefined) {
+        deferred[cpu.id] = true;
+        yield* hooks.wakeSoftirqd(cpu);
+        return;
+      }
       const vecs = cpu.softirqPending.splice(0).sort((a, b) => a - b);
       for (const vec of vecs) {
         const h = softirqHandlers.get(vec);
@@ -220,6 +244,9 @@ export function createCpus(engine: Engine, p: SimParams, ev: KernelEvents, hooks
       softirqHandlers.set(vec, { name, handler });
     },
     softirqName: (vec) => softirqHandlers.get(vec)?.name ?? String(vec),
+    runSoftirqs: (cpu) => {
+      if (cpu.softirqPending.length > 0) pushSoftirq(cpu);
+    },
     finish() {
       for (const cpu of cpus) {
         if (cpu.curr.isIdle && cpu.stack.length === 1) cpu.idleNs += engine.now() - cpu.idleSince;

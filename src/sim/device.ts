@@ -20,11 +20,28 @@ import type { Io } from './types.js';
  * re-arms: one interrupt per run. So the device time of a request is the wait for the host's next
  * run, and how often the guest traps on the notify follows from the host's rhythm instead of a
  * fixed rate.
+ *
+ * An interrupt is injected when the vCPU enters guest mode. A vCPU that is out (halted, exited on
+ * its notify, or held by the host) takes it on its way back in; one that runs guest code keeps it
+ * pending until its next exit (`held`): its next notify (the host re-armed when it posted, so the
+ * submitter's next submission traps), or its halt. A notify that finds an interrupt held exits only
+ * until the vCPU can re-enter with it (irqDelayNs); the host, woken by that notify, then takes the
+ * vCPU's physical CPU hostTakeNs after the re-entry for irqStealNs (a stall the guest cannot see),
+ * serves what is queued by the end of it and posts it as it gives the CPU back.
  */
 
+/** What a submission's queue notify costs the guest (host-idle devices; `none` otherwise). */
+export type Notify = 'none' | 'trap' | 'release';
+
 export interface Device {
-  /** Queues a request; true when the guest must notify the host (a trap on host-idle devices). */
-  submit(io: Io): boolean;
+  /**
+   * Queues a request from `cpu`. host-idle: `trap` when the guest must notify the host (a VM exit of
+   * kickNs), `release` when that notify also lets the vCPU take an interrupt held for it (an exit of
+   * irqDelayNs, see above), `none` when no notify is due.
+   */
+  submit(io: Io, cpu?: number): Notify;
+  /** The interrupt vCPU halted (host-idle): an interrupt held for it enters now. */
+  vcpuHalted(): void;
   /** Takes the next finished request, or undefined. Called by the interrupt handler. */
   take(): Io | undefined;
   /** The handler finished: re-arm the interrupt for completions that came after its last read. */
@@ -45,13 +62,28 @@ export function serviceSampler(p: SimParams, rng: Rng): Sampler {
   }
 }
 
+/** Where the interrupt vCPU is, as the host sees it (host-idle devices). */
+export type VcpuState = 'idle' | 'out' | 'busy';
+
+export interface HostVcpu {
+  /** The interrupt vCPU: halted, out (exited on its notify, or held by the host), or running guest code. */
+  state(): VcpuState;
+  /** The host holds the vCPU's physical CPU for `ns` (unseen by the guest), then calls `done`. */
+  stall(ns: number, done: () => void): void;
+}
+
 /**
- * `hostCpu(run)` (host-idle only): the host thread shares the physical CPU of the vCPU that takes
- * the device interrupt. It calls `run(false)` at once when that vCPU is out (halted, or exited on
- * its notify), else `run(true)` after holding the physical CPU for irqStealNs (a stall the guest
- * cannot see); the vCPU then re-enters with the interrupt already pending.
+ * `raiseIrq(wake)`: deliver the interrupt; `wake` false when the vCPU takes it on an entry the
+ * host already made (no idle wakeup). `vcpu` and `irqCpu` are used by host-idle devices only.
  */
-export function createDevice(engine: Engine, p: SimParams, rng: Rng, raiseIrq: () => void, hostCpu: (run: (onCpu: boolean) => void) => void = (run) => run(false)): Device {
+export function createDevice(
+  engine: Engine,
+  p: SimParams,
+  rng: Rng,
+  raiseIrq: (wake: boolean) => void,
+  vcpu: HostVcpu = { state: () => 'out', stall: (ns, done) => engine.after(ns, PRIO_DEVICE, done) },
+  irqCpu = p.irqCpu,
+): Device {
   const sample = serviceSampler(p, rng);
   const waiting: Io[] = [];
   const cq: Io[] = [];
@@ -65,10 +97,15 @@ export function createDevice(engine: Engine, p: SimParams, rng: Rng, raiseIrq: (
   let armed = true;
   const ring: Io[] = [];
 
-  /** Delay of the next interrupt: 0 when the host posts from the interrupt vCPU's own physical CPU. */
+  /** Delay of the next interrupt: 0 when the host posts as it gives the vCPU's physical CPU back. */
   let irqDelay = p.irqDelayNs;
+  /** The next interrupt enters on an entry the host made (no idle wakeup). */
+  let irqWake = true;
+  /** host-idle: completions posted while the interrupt vCPU ran guest code; their interrupt waits for its next exit. */
+  let held = false;
 
-  function hostRun(onCpu: boolean): void {
+  /** The host's run: post every request taken, re-arm the notify, interrupt the vCPU if it can take it. */
+  function hostRun(fromStall: boolean): void {
     const batch = ring.splice(0);
     busy -= batch.length;
     for (const io of batch) {
@@ -78,9 +115,21 @@ export function createDevice(engine: Engine, p: SimParams, rng: Rng, raiseIrq: (
     }
     // The ring is empty now (the run is instantaneous): the host asks for the next notify.
     armed = true;
-    irqDelay = onCpu ? 0 : p.irqDelayNs;
+    const st = fromStall ? 'out' : vcpu.state();
+    if (st === 'busy') {
+      if (pendingCount() > 0 && !irqScheduled && !inHandler) held = true;
+      return;
+    }
+    inject(fromStall ? 0 : p.irqDelayNs, st === 'idle' && !fromStall);
+  }
+
+  function inject(delay: number, wake: boolean): void {
+    held = false;
+    irqDelay = delay;
+    irqWake = wake;
     maybeInterrupt();
     irqDelay = p.irqDelayNs;
+    irqWake = true;
   }
 
   function start(io: Io): void {
@@ -102,43 +151,54 @@ export function createDevice(engine: Engine, p: SimParams, rng: Rng, raiseIrq: (
     return cq.length - cqHead;
   }
 
-  function fire(): void {
+  function fire(wake: boolean): void {
     irqScheduled = false;
     if (pendingCount() === 0) return;
     inHandler = true;
-    raiseIrq();
+    raiseIrq(wake);
   }
 
   function maybeInterrupt(): void {
-    if (irqScheduled || inHandler || pendingCount() === 0) return;
+    if (held || irqScheduled || inHandler || pendingCount() === 0) return;
     if (pendingCount() >= p.irqCoalesceCount || p.irqCoalesceNs === 0) {
       irqScheduled = true;
-      engine.after(irqDelay, PRIO_IRQ, fire);
+      const wake = irqWake;
+      engine.after(irqDelay, PRIO_IRQ, () => fire(wake));
     } else if (!coalesceTimer) {
       coalesceTimer = true;
       engine.after(p.irqCoalesceNs, PRIO_IRQ, () => {
         coalesceTimer = false;
         if (!irqScheduled && !inHandler && pendingCount() > 0) {
           irqScheduled = true;
-          engine.after(p.irqDelayNs, PRIO_IRQ, fire);
+          engine.after(p.irqDelayNs, PRIO_IRQ, () => fire(true));
         }
       });
     }
   }
 
   return {
-    submit(io) {
+    submit(io, cpu) {
       if (hostIdle) {
         busy++;
         ring.push(io);
-        if (!armed) return false;
+        if (!armed) return 'none';
         armed = false;
-        engine.after(Math.max(1, Math.round(sample())), PRIO_DEVICE, () => hostCpu(hostRun));
-        return true;
+        if (held && cpu === irqCpu) {
+          // The exit lets the vCPU take the held interrupt on its way back in; the host, woken by
+          // this notify, takes the physical CPU a little later and posts as it gives it back.
+          inject(p.irqDelayNs, false);
+          engine.after(p.irqDelayNs + p.hostTakeNs, PRIO_DEVICE, () => vcpu.stall(p.irqStealNs, () => hostRun(true)));
+          return 'release';
+        }
+        engine.after(Math.max(1, Math.round(sample())), PRIO_DEVICE, () => hostRun(false));
+        return 'trap';
       }
       if (busy < p.queueDepth) start(io);
       else waiting.push(io);
-      return false;
+      return 'none';
+    },
+    vcpuHalted() {
+      if (held) inject(p.irqDelayNs, false);
     },
     take() {
       if (cqHead >= cq.length) return undefined;
@@ -152,6 +212,8 @@ export function createDevice(engine: Engine, p: SimParams, rng: Rng, raiseIrq: (
     },
     handlerDone() {
       inHandler = false;
+      // The handler read everything posted so far (virtblk_done loops until the ring is empty).
+      if (pendingCount() === 0) held = false;
       maybeInterrupt();
     },
     inFlight: () => busy + waiting.length + pendingCount(),

@@ -1,15 +1,15 @@
 import type { Dev } from '../model/events.js';
 import { NS_PER_S } from '../model/time.js';
 import { createCpus, hostStall, type CpuSet } from './cpu.js';
-import { createDevice } from './device.js';
-import { createEngine, PRIO_IRQ, PRIO_LOW, type Engine } from './engine.js';
+import { createDevice, type Device } from './device.js';
+import { createEngine, PRIO_DEVICE, PRIO_IRQ, PRIO_LOW, type Engine } from './engine.js';
 import { createKernelPath, type KernelPath } from './kernel.js';
 import { createKernelEvents, type DirectSink, type EventSink, type KernelEvents } from './kevents.js';
 import type { SimParams } from './params.js';
 import { POLICIES } from './policies/index.js';
 import { createRng } from './rng.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
-import type { Cpu, Io, Program } from './types.js';
+import { SLEEP, type Cpu, type Io, type Program, type Task } from './types.js';
 import { createWorkload, type Workload } from './workload.js';
 import { createWorkqueue, type Workqueue } from './workqueue.js';
 
@@ -49,7 +49,31 @@ export function createModel(p: SimParams, seed: number, sink: EventSink, onDone:
   let cpus: CpuSet | null = null;
   const getCpus = (): CpuSet => cpus as CpuSet;
   const sched: Scheduler = createScheduler(engine, p, ev, getCpus);
-  cpus = createCpus(engine, p, ev, sched);
+  let device: Device | null = null;
+  const softirqd: Task[] = [];
+  cpus = createCpus(engine, p, ev, {
+    switchTask: (cpu) => {
+      sched.switchTask(cpu);
+      // A vCPU that halts with an interrupt held for it takes it at once (kickWhen host-idle).
+      if (cpu.id === p.irqCpu && cpu.curr.isIdle && device !== null) device.vcpuHalted();
+    },
+    wakeSoftirqd: (cpu) => sched.wake(cpu, softirqd[cpu.id] as Task),
+  });
+  if (p.ksoftirqd) {
+    const cs0 = cpus;
+    // ksoftirqd/N: runs the softirqs __do_softirq left to it, then sleeps (pids as on a small machine).
+    for (const cpu of cs0.cpus) {
+      const prog = function* (): Program {
+        for (;;) {
+          if (cpu.softirqPending.length > 0) {
+            cs0.runSoftirqs(cpu);
+            yield 0;
+          } else yield SLEEP;
+        }
+      };
+      softirqd.push(cs0.makeTask({ pid: 15 + 7 * cpu.id, comm: `ksoftirqd/${cpu.id}`, headerComm: `ksoftirqd/${cpu.id}`, perfComm: `ksoftirqd/${cpu.id}`, prio: 120, cpu: cpu.id, sleepState: 'S' }, prog()));
+    }
+  }
   const cs = cpus;
   const irqCpu = cs.cpus[p.irqCpu] as Cpu;
 
@@ -64,19 +88,33 @@ export function createModel(p: SimParams, seed: number, sink: EventSink, onDone:
   let wq: Workqueue | null = null;
   let workload: Workload | null = null;
   const deliverIrq = (): void => cs.raiseIrq(irqCpu, () => (kernel as KernelPath).irqHandler(irqCpu));
-  // An idle CPU takes the interrupt only once it has left its idle state.
-  const device = createDevice(
+  let stalling = false;
+  // An idle CPU takes the interrupt only once it has left its idle state, unless the host made
+  // the entry that delivers it (the vCPU was exited or held, not halted).
+  device = createDevice(
     engine,
     p,
     rng.fork('device'),
-    () => {
-      if (irqCpu.curr.isIdle && irqCpu.stack.length === 1 && p.idleWakeNs > 0) engine.after(p.idleWakeNs, PRIO_IRQ, deliverIrq);
+    (wake) => {
+      if (wake && irqCpu.curr.isIdle && irqCpu.stack.length === 1 && p.idleWakeNs > 0) engine.after(p.idleWakeNs, PRIO_IRQ, deliverIrq);
       else deliverIrq();
     },
-    (run) => {
-      const out = irqCpu.stack.length === 1 && (irqCpu.curr.isIdle || irqCpu.curr.inNotify);
-      if (out || p.irqStealNs === 0) run(false);
-      else cs.raiseIrq(irqCpu, () => hostStall(p.irqStealNs, () => run(true)));
+    {
+      state: () => {
+        if (irqCpu.curr.isIdle && irqCpu.stack.length === 1) return 'idle';
+        if (stalling || (irqCpu.stack.length === 1 && irqCpu.curr.inNotify)) return 'out';
+        return 'busy';
+      },
+      stall: (ns, done) => {
+        const end = (): void => {
+          stalling = false;
+          done();
+        };
+        stalling = true;
+        // The host runs on the physical CPU of a halted vCPU without the guest noticing.
+        if (irqCpu.curr.isIdle && irqCpu.stack.length === 1) engine.after(ns, PRIO_DEVICE, end);
+        else cs.raiseIrq(irqCpu, () => hostStall(ns, end));
+      },
     },
   );
   kernel = createKernelPath({

@@ -32,6 +32,7 @@ export interface SimParams {
   irqCpu: number;
   kernel: PolicyName;
   preempt: PreemptModel;
+  ksoftirqd: boolean;
   // fio / syscall CPU costs
   fioPrepNs: number;
   fioCompletionNs: number;
@@ -44,6 +45,7 @@ export interface SimParams {
   reapPerEventNs: number;
   // completion-path CPU costs
   irqStealNs: number;
+  hostTakeNs: number;
   irqEntryNs: number;
   irqPerCqeNs: number;
   softirqEntryNs: number;
@@ -110,6 +112,7 @@ export const PARAM_SPECS: Spec = {
   irqCpu: [1, 'CPU the device interrupt is delivered to (effective_affinity)'],
   kernel: ['iomap-5.10', 'DIO completion policy: legacy-4.18, iomap-5.10, patched, mainline-6.19'],
   preempt: ['voluntary', 'kernel preemption: voluntary (switch at syscall exit or return to user) or full (also at irq exit in kernel)'],
+  ksoftirqd: [false, 'softirqs raised again during a softirq run while a reschedule is pending go to ksoftirqd (__do_softirq) instead of restarting the run; off in the presets, which were set up without it; calibrate turns it on when the trace shows ksoftirqd running the block softirq'],
   fioPrepNs: [650, 'fio user-space work per I/O before submit (random offset, io_u setup, stats)'],
   fioCompletionNs: [350, 'fio user-space work per reaped I/O (latency histograms, io_u release)'],
   syscallNs: [200, 'syscall entry+exit (io_submit, io_getevents, io_uring_enter, pwrite) with mitigations'],
@@ -119,7 +122,8 @@ export const PARAM_SPECS: Spec = {
   kickNs: [0, 'length of that trap, after block_rq_issue and before the submit reference drops'],
   kickWhen: ['random', 'which submissions trap: random (each with kickProb), or host-idle (virtio EVENT_IDX: only when the host has posted every request it took; the host runs one service time after the notify, serves every request queued by then, and posts them with one interrupt)'],
   reapPerEventNs: [80, 'io_getevents: copy one io_event to user space'],
-  irqStealNs: [0, 'hypervisor time per interrupt injection (VM exit/entry), invisible in the guest trace; 0 on bare metal. With kickWhen host-idle: how long the host holds the physical CPU of a busy interrupt vCPU before it posts'],
+  irqStealNs: [0, 'hypervisor time per interrupt injection (VM exit/entry), invisible in the guest trace; 0 on bare metal. With kickWhen host-idle: how long the host holds the interrupt vCPU\'s physical CPU after a notify that released a held interrupt (it posts what it served as it gives the CPU back)'],
+  hostTakeNs: [6000, 'kickWhen host-idle: after the vCPU re-entered to take an interrupt held until its notify, the host takes its physical CPU this much later (the host thread\'s wakeup on that CPU; calibrate measures it where fio shares the interrupt\'s CPU)'],
   irqEntryNs: [300, 'hardirq entry/exit and handler fixed cost (irq_handler_entry to irq_handler_exit)'],
   irqPerCqeNs: [60, 'per completion read by the hardirq handler when completions go on to the softirq'],
   softirqEntryNs: [150, 'BLOCK softirq entry/exit and list splice'],

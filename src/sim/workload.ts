@@ -172,11 +172,12 @@ export function createWorkload(d: WorkloadDeps): Workload {
     io.tIssue = engine.now();
     ev.put(cpu, false, 0, { kind: 'block_rq_issue', dev, rwbs: rwbs(io), bytes: io.bytes, cmd: '', sector: io.sector, nrSector: io.bytes / 512, ioprio: 'be,0,4', issuer: 'fio' });
     io.submitting = true;
-    const notify = device.submit(io);
+    const notify = device.submit(io, cpu.id);
     // A random kick draws from the rng only when it can happen, so runs without kicks stay as they were.
-    const kick = p.kickWhen === 'host-idle' ? notify : p.kickProb > 0 && rng.next() < p.kickProb;
-    task.inNotify = kick && p.kickWhen === 'host-idle';
-    yield p.submitPostIssueNs + (kick ? p.kickNs : 0);
+    // host-idle: a notify that lets the vCPU take a held interrupt exits only until it re-enters with it.
+    const trapNs = p.kickWhen === 'host-idle' ? (notify === 'trap' ? p.kickNs : notify === 'release' ? p.irqDelayNs : 0) : p.kickProb > 0 && rng.next() < p.kickProb ? p.kickNs : 0;
+    task.inNotify = trapNs > 0 && p.kickWhen === 'host-idle';
+    yield p.submitPostIssueNs + trapNs;
     task.inNotify = false;
     io.submitting = false;
     if (io.completedEarly) {

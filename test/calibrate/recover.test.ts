@@ -117,11 +117,11 @@ describe('calibrate recovers the simulator\'s parameters (NVMe-like: hardirq com
 });
 
 describe('calibrate recovers the simulator\'s parameters (virtio host that asks for notifies only when idle, fio and IRQ on one CPU)', () => {
-  // The host's run after a notify is the device's service time here. A host stall that lands
-  // inside a submission (issue → queued) looks like a notify trap with the interrupt right after
-  // it, which the interrupt-delay bound (notify.ts) takes for a delay: here it reads ~30 µs for 6,
-  // and the requests that interrupt delivered are taken to have waited less for the host. So the
-  // notify → run time is checked loosely: median within 10%, mean within 20%.
+  // The host's run after a notify is the device's service time here. With fio on the interrupt's
+  // CPU most runs find the vCPU running guest code, and their interrupt waits for its next notify:
+  // such a run is known only to lie between the last request it took and that notify (the middle
+  // is taken, notify.ts hostRunSamples). So the notify → run time is checked loosely: median
+  // within 10%, mean within 20%.
   const params: Partial<SimParams> = {
     kickWhen: 'host-idle',
     irqDelayNs: 6000,
@@ -152,9 +152,15 @@ describe('calibrate recovers the simulator\'s parameters (virtio host that asks 
     expect(model.values.kickWhen?.source).toBe('trace');
   });
 
-  it('the notify trap, submission costs and the host\'s stall of a busy vCPU within 5%', () => {
-    expectWithin(model, truth, [...SUBMIT_COSTS, 'kickNs', 'irqStealNs', 'irqEntryNs', ...KERNEL_COSTS]);
+  it('the notify trap, the exit\'s round trip, submission costs and the host\'s stall within 5%', () => {
+    expectWithin(model, truth, [...SUBMIT_COSTS, 'kickNs', 'irqDelayNs', 'irqStealNs', 'irqEntryNs', ...KERNEL_COSTS]);
     expect(rel(val(model, 'fioPrepNs') + val(model, 'syscallNs'), truth.fioPrepNs + truth.syscallNs)).toBeLessThanOrEqual(0.05);
+  });
+
+  it('when the host takes the CPU after a held interrupt: median within 10%', () => {
+    // The stall's start is placed half a usual gap after the event before it, and the guest's
+    // events there are µs apart (a 7 µs wakeup in this preset), so only the median is close.
+    expectWithin(model, truth, ['hostTakeNs'], 0.1);
   });
 
   it('the host\'s notify → run time: median within 10%, mean within 20%', () => {

@@ -85,6 +85,9 @@ describe('analyze agrees with the simulator ground truth on every I/O', { timeou
     ['io_uring', 'vm-cpu1', { engine: 'io_uring' }],
     ['a virtio host that asks for notifies only when idle, fio on the IRQ CPU', 'vm-cpu1', { kickWhen: 'host-idle' }],
     ['a virtio host that asks for notifies only when idle, fio on the other CPU', 'vm-cpu0', { kickWhen: 'host-idle' }],
+    // Interrupts held for the vCPU's exit, the host's stall after it, and softirqs left to ksoftirqd.
+    ['a virtio host sharing the IRQ vCPU, ksoftirqd, writes', 'vm-cpu1', { kickWhen: 'host-idle', irqStealNs: 40_000, hostTakeNs: 7000, ksoftirqd: true }],
+    ['a virtio host sharing the IRQ vCPU, ksoftirqd, reads', 'vm-cpu1', { kickWhen: 'host-idle', irqStealNs: 40_000, hostTakeNs: 7000, ksoftirqd: true, rw: 'randread' }],
   ];
   for (const [what, preset, params] of variants) {
     it(`${what}, all formats`, async () => {
