@@ -49,6 +49,17 @@ export function stealValue(s: StealEstimate): CalibratedValue {
   );
 }
 
+/**
+ * issue → queued gaps come in two populations: the usual few hundred ns, and gaps µs to tens of
+ * µs longer (a VM exit on the virtqueue notify). Anything 5 µs (or twice the median) above the
+ * median is a trap (kick); this is that threshold.
+ */
+export function trapCutNs(postNs: readonly number[]): number {
+  const sorted = [...postNs].sort((a, b) => a - b);
+  const med = sorted.length > 0 ? quantileSorted(sorted, 0.5) : 0;
+  return med + Math.max(5000, 2 * med);
+}
+
 /** issue → queued: submitPostIssueNs, or that plus a trap on the queue notify (kick). */
 function kick(s: FioSamples): Values {
   const xs = s.post.values();
@@ -59,11 +70,7 @@ function kick(s: FioSamples): Values {
       kickNs: byDefault('kickNs', 'Too few issue → queued gaps.'),
     };
   }
-  const sorted = [...xs].sort((a, b) => a - b);
-  const med = quantileSorted(sorted, 0.5);
-  // Two populations: the usual few hundred ns, and gaps µs to tens of µs longer (a VM exit on the
-  // virtqueue notify). Anything 5 µs (or twice the median) above the median is a kick.
-  const cut = med + Math.max(5000, 2 * med);
+  const cut = trapCutNs(xs);
   let shortSum = 0;
   let shortN = 0;
   let longSum = 0;

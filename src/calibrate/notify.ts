@@ -1,3 +1,4 @@
+import { trapCutNs } from './costs-fio.js';
 import type { DeviceSamples } from './kernel-samples.js';
 import type { CalibratedValue } from './model.js';
 import { quantileSorted, type Values as Samples } from './samples.js';
@@ -31,9 +32,7 @@ export interface NotifyRule {
 
 export function notifyRule(subs: readonly SubmissionSample[]): NotifyRule {
   if (subs.length === 0) return { values: { kickWhen: byDefault('kickWhen', 'No submission of the submitter followed from block_rq_issue to iomap_dio_rw_queued.') }, kicked: null };
-  const sorted = subs.map((s) => s.postNs).sort((a, b) => a - b);
-  const med = sorted.length > 0 ? quantileSorted(sorted, 0.5) : 0;
-  const cut = med + Math.max(5000, 2 * med);
+  const cut = trapCutNs(subs.map((s) => s.postNs));
   let idle = 0;
   let idleKicks = 0;
   let busy = 0;
