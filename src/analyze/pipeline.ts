@@ -32,6 +32,8 @@ export interface AnalyzeOptions {
   chunkBytes?: number;
   /** Called with every finished I/O (e.g. to stream CSV rows). */
   onPath?: (p: IoPath) => void;
+  /** Bytes of the input read so far (after gunzip), now and then: for a progress display. */
+  onProgress?: (bytes: number, gzip: boolean) => void;
 }
 
 export interface AnalyzeResult {
@@ -165,6 +167,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     chunkBytes: opts.chunkBytes,
     diagnostics,
     payloads: ANALYZED_EVENTS,
+    onProgress: opts.onProgress,
   };
   // A large file is parsed on a second thread while this one analyzes (same events, same order).
   const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, onEvent, streamOpts) : await streamEvents(source, onEvent, streamOpts);

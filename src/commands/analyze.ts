@@ -4,7 +4,7 @@ import { createDiagnostics } from '../model/diagnostics.js';
 import type { IoPath } from '../model/io.js';
 import { createCsvWriter } from '../report/csv.js';
 import { formatAnalysisText } from '../report/text.js';
-import { checkInput, CliError, EXIT_USAGE, parseFormatOption, writeJson } from './common.js';
+import { checkInput, CliError, EXIT_USAGE, parseFormatOption, progressLine, writeJson } from './common.js';
 
 export interface AnalyzeCliOptions {
   format?: string;
@@ -25,7 +25,8 @@ export async function runAnalyze(path: string, opts: AnalyzeCliOptions): Promise
   const matcher = fio ? createFioMatcher(fio) : null;
   const csv = opts.csv ? createCsvWriter(opts.csv) : null;
   const onPath = csv || matcher ? (p: IoPath) => (csv?.write(p), matcher?.onPath(p)) : undefined;
-  const { analysis, stream } = await analyzeTrace(path, { format, unit, strict: opts.strict ?? false, onPath });
+  const progress = progressLine(path);
+  const { analysis, stream } = await analyzeTrace(path, { format, unit, strict: opts.strict ?? false, onPath, onProgress: progress.onProgress }).finally(() => progress.done());
   await csv?.close();
   if (stream.events === 0) {
     throw new CliError(`${path}: nothing to analyze: ${stream.read.lines === 0 ? 'the input is empty' : `none of its ${stream.read.lines} lines is a trace event${format ? ` in ${format} format` : ''}`}`, EXIT_USAGE);

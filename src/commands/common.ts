@@ -1,4 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { StrictModeError } from '../model/diagnostics.js';
 import { isTraceFormat, type TraceFormat } from '../parse/formats.js';
 
@@ -44,4 +45,48 @@ export function toCliError(err: unknown): CliError {
 
 export function writeJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Inputs smaller than this are read too fast for a progress line to help. */
+const PROGRESS_MIN_BYTES = 256 << 20;
+
+export interface ProgressLine {
+  onProgress?: (bytes: number, gzip: boolean) => void;
+  /** Erases the line (call before printing results or an error). */
+  done(): void;
+}
+
+/**
+ * How far the reading of a large file has got, on stderr, for a person at a terminal: redrawn in
+ * place at most four times a second and erased when done. Piped or redirected stderr (scripts,
+ * CI, the tests) never sees it, so it cannot break output anyone parses.
+ */
+export function progressLine(path: string, stream: { isTTY?: boolean; write(s: string): unknown } = process.stderr): ProgressLine {
+  const none: ProgressLine = { done() {} };
+  if (!stream.isTTY || path === '-') return none;
+  let size = 0;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return none;
+  }
+  if (size < PROGRESS_MIN_BYTES) return none;
+  let last = 0;
+  let shown = false;
+  const gb = (n: number): string => (n / 1e9).toFixed(2);
+  return {
+    onProgress(bytes, gzip) {
+      const now = Date.now();
+      if (now - last < 250) return;
+      last = now;
+      // A gzip file's size says nothing of its text's: no share, only what was read.
+      const how = gzip ? `${gb(bytes)} GB of text read` : `${gb(bytes)} of ${gb(size)} GB (${Math.min(100, Math.floor((100 * bytes) / size))}%)`;
+      stream.write(`\r\x1b[Kiopath: reading ${basename(path)}: ${how}`);
+      shown = true;
+    },
+    done() {
+      if (shown) stream.write('\r\x1b[K');
+      shown = false;
+    },
+  };
 }

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { writeHtmlFile } from '../report/page.js';
 import { buildReport, DEFAULT_TIMELINE_MS } from '../report/build-report.js';
 import { shellQuote } from '../report/escape.js';
-import { checkInput, CliError, EXIT_USAGE, parseFormatOption } from './common.js';
+import { checkInput, CliError, EXIT_USAGE, parseFormatOption, progressLine } from './common.js';
 
 /** `iopath report <trace> [-o reports/NAME.html]`: the self-contained HTML report. */
 
@@ -44,7 +44,10 @@ export async function runReport(trace: string, opts: ReportCliOptions): Promise<
   const timelineMs = opts.timelineMs === undefined ? DEFAULT_TIMELINE_MS : Number(opts.timelineMs);
   if (!(timelineMs > 0 && timelineMs <= 1000)) throw new CliError(`--timeline-ms must be a number of ms in (0, 1000] (got "${opts.timelineMs}")`);
   const out = opts.output ?? defaultReportPath(trace);
-  const { html, analysis, stream } = await buildReport(trace, { format, unit, strict: opts.strict ?? false, timelineMs, command: reportCommand(trace, out, opts) });
+  const progress = progressLine(trace);
+  const { html, analysis, stream } = await buildReport(trace, { format, unit, strict: opts.strict ?? false, timelineMs, command: reportCommand(trace, out, opts), onProgress: progress.onProgress }).finally(() =>
+    progress.done(),
+  );
   if (stream.events === 0) throw new CliError(`${trace}: nothing to report: none of its ${stream.read.lines} lines is a trace event${format ? ` in ${format} format` : ''}`, EXIT_USAGE);
   writeHtmlFile(out, html);
   const kb = Buffer.byteLength(html) / 1024;

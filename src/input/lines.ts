@@ -32,6 +32,8 @@ export interface ReadOptions {
    * thread holds the reading back here until that thread has caught up.
    */
   pace?: () => Promise<void> | undefined;
+  /** Called after each chunk with the bytes read so far (after gunzip) and whether it is gzip. */
+  onChunk?: (bytes: number, gzip: boolean) => void;
 }
 
 export interface ReadStats {
@@ -176,6 +178,7 @@ export async function readLines(source: Source, onLine: LineHandler, opts: ReadO
     const wait = opts.pace?.();
     if (wait) await wait;
     stats.bytes += chunk.length;
+    opts.onChunk?.(stats.bytes, stats.gzip);
     let pos = 0;
     if (skipping || carryBytes > 0) {
       const nl = chunk.indexOf(NL);

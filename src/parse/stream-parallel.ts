@@ -49,6 +49,7 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
     payloads: payloads === undefined || payloads === 'all' ? undefined : payloads === 'none' ? [] : [...payloads],
     chunkBytes: opts.chunkBytes,
     maxLineBytes: opts.maxLineBytes,
+    progress: opts.onProgress !== undefined,
   };
   const read = createWireReader();
   const target = { event: onEvent, diagnostic: diagnostics.add.bind(diagnostics) };
@@ -76,6 +77,8 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
         }
         const ack: MainMessage = { type: 'ack', buf: m.buf };
         worker.postMessage(ack, [m.buf]);
+      } else if (m.type === 'progress') {
+        opts.onProgress?.(m.bytes, m.gzip);
       } else if (m.type === 'done') {
         settled = true;
         void worker.terminate();

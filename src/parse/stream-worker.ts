@@ -17,18 +17,22 @@ export interface WorkerInput {
   format?: TraceFormat;
   /** undefined: every payload; else the event names whose payload is parsed. */
   payloads?: string[];
+  /** Send `progress` messages (every PROGRESS_BYTES read). */
+  progress?: boolean;
   chunkBytes?: number;
   maxLineBytes?: number;
 }
 
 export type WorkerMessage =
   | ({ type: 'batch' } & WireBatch)
+  | { type: 'progress'; bytes: number; gzip: boolean }
   | { type: 'done'; result: Omit<import('./stream.js').StreamResult, 'diagnostics'> }
   | { type: 'error'; message: string; stack?: string; sys?: { code?: string; path?: string; syscall?: string; errno?: number } };
 
 export type MainMessage = { type: 'ack'; buf: ArrayBuffer };
 
 const MAX_IN_FLIGHT = 4;
+const PROGRESS_BYTES = 16 << 20;
 
 async function run(input: WorkerInput): Promise<void> {
   const port = parentPort;
@@ -53,6 +57,7 @@ async function run(input: WorkerInput): Promise<void> {
   // Diagnostics are counted where they are read (the main thread); this one only forwards them,
   // with the line's text only while the main thread can still keep it as an example: a file of
   // malformed megabyte-long lines must not send each of them across.
+  let lastProgress = 0;
   const local = createDiagnostics(input.label, false);
   const adds = new Map<string, number>();
   const diagnostics: DiagnosticsCollector = {
@@ -72,6 +77,14 @@ async function run(input: WorkerInput): Promise<void> {
     maxLineBytes: input.maxLineBytes,
     diagnostics,
     pace: () => (inFlight > MAX_IN_FLIGHT ? new Promise<void>((r) => (wake = r)) : undefined),
+    onProgress: input.progress
+      ? (bytes, gzip) => {
+          if (bytes - lastProgress < PROGRESS_BYTES) return;
+          lastProgress = bytes;
+          const msg: WorkerMessage = { type: 'progress', bytes, gzip };
+          port.postMessage(msg);
+        }
+      : undefined,
   });
   writer.flush();
   const { diagnostics: _d, ...rest } = result;

@@ -28,6 +28,8 @@ export interface StreamOptions {
   diagnostics?: DiagnosticsCollector;
   /** Awaited before each chunk is read (see ReadOptions.pace). */
   pace?: () => Promise<void> | undefined;
+  /** Bytes read so far (after gunzip), after each chunk: for a progress display. */
+  onProgress?: (bytes: number, gzip: boolean) => void;
 }
 
 export interface StreamResult {
@@ -140,6 +142,7 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
       chunkBytes: opts.chunkBytes,
       maxLineBytes: opts.maxLineBytes,
       pace: opts.pace,
+      onChunk: opts.onProgress,
       onTooLong: (no, bytes) => {
         tooLongBytes += bytes;
         diagnostics.add('line_too_long', no, `line of ${bytes} bytes skipped`);

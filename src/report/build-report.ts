@@ -16,10 +16,12 @@ export interface ReportOptions {
   format?: TraceFormat;
   unit?: IoUnit | 'auto';
   strict?: boolean;
-  /** Width of the timeline window in ms (default 2). */
+  /** Width of the timeline window in ms (default DEFAULT_TIMELINE_MS). */
   timelineMs?: number;
   /** The command line shown in the header. */
   command: string;
+  /** Bytes of the trace read so far by the analysis (see AnalyzeOptions.onProgress). */
+  onProgress?: (bytes: number, gzip: boolean) => void;
 }
 
 export interface BuiltReport {
@@ -33,7 +35,7 @@ export const DEFAULT_TIMELINE_MS = 1;
 
 export async function buildReport(path: string, opts: ReportOptions): Promise<BuiltReport> {
   const log = createCompletionLog();
-  const { analysis, stream } = await analyzeTrace(path, { format: opts.format, unit: opts.unit ?? 'auto', strict: opts.strict ?? false, onPath: log.onPath });
+  const { analysis, stream } = await analyzeTrace(path, { format: opts.format, unit: opts.unit ?? 'auto', strict: opts.strict ?? false, onPath: log.onPath, onProgress: opts.onProgress });
   const baseNs = stream.baseSec * 1e9;
   let timeline: Timeline | null = null;
   let timelineNote: string | undefined;

@@ -134,6 +134,38 @@ describe('readLines', () => {
   });
 });
 
+describe('readLines progress and pacing', () => {
+  it('reports the bytes read after each chunk, rising to the whole text, plain and gzip', async () => {
+    const text = Array.from({ length: 2000 }, (_, i) => `line ${i}`).join('\n');
+    for (const [p, gzip] of [
+      [file('progress.txt', text), false],
+      [file('progress.gz', gzipSync(text)), true],
+    ] as const) {
+      const seen: [number, boolean][] = [];
+      const { stats } = await lines(p, { chunkBytes: 1024, onChunk: (b, g) => seen.push([b, g]) });
+      expect(seen.length).toBeGreaterThan(1);
+      expect(seen.every(([b], i) => i === 0 || b > (seen[i - 1] as [number, boolean])[0])).toBe(true);
+      expect(seen.at(-1)).toEqual([Buffer.byteLength(text), gzip]);
+      expect(stats.bytes).toBe(Buffer.byteLength(text));
+    }
+  });
+
+  it('waits for pace before each chunk, and the lines are the same', async () => {
+    const text = Array.from({ length: 500 }, (_, i) => `l${i}`).join('\n');
+    const p = file('paced.txt', text);
+    let waits = 0;
+    const paced = await lines(p, {
+      chunkBytes: 256,
+      pace: () => {
+        waits++;
+        return new Promise<void>((r) => setTimeout(r, 1));
+      },
+    });
+    expect(waits).toBeGreaterThan(5);
+    expect(paced.lines).toEqual((await lines(p)).lines);
+  });
+});
+
 describe('detach', () => {
   it('returns an equal string', () => {
     const big = `${'y'.repeat(100)}tail`;

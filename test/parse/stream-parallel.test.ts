@@ -1,5 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
@@ -68,6 +69,24 @@ describe.skipIf(!built)('streamEventsParallel (built)', () => {
       expect(ra.diagnostics.count('malformed_line')).toBeGreaterThan(10);
       expect(b).toStrictEqual(a);
       expect(comparable(rb)).toStrictEqual(comparable(ra));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('reports progress from the thread, rising to the bytes read', async () => {
+    const { streamEventsParallel } = await parallel();
+    const dir = mkdtempSync(join(tmpdir(), 'iopath-par-'));
+    try {
+      // 40 MB of text: past the thread's 16 MiB progress step twice.
+      const text = gunzipSync(readFileSync(join(FIXTURES, 'real', 'libaio-randwrite-cpu1.ftrace.txt.gz')));
+      const file = join(dir, 'big.txt');
+      writeFileSync(file, Buffer.concat([text, text, text, text, text]));
+      const seen: number[] = [];
+      const r = await streamEventsParallel(file, () => undefined, { payloads: 'none', onProgress: (b, gzip) => (expect(gzip).toBe(false), seen.push(b)) });
+      expect(seen.length).toBeGreaterThanOrEqual(2);
+      expect(seen).toEqual([...seen].sort((a, b) => a - b));
+      expect(seen.at(-1)).toBeLessThanOrEqual(r.read.bytes);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
