@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../../model/events.js';
+import type { BlockRqCompleteEvent, BlockRqEvent, TraceEvent } from '../../model/events.js';
 import { createHashPtr } from './shape.js';
 import { cpu3 } from './line-parts.js';
 import { nameOf, payloadText } from './payload.js';
@@ -267,6 +267,23 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
     off += 6;
   }
 
+  /** `(cmd) sector + nr[ ioprio] [` shared by the block_rq events, up to the last bracket's content. */
+  function blockRqTail(e: BlockRqEvent | BlockRqCompleteEvent): void {
+    ch(40);
+    word(e.cmd);
+    ch(41);
+    ch(32);
+    dec(e.sector);
+    raw(SP_PLUS_SP);
+    dec(e.nrSector);
+    if (e.ioprio !== undefined) {
+      ch(32);
+      word(e.ioprio);
+    }
+    ch(32);
+    ch(91);
+  }
+
   function payload(e: TraceEvent): void {
     switch (e.kind) {
       case 'block_rq_issue':
@@ -277,19 +294,7 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
         ch(32);
         dec(e.bytes);
         ch(32);
-        ch(40);
-        word(e.cmd);
-        ch(41);
-        ch(32);
-        dec(e.sector);
-        raw(SP_PLUS_SP);
-        dec(e.nrSector);
-        if (e.ioprio !== undefined) {
-          ch(32);
-          word(e.ioprio);
-        }
-        ch(32);
-        ch(91);
+        blockRqTail(e);
         word(e.issuer);
         ch(93);
         return;
@@ -299,19 +304,7 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
         ch(32);
         word(e.rwbs);
         ch(32);
-        ch(40);
-        word(e.cmd);
-        ch(41);
-        ch(32);
-        dec(e.sector);
-        raw(SP_PLUS_SP);
-        dec(e.nrSector);
-        if (e.ioprio !== undefined) {
-          ch(32);
-          word(e.ioprio);
-        }
-        ch(32);
-        ch(91);
+        blockRqTail(e);
         dec(e.error);
         ch(93);
         return;
