@@ -1,4 +1,4 @@
-import type { Analysis, CpuShare } from '../model/analysis.js';
+import { ANALYSIS_SCHEMA, type Analysis, type CpuShare } from '../model/analysis.js';
 import type { CompletionMode } from '../model/io.js';
 import type { StreamResult } from '../parse/stream.js';
 import type { AnalyzerContext } from './context.js';
@@ -102,7 +102,7 @@ export function buildAnalysis(
   const diagnostics = stream.diagnostics.counts() as Record<string, number>;
   const byMode = { ...fold.byMode } as Record<CompletionMode, number>;
   const analysis: Analysis = {
-    schema: 'iopath.analysis/1',
+    schema: ANALYSIS_SCHEMA,
     input: { path: label, format: stream.format ?? 'unknown', lines: stream.read.lines, events: stream.events, diagnostics },
     unit: ctx.unit,
     window: { startNs: startNs + stream.baseSec * 1e9, endNs: endNs + stream.baseSec * 1e9 },

@@ -1,10 +1,12 @@
-import { analyzeTrace } from '../analyze/pipeline.js';
 import { createFioMatcher, readFioLogs } from '../analyze/fio-logs.js';
+import { analyze } from '../index.js';
+import { checkInputPath } from '../input/check.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import type { IoPath } from '../model/io.js';
-import { createCsvWriter } from '../report/csv.js';
+import { createCsvWriter, type CsvWriter } from '../report/csv.js';
 import { formatAnalysisText } from '../report/text.js';
-import { checkInput, CliError, EXIT_USAGE, parseFormatOption, progressLine, writeJson } from './common.js';
+import { CliError, command, progressLine, writeJson } from './common.js';
+import { formatOption, unitOption } from './options.js';
 
 export interface AnalyzeCliOptions {
   format?: string;
@@ -15,25 +17,23 @@ export interface AnalyzeCliOptions {
   strict?: boolean;
 }
 
-export async function runAnalyze(path: string, opts: AnalyzeCliOptions): Promise<number> {
-  checkInput(path);
-  const format = parseFormatOption(opts.format);
-  const unit = opts.unit ?? 'auto';
-  if (unit !== 'auto' && unit !== 'dio' && unit !== 'request') throw new CliError(`--unit must be auto, dio or request (got "${unit}")`);
+export const runAnalyze = command(async (path: string, opts: AnalyzeCliOptions): Promise<number> => {
+  checkInputPath(path);
+  const format = formatOption(opts.format);
+  const unit = unitOption(opts.unit);
   const fio = opts.fioLog ? await readFioLogs(opts.fioLog, createDiagnostics(opts.fioLog)) : null;
   if (opts.fioLog && !fio) throw new CliError(`--fio-log ${opts.fioLog}: no ${opts.fioLog}_lat.1.log, _clat.1.log or _slat.1.log (optionally .gz) found`);
   const matcher = fio ? createFioMatcher(fio) : null;
-  const csv = opts.csv ? createCsvWriter(opts.csv) : null;
-  const onPath = csv || matcher ? (p: IoPath) => (csv?.write(p), matcher?.onPath(p)) : undefined;
+  // Opened at the first I/O: an input refused before any I/O leaves no file behind.
+  let csv: CsvWriter | undefined;
+  const toCsv = opts.csv !== undefined ? (p: IoPath) => (csv ??= createCsvWriter(opts.csv!)).write(p) : undefined;
+  const onIo = toCsv || matcher ? (p: IoPath) => (toCsv?.(p), matcher?.onPath(p)) : undefined;
   const progress = progressLine(path);
-  const { analysis, stream } = await analyzeTrace(path, { format, unit, strict: opts.strict ?? false, onPath, onProgress: progress.onProgress }).finally(() => progress.done());
-  await csv?.close();
-  if (stream.events === 0) {
-    throw new CliError(`${path}: nothing to analyze: ${stream.read.lines === 0 ? 'the input is empty' : `none of its ${stream.read.lines} lines is a trace event${format ? ` in ${format} format` : ''}`}`, EXIT_USAGE);
-  }
+  const analysis = await analyze(path, { format, unit, strict: opts.strict ?? false, onIo, onProgress: progress.onProgress }).finally(() => progress.done());
+  if (opts.csv !== undefined) await (csv ?? createCsvWriter(opts.csv)).close();
   if (matcher) analysis.fio = matcher.result(analysis.iops);
   if (opts.json) writeJson(analysis);
   else process.stdout.write(formatAnalysisText(analysis));
   if (analysis.ios.total === 0 && !opts.json) process.stderr.write(`iopath: ${path}: no block or direct I/O events found; see "What this trace cannot tell" above\n`);
   return 0;
-}
+});

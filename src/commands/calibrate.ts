@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { calibrateTrace, CalibrateError } from '../calibrate/calibrate.js';
-import { formatModel } from '../calibrate/format.js';
-import type { CalibratedModel } from '../calibrate/model.js';
-import { checkInput, CliError, parseFormatOption, writeJson } from './common.js';
+import { formatModel, type CalibratedModel } from '../calibrate/index.js';
+import { calibrate } from '../index.js';
+import { checkInputPath } from '../input/check.js';
+import { command, writeJson } from './common.js';
+import { formatOption, intOption } from './options.js';
 
 /** `iopath calibrate`: option parsing and output only; the measurements live in src/calibrate. */
 
@@ -15,26 +16,13 @@ export interface CalibrateCliOptions {
   verbose?: boolean;
 }
 
-export function positiveInt(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new CliError(`${name} must be an integer ≥ 1 (got "${v}")`);
-  return Number(v);
-}
-
-/** Calibrates, mapping library errors to one-line CLI errors. */
+/** Calibrates a trace for `calibrate` and `whatif`. */
 export async function loadCalibration(trace: string, o: { format?: string; iodepth?: string }): Promise<CalibratedModel> {
-  if (trace === '-') throw new CliError('calibrate reads its input twice: give a file, not stdin');
-  checkInput(trace);
-  const format = parseFormatOption(o.format);
-  try {
-    return await calibrateTrace(trace, { format, iodepth: positiveInt('--iodepth', o.iodepth) });
-  } catch (err) {
-    if (err instanceof CalibrateError) throw new CliError(err.message);
-    throw err;
-  }
+  checkInputPath(trace);
+  return calibrate(trace, { format: formatOption(o.format), iodepth: intOption('--iodepth', o.iodepth, 1) });
 }
 
-export async function runCalibrate(trace: string, o: CalibrateCliOptions): Promise<number> {
+export const runCalibrate = command(async (trace: string, o: CalibrateCliOptions): Promise<number> => {
   const model = await loadCalibration(trace, o);
   if (o.output !== undefined) writeFileSync(o.output, `${JSON.stringify(model, null, 2)}\n`);
   if (o.json) writeJson(model);
@@ -43,7 +31,7 @@ export async function runCalibrate(trace: string, o: CalibrateCliOptions): Promi
     if (o.output !== undefined) process.stdout.write(`\nModel written to ${o.output} (schema ${model.schema}).\n`);
   }
   return 0;
-}
+});
 
 export function registerCalibrate(program: Command): void {
   program

@@ -2,10 +2,11 @@ import { constants } from 'node:os';
 import type { Command } from 'commander';
 import { CAPTURE_FORMATS, captureTrace, SYSTEM_DEPS, type CaptureDeps, type CaptureFormat, type CaptureResult } from '../capture/capture.js';
 import { CaptureRefusal } from '../capture/errors.js';
-import { EVENT_SET_NAMES, EVENT_SETS, isEventSetName, type EventSetName } from '../capture/events.js';
+import { EVENT_SET_NAMES, EVENT_SETS, type EventSetName } from '../capture/events.js';
 import { RestoreJournal } from '../capture/journal.js';
 import { DEFAULT_TRACEFS } from '../capture/tracefs.js';
-import { CliError, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from './common.js';
+import { CliError, command, EXIT_FAIL, EXIT_OK, EXIT_USAGE } from './common.js';
+import { enumOption, intOption } from './options.js';
 
 /** `iopath capture -o FILE [...] -- COMMAND…`: option parsing, signals and exit codes; the work is in src/capture. */
 
@@ -25,16 +26,10 @@ export function signalExitCode(sig: NodeJS.Signals): number {
 }
 
 export function parseCaptureOptions(o: CaptureCliOptions): { events: EventSetName; bufferKb?: number; format: CaptureFormat } {
-  const events = o.events ?? 'default';
-  if (!isEventSetName(events)) throw new CliError(`--events must be one of ${EVENT_SET_NAMES.join(', ')} (got "${events}")`);
-  const format = o.format ?? 'ftrace';
-  if (!(CAPTURE_FORMATS as readonly string[]).includes(format)) throw new CliError(`--format must be one of ${CAPTURE_FORMATS.join(', ')} (got "${format}")`);
-  let bufferKb: number | undefined;
-  if (o.bufferKb !== undefined) {
-    if (!/^\d+$/.test(o.bufferKb) || Number(o.bufferKb) < 1) throw new CliError(`--buffer-kb must be a whole number of KB ≥ 1 (got "${o.bufferKb}")`);
-    bufferKb = Number(o.bufferKb);
-  }
-  return { events, format: format as CaptureFormat, ...(bufferKb !== undefined ? { bufferKb } : {}) };
+  const events = enumOption('--events', o.events ?? 'default', EVENT_SET_NAMES);
+  const format = enumOption('--format', o.format ?? 'ftrace', CAPTURE_FORMATS);
+  const bufferKb = intOption('--buffer-kb', o.bufferKb, 1, 'a whole number of KB ≥ 1');
+  return { events, format, ...(bufferKb !== undefined ? { bufferKb } : {}) };
 }
 
 /** The exit code of a capture that ran (refusals throw a CliError instead). */
@@ -46,7 +41,7 @@ export function captureExitCode(r: CaptureResult): number {
   return EXIT_OK;
 }
 
-export async function runCapture(command: readonly string[], o: CaptureCliOptions, deps: Partial<CaptureDeps> = {}): Promise<number> {
+export const runCapture = command(async (cmd: readonly string[], o: CaptureCliOptions, deps: Partial<CaptureDeps> = {}): Promise<number> => {
   const parsed = parseCaptureOptions(o);
   const d: CaptureDeps = { ...SYSTEM_DEPS, ...deps };
   // First signal: stop the command (forwarded to it), save what was traced, restore. Second:
@@ -69,23 +64,23 @@ export async function runCapture(command: readonly string[], o: CaptureCliOption
   process.stderr.on('error', ignore);
   try {
     const result = await captureTrace(
-      { output: o.output, command, root: o.tracefs ?? DEFAULT_TRACEFS, ...parsed, signal: interrupt.signal, abandon: abandon.signal, journal },
+      { output: o.output, command: cmd, root: o.tracefs ?? DEFAULT_TRACEFS, ...parsed, signal: interrupt.signal, abandon: abandon.signal, journal },
       d,
     );
-    if (result.error) throw new CliError(`capture: ${result.error.message}`, EXIT_FAIL);
+    if (result.error) throw new CliError(`capture: ${result.error.message}`, 'failed');
     const code = captureExitCode(result);
     if (result.saved && result.command?.kind === 'exited' && !result.interrupted && code !== EXIT_OK) d.log('the command failed; the trace was saved anyway');
     if (result.saved && code === EXIT_OK) d.log(`next: iopath report ${o.output}   (or: iopath analyze ${o.output})`);
     return code;
   } catch (err) {
-    if (err instanceof CaptureRefusal) throw new CliError(`capture: ${err.message}`, EXIT_USAGE);
+    if (err instanceof CaptureRefusal) throw new CliError(`capture: ${err.message}`, 'usage');
     throw err;
   } finally {
     for (const [sig, h] of handlers) process.off(sig, h);
     process.off('exit', onExit);
     process.stderr.off('error', ignore);
   }
-}
+});
 
 export function registerCapture(program: Command, deps: Partial<CaptureDeps> = {}): void {
   // Each set as what it adds to the one before, so the help stays short.

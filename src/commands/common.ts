@@ -1,51 +1,69 @@
-import { existsSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { StrictModeError } from '../model/diagnostics.js';
-import { isTraceFormat, type TraceFormat } from '../parse/formats.js';
+import { IopathError, type ErrorKind } from '../model/errors.js';
 
 /** Exit codes, documented in the README: 0 success; 1 strict-mode failure or a regression gate; 2 usage error or no usable input. */
 export const EXIT_OK = 0;
 export const EXIT_FAIL = 1;
 export const EXIT_USAGE = 2;
 
-/** An error the CLI reports in one line with its exit code, never as a stack trace. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly exitCode: number = EXIT_USAGE,
-  ) {
-    super(message);
+/** The one place a failure becomes an exit code. */
+const EXIT_CODES: Record<ErrorKind, number> = {
+  usage: EXIT_USAGE,
+  unreadable: EXIT_USAGE,
+  unrecognised: EXIT_USAGE,
+  regression: EXIT_FAIL,
+  failed: EXIT_FAIL,
+};
+
+export function exitCodeOf(kind: ErrorKind): number {
+  return EXIT_CODES[kind];
+}
+
+/** An error the CLI reports in one line with its exit code, never as a stack trace (default kind: usage). */
+export class CliError extends IopathError {
+  constructor(message: string, kind: ErrorKind = 'usage') {
+    super(kind, message);
     this.name = 'CliError';
+  }
+
+  get exitCode(): number {
+    return exitCodeOf(this.kind);
   }
 }
 
-export function parseFormatOption(v: string | undefined): TraceFormat | undefined {
-  if (v === undefined) return undefined;
-  if (!isTraceFormat(v)) throw new CliError(`--format must be one of ftrace, trace-cmd, perf (got "${v}")`);
-  return v;
-}
-
-/** Checks an input path before streaming it, so a typo gets a one-line message. */
-export function checkInput(path: string): void {
-  if (path === '-') return;
-  if (!existsSync(path)) throw new CliError(`${path}: no such file`);
-  if (statSync(path).isDirectory()) throw new CliError(`${path}: is a directory, not a trace file`);
-}
-
-/** Maps library errors to CLI errors with the right exit code. */
+/** Maps whatever a command threw to the one line and exit code the user sees. */
 export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
-  if (err instanceof StrictModeError) return new CliError(err.message, EXIT_FAIL);
+  if (err instanceof IopathError) return new CliError(err.message, err.kind);
+  if (err instanceof StrictModeError) return new CliError(err.message, 'failed');
   const e = err as NodeJS.ErrnoException;
   // A system error: a path that cannot be opened, or a write that failed (ENOSPC, EIO and EPIPE
   // carry a syscall but no path). The machine's state, not a bug: one line, no stack.
-  if (e && typeof e.code === 'string' && e.code.startsWith('E') && ('path' in e || 'syscall' in e)) return new CliError(`${e.path !== undefined ? `${e.path}: ` : ''}${e.message}`);
-  return new CliError(`internal error: ${e?.stack ?? String(err)}`, EXIT_FAIL);
+  if (e && typeof e.code === 'string' && e.code.startsWith('E') && ('path' in e || 'syscall' in e)) return new CliError(`${e.path !== undefined ? `${e.path}: ` : ''}${e.message}`, 'unreadable');
+  return new CliError(`internal error: ${e?.stack ?? String(err)}`, 'failed');
+}
+
+/**
+ * A command's body, with whatever it throws handed on as a CliError: the entry point and the tests
+ * see one error type, its exit code from EXIT_CODES.
+ */
+export function command<A extends unknown[], R>(run: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await run(...args);
+    } catch (err) {
+      throw toCliError(err);
+    }
+  };
 }
 
 export function writeJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+const BYTES_PER_GB = 1e9;
 
 /** Inputs smaller than this are read too fast for a progress line to help. */
 const PROGRESS_MIN_BYTES = 256 << 20;
@@ -73,7 +91,8 @@ export function progressLine(path: string, stream: { isTTY?: boolean; write(s: s
   if (size < PROGRESS_MIN_BYTES) return none;
   let last = 0;
   let shown = false;
-  const gb = (n: number): string => (n / 1e9).toFixed(2);
+  // Decimal gigabytes, like the byte counts of `ls -l --si`.
+  const gb = (n: number): string => (n / BYTES_PER_GB).toFixed(2);
   return {
     onProgress(bytes, gzip) {
       const now = Date.now();

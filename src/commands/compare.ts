@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
-import { compareAnalyses } from '../compare/compare.js';
-import { evaluateGate, gateExitCode, GATE_METRICS, parseGate, type GateOutcome } from '../compare/gate.js';
-import { loadAnalysis } from '../compare/load.js';
-import type { CompareResult } from '../compare/schema.js';
-import { formatCompareText } from '../compare/text.js';
+import { compareAnalyses, evaluateGate, formatCompareText, gateFailure, GATE_METRICS, loadAnalysis, parseGate, type CompareResult, type GateOutcome } from '../compare/index.js';
 import type { Analysis } from '../model/analysis.js';
 import { writeCompareHtml } from '../report/html.js';
-import { CliError, EXIT_OK, parseFormatOption, writeJson } from './common.js';
+import { CliError, command, EXIT_OK, exitCodeOf, writeJson } from './common.js';
+import { formatOption, unitOption } from './options.js';
 
 /** `iopath compare`: option parsing and output only; the statistics live in src/compare. */
 
@@ -46,13 +43,12 @@ function parseSeed(v: string | undefined): number | string {
 }
 
 /** Runs the command and returns its exit status (no process-wide side effects beyond stdout/stderr). */
-export async function runCompare(positional: string[], opts: CompareCliOptions): Promise<CompareRun> {
+export const runCompare = command(async (positional: string[], opts: CompareCliOptions): Promise<CompareRun> => {
   const { before, after } = sides(positional, opts);
   if ([...before, ...after].filter((p) => p === '-').length > 1) throw new CliError('stdin (-) can be only one of the inputs');
   const gates = (opts.failOnRegression ?? []).map(parseGate);
-  const format = parseFormatOption(opts.format);
-  const unit = opts.unit ?? 'auto';
-  if (unit !== 'auto' && unit !== 'dio' && unit !== 'request') throw new CliError(`--unit must be auto, dio or request (got "${unit}")`);
+  const format = formatOption(opts.format);
+  const unit = unitOption(opts.unit);
   const load = async (paths: string[]): Promise<Analysis[]> => {
     const out: Analysis[] = [];
     // One at a time: each analysis streams its trace, and memory should follow one trace, not all.
@@ -71,8 +67,9 @@ export async function runCompare(positional: string[], opts: CompareCliOptions):
   }
   const outcomes = gates.map((g) => evaluateGate(result, g));
   for (const o of outcomes) process.stderr.write(`iopath: ${o.status === 'regressed' ? 'REGRESSION' : o.status}: ${o.gate.spec}: ${o.message}\n`);
-  return { result, gates: outcomes, exitCode: outcomes.length > 0 ? gateExitCode(outcomes) : EXIT_OK };
-}
+  const failure = gateFailure(outcomes);
+  return { result, gates: outcomes, exitCode: failure ? exitCodeOf(failure.kind) : EXIT_OK };
+});
 
 /** The command line that reproduces this comparison (for the HTML report). */
 function commandLine(before: string[], after: string[], o: CompareCliOptions): string {

@@ -2,13 +2,12 @@ import { existsSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeTrace } from '../analyze/pipeline.js';
-import { compareAnalyses } from '../compare/compare.js';
-import { formatCompareText } from '../compare/text.js';
+import { compareAnalyses, formatCompareText } from '../compare/index.js';
 import { buildReport } from '../report/build-report.js';
 import { writeCompareHtml } from '../report/html.js';
 import { writeHtmlFile } from '../report/page.js';
 import { formatAnalysisText } from '../report/text.js';
-import { CliError } from './common.js';
+import { CliError, command } from './common.js';
 
 /** The repository root (dist/commands/ → ../..). */
 export function repoRoot(): string {
@@ -27,7 +26,7 @@ const rel = (p: string): string => relative(process.cwd(), p) || p;
  * `npm start`: analyze the bundled capture (fio on the IRQ's CPU), print the summary, write its
  * HTML report, and a compare report against the same job with fio on the other CPU.
  */
-export async function runDemo(): Promise<number> {
+export const runDemo = command(async (): Promise<number> => {
   const one = demoTracePath();
   const zero = demoTracePath('libaio-randwrite-cpu0.ftrace.txt.gz');
   for (const p of [one, zero]) if (!existsSync(p)) throw new CliError(`bundled trace missing: ${rel(p)}`);
@@ -45,4 +44,4 @@ export async function runDemo(): Promise<number> {
   writeCompareHtml(report.analysis, other, comparison, cmp, { labels: { before: 'fio on CPU 1 (IRQ CPU)', after: 'fio on CPU 0' }, command: 'iopath compare fixtures/real/libaio-randwrite-cpu1.ftrace.txt.gz fixtures/real/libaio-randwrite-cpu0.ftrace.txt.gz --html reports/demo-compare.html' });
   process.stdout.write(`\nwrote ${rel(out)} and ${rel(cmp)} (fio on the IRQ's CPU vs on the other CPU)\n`);
   return 0;
-}
+});

@@ -1,5 +1,8 @@
 import { inspectTrace, type Inspection } from '../inspect/inspect.js';
-import { checkInput, CliError, EXIT_USAGE, parseFormatOption, writeJson } from './common.js';
+import { checkInputPath } from '../input/check.js';
+import { NS_PER_MS, NS_PER_S } from '../model/time.js';
+import { CliError, command, writeJson } from './common.js';
+import { formatOption } from './options.js';
 
 export interface InspectOptions {
   format?: string;
@@ -7,11 +10,11 @@ export interface InspectOptions {
   strict?: boolean;
 }
 
-export async function runInspect(path: string, opts: InspectOptions): Promise<number> {
-  checkInput(path);
-  const format = parseFormatOption(opts.format);
+export const runInspect = command(async (path: string, opts: InspectOptions): Promise<number> => {
+  checkInputPath(path);
+  const format = formatOption(opts.format);
   const r = await inspectTrace(path, { format, strict: opts.strict ?? false });
-  if (r.events === 0) throw new CliError(`${path}: nothing to inspect: ${whyNothing(r, format)}`, EXIT_USAGE);
+  if (r.events === 0) throw new CliError(`${path}: nothing to inspect: ${whyNothing(r, format)}`, 'unrecognised');
   const malformed = r.diagnostics.malformed_line ?? 0;
   if (format && r.looksLike !== null && r.looksLike !== format && malformed > r.events) {
     process.stderr.write(`iopath: warning: ${malformed} of ${r.lines} lines are not ${format} event lines; it looks like ${r.looksLike}: try --format ${r.looksLike}\n`);
@@ -20,7 +23,7 @@ export async function runInspect(path: string, opts: InspectOptions): Promise<nu
   if (opts.json) writeJson(r);
   else process.stdout.write(formatInspection(r));
   return 0;
-}
+});
 
 /** One line saying why an input gave no events, with the format to try when one was forced wrongly. */
 export function whyNothing(r: Inspection, forced: string | undefined): string {
@@ -36,7 +39,7 @@ export function whyNothing(r: Inspection, forced: string | undefined): string {
 
 export function formatInspection(r: Inspection): string {
   const out: string[] = [];
-  const span = r.startNs !== null && r.endNs !== null ? `${(r.startNs / 1e9).toFixed(6)} → ${(r.endNs / 1e9).toFixed(6)} s (${((r.endNs - r.startNs) / 1e6).toFixed(3)} ms)` : 'none';
+  const span = r.startNs !== null && r.endNs !== null ? `${(r.startNs / NS_PER_S).toFixed(6)} → ${(r.endNs / NS_PER_S).toFixed(6)} s (${((r.endNs - r.startNs) / NS_PER_MS).toFixed(3)} ms)` : 'none';
   out.push(`input     ${r.path}${r.gzip ? ' (gzip)' : ''}`);
   out.push(`format    ${r.format ?? 'unknown'}${r.detectedBy ? `  [${r.detectedBy}]` : ''}`);
   out.push(`lines     ${r.lines}   events ${r.events}   bytes ${r.bytes}`);

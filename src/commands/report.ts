@@ -3,7 +3,9 @@ import type { Command } from 'commander';
 import { writeHtmlFile } from '../report/page.js';
 import { buildReport, DEFAULT_TIMELINE_MS } from '../report/build-report.js';
 import { shellQuote } from '../report/escape.js';
-import { checkInput, CliError, EXIT_USAGE, parseFormatOption, progressLine } from './common.js';
+import { checkInputPath } from '../input/check.js';
+import { CliError, command, progressLine } from './common.js';
+import { formatOption, numberOption, unitOption } from './options.js';
 
 /** `iopath report <trace> [-o reports/NAME.html]`: the self-contained HTML report. */
 
@@ -15,16 +17,13 @@ export interface ReportCliOptions {
   strict?: boolean;
 }
 
+/** Widest timeline window `--timeline-ms` accepts: every slice in it becomes a mark in the page. */
+const MAX_TIMELINE_MS = 1000;
+
 /** reports/<trace name without .gz and .txt>.html */
 export function defaultReportPath(trace: string): string {
   const stem = trace === '-' ? 'stdin' : basename(trace).replace(/\.gz$/, '').replace(/\.(txt|trace|dat|log)$/, '') || 'report';
   return `reports/${stem}.html`;
-}
-
-export function parseUnitOption(v: string | undefined): 'auto' | 'dio' | 'request' {
-  const unit = v ?? 'auto';
-  if (unit !== 'auto' && unit !== 'dio' && unit !== 'request') throw new CliError(`--unit must be auto, dio or request (got "${unit}")`);
-  return unit;
 }
 
 /** The command line that reproduces a report, printed in its header. */
@@ -37,23 +36,22 @@ export function reportCommand(trace: string, out: string, opts: ReportCliOptions
   return args.map(shellQuote).join(' ');
 }
 
-export async function runReport(trace: string, opts: ReportCliOptions): Promise<number> {
-  checkInput(trace);
-  const format = parseFormatOption(opts.format);
-  const unit = parseUnitOption(opts.unit);
-  const timelineMs = opts.timelineMs === undefined ? DEFAULT_TIMELINE_MS : Number(opts.timelineMs);
-  if (!(timelineMs > 0 && timelineMs <= 1000)) throw new CliError(`--timeline-ms must be a number of ms in (0, 1000] (got "${opts.timelineMs}")`);
+export const runReport = command(async (trace: string, opts: ReportCliOptions): Promise<number> => {
+  checkInputPath(trace);
+  const format = formatOption(opts.format);
+  const unit = unitOption(opts.unit);
+  const timelineMs = opts.timelineMs === undefined ? DEFAULT_TIMELINE_MS : numberOption('--timeline-ms', opts.timelineMs, (n) => n > 0 && n <= MAX_TIMELINE_MS, `a number of ms in (0, ${MAX_TIMELINE_MS}]`);
   const out = opts.output ?? defaultReportPath(trace);
   const progress = progressLine(trace);
   const { html, analysis, stream } = await buildReport(trace, { format, unit, strict: opts.strict ?? false, timelineMs, command: reportCommand(trace, out, opts), onProgress: progress.onProgress }).finally(() =>
     progress.done(),
   );
-  if (stream.events === 0) throw new CliError(`${trace}: nothing to report: none of its ${stream.read.lines} lines is a trace event${format ? ` in ${format} format` : ''}`, EXIT_USAGE);
+  if (stream.events === 0) throw new CliError(`${trace}: nothing to report: none of its ${stream.read.lines} lines is a trace event${format ? ` in ${format} format` : ''}`, 'unrecognised');
   writeHtmlFile(out, html);
   const kb = Buffer.byteLength(html) / 1024;
   process.stdout.write(`iopath report: ${out} (${kb.toFixed(0)} KiB): ${analysis.ios.total} I/Os from ${trace}\n`);
   return 0;
-}
+});
 
 export function registerReport(program: Command): void {
   program

@@ -1,12 +1,15 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { Command } from 'commander';
-import { isTraceFormat, type TraceFormat } from '../parse/formats.js';
-import { simulate, type SimulateSinks, type TextStream } from '../sim/index.js';
-import { describeParams, type IoEngine, type RwMode, type SimParams } from '../sim/params.js';
-import { isPolicyName, POLICY_NAMES } from '../sim/policies/index.js';
-import { isPresetName, PRESET_NAMES, PRESETS, type PresetName } from '../sim/presets.js';
+import { simulate } from '../index.js';
+import { NS_PER_MS, NS_PER_S } from '../model/time.js';
+import { TRACE_FORMATS } from '../parse/formats.js';
+import type { SimulateSinks, TextStream } from '../sim/index.js';
+import { describeParams, type SimParams } from '../sim/params.js';
+import { POLICY_NAMES } from '../sim/policies/index.js';
+import { PRESET_NAMES, PRESETS } from '../sim/presets.js';
 import type { SimulationFigures } from '../sim/stats.js';
-import { CliError, writeJson } from './common.js';
+import { CliError, command, writeJson } from './common.js';
+import { enumOption, intOption, IO_ENGINES, numberOption, RW_MODES } from './options.js';
 
 /** `iopath simulate`: option parsing only; the model lives in src/sim. */
 
@@ -28,14 +31,6 @@ export interface SimulateCliOptions {
   json?: boolean;
 }
 
-const ENGINES: IoEngine[] = ['libaio', 'io_uring', 'psync'];
-const RWS: RwMode[] = ['randwrite', 'write', 'randread', 'read', 'randrw'];
-
-function int(name: string, v: string, min: number): number {
-  if (!/^\d+$/.test(v) || Number(v) < min) throw new CliError(`${name} must be an integer ≥ ${min} (got "${v}")`);
-  return Number(v);
-}
-
 /** `4k`, `4096`, `1m`, `512b`. */
 export function parseSize(v: string): number {
   const m = /^(\d+)([bkmg]?)$/i.exec(v.trim());
@@ -46,30 +41,20 @@ export function parseSize(v: string): number {
 
 export function optionsToParams(o: SimulateCliOptions): Partial<SimParams> {
   const p: Partial<SimParams> = {};
-  if (o.kernel !== undefined) {
-    if (!isPolicyName(o.kernel)) throw new CliError(`--kernel must be one of ${POLICY_NAMES.join(', ')} (got "${o.kernel}")`);
-    p.kernel = o.kernel;
-  }
-  if (o.engine !== undefined) {
-    if (!(ENGINES as string[]).includes(o.engine)) throw new CliError(`--engine must be one of ${ENGINES.join(', ')} (got "${o.engine}")`);
-    p.engine = o.engine as IoEngine;
-  }
-  if (o.rw !== undefined) {
-    if (!(RWS as string[]).includes(o.rw)) throw new CliError(`--rw must be one of ${RWS.join(', ')} (got "${o.rw}")`);
-    p.rw = o.rw as RwMode;
-  }
-  if (o.iodepth !== undefined) p.iodepth = int('--iodepth', o.iodepth, 1);
+  if (o.kernel !== undefined) p.kernel = enumOption('--kernel', o.kernel, POLICY_NAMES);
+  if (o.engine !== undefined) p.engine = enumOption('--engine', o.engine, IO_ENGINES);
+  if (o.rw !== undefined) p.rw = enumOption('--rw', o.rw, RW_MODES);
+  if (o.iodepth !== undefined) p.iodepth = intOption('--iodepth', o.iodepth, 1);
   if (o.bs !== undefined) p.bs = parseSize(o.bs);
   if (o.ios !== undefined && o.duration !== undefined) throw new CliError('give --ios or --duration, not both');
-  if (o.ios !== undefined) p.ios = int('--ios', o.ios, 1);
+  if (o.ios !== undefined) p.ios = intOption('--ios', o.ios, 1);
   if (o.duration !== undefined) {
-    const s = Number(o.duration);
-    if (!(s > 0) || !Number.isFinite(s)) throw new CliError(`--duration must be a number of seconds > 0 (got "${o.duration}")`);
+    const s = numberOption('--duration', o.duration, (x) => x > 0, 'a number of seconds > 0');
     p.ios = 0;
-    p.durationNs = Math.round(s * 1e9);
+    p.durationNs = Math.round(s * NS_PER_S);
   }
-  if (o.submitCpu !== undefined) p.submitCpu = int('--submit-cpu', o.submitCpu, 0);
-  if (o.irqCpu !== undefined) p.irqCpu = int('--irq-cpu', o.irqCpu, 0);
+  if (o.submitCpu !== undefined) p.submitCpu = intOption('--submit-cpu', o.submitCpu, 0);
+  if (o.irqCpu !== undefined) p.irqCpu = intOption('--irq-cpu', o.irqCpu, 0);
   return p;
 }
 
@@ -94,17 +79,17 @@ export function formatFigures(f: SimulationFigures): string {
   const share = (n: number): string => `${n} (${((100 * n) / total).toFixed(1)}%)`;
   const out = [
     `preset ${f.preset ?? '-'}  kernel ${f.kernel}  seed ${f.seed}`,
-    `ios ${f.ios} in ${(f.simulatedNs / 1e6).toFixed(3)} ms: ${f.iops} IOPS, mean latency ${f.meanLatencyUs} µs`,
+    `ios ${f.ios} in ${(f.simulatedNs / NS_PER_MS).toFixed(3)} ms: ${f.iops} IOPS, mean latency ${f.meanLatencyUs} µs`,
     `irq-inline ${share(f.byMode['irq-inline'])} [hardirq ${f.byIrqCtx.hardirq}, softirq ${f.byIrqCtx.softirq}]  kworker-deferred ${share(f.byMode['kworker-deferred'])}  task-inline ${share(f.byMode['task-inline'])}`,
     ...f.cpus.map((c) => `cpu ${c.cpu}: busy ${c.busyPct}%  hardirq ${c.hardirqPct}%  softirq ${c.softirqPct}%  irqs ${c.irqs}  switches ${c.switches}  ${Object.entries(c.tasks).map(([k, v]) => `${k} ${v}%`).join('  ')}`),
   ];
   return `${out.join('\n')}\n`;
 }
 
-export async function runSimulate(o: SimulateCliOptions): Promise<number> {
-  if (o.preset !== undefined && !isPresetName(o.preset)) throw new CliError(`--preset must be one of ${PRESET_NAMES.join(', ')} (got "${o.preset}")`);
-  if (o.format !== undefined && !isTraceFormat(o.format)) throw new CliError(`--format must be one of ftrace, trace-cmd, perf (got "${o.format}")`);
-  const seed = o.seed === undefined ? 1 : int('--seed', o.seed, 0);
+export const runSimulate = command(async (o: SimulateCliOptions): Promise<number> => {
+  const preset = enumOption('--preset', o.preset, PRESET_NAMES);
+  const format = enumOption('--format', o.format ?? 'ftrace', TRACE_FORMATS);
+  const seed = o.seed === undefined ? 1 : intOption('--seed', o.seed, 0);
   const params = optionsToParams(o);
   const out = o.output ?? (o.json ? undefined : '-');
   const sinks: SimulateSinks = {};
@@ -126,20 +111,14 @@ export async function runSimulate(o: SimulateCliOptions): Promise<number> {
   }
   let fig: SimulationFigures;
   try {
-    fig = await simulate(
-      { preset: o.preset as PresetName | undefined, params, seed, format: (o.format ?? 'ftrace') as TraceFormat, truthFormat },
-      sinks,
-    );
-  } catch (err) {
-    if (err instanceof RangeError) throw new CliError(err.message);
-    throw err;
+    fig = await simulate({ preset, params, seed, format, truthFormat }, sinks);
   } finally {
     await Promise.all(files.map(close));
   }
   if (o.json) writeJson(fig);
   else if (out !== '-') process.stdout.write(formatFigures(fig));
   return 0;
-}
+});
 
 export function registerSimulate(program: Command): void {
   const presets = PRESET_NAMES.map((n) => `  ${n.padEnd(14)} ${PRESETS[n].description}`).join('\n');
@@ -148,8 +127,8 @@ export function registerSimulate(program: Command): void {
     .description('simulate fio + device + kernel completion path + scheduler and write the trace it would give, with ground truth')
     .option('--preset <name>', `start from a preset: ${PRESET_NAMES.join(', ')}`)
     .option('--kernel <policy>', `DIO completion policy: ${POLICY_NAMES.join(', ')}`)
-    .option('--engine <engine>', `fio ioengine: ${ENGINES.join(', ')}`)
-    .option('--rw <mode>', `fio rw: ${RWS.join(', ')}`)
+    .option('--engine <engine>', `fio ioengine: ${IO_ENGINES.join(', ')}`)
+    .option('--rw <mode>', `fio rw: ${RW_MODES.join(', ')}`)
     .option('--iodepth <n>', 'I/Os in flight')
     .option('--bs <size>', 'block size (4096, 4k, 1m)')
     .option('--ios <n>', 'number of I/Os')

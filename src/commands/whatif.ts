@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
-import { formatWhatif } from '../calibrate/format.js';
-import { writeWhatifHtml } from '../calibrate/html.js';
-import { readModelFile, type CalibratedModel } from '../calibrate/model.js';
-import { whatif, type WhatifChange } from '../calibrate/whatif.js';
-import type { RwMode } from '../sim/params.js';
-import { isPolicyName, POLICY_NAMES } from '../sim/policies/index.js';
-import { loadCalibration, positiveInt } from './calibrate.js';
-import { checkInput, CliError, writeJson } from './common.js';
+import { formatWhatif, readModelFile, writeWhatifHtml, type CalibratedModel, type WhatifChange } from '../calibrate/index.js';
+import { whatif } from '../index.js';
+import { checkInputPath } from '../input/check.js';
+import { POLICY_NAMES } from '../sim/policies/index.js';
+import { loadCalibration } from './calibrate.js';
+import { CliError, command, writeJson } from './common.js';
+import { enumOption, intOption, RW_MODES } from './options.js';
 
 /** `iopath whatif`: option parsing and output only; the runs live in src/calibrate/whatif.ts. */
 
@@ -24,40 +23,30 @@ export interface WhatifCliOptions {
   html?: string;
 }
 
-const RWS: RwMode[] = ['randwrite', 'write', 'randread', 'read', 'randrw'];
-
 function cpuOption(name: string, v: string | undefined, cpus: number): number | undefined {
-  if (v === undefined) return undefined;
-  if (!/^\d+$/.test(v)) throw new CliError(`${name} must be a CPU number (got "${v}")`);
-  const n = Number(v);
-  if (n >= cpus) throw new CliError(`${name} ${n}: the calibrated machine has ${cpus} CPUs (0–${cpus - 1})`);
+  const n = intOption(name, v, 0, 'a CPU number');
+  if (n !== undefined && n >= cpus) throw new CliError(`${name} ${n}: the calibrated machine has ${cpus} CPUs (0–${cpus - 1})`);
   return n;
 }
 
 export function changeFrom(o: WhatifCliOptions, model: CalibratedModel): WhatifChange {
   const c: WhatifChange = {};
-  if (o.kernel !== undefined) {
-    if (!isPolicyName(o.kernel)) throw new CliError(`--kernel must be one of ${POLICY_NAMES.join(', ')} (got "${o.kernel}")`);
-    c.kernel = o.kernel;
-  }
+  if (o.kernel !== undefined) c.kernel = enumOption('--kernel', o.kernel, POLICY_NAMES);
   const cpus = model.params.cpus;
   const sub = cpuOption('--submit-cpu', o.submitCpu, cpus);
   if (sub !== undefined) c.submitCpu = sub;
   const irq = cpuOption('--irq-cpu', o.irqCpu, cpus);
   if (irq !== undefined) c.irqCpu = irq;
-  const depth = positiveInt('--iodepth', o.iodepth);
+  const depth = intOption('--iodepth', o.iodepth, 1);
   if (depth !== undefined) c.iodepth = depth;
-  if (o.rw !== undefined) {
-    if (!(RWS as string[]).includes(o.rw)) throw new CliError(`--rw must be one of ${RWS.join(', ')} (got "${o.rw}")`);
-    c.rw = o.rw as RwMode;
-  }
+  if (o.rw !== undefined) c.rw = enumOption('--rw', o.rw, RW_MODES);
   return c;
 }
 
 /** A model file is used as is; anything else is a trace to calibrate first. */
 async function modelFor(input: string, o: WhatifCliOptions): Promise<CalibratedModel> {
   if (input !== '-') {
-    checkInput(input);
+    checkInputPath(input);
     const m = readModelFile(input);
     if (m !== null) return m;
   }
@@ -80,19 +69,13 @@ function commandLine(input: string, o: WhatifCliOptions): string {
   return parts.join(' ');
 }
 
-export async function runWhatif(input: string, o: WhatifCliOptions): Promise<number> {
+export const runWhatif = command(async (input: string, o: WhatifCliOptions): Promise<number> => {
   const model = await modelFor(input, o);
   const change = changeFrom(o, model);
-  const seeds = positiveInt('--seeds', o.seeds);
-  const ios = positiveInt('--ios', o.ios);
-  const firstSeed = o.seed === undefined ? 1 : positiveInt('--seed', o.seed);
-  let result;
-  try {
-    result = await whatif(model, change, { seeds, ios, firstSeed });
-  } catch (err) {
-    if (err instanceof RangeError) throw new CliError(err.message);
-    throw err;
-  }
+  const seeds = intOption('--seeds', o.seeds, 1);
+  const ios = intOption('--ios', o.ios, 1);
+  const firstSeed = o.seed === undefined ? 1 : intOption('--seed', o.seed, 1);
+  const result = await whatif(model, change, { seeds, ios, firstSeed });
   if (o.json) writeJson(result);
   else process.stdout.write(formatWhatif(result));
   if (o.html !== undefined) {
@@ -100,7 +83,7 @@ export async function runWhatif(input: string, o: WhatifCliOptions): Promise<num
     if (!o.json) process.stdout.write(`\nHTML report (one simulated run per side, analysed like a capture): ${o.html}\n`);
   }
   return 0;
-}
+});
 
 export function registerWhatif(program: Command): void {
   program
@@ -111,7 +94,7 @@ export function registerWhatif(program: Command): void {
     .option('--submit-cpu <cpu>', 'CPU the submitter runs on')
     .option('--irq-cpu <cpu>', 'CPU the device interrupt goes to')
     .option('--iodepth <n>', 'I/Os the submitter keeps in flight')
-    .option('--rw <mode>', `direction and pattern: ${RWS.join(', ')}`)
+    .option('--rw <mode>', `direction and pattern: ${RW_MODES.join(', ')}`)
     .option('--seeds <n>', 'paired runs per side (default 5)')
     .option('--ios <n>', 'I/Os per run (default: the trace\'s, at most 20000)')
     .option('--seed <n>', 'first seed (default 1)')

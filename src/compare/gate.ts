@@ -1,5 +1,5 @@
+import { IopathError } from '../model/errors.js';
 import { PHASES, type Phase } from '../model/io.js';
-import { CliError, EXIT_FAIL, EXIT_OK } from '../commands/common.js';
 import type { CompareResult, CountRateComparison, QuantileComparison } from './schema.js';
 
 /**
@@ -43,11 +43,11 @@ const SIMPLE = new Set(['iops', 'mbps', 'kworker', 'preemptions', 'ctxswitches']
 export function parseGate(spec: string): RegressionGate {
   const m = /^([A-Za-z0-9.]+)(?::([0-9]+(?:\.[0-9]+)?)%?)?$/.exec(spec.trim());
   const names = GATE_METRICS.map((g) => g.name).join(', ');
-  if (!m) throw new CliError(`--fail-on-regression: expected METRIC[:THRESHOLD] (got "${spec}"); metrics: ${names}`);
+  if (!m) throw new IopathError('usage', `--fail-on-regression: expected METRIC[:THRESHOLD] (got "${spec}"); metrics: ${names}`);
   const metric = m[1]!.toLowerCase().replace('deferralwait', 'deferralWait');
   const q = QUANTILE.exec(metric);
   if (!SIMPLE.has(metric) && !(q && (q[1] === undefined || (PHASES as readonly string[]).includes(q[1])))) {
-    throw new CliError(`--fail-on-regression: unknown metric "${m[1]}"; metrics: ${names}; phases: ${PHASES.join(', ')}`);
+    throw new IopathError('usage', `--fail-on-regression: unknown metric "${m[1]}"; metrics: ${names}; phases: ${PHASES.join(', ')}`);
   }
   return { spec, metric, threshold: m[2] === undefined ? 0 : Number(m[2]) };
 }
@@ -96,7 +96,12 @@ export function evaluateGate(r: CompareResult, g: RegressionGate): GateOutcome {
   return quantileGate(g, `${phase} latency ${key}`, r.latencyUs[phase]?.[key], r.level);
 }
 
-/** Exit status for a set of gates: 1 when any regressed. */
-export function gateExitCode(outcomes: readonly GateOutcome[]): number {
-  return outcomes.some((o) => o.status === 'regressed') ? EXIT_FAIL : EXIT_OK;
+/**
+ * The failure a set of gates amounts to: a `regression` error naming the gates that tripped, or
+ * null when none did. A value, not a throw: the command prints every outcome first, then exits
+ * with this error's code; a library caller may throw it.
+ */
+export function gateFailure(outcomes: readonly GateOutcome[]): IopathError | null {
+  const tripped = outcomes.filter((o) => o.status === 'regressed').map((o) => o.gate.spec);
+  return tripped.length === 0 ? null : new IopathError('regression', `regression: ${tripped.join(', ')}`);
 }

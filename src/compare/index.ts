@@ -1,11 +1,10 @@
-/** The compare library: `compareAnalyses` and what the command and other tools build on it. */
+/** The compare library's face: what `src/index.ts` and other layers build on. */
 export { compareAnalyses } from './compare.js';
 export type { CompareOptions } from './compare.js';
-export { buildVerdict } from './verdict.js';
 export { formatCompareText } from './text.js';
-export { loadAnalysis, checkSavedAnalysis, ANALYSIS_SCHEMA } from './load.js';
+export { loadAnalysis, checkSavedAnalysis } from './load.js';
 export type { LoadOptions } from './load.js';
-export { parseGate, evaluateGate, gateExitCode, GATE_METRICS } from './gate.js';
+export { parseGate, evaluateGate, gateFailure, GATE_METRICS } from './gate.js';
 export type { RegressionGate, GateOutcome } from './gate.js';
-export { COMPARE_SCHEMA, CPU_CATEGORIES } from './schema.js';
+export { COMPARE_SCHEMA } from './schema.js';
 export type * from './schema.js';

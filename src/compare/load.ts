@@ -2,8 +2,10 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { analyzeTrace, type AnalyzeOptions } from '../analyze/pipeline.js';
-import { checkInput, CliError } from '../commands/common.js';
-import type { Analysis } from '../model/analysis.js';
+import { checkInputPath } from '../input/check.js';
+import { isGzip } from '../input/lines.js';
+import { ANALYSIS_SCHEMA, type Analysis } from '../model/analysis.js';
+import { IopathError } from '../model/errors.js';
 
 /**
  * An input of `compare`: a trace of any format (analysed here) or a saved `analyze --json` result.
@@ -12,11 +14,7 @@ import type { Analysis } from '../model/analysis.js';
  * each run once and compare many times, and keeps big traces off the machine that compares.
  */
 
-export const ANALYSIS_SCHEMA = 'iopath.analysis/1';
-
 export type LoadOptions = Pick<AnalyzeOptions, 'format' | 'unit' | 'strict'>;
-
-const isGzip = (b: Uint8Array): boolean => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
 
 async function rawHead(path: string, bytes: number): Promise<Buffer> {
   const fh = await open(path, 'r');
@@ -68,8 +66,8 @@ export function looksLikeJson(start: Buffer): boolean {
 /** Checks what compare reads; analyses saved before the window series and distributions existed lack them. */
 export function checkSavedAnalysis(value: unknown, path: string): Analysis {
   const v = value as Partial<Analysis> | null;
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new CliError(`${path}: JSON but not an object`);
-  if (v.schema !== ANALYSIS_SCHEMA) throw new CliError(`${path}: JSON with schema ${JSON.stringify(v.schema ?? null)}, not ${ANALYSIS_SCHEMA} (save one with \`iopath analyze --json TRACE > FILE\`)`);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new IopathError('unrecognised', `${path}: JSON but not an object`);
+  if (v.schema !== ANALYSIS_SCHEMA) throw new IopathError('unrecognised', `${path}: JSON with schema ${JSON.stringify(v.schema ?? null)}, not ${ANALYSIS_SCHEMA} (save one with \`iopath analyze --json TRACE > FILE\`)`);
   const missing: string[] = [];
   if (!v.ios?.byMode || !v.ios.irqContext || !v.ios.byDirection) missing.push('ios');
   if (!v.window) missing.push('window');
@@ -78,21 +76,25 @@ export function checkSavedAnalysis(value: unknown, path: string): Analysis {
   if (!Array.isArray(v.submitters) || !Array.isArray(v.kworkers) || !Array.isArray(v.irqCpus)) missing.push('submitters/kworkers/irqCpus');
   if (!v.series || !Array.isArray(v.series.counts) || !(v.series.binNs > 0)) missing.push('series');
   if (!v.distributions || typeof v.distributions !== 'object') missing.push('distributions');
-  if (missing.length > 0) throw new CliError(`${path}: saved analysis lacks ${missing.join(', ')} (written by an older iopath?): run \`iopath analyze --json\` on the trace again`);
+  if (missing.length > 0) throw new IopathError('unrecognised', `${path}: saved analysis lacks ${missing.join(', ')} (written by an older iopath?): run \`iopath analyze --json\` on the trace again`);
   return { ...v, limitations: v.limitations ?? [], diagnostics: v.diagnostics ?? [] } as Analysis;
 }
 
-/** Loads one input: a saved analysis as it is, a trace through `analyzeTrace`. */
+/**
+ * Loads one input: a saved analysis as it is, a trace through `analyzeTrace`. Throws an
+ * IopathError: `unreadable` (no such file, JSON that does not parse) or `unrecognised` (another
+ * schema, an analysis saved by an older iopath, no trace event, no I/O).
+ */
 export async function loadAnalysis(path: string, opts: LoadOptions = {}): Promise<Analysis> {
   let analysis: Analysis | undefined;
   if (path !== '-') {
-    checkInput(path);
+    checkInputPath(path);
     if (looksLikeJson(await head(path))) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(await readAll(path, isGzip(await rawHead(path, 2))));
       } catch (err) {
-        throw new CliError(`${path}: starts like JSON but does not parse (${(err as Error).message}); give a trace or an \`analyze --json\` result`);
+        throw new IopathError('unreadable', `${path}: starts like JSON but does not parse (${(err as Error).message}); give a trace or an \`analyze --json\` result`);
       }
       analysis = checkSavedAnalysis(parsed, path);
     }
@@ -100,10 +102,10 @@ export async function loadAnalysis(path: string, opts: LoadOptions = {}): Promis
   if (analysis === undefined) {
     const r = await analyzeTrace(path, opts);
     if (r.stream.events === 0) {
-      throw new CliError(`${path}: nothing to compare: ${r.stream.read.lines === 0 ? 'the input is empty' : `none of its ${r.stream.read.lines} lines is a trace event`}`);
+      throw new IopathError('unrecognised', `${path}: nothing to compare: ${r.stream.read.lines === 0 ? 'the input is empty' : `none of its ${r.stream.read.lines} lines is a trace event`}`);
     }
     analysis = r.analysis;
   }
-  if (analysis.ios.total === 0) throw new CliError(`${path}: no block or direct I/O found, nothing to compare`);
+  if (analysis.ios.total === 0) throw new IopathError('unrecognised', `${path}: no block or direct I/O found, nothing to compare`);
   return analysis;
 }

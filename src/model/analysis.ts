@@ -32,8 +32,11 @@ export interface CpuShare {
   submitterPreemptions: number;
 }
 
+/** The `schema` field of every Analysis, and how a saved one is recognised. */
+export const ANALYSIS_SCHEMA = 'iopath.analysis/1';
+
 export interface Analysis {
-  schema: 'iopath.analysis/1';
+  schema: typeof ANALYSIS_SCHEMA;
   input: {
     path: string;
     format: string;

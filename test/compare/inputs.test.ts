@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
 import { compareAnalyses } from '../../src/compare/compare.js';
 import { loadAnalysis } from '../../src/compare/load.js';
-import { CliError } from '../../src/commands/common.js';
+import { IopathError } from '../../src/model/errors.js';
 import { saveAnalysis, simTraceFile } from './helpers.js';
 
 /**
@@ -37,10 +37,11 @@ describe('compare inputs', () => {
     expect(JSON.stringify(mixed)).toBe(JSON.stringify(fromTraces));
   });
 
-  it('refuses JSON that is not an analysis, or an analysis without what compare needs, with a usage error', async () => {
+  it('refuses JSON that is not an analysis, or an analysis without what compare needs, with a typed error', async () => {
     const other = join(dir, 'other.json');
     writeFileSync(other, JSON.stringify({ schema: 'iopath.inspect/1', format: 'ftrace' }));
     await expect(loadAnalysis(other)).rejects.toThrow(/schema "iopath.inspect\/1", not iopath.analysis\/1/);
+    await expect(loadAnalysis(other)).rejects.toMatchObject({ kind: 'unrecognised' });
     const old = join(dir, 'old.json');
     const a = (await analyzeTrace(traceB)).analysis as unknown as Record<string, unknown>;
     writeFileSync(old, JSON.stringify({ ...a, series: undefined, distributions: undefined }));
@@ -48,10 +49,12 @@ describe('compare inputs', () => {
     const broken = join(dir, 'broken.json');
     writeFileSync(broken, '{"schema": "iopath.analysis/1", ');
     await expect(loadAnalysis(broken)).rejects.toThrow(/starts like JSON but does not parse/);
-    await expect(loadAnalysis(join(dir, 'missing.txt'))).rejects.toMatchObject({ exitCode: 2 });
+    await expect(loadAnalysis(broken)).rejects.toMatchObject({ kind: 'unreadable' });
+    await expect(loadAnalysis(join(dir, 'missing.txt'))).rejects.toMatchObject({ kind: 'unreadable', message: `${join(dir, 'missing.txt')}: no such file` });
     const empty = join(dir, 'empty.txt');
     writeFileSync(empty, '');
-    await expect(loadAnalysis(empty)).rejects.toThrow(CliError);
+    await expect(loadAnalysis(empty)).rejects.toThrow(IopathError);
+    await expect(loadAnalysis(empty)).rejects.toMatchObject({ kind: 'unrecognised' });
     const noIo = join(dir, 'noio.txt');
     writeFileSync(noIo, '          <idle>-0       [001] d.h1.   100.000001: irq_handler_entry: irq=36 name=virtio1-req.0\n');
     await expect(loadAnalysis(noIo)).rejects.toThrow(/no block or direct I\/O/);

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { countRate } from '../../src/compare/cpu.js';
-import { evaluateGate, gateExitCode, parseGate } from '../../src/compare/gate.js';
+import { evaluateGate, gateFailure, parseGate } from '../../src/compare/gate.js';
 import type { CompareResult, QuantileComparison } from '../../src/compare/schema.js';
 import { expandedLevel, rebin, stalledWindows, tQuantile } from '../../src/compare/throughput.js';
-import { CliError } from '../../src/commands/common.js';
+import { IopathError } from '../../src/model/errors.js';
 
 /** The small pieces: window re-binning, the small-sample expansion, the count-rate test, gates. */
 
@@ -51,9 +51,8 @@ describe('regression gates', () => {
     expect(parseGate('p99:5')).toMatchObject({ metric: 'p99', threshold: 5 });
     expect(parseGate('completion.p90:2.5%')).toMatchObject({ metric: 'completion.p90', threshold: 2.5 });
     expect(parseGate('deferralWait.p99')).toMatchObject({ metric: 'deferralWait.p99' });
-    expect(() => parseGate('latency')).toThrow(CliError);
-    expect(() => parseGate('bogus.p99')).toThrow(CliError);
-    expect(() => parseGate('iops:-3')).toThrow(CliError);
+    for (const bad of ['latency', 'bogus.p99', 'iops:-3']) expect(() => parseGate(bad)).toThrow(expect.objectContaining({ kind: 'usage' }));
+    expect(() => parseGate('latency')).toThrow(IopathError);
   });
 
   const q = (before: number, after: number, ci: [number, number] | null): QuantileComparison => ({ before, after, diff: after - before, ci95: ci, significant: ci !== null && (ci[0] > 0 || ci[1] < 0) });
@@ -76,7 +75,7 @@ describe('regression gates', () => {
     expect(evaluateGate(worse, parseGate('p99:25')).status).toBe('ok');
     expect(evaluateGate(worse, parseGate('device.p99')).status).toBe('undecided');
     const outcomes = [evaluateGate(worse, parseGate('p99:25')), evaluateGate(worse, parseGate('p99'))];
-    expect(gateExitCode(outcomes)).toBe(1);
-    expect(gateExitCode(outcomes.slice(0, 1))).toBe(0);
+    expect(gateFailure(outcomes)).toMatchObject({ kind: 'regression', message: 'regression: p99' });
+    expect(gateFailure(outcomes.slice(0, 1))).toBeNull();
   });
 });

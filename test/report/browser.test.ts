@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
 import { buildReport } from '../../src/report/build-report.js';
-import { findChromium, launchChromium, type Browser } from '../../src/report/cdp.js';
+import { findChromium, launchChromium, type Browser } from '../../src/browser/cdp.js';
 import { writeCompareHtml } from '../../src/report/compare-html.js';
-import { loadReport, type PageLoad } from '../../src/report/page-check.js';
-import { screenshotReports } from '../../src/report/screenshot.js';
+import { loadReport, type PageLoad } from '../../src/browser/page-check.js';
+import { screenshotReports } from '../../src/browser/screenshot.js';
 import { HAS_SHARED, SHARED_TRACES, SKIP_SHARED_REASON } from '../helpers/paths.js';
 import { CPU0, CPU1, EVIL, hostileTrace, tempDir } from './helpers.js';
 

@@ -5,7 +5,7 @@ import { launchChromium } from './cdp.js';
 import { loadReport, screenshotPage } from './page-check.js';
 
 /**
- * `node dist/report/screenshot.js reports/demo.html [more.html …]`: writes NAME.png next to each
+ * `node dist/browser/screenshot.js reports/demo.html [more.html …]`: writes NAME.png next to each
  * report (the whole page at 1100 CSS px wide) with a local headless Chromium, for a person to look
  * at or for the README. Fails, with the reason, on a console error, a network request or a chart
  * that was not drawn, so a broken report is not silently pictured.
@@ -42,7 +42,7 @@ export async function screenshotReports(paths: string[], opts: { width?: number;
 async function main(): Promise<void> {
   const paths = process.argv.slice(2);
   if (paths.length === 0) {
-    process.stderr.write('usage: node dist/report/screenshot.js REPORT.html [REPORT2.html …]\n');
+    process.stderr.write('usage: node dist/browser/screenshot.js REPORT.html [REPORT2.html …]\n');
     process.exitCode = 2;
     return;
   }
