@@ -1,4 +1,5 @@
 import type { Analysis } from '../model/analysis.js';
+import { NS_PER_MS } from '../model/time.js';
 import { adjustBH, DEFAULT_RESAMPLES, type Seed } from '../stats/index.js';
 import { compareCpu, CPU_METHOD, PER_IO_METHOD } from './cpu.js';
 import { compareLatency, LATENCY_METHOD } from './latency.js';
@@ -130,7 +131,7 @@ export function compareAnalyses(before: readonly Analysis[], after: readonly Ana
   const tp = compareThroughput(b, a, seed, level, resamples);
   b.summary.windows = tp.windows.before;
   a.summary.windows = tp.windows.after;
-  b.summary.windowMs = a.summary.windowMs = tp.binNs / 1e6;
+  b.summary.windowMs = a.summary.windowMs = tp.binNs / NS_PER_MS;
   b.summary.stalledWindows = tp.stalled.before;
   a.summary.stalledWindows = tp.stalled.after;
   const { modes, irqContext } = compareModes(b, a, level);

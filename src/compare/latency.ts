@@ -1,4 +1,5 @@
 import { COMPLETION_MODES, PHASES, type CompletionMode, type Phase } from '../model/io.js';
+import { NS_PER_S, NS_PER_US } from '../model/time.js';
 import { bootstrapQuantileDiffs, deriveSeed, hodgesLehmann, mannWhitneyU, normalQuantile, twoSidedP, type Seed } from '../stats/index.js';
 import type { Group, PooledDistribution, PooledSide } from './pool.js';
 import type { LatencyComparison, QuantileComparison } from './schema.js';
@@ -41,14 +42,14 @@ const MIN_TAIL = 5;
 /** Below this many values a side's distribution is not compared at all. */
 export const MIN_SAMPLE = 10;
 
-const us = (ns: number): number => Math.round(ns) / 1000;
+const us = (ns: number): number => Math.round(ns) / NS_PER_US;
 
 /** Design effect of one side's sample of a group (see above). */
 function designEffect(side: PooledSide, group: Group, d: PooledDistribution): number {
   const all = side.distributions.all?.total;
   const own = side.distributions[group]?.total;
   if (!all || !own || !(all.sketch.count > 0) || !(side.summary.iops > 0)) return 1;
-  const inFlight = ((side.summary.iops * own.sketch.count) / all.sketch.count) * (own.sketch.mean / 1e9);
+  const inFlight = ((side.summary.iops * own.sketch.count) / all.sketch.count) * (own.sketch.mean / NS_PER_S);
   const f = d.sketch.count > 0 ? d.sample.length / d.sketch.count : 0;
   return Number.isFinite(inFlight) ? 1 + Math.max(0, 2 * inFlight - 1) * f : 1;
 }

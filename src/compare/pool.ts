@@ -1,7 +1,8 @@
 import type { Analysis } from '../model/analysis.js';
 import { COMPLETION_MODES, PHASES, type CompletionMode, type Phase } from '../model/io.js';
+import { NS_PER_MS, NS_PER_S } from '../model/time.js';
 import { deriveSeed, mergeSamples, sketchFromJSON, type QuantileSketch, type Seed } from '../stats/index.js';
-import { CPU_CATEGORIES, type CpuCategory, type SideSummary } from './schema.js';
+import { BYTES_PER_MB, CPU_CATEGORIES, type CpuCategory, type SideSummary } from './schema.js';
 
 /**
  * One side of a comparison: one analysis, or several runs of the same configuration pooled.
@@ -37,7 +38,7 @@ export interface PooledSide {
   dioWorkUs: number;
 }
 
-const spanS = (a: Analysis): number => Math.max(0, (a.window.endNs - a.window.startNs) / 1e9);
+const spanS = (a: Analysis): number => Math.max(0, (a.window.endNs - a.window.startNs) / NS_PER_S);
 export const resolvedOf = (byMode: Record<CompletionMode, number>): number => byMode['irq-inline'] + byMode['kworker-deferred'] + byMode['task-inline'];
 
 function addInto<K extends string>(into: Record<K, number>, from: Partial<Record<K, number>>): void {
@@ -144,17 +145,17 @@ export function poolSide(runs: readonly Analysis[], label: string, seed: Seed, s
     kworkerCpus: [...kworkerCpus].map(([cpu, items]) => ({ cpu, items })).sort((x, y) => y.items - x.items),
     irqCpus: [...irqCpus].map(([cpu, completions]) => ({ cpu, completions })).sort((x, y) => y.completions - x.completions),
     windows: series.reduce((s, r) => s + r.counts.length, 0),
-    windowMs: Math.max(...series.map((r) => r.binNs)) / 1e6,
+    windowMs: Math.max(...series.map((r) => r.binNs)) / NS_PER_MS,
     stalledWindows: 0,
   };
   return {
     summary,
     series,
-    bytesPerIo: iops > 0 ? (mbps * 1e6) / iops : 0,
+    bytesPerIo: iops > 0 ? (mbps * BYTES_PER_MB) / iops : 0,
     distributions: poolDistributions(runs, seed, side),
     cpuUs,
     cpuSpanUs,
-    spanMs: seconds * 1000,
+    spanMs: seconds * (NS_PER_S / NS_PER_MS),
     contextSwitches,
     preemptionsByKworker,
     deferredCpuUs,

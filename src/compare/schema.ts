@@ -122,6 +122,9 @@ export interface LatencyComparison {
   significant: boolean;
 }
 
+/** The MB of `mbps` and every MB/s here: decimal megabytes, as `analyze` prints them. */
+export const BYTES_PER_MB = 1e6;
+
 export const CPU_CATEGORIES = ['kworker', 'dioWork', 'softirq', 'hardirq', 'submitter', 'otherTask', 'idle', 'unknown'] as const;
 export type CpuCategory = (typeof CPU_CATEGORIES)[number];
 

@@ -1,6 +1,7 @@
+import { NS_PER_MS, NS_PER_S } from '../model/time.js';
 import { iopsChange, normalQuantile, normalSf, optimalBlockLength, type Seed } from '../stats/index.js';
 import type { PooledSide } from './pool.js';
-import type { RateComparison } from './schema.js';
+import { BYTES_PER_MB, type RateComparison } from './schema.js';
 
 /**
  * IOPS and MB/s change with a confidence interval.
@@ -100,7 +101,7 @@ const mean = (runs: number[][]): number => runs.reduce((s, r) => s + r.reduce((x
 
 export function iopsMethod(binNs: number, resamples: number, multi: boolean): string {
   return (
-    `completions counted in ${binNs / 1e6} ms windows (complete windows only); change = after/before − 1 of the mean count per window; ` +
+    `completions counted in ${binNs / NS_PER_MS} ms windows (complete windows only); change = after/before − 1 of the mean count per window; ` +
     `95% percentile interval from ${resamples} ${multi ? 'two-stage (runs, then blocks of windows within runs) ' : ''}circular block bootstrap resamples of each side ` +
     `(block length by Politis–White from the windows' autocorrelation, variance widened to the flat-top long-run estimate), ` +
     `expanded for small samples (Hesterberg: percentiles at the level where z = √(n/(n−1))·t(n−1), n = windows / block length of the shorter side). ` +
@@ -113,7 +114,7 @@ export function compareThroughput(before: PooledSide, after: PooledSide, seed: S
   const binNs = Math.max(...before.series.map((r) => r.binNs), ...after.series.map((r) => r.binNs));
   const b = sideSeries(before, binNs);
   const a = sideSeries(after, binNs);
-  const perSecond = 1e9 / binNs;
+  const perSecond = NS_PER_S / binNs;
   const multi = before.series.length > 1 || after.series.length > 1;
   const method = iopsMethod(binNs, resamples, multi);
   const windows = { before: total(b), after: total(a) };
@@ -156,8 +157,8 @@ function deriveMbps(iops: RateComparison, bytesBefore: number, bytesAfter: numbe
   const ok = Number.isFinite(ratio);
   const ci95: [number, number] | null = ok && iops.ci95 ? [round(scale(iops.ci95[0]), 3), round(scale(iops.ci95[1]), 3)] : null;
   return {
-    before: round((iops.before * bytesBefore) / 1e6, 3),
-    after: round((iops.after * bytesAfter) / 1e6, 3),
+    before: round((iops.before * bytesBefore) / BYTES_PER_MB, 3),
+    after: round((iops.after * bytesAfter) / BYTES_PER_MB, 3),
     changePct: ok && iops.changePct !== null ? round(scale(iops.changePct), 3) : null,
     ci95,
     significant: ci95 !== null && (ci95[0] > 0 || ci95[1] < 0),

@@ -1,4 +1,5 @@
 import type { CompletionMode } from '../model/io.js';
+import { NS_PER_MS, NS_PER_US } from '../model/time.js';
 import type { CompareResult, QuantileComparison, SideSummary } from './schema.js';
 
 /**
@@ -32,7 +33,8 @@ const MIN_BUSY_PCT = 5;
 const signed = (x: number, digits = 1): string => `${x >= 0 ? '+' : '-'}${Math.abs(x).toFixed(digits)}`;
 const pct = (x: number): string => `${x >= 99.95 || x === 0 ? x.toFixed(0) : x >= 99 || x < 1 ? x.toFixed(2) : x.toFixed(1)}%`;
 const rate = (x: number): string => (x >= 1e6 ? `${(x / 1e6).toFixed(2)}M` : x >= 1e4 ? `${(x / 1e3).toFixed(1)}k` : x.toFixed(0));
-const usStr = (x: number): string => (Math.abs(x) >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x.toFixed(1)} µs`);
+const US_PER_MS = NS_PER_MS / NS_PER_US;
+const usStr = (x: number): string => (Math.abs(x) >= US_PER_MS ? `${(x / US_PER_MS).toFixed(2)} ms` : `${x.toFixed(1)} µs`);
 const cpuList = (cpus: readonly number[]): string => (cpus.length === 1 ? `CPU ${cpus[0]}` : `CPUs ${cpus.join(',')}`);
 
 function submitterName(s: SideSummary): string {
