@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { ANALYSIS_SCHEMA } from './model/analysis.js';
 import { EXIT_USAGE, toCliError } from './commands/common.js';
 import { runInspect } from './commands/inspect.js';
 import { runDemo } from './commands/demo.js';
@@ -39,7 +40,7 @@ program
   .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text; .gz is detected), or - for stdin')
   .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
   .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)', 'auto')
-  .option('--json', 'print the analysis as JSON (schema iopath.analysis/1)')
+  .option('--json', `print the analysis as JSON (schema ${ANALYSIS_SCHEMA})`)
   .option('--csv <file>', 'write one CSV row per I/O (formula-escaped)')
   .option('--fio-log <prefix>', "cross-check with fio's latency logs PREFIX_{lat,clat,slat}.N.log[.gz]")
   .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')

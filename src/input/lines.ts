@@ -61,6 +61,7 @@ function decode(buf: Buffer, start: number, end: number): string {
   return isAscii(buf.subarray(start, end)) ? buf.toString('latin1', start, end) : buf.toString('utf8', start, end);
 }
 
+/** gzip's magic bytes (1f 8b) first: how every reader of iopath tells a gzipped input, whatever its name. */
 export function isGzip(buf: Uint8Array): boolean {
   return buf.length >= 2 && buf[0] === 0x1f && buf[1] === 0x8b;
 }
