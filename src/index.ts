@@ -5,7 +5,7 @@ import { checkInputPath } from './input/check.js';
 import type { Source } from './input/lines.js';
 import type { Analysis } from './model/analysis.js';
 import type { DiagnosticSummary } from './model/diagnostics.js';
-import { IopathError } from './model/errors.js';
+import { IopathError, systemError } from './model/errors.js';
 import type { TraceEvent } from './model/events.js';
 import type { IoPath, IoUnit } from './model/io.js';
 import { isTraceFormat, type TraceFormat } from './parse/formats.js';
@@ -60,6 +60,11 @@ export interface AnalyzeOptions extends ReadOptions {
   onProgress?: (bytes: number, gzip: boolean) => void;
 }
 
+/** Rethrows a system error (EACCES, EIO…) as an `unreadable` IopathError, anything else as it is. */
+const rethrow = (err: unknown): never => {
+  throw systemError(err) ?? err;
+};
+
 const labelOf = (input: TraceInput, o: ReadOptions): string => o.label ?? (typeof input === 'string' ? input : '<stream>');
 
 function checkRead(input: TraceInput, o: ReadOptions & { unit?: string }): void {
@@ -80,13 +85,13 @@ function nothingIn(label: string, verb: string, s: StreamResult, forced: TraceFo
  * pass (memory follows the I/Os in flight, not the trace's length).
  *
  * @returns the `iopath.analysis/1` object, exactly what `iopath analyze --json` prints.
- * @throws IopathError `unreadable` (no such file, a directory), `unrecognised` (no line of the
- *   input is a trace event), `usage` (a bad option); StrictModeError with `strict`.
+ * @throws IopathError `unreadable` (no such file, a directory, a read that failed), `unrecognised`
+ *   (no line of the input is a trace event), `usage` (a bad option); StrictModeError with `strict`.
  */
 export async function analyze(input: TraceInput, options: AnalyzeOptions = {}): Promise<Analysis> {
   checkRead(input, options);
   const { format, unit, strict, onIo, onProgress } = options;
-  const { analysis, stream } = await analyzeTrace(input, { format, unit, strict, label: labelOf(input, options), onPath: onIo, onProgress });
+  const { analysis, stream } = await analyzeTrace(input, { format, unit, strict, label: labelOf(input, options), onPath: onIo, onProgress }).catch(rethrow);
   if (stream.events === 0) throw nothingIn(labelOf(input, options), 'analyze', stream, format);
   return analysis;
 }
@@ -120,7 +125,7 @@ export async function compare(before: CompareInput | readonly CompareInput[], af
   const { format, unit, strict, labelBefore, labelAfter, seed, level, resamples } = options;
   const load = async (side: CompareInput | readonly CompareInput[]): Promise<Analysis[]> => {
     const out: Analysis[] = [];
-    for (const x of Array.isArray(side) ? side : [side]) out.push(typeof x === 'string' ? await loadAnalysis(x, { format, unit, strict }) : (x as Analysis));
+    for (const x of Array.isArray(side) ? side : [side]) out.push(typeof x === 'string' ? await loadAnalysis(x, { format, unit, strict }).catch(rethrow) : (x as Analysis));
     return out;
   };
   const a = await load(before);
@@ -171,7 +176,7 @@ export async function calibrate(path: string, options: CalibrateOptions = {}): P
   try {
     return await calibrateTrace(path, { format: options.format, iodepth: options.iodepth });
   } catch (err) {
-    throw err instanceof CalibrateError ? new IopathError('unrecognised', err.message) : err;
+    throw err instanceof CalibrateError ? new IopathError('unrecognised', err.message) : (systemError(err) ?? err);
   }
 }
 
@@ -211,7 +216,7 @@ export interface ReadSummary {
 export async function streamEvents(input: TraceInput, onEvent: (e: TraceEvent) => void, options: ReadOptions = {}): Promise<ReadSummary> {
   checkRead(input, options);
   const label = labelOf(input, options);
-  const s = await streamTrace(input, onEvent, { format: options.format, strict: options.strict, label });
+  const s = await streamTrace(input, onEvent, { format: options.format, strict: options.strict, label }).catch(rethrow);
   if (s.events === 0 || s.format === null) throw nothingIn(label, 'read', s, options.format);
   return { format: s.format, lines: s.read.lines, bytes: s.read.bytes, gzip: s.read.gzip, events: s.events, diagnostics: s.diagnostics.summaries() };
 }
@@ -253,7 +258,7 @@ export async function* readEvents(input: TraceInput, options: ReadOptions = {}):
   })
     .then(
       (s) => void (s.events === 0 && (failure = nothingIn(label, 'read', s, options.format))),
-      (err: unknown) => void (err !== stop && (failure = err)),
+      (err: unknown) => void (err !== stop && (failure = systemError(err) ?? err)),
     )
     .finally(() => ((finished = true), release('wake')));
   try {

@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { StrictModeError } from '../model/diagnostics.js';
-import { IopathError, type ErrorKind } from '../model/errors.js';
+import { IopathError, systemError, type ErrorKind } from '../model/errors.js';
 
 /** Exit codes, documented in the README: 0 success; 1 strict-mode failure or a regression gate; 2 usage error or no usable input. */
 export const EXIT_OK = 0;
@@ -38,11 +38,11 @@ export function toCliError(err: unknown): CliError {
   if (err instanceof CliError) return err;
   if (err instanceof IopathError) return new CliError(err.message, err.kind);
   if (err instanceof StrictModeError) return new CliError(err.message, 'failed');
-  const e = err as NodeJS.ErrnoException;
-  // A system error: a path that cannot be opened, or a write that failed (ENOSPC, EIO and EPIPE
-  // carry a syscall but no path). The machine's state, not a bug: one line, no stack.
-  if (e && typeof e.code === 'string' && e.code.startsWith('E') && ('path' in e || 'syscall' in e)) return new CliError(`${e.path !== undefined ? `${e.path}: ` : ''}${e.message}`, 'unreadable');
-  return new CliError(`internal error: ${e?.stack ?? String(err)}`, 'failed');
+  // A path that cannot be opened, or a write that failed (ENOSPC, EIO and EPIPE carry a syscall
+  // but no path): one line, no stack.
+  const sys = systemError(err);
+  if (sys) return new CliError(sys.message, sys.kind);
+  return new CliError(`internal error: ${(err as Error | null)?.stack ?? String(err)}`, 'failed');
 }
 
 /**

@@ -61,6 +61,14 @@ describe('analyze', () => {
     await expect(analyze(TRACE, { format: 'perf-script' as never })).rejects.toMatchObject({ kind: 'usage' });
     await expect(analyze(TRACE, { unit: 'bio' as never })).rejects.toBeInstanceOf(IopathError);
   });
+
+  it('turns a read that failed into an unreadable error, in one line', async () => {
+    const failing = (async function* () {
+      yield TEXT.subarray(0, 1 << 16);
+      throw Object.assign(new Error('EIO: i/o error, read'), { code: 'EIO', syscall: 'read' });
+    })();
+    await expect(analyze(failing)).rejects.toMatchObject({ kind: 'unreadable', message: 'EIO: i/o error, read' });
+  });
 });
 
 describe('readEvents and streamEvents', () => {
