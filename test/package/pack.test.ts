@@ -22,8 +22,8 @@ interface PackEntry {
 
 let packed: PackEntry;
 
-function run(cmd: string, args: readonly string[]): { code: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20 });
+function run(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): { code: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(cmd, args, { cwd: dir, encoding: 'utf8', timeout: 60_000, maxBuffer: 64 << 20, env: { ...process.env, ...env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -61,10 +61,10 @@ beforeAll(() => {
 }, 120_000);
 
 describe('the packed package, installed', () => {
-  it('holds the built library, its types and the CLI, and no sources, tests or fixtures', () => {
+  it('holds the built library, its types and the CLI; no sources, tests, fixtures, source maps, benchmarks or browser harness', () => {
     const files = packed.files.map((f) => f.path);
-    for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js']) expect(files).toContain(f);
-    expect(files.filter((f) => /^(src|test|fixtures)\//.test(f))).toEqual([]);
+    for (const f of ['package.json', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/parse/stream-worker.js']) expect(files).toContain(f);
+    expect(files.filter((f) => /^(src|test|fixtures|dist\/bench|dist\/browser)\/|\.map$/.test(f))).toEqual([]);
     // Installed where it says: the project's own node_modules, not the repository's.
     const main = realpathSync(join(dir, 'node_modules', 'iopath', 'dist', 'index.js'));
     expect(main.startsWith(realpathSync(dir))).toBe(true);
@@ -72,9 +72,10 @@ describe('the packed package, installed', () => {
 
   it("import { analyze } from 'iopath' returns, byte for byte, what its `iopath analyze --json` prints", () => {
     writeFileSync(join(dir, 'analysis.mjs'), "import { analyze } from 'iopath';\nprocess.stdout.write(`${JSON.stringify(await analyze('trace.txt.gz'), null, 2)}\\n`);\n");
-    const lib = run(process.execPath, ['analysis.mjs']);
+    // The library parses on its worker thread (shipped as dist/parse/stream-worker.js), the CLI in place.
+    const lib = run(process.execPath, ['analysis.mjs'], { IOPATH_THREADS: '1' });
     expect(lib.code, lib.stderr).toBe(0);
-    const cli = run(process.execPath, [join('node_modules', '.bin', 'iopath'), 'analyze', '--json', 'trace.txt.gz']);
+    const cli = run(process.execPath, [join('node_modules', '.bin', 'iopath'), 'analyze', '--json', 'trace.txt.gz'], { IOPATH_THREADS: '0' });
     expect(cli.code, cli.stderr).toBe(0);
     const byMode = (out: string): unknown => (JSON.parse(out) as { ios: { byMode: unknown } }).ios.byMode;
     expect(byMode(lib.stdout)).toEqual(byMode(cli.stdout));
