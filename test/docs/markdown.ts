@@ -89,14 +89,21 @@ export function sectionNumbers(text: string): Set<string> {
 
 /**
  * Sections cited as "kernel notes §N" (also "kernel-notes.md §N"): every §N after the words on the
- * same line, so "(kernel notes §1, §3.1)" gives 1 and 3.1 and "(kernel notes, §1a–§1d)" both ends.
+ * line where they end, so "(kernel notes §1, §3.1)" gives 1 and 3.1 and "(kernel notes, §1a–§1d)"
+ * both ends. The words may be wrapped onto two lines, in prose or in a comment (`kernel\n * notes`).
  */
 export function kernelNoteCitations(text: string): { section: string; line: number }[] {
   const out: { section: string; line: number }[] = [];
-  text.split('\n').forEach((l, i) => {
-    const m = /kernel[ -]notes/i.exec(l);
-    if (!m) return;
-    for (const c of l.slice(m.index).matchAll(/§(\d+(?:\.\d+)*[a-z]?)/g)) out.push({ section: c[1] as string, line: i + 1 });
-  });
+  // A second mention on a line already read adds nothing: its sections were taken with the first.
+  let readTo = 0;
+  for (const m of text.matchAll(/kernel(?:[ \t-]|\r?\n[ \t]*(?:\*|\/\/|#)?[ \t]*)notes/gi)) {
+    if ((m.index as number) < readTo) continue;
+    const from = (m.index as number) + m[0].length;
+    const eol = text.indexOf('\n', from);
+    readTo = eol === -1 ? text.length : eol;
+    const rest = text.slice(from, eol === -1 ? undefined : eol);
+    const line = text.slice(0, from).split('\n').length;
+    for (const c of rest.matchAll(/§(\d+(?:\.\d+)*[a-z]?)/g)) out.push({ section: c[1] as string, line });
+  }
   return out;
 }

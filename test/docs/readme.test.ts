@@ -123,8 +123,9 @@ describe('kernel notes cited in the code', () => {
   });
 
   it('the citation reader takes every § after the words, and only there', () => {
-    const text = ['/** Work functions (kernel notes §1, §3.1). */', ' * (kernel notes, §1a–§1d) and docs/kernel-notes.md §4:', ' * Efron & Tibshirani 1993, §11.6'].join('\n');
-    expect(kernelNoteCitations(text).map((c) => c.section)).toEqual(['1', '3.1', '1a', '1d', '4']);
+    const text = ['/** Work functions (kernel notes §1, §3.1). */', ' * (kernel notes, §1a–§1d) and docs/kernel-notes.md §4:', ' * Efron & Tibshirani 1993, §11.6; the kernel', ' * notes §2 wrapped', 'a wrapped kernel', 'notes §5 in prose'].join('\n');
+    expect(kernelNoteCitations(text).map((c) => c.section)).toEqual(['1', '3.1', '1a', '1d', '4', '2', '5']);
+    expect(kernelNoteCitations(text).map((c) => c.line)).toEqual([1, 1, 2, 2, 2, 4, 6]);
     expect([...sectionNumbers('## 0. Summary\n### 1a. 4.18\n### 3.1 Formats\n### Flags column\n```\n## 9. in code\n```')]).toEqual(['0', '1a', '3.1']);
   });
 });
