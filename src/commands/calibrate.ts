@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { calibrateTrace, CalibrateError } from '../calibrate/calibrate.js';
-import { formatModel } from '../calibrate/format.js';
-import type { CalibratedModel } from '../calibrate/model.js';
+import { calibrateTrace, CalibrateError } from '../calibrate/estimate/calibrate.js';
+import { formatModel } from '../calibrate/present/format.js';
+import type { CalibratedModel } from '../calibrate/estimate/model.js';
 import { checkInput, CliError, parseFormatOption, writeJson } from './common.js';
 
 /** `iopath calibrate`: option parsing and output only; the measurements live in src/calibrate. */

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { formatWhatif } from '../calibrate/format.js';
-import { writeWhatifHtml } from '../calibrate/html.js';
-import { readModelFile, type CalibratedModel } from '../calibrate/model.js';
-import { whatif, type WhatifChange } from '../calibrate/whatif.js';
+import { formatWhatif } from '../calibrate/present/format.js';
+import { writeWhatifHtml } from '../calibrate/present/html.js';
+import { readModelFile, type CalibratedModel } from '../calibrate/estimate/model.js';
+import { whatif, type WhatifChange } from '../calibrate/predict/whatif.js';
 import type { RwMode } from '../sim/params.js';
 import { isPolicyName, POLICY_NAMES } from '../sim/policies/index.js';
 import { loadCalibration, positiveInt } from './calibrate.js';

@@ -1,5 +1,5 @@
-import type { KernelSamples } from './kernel-samples.js';
-import type { Line } from './samples.js';
+import type { KernelSamples } from '../collect/kernel-samples.js';
+import type { Line } from '../collect/samples.js';
 import { byDefault, meanOr, measured, MIN_SAMPLES, ns, type Values } from './values.js';
 
 /**

@@ -1,7 +1,7 @@
-import type { PolicyName, RwMode } from '../sim/params.js';
-import type { IoPass } from './io-pass.js';
-import type { WalkResult } from './walk.js';
-import { modeOf } from './workload-scan.js';
+import type { PolicyName, RwMode } from '../../sim/params.js';
+import type { IoPass } from '../collect/io-pass.js';
+import type { WalkResult } from '../collect/walk.js';
+import { modeOf } from '../collect/workload-scan.js';
 import { byDefault, measured, MIN_SAMPLES, type Values } from './values.js';
 
 /**

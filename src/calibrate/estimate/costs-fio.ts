@@ -1,6 +1,6 @@
-import { PARAM_SPECS } from '../sim/params.js';
+import { PARAM_SPECS } from '../../sim/params.js';
 import type { FioSamples, StealEstimate } from './replay.js';
-import { quantileSorted } from './samples.js';
+import { quantileSorted } from '../collect/samples.js';
 import type { CalibratedValue } from './model.js';
 import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
 

@@ -1,6 +1,6 @@
-import type { Source } from '../input/lines.js';
-import { analyzeTrace, type AnalyzeOptions } from '../analyze/pipeline.js';
-import type { Analysis } from '../model/analysis.js';
+import type { Source } from '../../input/lines.js';
+import { analyzeTrace, type AnalyzeOptions } from '../../analyze/pipeline.js';
+import type { Analysis } from '../../model/analysis.js';
 import type { WalkInput } from './walk.js';
 
 /**

@@ -1,22 +1,22 @@
-import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
-import type { Analysis } from '../model/analysis.js';
-import { streamEvents } from '../parse/stream.js';
-import type { TraceFormat } from '../parse/formats.js';
-import { defaultParams, PARAM_SPECS, validateParams, type SimParams } from '../sim/params.js';
+import { ANALYZED_EVENTS } from '../../analyze/pipeline.js';
+import type { Analysis } from '../../model/analysis.js';
+import { streamEvents } from '../../parse/stream.js';
+import type { TraceFormat } from '../../parse/formats.js';
+import { defaultParams, PARAM_SPECS, validateParams, type SimParams } from '../../sim/params.js';
 import { fioCosts, stealValue } from './costs-fio.js';
 import { kernelCosts } from './costs-kernel.js';
 import { untraceable } from './defaults.js';
-import { ioPass } from './io-pass.js';
+import { ioPass } from '../collect/io-pass.js';
 import { busyStealValue, hostKickValue, hostRunSamples, irqDelayValue, notifyRule, releaseValues, stallEstimator } from './notify.js';
 import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type MeasuredFigures, type ParamKey, type Quantiles } from './model.js';
 import { replay, stealEstimate } from './replay.js';
-import { quantileSorted } from './samples.js';
+import { quantileSorted } from '../collect/samples.js';
 import { serviceValues } from './service.js';
 import { byDefault, measured, MIN_SAMPLES, type Values } from './values.js';
 import { estimateIodepth } from './iodepth.js';
 import { walkGaps } from './gaps.js';
-import type { Timeline } from './timeline.js';
-import { createWalker } from './walk.js';
+import type { Timeline } from '../collect/timeline.js';
+import { createWalker } from '../collect/walk.js';
 import { workloadValues } from './workload-params.js';
 
 /**

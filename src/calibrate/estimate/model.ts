@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import type { SimParams } from '../sim/params.js';
+import type { SimParams } from '../../sim/params.js';
 
 /**
  * The calibrated model (`iopath calibrate -o model.json`, schema iopath.model/1): a complete

@@ -1,4 +1,4 @@
-import { PARAM_SPECS, type SimParams } from '../sim/params.js';
+import { PARAM_SPECS, type SimParams } from '../../sim/params.js';
 import type { CalibratedValue, ParamKey } from './model.js';
 
 /** Builders for the per-parameter records of a calibrated model. */

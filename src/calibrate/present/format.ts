@@ -1,5 +1,5 @@
-import type { CalibratedModel, Quantiles } from './model.js';
-import type { SideSummary, WhatifResult } from './whatif.js';
+import type { CalibratedModel, Quantiles } from '../estimate/model.js';
+import type { SideSummary, WhatifResult } from '../predict/whatif.js';
 
 /** Text output of `calibrate` and `whatif`. */
 

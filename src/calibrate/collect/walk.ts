@@ -1,4 +1,4 @@
-import type { SchedSwitchEvent, TraceEvent } from '../model/events.js';
+import type { SchedSwitchEvent, TraceEvent } from '../../model/events.js';
 import { enterContext, newCpuState, type CpuState, type Ctx } from './cpu-state.js';
 import { createIrqTracker } from './irq-walk.js';
 import { createValues, type Values } from './samples.js';

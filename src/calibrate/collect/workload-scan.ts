@@ -1,4 +1,4 @@
-import type { BlockRqEvent, IomapBeginEvent } from '../model/events.js';
+import type { BlockRqEvent, IomapBeginEvent } from '../../model/events.js';
 
 /**
  * What the submitter's own submissions say about the fio job: engine (iocb flags: AIO_RW is

@@ -1,4 +1,4 @@
-import type { WalkResult } from './walk.js';
+import type { WalkResult } from '../collect/walk.js';
 import { byDefault, measured, type Values } from './values.js';
 
 /**

@@ -1,6 +1,6 @@
-import type { DeviceSamples } from './kernel-samples.js';
+import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { StallOf } from './notify.js';
-import { quantileSorted } from './samples.js';
+import { quantileSorted } from '../collect/samples.js';
 import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
 
 /**

@@ -1,9 +1,9 @@
 import { trapCutNs } from './costs-fio.js';
-import type { DeviceSamples } from './kernel-samples.js';
+import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { CalibratedValue } from './model.js';
-import { quantileSorted, type Values as Samples } from './samples.js';
+import { quantileSorted, type Values as Samples } from '../collect/samples.js';
 import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
-import type { BusyIrqSample, ReleaseSample, SubmissionSample } from './walk.js';
+import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/walk.js';
 
 /**
  * Which submissions trap on the device notify (kickWhen). A virtio-blk guest with
