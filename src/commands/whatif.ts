@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { formatWhatif } from '../calibrate/present/format.js';
-import { writeWhatifHtml } from '../calibrate/present/html.js';
-import { readModelFile, type CalibratedModel } from '../calibrate/estimate/model.js';
+import { formatWhatif } from '../calibrate/present/text.js';
+import { writeWhatifHtml } from '../calibrate/present/whatif-html.js';
+import { readModelFile, type CalibratedModel } from '../calibrate/estimate/model-file.js';
 import { whatif, type WhatifChange } from '../calibrate/predict/whatif.js';
 import type { RwMode } from '../sim/params.js';
 import { isPolicyName, POLICY_NAMES } from '../sim/policies/index.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { calibrateTrace } from '../../src/calibrate/estimate/calibrate.js';
-import { readModelFile, type CalibratedModel } from '../../src/calibrate/estimate/model.js';
+import { readModelFile, type CalibratedModel } from '../../src/calibrate/estimate/model-file.js';
 import { spreadOf, whatif, WHATIF_SCHEMA } from '../../src/calibrate/predict/whatif.js';
 import { registerCalibrate, runCalibrate } from '../../src/commands/calibrate.js';
 import { CliError } from '../../src/commands/common.js';

@@ -1,15 +1,15 @@
 import type { SchedSwitchEvent, TraceEvent } from '../../model/events.js';
 import { enterContext, newCpuState, type CpuState, type Ctx } from './cpu-state.js';
-import { createIrqTracker } from './irq-walk.js';
-import { createValues, type Values } from './samples.js';
+import { createIrqTracker } from './irq-tracker.js';
+import { createValues, type Values } from './accumulators.js';
 import { createDeviceSamples, createKernelSamples, type DeviceSamples, type KernelSamples } from './kernel-samples.js';
-import { B, C, createTimeline, I, N, O, P, Q, T, X, type Timeline } from './timeline.js';
+import { B, C, createTimeline, I, N, O, P, Q, T, X, type Timeline } from './fio-events.js';
 import { createWorkloadScan, scanBegin, scanIssue, type WorkloadScan } from './workload-scan.js';
 
 /**
  * The calibration pass: one walk over the events that collects, per CPU, the durations between
  * adjacent events that each measure one model cost (kernel-samples.ts), the submitter's timeline
- * (timeline.ts), and per I/O the interrupt that delivered it (device service time). It relies on
+ * (fio-events.ts), and per I/O the interrupt that delivered it (device service time). It relies on
  * what the analysis pass already linked: which completions are the submitter's, and each block
  * completion's issue time, by input line.
  */

@@ -5,17 +5,17 @@ import type { TraceFormat } from '../../parse/formats.js';
 import { defaultParams, PARAM_SPECS, validateParams, type SimParams } from '../../sim/params.js';
 import { fioCosts, stealValue } from './costs-fio.js';
 import { kernelCosts } from './costs-kernel.js';
-import { untraceable } from './defaults.js';
+import { untraceable } from './untraceable.js';
 import { ioPass } from '../collect/io-pass.js';
 import { busyStealValue, hostKickValue, hostRunSamples, irqDelayValue, notifyRule, releaseValues, stallEstimator } from './notify.js';
-import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type MeasuredFigures, type ParamKey, type Quantiles } from './model.js';
+import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type MeasuredFigures, type ParamKey, type Quantiles } from './model-file.js';
 import { replay, stealEstimate } from './replay.js';
-import { quantileSorted } from '../collect/samples.js';
+import { quantileSorted } from '../collect/accumulators.js';
 import { serviceValues } from './service.js';
-import { byDefault, measured, MIN_SAMPLES, type Values } from './values.js';
+import { byDefault, measured, MIN_SAMPLES, type Values } from './calibrated-values.js';
 import { estimateIodepth } from './iodepth.js';
 import { walkGaps } from './gaps.js';
-import type { Timeline } from '../collect/timeline.js';
+import type { Timeline } from '../collect/fio-events.js';
 import { createWalker } from '../collect/walk.js';
 import { workloadValues } from './workload-params.js';
 
@@ -25,7 +25,7 @@ import { workloadValues } from './workload-params.js';
  * that bracket it (walk.ts) and records the submitter's timeline, which a replay of fio's loop
  * turns into fio's costs (replay.ts, costs-fio.ts). The device's service time is an empirical
  * histogram (service.ts). Whatever the trace cannot show keeps its documented default
- * (defaults.ts). Every parameter of the model gets a record: value, samples, source, formula.
+ * (untraceable.ts). Every parameter of the model gets a record: value, samples, source, formula.
  */
 
 export class CalibrateError extends Error {

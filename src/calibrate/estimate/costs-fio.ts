@@ -1,8 +1,8 @@
 import { PARAM_SPECS } from '../../sim/params.js';
 import type { FioSamples, StealEstimate } from './replay.js';
-import { quantileSorted } from '../collect/samples.js';
-import type { CalibratedValue } from './model.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
+import { quantileSorted } from '../collect/accumulators.js';
+import type { CalibratedValue } from './model-file.js';
+import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './calibrated-values.js';
 
 /**
  * fio's and the submission path's CPU costs, from the replayed timeline (replay.ts). In the

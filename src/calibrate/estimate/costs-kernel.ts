@@ -1,6 +1,6 @@
 import type { KernelSamples } from '../collect/kernel-samples.js';
-import type { Line } from '../collect/samples.js';
-import { byDefault, meanOr, measured, MIN_SAMPLES, ns, type Values } from './values.js';
+import type { Line } from '../collect/accumulators.js';
+import { byDefault, meanOr, measured, MIN_SAMPLES, ns, type Values } from './calibrated-values.js';
 
 /**
  * Completion-path and scheduler costs, each the mean of one pair of adjacent events (walk.ts).

@@ -1,4 +1,4 @@
-import { B, C, I, N, O, P, Q, T, X, type Timeline } from '../collect/timeline.js';
+import { B, C, I, N, O, P, Q, T, X, type Timeline } from '../collect/fio-events.js';
 
 /**
  * Walks the submitter's timeline as fio's loop (backend.c do_io): it submits while fewer than

@@ -1,5 +1,5 @@
 import { walkGaps } from './gaps.js';
-import type { Timeline } from '../collect/timeline.js';
+import type { Timeline } from '../collect/fio-events.js';
 
 /**
  * fio's iodepth from its rhythm. The most I/Os ever in the kernel equals iodepth only when fio

@@ -1,8 +1,8 @@
 import { trapCutNs } from './costs-fio.js';
 import type { DeviceSamples } from '../collect/kernel-samples.js';
-import type { CalibratedValue } from './model.js';
-import { quantileSorted, type Values as Samples } from '../collect/samples.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
+import type { CalibratedValue } from './model-file.js';
+import { quantileSorted, type Values as Samples } from '../collect/accumulators.js';
+import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './calibrated-values.js';
 import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/walk.js';
 
 /**

@@ -1,6 +1,6 @@
 import { walkGaps, type GapStats } from './gaps.js';
-import { createLine, createMean, createValues, type Line, type Mean, type Values } from '../collect/samples.js';
-import type { Timeline } from '../collect/timeline.js';
+import { createLine, createMean, createValues, type Line, type Mean, type Values } from '../collect/accumulators.js';
+import type { Timeline } from '../collect/fio-events.js';
 
 /**
  * fio's costs from its gaps (gaps.ts), in two steps. First the cost of an interrupt that no

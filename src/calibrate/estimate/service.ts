@@ -1,7 +1,7 @@
 import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { StallOf } from './notify.js';
-import { quantileSorted } from '../collect/samples.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
+import { quantileSorted } from '../collect/accumulators.js';
+import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './calibrated-values.js';
 
 /**
  * The device's service time as an empirical histogram. The trace shows, per I/O, block_rq_issue

@@ -2,7 +2,7 @@ import type { PolicyName, RwMode } from '../../sim/params.js';
 import type { IoPass } from '../collect/io-pass.js';
 import type { WalkResult } from '../collect/walk.js';
 import { modeOf } from '../collect/workload-scan.js';
-import { byDefault, measured, MIN_SAMPLES, type Values } from './values.js';
+import { byDefault, measured, MIN_SAMPLES, type Values } from './calibrated-values.js';
 
 /**
  * The fio job, the CPU layout, the kernel's completion policy and the names printed in the trace.

@@ -1,8 +1,8 @@
 import { simulate } from '../../sim/index.js';
 import type { SimParams } from '../../sim/params.js';
 import type { Io, TrueMode } from '../../sim/types.js';
-import type { Quantiles } from '../estimate/model.js';
-import { quantileSorted } from '../collect/samples.js';
+import type { Quantiles } from '../estimate/model-file.js';
+import { quantileSorted } from '../collect/accumulators.js';
 
 /**
  * One simulated run of a calibrated model, reduced to what whatif reports: IOPS, the mode mix,

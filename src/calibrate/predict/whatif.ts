@@ -1,5 +1,5 @@
 import { validateParams, type PolicyName, type RwMode, type SimParams } from '../../sim/params.js';
-import type { CalibratedModel, MeasuredFigures, Quantiles } from '../estimate/model.js';
+import type { CalibratedModel, MeasuredFigures, Quantiles } from '../estimate/model-file.js';
 import { quantilesUs, runOnce, type CpuShares, type ModeShares, type RunFigures } from './run-figures.js';
 
 /**

@@ -5,7 +5,7 @@ import type { Analysis } from '../../model/analysis.js';
 import { writeCompareHtml } from '../../report/html.js';
 import { simulate } from '../../sim/index.js';
 import type { SimParams } from '../../sim/params.js';
-import type { CalibratedModel } from '../estimate/model.js';
+import type { CalibratedModel } from '../estimate/model-file.js';
 import { applyChange, type WhatifChange } from '../predict/whatif.js';
 
 /**

@@ -1,5 +1,5 @@
 import type { WalkResult } from '../collect/walk.js';
-import { byDefault, measured, type Values } from './values.js';
+import { byDefault, measured, type Values } from './calibrated-values.js';
 
 /**
  * Parameters a trace of these events cannot show, with why; each keeps its documented default

@@ -1,7 +1,7 @@
 import type { TraceEvent } from '../../model/events.js';
 import type { CpuState, Ctx, IrqBatch } from './cpu-state.js';
 import type { DeviceSamples, KernelSamples } from './kernel-samples.js';
-import { createLine, createMean, type Mean } from './samples.js';
+import { createLine, createMean, type Mean } from './accumulators.js';
 import type { WalkInput } from './walk.js';
 
 /**

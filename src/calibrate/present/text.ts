@@ -1,4 +1,4 @@
-import type { CalibratedModel, Quantiles } from '../estimate/model.js';
+import type { CalibratedModel, Quantiles } from '../estimate/model-file.js';
 import type { SideSummary, WhatifResult } from '../predict/whatif.js';
 
 /** Text output of `calibrate` and `whatif`. */

@@ -1,5 +1,5 @@
 import { PARAM_SPECS, type SimParams } from '../../sim/params.js';
-import type { CalibratedValue, ParamKey } from './model.js';
+import type { CalibratedValue, ParamKey } from './model-file.js';
 
 /** Builders for the per-parameter records of a calibrated model. */
 
