@@ -76,17 +76,17 @@ export function createLine(): Line {
 }
 
 /** Keeps values (up to `cap`, then every k-th) for distributions: mixtures and histograms. */
-export interface Values {
+export interface KeptValues {
   n: number;
   add(x: number): void;
   values(): number[];
 }
 
-export function createValues(cap = 200_000): Values {
+export function createKeptValues(cap = 200_000): KeptValues {
   const kept: number[] = [];
   let stride = 1;
   let seen = 0;
-  const v: Values = {
+  const v: KeptValues = {
     n: 0,
     add(x) {
       if (!Number.isFinite(x)) return;

@@ -1,17 +1,17 @@
 import type { SchedSwitchEvent, TraceEvent } from '../../model/events.js';
 import { enterContext, newCpuState, type CpuState, type Ctx } from './cpu-state.js';
 import { createIrqTracker } from './irq-tracker.js';
-import { createValues, type Values } from './accumulators.js';
+import { createKeptValues, type KeptValues } from './accumulators.js';
 import { createDeviceSamples, createKernelSamples, type DeviceSamples, type KernelSamples } from './kernel-samples.js';
 import { B, C, createTimeline, I, N, O, P, Q, T, X, type Timeline } from './fio-events.js';
 import { createWorkloadScan, scanBegin, scanIssue, type WorkloadScan } from './workload-scan.js';
 
 /**
  * The calibration pass: one walk over the events that collects, per CPU, the durations between
- * adjacent events that each measure one model cost (kernel-samples.ts), the submitter's timeline
- * (fio-events.ts), and per I/O the interrupt that delivered it (device service time). It relies on
- * what the analysis pass already linked: which completions are the submitter's, and each block
- * completion's issue time, by input line.
+ * adjacent events that each measure one cost the simulator charges (kernel-samples.ts), the
+ * submitter's timeline (fio-events.ts), and per I/O the interrupt that delivered it (device
+ * service time). It relies on what the analysis pass already linked: which completions are the
+ * submitter's, and each block completion's issue time, by input line.
  */
 
 export interface WalkInput {
@@ -50,7 +50,7 @@ export interface WalkResult {
   /** BLOCK softirq runs, and those run by ksoftirqd. */
   blockSoftirqs: { all: number; ksoftirqd: number };
   /** Per kind of event run by a task or softirq, the gaps to that CPU's next event when it is no interrupt. */
-  plainGaps: Map<string, Values>;
+  plainGaps: Map<string, KeptValues>;
 }
 
 /** An interrupt that entered a CPU running a task: the gap since that CPU's previous event. */
@@ -130,7 +130,7 @@ export function createWalker(w: WalkInput): Walker {
   const blockSoftirqs = { all: 0, ksoftirqd: 0 };
   /** Per CPU: the release interrupt whose following gaps are being watched. */
   const watching: (ReleaseSample | null)[] = [];
-  const plainGaps = new Map<string, Values>();
+  const plainGaps = new Map<string, KeptValues>();
 
   /** Before `e` changes the nesting: gaps a task's or softirq's event leaves to the next one. */
   function gapSample(c: CpuState, e: TraceEvent): void {
@@ -163,7 +163,7 @@ export function createWalker(w: WalkInput): Walker {
     }
     if (e.kind === 'softirq_entry' || e.kind === 'irq_handler_exit') return;
     let v = plainGaps.get(p.e.kind);
-    if (v === undefined) plainGaps.set(p.e.kind, (v = createValues(20_000)));
+    if (v === undefined) plainGaps.set(p.e.kind, (v = createKeptValues(20_000)));
     v.add(d);
   }
   const irqs = createIrqTracker(k, device, w, irqNames);

@@ -8,11 +8,11 @@ import { kernelCosts } from './costs-kernel.js';
 import { untraceable } from './untraceable.js';
 import { ioPass } from '../collect/io-pass.js';
 import { busyStealValue, hostKickValue, hostRunSamples, irqDelayValue, notifyRule, releaseValues, stallEstimator } from './notify.js';
-import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type MeasuredFigures, type ParamKey, type Quantiles } from './model-file.js';
+import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type CalibratedValues, type MeasuredFigures, type ParamKey, type Quantiles } from './model-file.js';
 import { replay, stealEstimate } from './replay.js';
 import { quantileSorted } from '../collect/accumulators.js';
 import { serviceValues } from './service.js';
-import { byDefault, measured, MIN_SAMPLES, type Values } from './calibrated-values.js';
+import { byDefault, measured, MIN_SAMPLES } from './calibrated-values.js';
 import { estimateIodepth } from './iodepth.js';
 import { walkGaps } from './gaps.js';
 import type { Timeline } from '../collect/fio-events.js';
@@ -68,9 +68,9 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
   const fc = fioCosts(fioSamples, String(wl.engine?.value ?? 'libaio'), stealRec);
   wl.preempt = preemptValue(fioSamples.stats.preemptedInKernel, fioSamples.stats.preemptedInUser, w.kernel.preemptPlus);
   const hidden = untraceable(w, wl.dsync?.value === true && (wl.rw?.value === 'randwrite' || wl.rw?.value === 'write'));
-  const num = (x: Values[ParamKey], fallback: number): number => (typeof x?.value === 'number' ? x.value : fallback);
+  const num = (x: CalibratedValues[ParamKey], fallback: number): number => (typeof x?.value === 'number' ? x.value : fallback);
   const idleWakeNs = num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]);
-  const host: Values = {};
+  const host: CalibratedValues = {};
   let hostRuns: number[] | null = null;
   if (notify.kicked !== null) {
     const delay = irqDelayValue(w.submissions, notify.kicked, w.device, { idleWakeNs });
@@ -97,7 +97,7 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
     hostRuns,
   );
 
-  const values: Values = { ...wl, ...kc.values, ...fc.values, ...notify.values, ...hidden, ...svc.values, ...host };
+  const values: CalibratedValues = { ...wl, ...kc.values, ...fc.values, ...notify.values, ...hidden, ...svc.values, ...host };
   const kp = values.kickProb;
   if (notify.kicked !== null && kp !== undefined) kp.how += ' (informative: with kickWhen host-idle which submissions trap follows from the host\'s runs)';
   for (const key of Object.keys(PARAM_SPECS) as ParamKey[]) values[key] ??= byDefault(key, 'Not found in this trace.');

@@ -3,8 +3,6 @@ import type { CalibratedValue, ParamKey } from './model-file.js';
 
 /** Builders for the per-parameter records of a calibrated model. */
 
-export type Values = Partial<Record<ParamKey, CalibratedValue>>;
-
 /** Samples below which a mean is not trusted and the default is kept. */
 export const MIN_SAMPLES = 20;
 

@@ -1,8 +1,8 @@
 import { PARAM_SPECS } from '../../sim/params.js';
 import type { FioSamples, StealEstimate } from './replay.js';
 import { quantileSorted } from '../collect/accumulators.js';
-import type { CalibratedValue } from './model-file.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './calibrated-values.js';
+import type { CalibratedValue, CalibratedValues } from './model-file.js';
+import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
 
 /**
  * fio's and the submission path's CPU costs, from the replayed timeline (replay.ts). In the
@@ -21,11 +21,11 @@ import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './calibrated-
  */
 
 export interface FioCosts {
-  values: Values;
+  values: CalibratedValues;
 }
 
 export function fioCosts(s: FioSamples, engine: string, steal: CalibratedValue): FioCosts {
-  const v: Values = {};
+  const v: CalibratedValues = {};
   const pre = s.preIssue.mean();
   v.submitPreIssueNs =
     s.preIssue.n >= MIN_SAMPLES
@@ -61,7 +61,7 @@ export function trapCutNs(postNs: readonly number[]): number {
 }
 
 /** issue → queued: submitPostIssueNs, or that plus a trap on the queue notify (kick). */
-function kick(s: FioSamples): Values {
+function kick(s: FioSamples): CalibratedValues {
   const xs = s.post.values();
   if (xs.length < MIN_SAMPLES) {
     return {
@@ -89,11 +89,11 @@ function kick(s: FioSamples): Values {
 }
 
 /** fio's loop: syscall entry/exit, preparation, and the per-event cost of reaping. */
-function loop(s: FioSamples, engine: string): Values {
-  const v: Values = {};
+function loop(s: FioSamples, engine: string): CalibratedValues {
+  const v: CalibratedValues = {};
   const reap = s.gapReap.fit();
   // fio's own work is best seen where nothing else happened; gaps with interrupts or switches
-  // agree with them in the model, but on a VM they also hold host stalls that are not fio's.
+  // agree with them in the simulator, but on a VM they also hold host stalls that are not fio's.
   const cleanOnly = s.gapPlainClean.n >= MIN_SAMPLES;
   const plain = cleanOnly ? s.gapPlainClean : s.gapPlain;
   const plainHow = cleanOnly ? 'queued → begin gaps without a reap, interrupt or switch' : 'queued → begin gaps without a reap';

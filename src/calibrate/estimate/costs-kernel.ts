@@ -1,6 +1,7 @@
 import type { KernelSamples } from '../collect/kernel-samples.js';
 import type { Line } from '../collect/accumulators.js';
-import { byDefault, meanOr, measured, MIN_SAMPLES, ns, type Values } from './calibrated-values.js';
+import { byDefault, meanOr, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
+import type { CalibratedValues } from './model-file.js';
 
 /**
  * Completion-path and scheduler costs, each the mean of one pair of adjacent events (walk.ts).
@@ -9,13 +10,13 @@ import { byDefault, meanOr, measured, MIN_SAMPLES, ns, type Values } from './cal
  */
 
 export interface KernelCosts {
-  values: Values;
+  values: CalibratedValues;
   /** The device's interrupt: the irq number that delivered most completions. */
   irq: number | null;
 }
 
 export function kernelCosts(k: KernelSamples, softirqMode: boolean, windowNs: number): KernelCosts {
-  const v: Values = {};
+  const v: CalibratedValues = {};
   let irq: number | null = null;
   let best = -1;
   for (const [num, m] of k.completionsPerIrq) {
@@ -62,7 +63,7 @@ export function kernelCosts(k: KernelSamples, softirqMode: boolean, windowNs: nu
   v.ipiNs = meanOr('ipiNs', k.ipi, 'mean of sched_wakeup of the submitter or a kworker on another, idle CPU → that CPU switching to it', 'Too few wakeups across CPUs to an idle CPU');
 
   // The local timer is a vector without irq_handler events: the tick itself is not traced, only
-  // the softirqs it raises. The model raises TIMER and SCHED on every tick, each costing
+  // the softirqs it raises. The simulator raises TIMER and SCHED on every tick, each costing
   // softirqEntryNs plus half of tickSoftirqNs; a real tickless kernel raises them only when due.
   // Keeping their CPU time: tickSoftirqNs = their time in the window / ticks in it − 2·entry.
   v.tickNs = byDefault('tickNs', 'The local timer interrupt has no irq_handler events; only the softirqs it raises are traced.');

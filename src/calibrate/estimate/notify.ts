@@ -1,8 +1,8 @@
 import { trapCutNs } from './costs-fio.js';
 import type { DeviceSamples } from '../collect/kernel-samples.js';
-import type { CalibratedValue } from './model-file.js';
-import { quantileSorted, type Values as Samples } from '../collect/accumulators.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './calibrated-values.js';
+import type { CalibratedValue, CalibratedValues } from './model-file.js';
+import { quantileSorted, type KeptValues } from '../collect/accumulators.js';
+import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
 import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/walk.js';
 
 /**
@@ -25,7 +25,7 @@ import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/
 const IDLE_KICKS = 0.9;
 
 export interface NotifyRule {
-  values: Values;
+  values: CalibratedValues;
   /** Issue times of the submissions that trapped (host-idle only: they start the host's runs). */
   kicked: Set<number> | null;
 }
@@ -67,7 +67,7 @@ export function notifyRule(subs: readonly SubmissionSample[]): NotifyRule {
  * posted those requests; the interrupt that delivers them enters after the notify. When fio runs
  * on the interrupt's CPU the host held that interrupt for this exit (the vCPU ran guest code when
  * it posted), and it enters as the vCPU re-enters: notify → entry is the exit's round trip, which
- * the model (src/sim/device.ts) spends as irqDelayNs. When the interrupt goes to another, idle
+ * the simulator (src/sim/device.ts) spends as irqDelayNs. When the interrupt goes to another, idle
  * vCPU the host posted and re-armed before the notify and the interrupt entered irqDelayNs (+
  * idleWakeNs) after that, so notify → entry is a lower bound of irqDelayNs.
  */
@@ -118,7 +118,7 @@ export function irqDelayValue(
  */
 export type StallOf = (gapNs: number, prevKind: string) => number | undefined;
 
-export function stallEstimator(plain: ReadonlyMap<string, Samples>): StallOf {
+export function stallEstimator(plain: ReadonlyMap<string, KeptValues>): StallOf {
   const medians = new Map<string, number | undefined>();
   return (gapNs, kind) => {
     if (!medians.has(kind)) {

@@ -1,11 +1,12 @@
 import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { StallOf } from './notify.js';
 import { quantileSorted } from '../collect/accumulators.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './calibrated-values.js';
+import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
+import type { CalibratedValues } from './model-file.js';
 
 /**
  * The device's service time as an empirical histogram. The trace shows, per I/O, block_rq_issue
- * and the irq_handler_entry of the interrupt that delivered it. In the simulator (device.ts,
+ * and the irq_handler_entry of the interrupt that delivered it. In the simulator (src/sim/device.ts,
  * model.ts, cpu.ts) the first completion of an empty completion queue raises the interrupt
  * irqDelayNs later; an idle CPU first leaves its idle state (idleWakeNs); the injection costs
  * irqStealNs before the handler runs; completions that arrive meanwhile are read by the same
@@ -34,8 +35,8 @@ export interface ServiceInputs {
  * read off the requests that notified: issue → entry of the interrupt that delivered them, less
  * the whole path (all of a run's requests are posted at once).
  */
-export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: ReadonlySet<number> | null = null, hostRuns: readonly number[] | null = null): { values: Values; samples: number[] } {
-  const v: Values = {};
+export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: ReadonlySet<number> | null = null, hostRuns: readonly number[] | null = null): { values: CalibratedValues; samples: number[] } {
+  const v: CalibratedValues = {};
   const use: number[] = [];
   if (hostRuns === null) for (let i = 0; i < d.toIrq.length; i++) if (kicked === null || kicked.has(d.issueTs[i] as number)) use.push(i);
   const n = hostRuns !== null ? hostRuns.length : use.length;

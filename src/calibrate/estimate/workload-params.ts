@@ -2,7 +2,8 @@ import type { PolicyName, RwMode } from '../../sim/params.js';
 import type { IoPass } from '../collect/io-pass.js';
 import type { WalkResult } from '../collect/walk.js';
 import { modeOf } from '../collect/workload-scan.js';
-import { byDefault, measured, MIN_SAMPLES, type Values } from './calibrated-values.js';
+import { byDefault, measured, MIN_SAMPLES } from './calibrated-values.js';
+import type { CalibratedValues } from './model-file.js';
 
 /**
  * The fio job, the CPU layout, the kernel's completion policy and the names printed in the trace.
@@ -10,8 +11,8 @@ import { byDefault, measured, MIN_SAMPLES, type Values } from './calibrated-valu
  * where the submitter, the device interrupt and the DIO kworkers ran.
  */
 
-export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | undefined, irq: number | null): Values {
-  const v: Values = {};
+export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | undefined, irq: number | null): CalibratedValues {
+  const v: CalibratedValues = {};
   const s = w.workload;
   const n = s.begins > 0 ? s.begins : s.issues;
   const from = s.begins > 0 ? 'iomap_dio_rw_begin of the submitter' : 'block_rq_issue of the submitter (no iomap events)';
@@ -63,7 +64,7 @@ export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | u
 }
 
 /** The completion policy from where the submitter's writes completed and which work function ran. */
-function policy(io: IoPass, w: WalkResult): Values[keyof Values] {
+function policy(io: IoPass, w: WalkResult): CalibratedValues[keyof CalibratedValues] {
   const W = io.modesByDir.W;
   const deferred = W['kworker-deferred'] ?? 0;
   const inline = W['irq-inline'] ?? 0;
@@ -83,8 +84,8 @@ function policy(io: IoPass, w: WalkResult): Values[keyof Values] {
 }
 
 /** Names the simulated trace prints, taken from the trace so both look alike. */
-function names(io: IoPass, w: WalkResult, irq: number | null): Values {
-  const v: Values = {};
+function names(io: IoPass, w: WalkResult, irq: number | null): CalibratedValues {
+  const v: CalibratedValues = {};
   const dev = w.workload.dev;
   if (dev !== null) {
     v.devMajor = measured(dev.major, w.workload.issues, 'device of the submitter\'s block_rq_issue');
