@@ -2,7 +2,7 @@ import type { TraceEvent } from '../../model/events.js';
 import type { CpuState, Ctx, IrqBatch } from './cpu-state.js';
 import type { DeviceSamples, KernelSamples } from './kernel-samples.js';
 import { createLine, createMean, type Mean } from './accumulators.js';
-import type { WalkInput } from './walk.js';
+import type { WalkInput } from './io-pass.js';
 
 /**
  * Interrupt bookkeeping of the calibration walk: how long each device interrupt's handler ran

@@ -9,7 +9,7 @@ import { untraceable } from './untraceable.js';
 import { ioPass } from '../collect/io-pass.js';
 import { busyStealValue, hostKickValue, hostRunSamples, irqDelayValue, notifyRule, releaseValues, stallEstimator } from './notify.js';
 import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type CalibratedValues, type MeasuredFigures, type ParamKey, type Quantiles } from './model-file.js';
-import { replay, stealEstimate } from './replay.js';
+import { replay, stealEstimate, type FioSamples } from './replay.js';
 import { quantileSorted } from '../collect/accumulators.js';
 import { serviceValues } from './service.js';
 import { byDefault, measured, MIN_SAMPLES } from './calibrated-values.js';
@@ -17,6 +17,7 @@ import { estimateIodepth } from './iodepth.js';
 import { walkGaps } from './gaps.js';
 import type { Timeline } from '../collect/fio-events.js';
 import { createWalker } from '../collect/walk.js';
+import type { WalkResult } from '../collect/walk-result.js';
 import { workloadValues } from './workload-params.js';
 
 /**
@@ -183,7 +184,7 @@ function quantiles(q: Analysis['latencyUs']['total']): Quantiles | null {
   return q === undefined || q.count === 0 ? null : { p50: q.p50, p90: q.p90, p99: q.p99, mean: q.mean };
 }
 
-function measuredFigures(a: Analysis, w: ReturnType<ReturnType<typeof createWalker>['result']>, irq: number | null): MeasuredFigures {
+function measuredFigures(a: Analysis, w: WalkResult, irq: number | null): MeasuredFigures {
   const resolved = a.ios.total - a.ios.byMode.unresolved;
   const share = (n: number): number => (resolved > 0 ? n / resolved : 0);
   const windowUs = (a.window.endNs - a.window.startNs) / 1000;
@@ -206,7 +207,7 @@ function measuredFigures(a: Analysis, w: ReturnType<ReturnType<typeof createWalk
   };
 }
 
-function notesFor(a: Analysis, s: ReturnType<typeof replay>, iodepth: number, w: ReturnType<ReturnType<typeof createWalker>['result']>, submitters: number): string[] {
+function notesFor(a: Analysis, s: FioSamples, iodepth: number, w: WalkResult, submitters: number): string[] {
   const notes: string[] = [];
   if (submitters > 1) notes.push(`${submitters} submitting tasks: the model has one fio job; the one with most I/Os was calibrated.`);
   if (a.dataLoss.suspected) notes.push(`Events were lost (${a.dataLoss.note || 'see analyze'}): costs come from the adjacent events that survived.`);

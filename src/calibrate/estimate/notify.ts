@@ -3,7 +3,7 @@ import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { CalibratedValue, CalibratedValues } from './model-file.js';
 import { quantileSorted, type KeptValues } from '../collect/accumulators.js';
 import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
-import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/walk.js';
+import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/walk-result.js';
 
 /**
  * Which submissions trap on the device notify (kickWhen). A virtio-blk guest with

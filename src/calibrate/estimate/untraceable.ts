@@ -1,4 +1,4 @@
-import type { WalkResult } from '../collect/walk.js';
+import type { WalkResult } from '../collect/walk-result.js';
 import { byDefault, measured } from './calibrated-values.js';
 import type { CalibratedValues } from './model-file.js';
 

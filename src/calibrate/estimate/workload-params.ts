@@ -1,6 +1,6 @@
 import type { PolicyName, RwMode } from '../../sim/params.js';
 import type { IoPass } from '../collect/io-pass.js';
-import type { WalkResult } from '../collect/walk.js';
+import type { WalkResult } from '../collect/walk-result.js';
 import { modeOf } from '../collect/workload-scan.js';
 import { byDefault, measured, MIN_SAMPLES } from './calibrated-values.js';
 import type { CalibratedValues } from './model-file.js';
