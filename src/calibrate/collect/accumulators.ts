@@ -105,14 +105,3 @@ export function createKeptValues(cap = 200_000): KeptValues {
   };
   return v;
 }
-
-/** Quantile of sorted values (linear interpolation). */
-export function quantileSorted(xs: readonly number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  const pos = (xs.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = xs[lo] as number;
-  const b = xs[hi] as number;
-  return a + (b - a) * (pos - lo);
-}

@@ -1,3 +1,4 @@
+import { quantileSorted } from 'simple-statistics';
 import { ANALYZED_EVENTS } from '../../analyze/pipeline.js';
 import type { Analysis } from '../../model/analysis.js';
 import { streamEvents } from '../../parse/stream.js';
@@ -10,7 +11,6 @@ import { ioPass } from '../collect/io-pass.js';
 import { busyStealValue, hostKickValue, hostRunSamples, irqDelayValue, notifyRule, releaseValues, stallEstimator } from './notify.js';
 import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type CalibratedValues, type MeasuredFigures, type ParamKey, type Quantiles } from './model-file.js';
 import { replay, stealEstimate, type FioSamples } from './replay.js';
-import { quantileSorted } from '../collect/accumulators.js';
 import { serviceValues } from './service.js';
 import { byDefault, measured, MIN_SAMPLES } from './calibrated-values.js';
 import { estimateIodepth } from './iodepth.js';

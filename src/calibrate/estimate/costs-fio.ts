@@ -1,6 +1,6 @@
+import { quantileSorted } from 'simple-statistics';
 import { PARAM_SPECS } from '../../sim/params.js';
 import type { FioSamples, StealEstimate } from './replay.js';
-import { quantileSorted } from '../collect/accumulators.js';
 import type { CalibratedValue, CalibratedValues } from './model-file.js';
 import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
 

@@ -1,7 +1,8 @@
+import { quantileSorted } from 'simple-statistics';
 import { trapCutNs } from './costs-fio.js';
 import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { CalibratedValue, CalibratedValues } from './model-file.js';
-import { quantileSorted, type KeptValues } from '../collect/accumulators.js';
+import type { KeptValues } from '../collect/accumulators.js';
 import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
 import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/walk-result.js';
 

@@ -1,6 +1,6 @@
+import { quantileSorted } from 'simple-statistics';
 import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { StallOf } from './notify.js';
-import { quantileSorted } from '../collect/accumulators.js';
 import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
 import type { CalibratedValues } from './model-file.js';
 

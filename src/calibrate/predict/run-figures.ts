@@ -1,8 +1,8 @@
+import { quantileSorted } from 'simple-statistics';
 import { simulate } from '../../sim/index.js';
 import type { SimParams } from '../../sim/params.js';
 import type { Io, TrueMode } from '../../sim/types.js';
 import type { Quantiles } from '../estimate/model-file.js';
-import { quantileSorted } from '../collect/accumulators.js';
 
 /**
  * One simulated run of a calibrated model, reduced to what whatif reports: IOPS, the mode mix,
