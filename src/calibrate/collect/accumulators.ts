@@ -39,6 +39,9 @@ export interface Line {
   means(): { x: number; y: number };
 }
 
+/** Distinct x values remembered at most: `spread` only needs to tell one from several. */
+const DISTINCT_X_CAP = 64;
+
 export function createLine(): Line {
   let sx = 0;
   let sy = 0;
@@ -56,7 +59,7 @@ export function createLine(): Line {
       sxx += x * x;
       sxy += x * y;
       syy += y * y;
-      if (xs.size < 64) xs.add(x);
+      if (xs.size < DISTINCT_X_CAP) xs.add(x);
     },
     fit() {
       const n = l.n;
@@ -75,6 +78,9 @@ export function createLine(): Line {
   return l;
 }
 
+/** Values kept by default before thinning. */
+export const KEPT_VALUES_CAP = 200_000;
+
 /** Keeps values (up to `cap`, then every k-th) for distributions: mixtures and histograms. */
 export interface KeptValues {
   n: number;
@@ -82,7 +88,7 @@ export interface KeptValues {
   values(): number[];
 }
 
-export function createKeptValues(cap = 200_000): KeptValues {
+export function createKeptValues(cap = KEPT_VALUES_CAP): KeptValues {
   const kept: number[] = [];
   let stride = 1;
   let seen = 0;

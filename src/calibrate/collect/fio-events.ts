@@ -18,7 +18,7 @@ export const C = 8;
 export const X = 9;
 
 /** Entries kept at most (≈ 5 per I/O): enough for every cost, bounded for a 10⁶-I/O trace. */
-const CAP = 2_000_000;
+export const TIMELINE_CAP = 2_000_000;
 
 export interface Timeline {
   code: number[];
@@ -37,7 +37,7 @@ export function createTimeline(): Timeline {
     irqs: [],
     truncated: false,
     push(code, ts, irqNs, irqs) {
-      if (t.code.length >= CAP) {
+      if (t.code.length >= TIMELINE_CAP) {
         t.truncated = true;
         return;
       }

@@ -1,3 +1,4 @@
+import { NS_PER_US } from '../../model/time.js';
 import type { KeptValues } from './accumulators.js';
 import type { Timeline } from './fio-events.js';
 import type { DeviceSamples, KernelSamples } from './kernel-samples.js';
@@ -59,9 +60,9 @@ export interface ReleaseSample {
   gapNs: number;
 }
 
-export const RELEASE_WINDOW_NS = 100_000;
+export const RELEASE_WINDOW_NS = 100 * NS_PER_US;
 /** A gap at least this long after a release interrupt is a stall. */
-export const STALL_MIN_NS = 10_000;
+export const STALL_MIN_NS = 10 * NS_PER_US;
 
 export interface SubmissionSample {
   issueTs: number;

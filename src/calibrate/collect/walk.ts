@@ -18,6 +18,8 @@ import { createWorkloadScan, scanBegin, scanIssue } from './workload-scan.js';
 
 /** Submissions kept at most (bounded memory on a 10⁶-I/O trace). */
 const SUBMISSION_CAP = 1_000_000;
+/** Plain gaps kept per kind of event (enough for their median). */
+const PLAIN_GAPS_KEPT = 20_000;
 
 export interface Walker {
   onEvent(e: TraceEvent): void;
@@ -86,7 +88,7 @@ export function createWalker(w: WalkInput): Walker {
     }
     if (e.kind === 'softirq_entry' || e.kind === 'irq_handler_exit') return;
     let v = plainGaps.get(p.e.kind);
-    if (v === undefined) plainGaps.set(p.e.kind, (v = createKeptValues(20_000)));
+    if (v === undefined) plainGaps.set(p.e.kind, (v = createKeptValues(PLAIN_GAPS_KEPT)));
     v.add(d);
   }
   const irqs = createIrqTracker(k, device, w, irqNames);

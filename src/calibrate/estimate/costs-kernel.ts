@@ -1,3 +1,4 @@
+import { NS_PER_MS } from '../../model/time.js';
 import type { KernelSamples } from '../collect/kernel-samples.js';
 import type { Line } from '../collect/accumulators.js';
 import { byDefault, meanOr, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
@@ -8,6 +9,9 @@ import type { CalibratedValues } from './model-file.js';
  * The simulator emits these pairs around exactly one cost (src/sim/kernel.ts, cpu.ts,
  * scheduler.ts, workqueue.ts); on a real kernel each is the same code path's time.
  */
+
+/** TIMER and SCHED softirq runs (together) below which tickSoftirqNs keeps its default. */
+const MIN_TICK_SOFTIRQS = 10;
 
 export interface KernelCosts {
   values: CalibratedValues;
@@ -70,10 +74,10 @@ export function kernelCosts(k: KernelSamples, softirqMode: boolean, windowNs: nu
   const entry = (v.softirqEntryNs?.value as number | undefined) ?? 0;
   const tickNs = v.tickNs.value as number;
   const n = k.tickSoftirqs;
-  if (k.timerSoftirq.n + k.schedSoftirq.n >= 10 && windowNs > tickNs) {
+  if (k.timerSoftirq.n + k.schedSoftirq.n >= MIN_TICK_SOFTIRQS && windowNs > tickNs) {
     const busy = (k.timerSoftirq.n > 0 ? k.timerSoftirq.mean() * n.timer : 0) + (k.schedSoftirq.n > 0 ? k.schedSoftirq.mean() * n.sched : 0);
     const t = (busy * tickNs) / windowNs - 2 * entry;
-    v.tickSoftirqNs = measured(ns(t), n.timer + n.sched, `TIMER and SCHED softirq time on the submitter's CPU in the I/O window (${n.timer} and ${n.sched} runs, mean length of those no interrupt fell in), per ${tickNs / 1e6} ms tick, less 2·softirqEntryNs`);
+    v.tickSoftirqNs = measured(ns(t), n.timer + n.sched, `TIMER and SCHED softirq time on the submitter's CPU in the I/O window (${n.timer} and ${n.sched} runs, mean length of those no interrupt fell in), per ${tickNs / NS_PER_MS} ms tick, less 2·softirqEntryNs`);
   } else v.tickSoftirqNs = byDefault('tickSoftirqNs', 'Too few TIMER and SCHED softirqs on the submitter\'s CPU.');
   return { values: v, irq };
 }

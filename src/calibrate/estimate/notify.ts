@@ -1,10 +1,11 @@
 import { quantileSorted } from 'simple-statistics';
+import { NS_PER_US } from '../../model/time.js';
 import { trapCutNs } from './costs-fio.js';
 import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { CalibratedValue, CalibratedValues } from './model-file.js';
 import type { KeptValues } from '../collect/accumulators.js';
 import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
-import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/walk-result.js';
+import { RELEASE_WINDOW_NS, STALL_MIN_NS, type BusyIrqSample, type ReleaseSample, type SubmissionSample } from '../collect/walk-result.js';
 
 /**
  * Which submissions trap on the device notify (kickWhen). A virtio-blk guest with
@@ -15,7 +16,7 @@ import type { BusyIrqSample, ReleaseSample, SubmissionSample } from '../collect/
  * finished them. A device whose notify traps at random (or always) shows no such split.
  *
  * A trap is an issue → queued gap (fio's own time, interrupts taken out) longer than
- * median + max(5 µs, 2·median), as for kickProb (costs-fio.ts).
+ * trapCutNs (median + max(5 µs, 2·median)), as for kickProb (costs-fio.ts).
  */
 
 /**
@@ -197,7 +198,7 @@ export function releaseValues(rs: readonly ReleaseSample[], stallOf: StallOf): {
   const n = take.length;
   if (n < MIN_SAMPLES) return null;
   take.sort((a, b) => a - b);
-  const what = `after a device interrupt that entered right after the submitter's block_rq_issue (taken on the way back from that notify; ${n} of ${rs.length} had a gap of 10 µs or more within 100 µs)`;
+  const what = `after a device interrupt that entered right after the submitter's block_rq_issue (taken on the way back from that notify; ${n} of ${rs.length} had a gap of ${STALL_MIN_NS / NS_PER_US} µs or more within ${RELEASE_WINDOW_NS / NS_PER_US} µs)`;
   return {
     hostTakeNs: measured(ns(quantileSorted(take, 0.5)), n, `median time from irq_handler_entry to the start of the first stall ${what}: the gap's earlier event plus half the usual gap of its kind`),
     irqStealNs: measured(ns(sum / n), n, `mean length of that stall (the gap less half the usual gap of its earlier event's kind): the host holding the interrupt vCPU's physical CPU after the notify, then posting`),

@@ -1,4 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
+import { NS_PER_US } from '../../model/time.js';
 import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { StallOf } from './notify.js';
 import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
@@ -17,6 +18,9 @@ import type { CalibratedValues } from './model-file.js';
  * Bins are quantiles, finer in the tail so the mean survives: 2.5% wide up to 95%, then 1%,
  * 0.5%, 0.4% and 0.1%.
  */
+
+/** A service time is at least this long: an estimate below it is noise of the subtraction. */
+const SERVICE_FLOOR_NS = NS_PER_US;
 
 const EDGES = [...Array.from({ length: 38 }, (_, i) => (i + 1) * 0.025), 0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 1];
 
@@ -44,7 +48,7 @@ export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: Readon
     for (const k of ['serviceDist', 'serviceHistogram', 'serviceLowNs', 'serviceMedianNs'] as const) v[k] = byDefault(k, `Too few I/Os linked from issue to the interrupt that delivered them (${n}).`);
     return { values: v, samples: [] };
   }
-  const xs: number[] = hostRuns !== null ? hostRuns.map((x) => Math.max(1000, x)) : [];
+  const xs: number[] = hostRuns !== null ? hostRuns.map((x) => Math.max(SERVICE_FLOOR_NS, x)) : [];
   for (const i of use) {
     // A virtio host (kicked !== null) holds a busy vCPU's physical CPU, then posts as it gives it
     // back: that interrupt enters at once, after the stall its gap shows; otherwise (or if that
@@ -52,7 +56,7 @@ export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: Readon
     const stall = kicked !== null && d.busy[i] === true && x.stallOf !== undefined ? (x.stallOf(d.gapNs[i] as number, d.prevKind[i] as string) ?? 0) : 0;
     const path = kicked !== null ? Math.max(stall, x.irqDelayNs + (d.idle[i] ? x.idleWakeNs : 0)) : x.irqDelayNs + x.irqStealNs + (d.idle[i] ? x.idleWakeNs : 0);
     const toIrq = d.toIrq[i] as number;
-    xs.push(Math.max(1000, kicked !== null || (d.pos[i] ?? 0) === 0 ? toIrq - path : toIrq - path / 2));
+    xs.push(Math.max(SERVICE_FLOOR_NS, kicked !== null || (d.pos[i] ?? 0) === 0 ? toIrq - path : toIrq - path / 2));
   }
   xs.sort((a, b) => a - b);
   const low = ns(quantileSorted(xs, 0));
@@ -61,6 +65,7 @@ export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: Readon
   let lastP = 0;
   for (const p of EDGES) {
     const edge = ns(quantileSorted(xs, p));
+    // The bin's weight in ‰, to 0.1 ‰.
     const w = Math.round((p - lastP) * 10000) / 10;
     lastP = p;
     const top = bins[bins.length - 1];

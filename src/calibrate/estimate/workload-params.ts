@@ -1,7 +1,8 @@
+import { NS_PER_S } from '../../model/time.js';
 import type { PolicyName, RwMode } from '../../sim/params.js';
 import type { IoPass } from '../collect/io-pass.js';
 import type { WalkResult } from '../collect/walk-result.js';
-import { modeOf } from '../collect/workload-scan.js';
+import { modeOf, SECTOR_BYTES } from '../collect/workload-scan.js';
 import { byDefault, measured, MIN_SAMPLES } from './calibrated-values.js';
 import type { CalibratedValues } from './model-file.js';
 
@@ -10,6 +11,10 @@ import type { CalibratedValues } from './model-file.js';
  * The fio job comes from the submitter's own submissions (workload-scan.ts); the layout from
  * where the submitter, the device interrupt and the DIO kworkers ran.
  */
+
+/** Share of reads from which the job is a read job, and up to which a write job; between, randrw. */
+const READ_JOB_FROM = 0.95;
+const WRITE_JOB_UP_TO = 0.05;
 
 export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | undefined, irq: number | null): CalibratedValues {
   const v: CalibratedValues = {};
@@ -33,12 +38,12 @@ export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | u
   const fromIssues = s.issueReads + s.issueWrites > 0;
   const reads = fromIssues ? s.issueReads / (s.issueReads + s.issueWrites) : s.reads / Math.max(1, s.reads + s.writes);
   const seq = s.sequential / Math.max(1, n);
-  let rw: RwMode = reads >= 0.95 ? 'randread' : reads <= 0.05 ? 'randwrite' : 'randrw';
+  let rw: RwMode = reads >= READ_JOB_FROM ? 'randread' : reads <= WRITE_JOB_UP_TO ? 'randwrite' : 'randrw';
   if (rw !== 'randrw' && seq > 0.5) rw = rw === 'randread' ? 'read' : 'write';
   v.rw = measured(rw, n, `${fromIssues ? 'block_rq_issue of the submitter (rwbs)' : from}: reads ${(100 * reads).toFixed(1)}%; ${from}: offsets following the previous ${(100 * seq).toFixed(1)}% (sequential above half)`);
   v.rwmixread = rw === 'randrw' ? measured(Math.round(100 * reads), n, `${from}: percent of reads`) : byDefault('rwmixread', 'Only used for randrw.');
   const bs = modeOf(s.lengths);
-  v.bs = bs !== undefined && bs % 512 === 0 && bs > 0 ? measured(bs, n, `${from}: most frequent length`) : byDefault('bs', 'No submissions with a length.');
+  v.bs = bs !== undefined && bs % SECTOR_BYTES === 0 && bs > 0 ? measured(bs, n, `${from}: most frequent length`) : byDefault('bs', 'No submissions with a length.');
   v.iodepth =
     io.maxInFlight > 0
       ? measured(io.maxInFlight, io.analysis.ios.total, 'most of the submitter\'s I/Os between submission and completion at once (fio blocks only with iodepth I/Os unreaped, so whenever it blocked this many were in the kernel)')
@@ -106,7 +111,7 @@ function names(io: IoPass, w: WalkResult, irq: number | null): CalibratedValues 
     v.kworkerPidBase = measured(Math.max(0, kw.pid - Number(m[1])), kw.items, `its pid less its CPU`);
   }
   const start = modeOf(w.workload.fileStart);
-  if (start !== undefined && start >= 0) v.fileStartSector = measured(start, w.workload.fileStart.get(start) ?? 0, 'block_rq_issue sector less iomap_dio_rw_begin offset / 512 (most frequent)');
-  if (Number.isFinite(w.firstTs)) v.startSec = measured(Math.floor(w.firstTs / 1e9), 1, 'second of the first event');
+  if (start !== undefined && start >= 0) v.fileStartSector = measured(start, w.workload.fileStart.get(start) ?? 0, `block_rq_issue sector less iomap_dio_rw_begin offset / ${SECTOR_BYTES} (most frequent)`);
+  if (Number.isFinite(w.firstTs)) v.startSec = measured(Math.floor(w.firstTs / NS_PER_S), 1, 'second of the first event');
   return v;
 }

@@ -13,7 +13,7 @@ describe('the quantile calibration uses', () => {
     expect(quantileSorted(xs, 0.25)).toBe(17.5);
     expect(quantileSorted(xs, 0.9)).toBeCloseTo(37, 12);
     expect(quantileSorted(xs, 0.5)).toBe(25);
-    expect(quantileSorted([3, 1e6], 0.999)).toBeCloseTo(3 + 0.999 * (1e6 - 3), 6);
+    expect(quantileSorted([3, 999_999], 0.999)).toBeCloseTo(3 + 0.999 * (999_999 - 3), 6);
   });
 
   it('sets the notify trap cut at median + max(5 µs, 2·median), in any order of input', () => {
