@@ -1,8 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { calibrateTrace, CalibrateError } from '../calibrate/estimate/calibrate.js';
-import { formatModel } from '../calibrate/present/text.js';
-import type { CalibratedModel } from '../calibrate/estimate/model-file.js';
+import { calibrateTrace, CalibrateError, formatModel, type CalibratedModel } from '../calibrate/index.js';
 import { checkInput, CliError, parseFormatOption, writeJson } from './common.js';
 
 /** `iopath calibrate`: option parsing and output only; the measurements live in src/calibrate. */

@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { formatWhatif } from '../calibrate/present/text.js';
-import { writeWhatifHtml } from '../calibrate/present/whatif-html.js';
-import { readModelFile, type CalibratedModel } from '../calibrate/estimate/model-file.js';
-import { whatif, type WhatifChange } from '../calibrate/predict/whatif.js';
+import { formatWhatif, readModelFile, whatif, writeWhatifHtml, type CalibratedModel, type WhatifChange } from '../calibrate/index.js';
 import type { RwMode } from '../sim/params.js';
 import { isPolicyName, POLICY_NAMES } from '../sim/policies/index.js';
 import { loadCalibration, positiveInt } from './calibrate.js';

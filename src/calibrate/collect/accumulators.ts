@@ -79,7 +79,7 @@ export function createLine(): Line {
 }
 
 /** Values kept by default before thinning. */
-export const KEPT_VALUES_CAP = 200_000;
+const KEPT_VALUES_CAP = 200_000;
 
 /** Keeps values (up to `cap`, then every k-th) for distributions: mixtures and histograms. */
 export interface KeptValues {

@@ -151,6 +151,3 @@ export function walkGaps(t: Timeline, depth: number, stealNs: number, ctxSwitchN
   }
   return st;
 }
-
-/** Kinds of fio events that are submissions (end a gap). */
-export const SUBMISSION_CODES: ReadonlySet<number> = new Set([B, I, Q, T]);
