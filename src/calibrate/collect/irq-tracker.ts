@@ -5,7 +5,7 @@ import { createLine, createMean, type Mean } from './accumulators.js';
 import type { WalkInput } from './io-pass.js';
 
 /**
- * Interrupt bookkeeping of the calibration walk: how long each device interrupt's handler ran
+ * The calibration walk's interrupt tracker: how long each device interrupt's handler ran
  * against the completions it delivered (in the handler, or in the BLOCK softirq run after it),
  * the interrupt that delivered each followed I/O (for its service time), and the tick's softirqs.
  * The BLOCK softirq splices its list only after its entry cost, so an interrupt that comes while

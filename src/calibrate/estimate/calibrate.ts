@@ -22,11 +22,11 @@ import type { WalkResult } from '../collect/walk-result.js';
 import { workloadValues } from './workload-params.js';
 
 /**
- * `calibrate`: trace → simulator parameters. Two passes over the file: `analyze` links each I/O
- * (io-pass.ts), then a walk over the raw events measures each cost between the adjacent events
- * that bracket it (walk.ts) and records the submitter's timeline, which a replay of fio's loop
- * turns into fio's costs (replay.ts, costs-fio.ts). The device's service time is an empirical
- * histogram (service.ts). Whatever the trace cannot show keeps its documented default
+ * `calibrate`: trace → simulator parameters. Two passes over the file (collect/): `analyze` links
+ * each I/O (io-pass.ts), then a walk over the raw events measures each cost between the adjacent
+ * events that bracket it (walk.ts) and records the submitter's timeline, which a replay of fio's
+ * loop turns into fio's costs (estimate/replay.ts, costs-fio.ts). The device's service time is an
+ * empirical histogram (service.ts). Whatever the trace cannot show keeps its documented default
  * (untraceable.ts). Every parameter of the model gets a record: value, samples, source, formula.
  */
 

@@ -10,7 +10,7 @@ export function measured(value: unknown, samples: number, how: string): Calibrat
   return { value, samples, source: 'trace', how };
 }
 
-/** The documented default of `key` (params.ts), with why the trace cannot give it. */
+/** The documented default of `key` (src/sim/params.ts), with why the trace cannot give it. */
 export function byDefault<K extends ParamKey>(key: K, why: string): CalibratedValue {
   const [value, reason] = PARAM_SPECS[key] as [SimParams[K], string];
   return { value: Array.isArray(value) ? [...value] : value, samples: 0, source: 'default', how: `${why} Default: ${reason}.` };

@@ -5,9 +5,9 @@ import { byDefault, meanOr, measured, MIN_SAMPLES, ns } from './calibrated-value
 import type { CalibratedValues } from './model-file.js';
 
 /**
- * Completion-path and scheduler costs, each the mean of one pair of adjacent events (walk.ts).
- * The simulator emits these pairs around exactly one cost (src/sim/kernel.ts, cpu.ts,
- * scheduler.ts, workqueue.ts); on a real kernel each is the same code path's time.
+ * Completion-path and scheduler costs, each the mean of one pair of adjacent events
+ * (collect/walk.ts). The simulator emits these pairs around exactly one cost (src/sim/kernel.ts,
+ * cpu.ts, scheduler.ts, workqueue.ts); on a real kernel each is the same code path's time.
  */
 
 /** TIMER and SCHED softirq runs (together) below which tickSoftirqNs keeps its default. */

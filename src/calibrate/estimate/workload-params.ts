@@ -8,8 +8,8 @@ import type { CalibratedValues } from './model-file.js';
 
 /**
  * The fio job, the CPU layout, the kernel's completion policy and the names printed in the trace.
- * The fio job comes from the submitter's own submissions (workload-scan.ts); the layout from
- * where the submitter, the device interrupt and the DIO kworkers ran.
+ * The fio job comes from the submitter's own submissions (collect/workload-scan.ts); the layout
+ * from where the submitter, the device interrupt and the DIO kworkers ran.
  */
 
 /** Share of reads from which the job is a read job, and up to which a write job; between, randrw. */
