@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { calibrateTrace } from '../../src/calibrate/calibrate.js';
-import type { CalibratedModel } from '../../src/calibrate/model.js';
-import { whatif, type WhatifChange, type WhatifResult } from '../../src/calibrate/whatif.js';
+import { calibrateTrace, whatif, type CalibratedModel, type WhatifChange, type WhatifResult } from '../../src/calibrate/index.js';
 import { HAS_SHARED, SHARED_TRACES } from '../helpers/paths.js';
 
 /**

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { calibrateTrace } from '../../src/calibrate/calibrate.js';
-import type { CalibratedModel } from '../../src/calibrate/model.js';
+import { calibrateTrace, type CalibratedModel } from '../../src/calibrate/index.js';
 import { resolveParams } from '../../src/sim/index.js';
 import type { SimParams } from '../../src/sim/params.js';
 import { histogramStats, rel, simulateToFile } from './helpers.js';

@@ -1,5 +1,6 @@
-import type { CalibratedModel, Quantiles } from './model.js';
-import type { SideSummary, WhatifResult } from './whatif.js';
+import { NS_PER_MS } from '../../model/time.js';
+import type { CalibratedModel, Quantiles } from '../estimate/model-file.js';
+import type { SideSummary, WhatifResult } from '../predict/whatif.js';
 
 /** Text output of `calibrate` and `whatif`. */
 
@@ -14,7 +15,7 @@ export function formatModel(m: CalibratedModel, verbose = false): string {
   const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
   const out: string[] = [
     `iopath calibrate: ${m.input.path}`,
-    `  ${m.input.format ?? '?'}, ${m.input.lines} lines; ${me.ios} I/Os (${m.input.unit}) over ${(m.input.windowNs / 1e6).toFixed(1)} ms: ${Math.round(me.iops)} IOPS, ` +
+    `  ${m.input.format ?? '?'}, ${m.input.lines} lines; ${me.ios} I/Os (${m.input.unit}) over ${(m.input.windowNs / NS_PER_MS).toFixed(1)} ms: ${Math.round(me.iops)} IOPS, ` +
       `irq-inline ${pct(me.byMode['irq-inline'])}, kworker-deferred ${pct(me.byMode['kworker-deferred'])}, task-inline ${pct(me.byMode['task-inline'])}; ${me.completionsPerIrq.toFixed(2)} completions per interrupt`,
     '',
     'Measured in the trace (value, samples behind it):',

@@ -1,4 +1,4 @@
-import { B, C, I, N, O, P, Q, T, X, type Timeline } from './timeline.js';
+import { B, C, I, N, O, P, Q, T, X, type Timeline } from '../collect/fio-events.js';
 
 /**
  * Walks the submitter's timeline as fio's loop (backend.c do_io): it submits while fewer than
@@ -151,6 +151,3 @@ export function walkGaps(t: Timeline, depth: number, stealNs: number, ctxSwitchN
   }
   return st;
 }
-
-/** Kinds of fio events that are submissions (end a gap). */
-export const SUBMISSION_CODES: ReadonlySet<number> = new Set([B, I, Q, T]);

@@ -1,100 +1,25 @@
-import type { SchedSwitchEvent, TraceEvent } from '../model/events.js';
+import type { SchedSwitchEvent, TraceEvent } from '../../model/events.js';
 import { enterContext, newCpuState, type CpuState, type Ctx } from './cpu-state.js';
-import { createIrqTracker } from './irq-walk.js';
-import { createValues, type Values } from './samples.js';
-import { createDeviceSamples, createKernelSamples, type DeviceSamples, type KernelSamples } from './kernel-samples.js';
-import { B, C, createTimeline, I, N, O, P, Q, T, X, type Timeline } from './timeline.js';
-import { createWorkloadScan, scanBegin, scanIssue, type WorkloadScan } from './workload-scan.js';
+import { createIrqTracker } from './irq-tracker.js';
+import { createKeptValues, type KeptValues } from './accumulators.js';
+import type { WalkInput } from './io-pass.js';
+import { createDeviceSamples, createKernelSamples } from './kernel-samples.js';
+import { B, C, createTimeline, I, N, O, P, Q, T, X } from './fio-events.js';
+import { RELEASE_WINDOW_NS, STALL_MIN_NS, type BusyIrqSample, type ReleaseSample, type SubmissionSample, type WalkResult } from './walk-result.js';
+import { createWorkloadScan, scanBegin, scanIssue } from './workload-scan.js';
 
 /**
  * The calibration pass: one walk over the events that collects, per CPU, the durations between
- * adjacent events that each measure one model cost (kernel-samples.ts), the submitter's timeline
- * (timeline.ts), and per I/O the interrupt that delivered it (device service time). It relies on
- * what the analysis pass already linked: which completions are the submitter's, and each block
- * completion's issue time, by input line.
+ * adjacent events that each measure one cost the simulator charges (kernel-samples.ts), the
+ * submitter's timeline (fio-events.ts), and per I/O the interrupt that delivered it (device
+ * service time). It relies on what the analysis pass already linked: which completions are the
+ * submitter's, and each block completion's issue time, by input line.
  */
-
-export interface WalkInput {
-  submitterPid: number;
-  kworkerPids: ReadonlySet<number>;
-  /** Input lines of the completions of the submitter's I/Os (iomap_dio_complete or inferred). */
-  completionLines: ReadonlySet<number>;
-  /** Input line of each followed I/O's block_rq_complete → its block_rq_issue time. */
-  deviceLines: ReadonlyMap<number, number>;
-  /** The I/O window (first submission → last completion). */
-  window: { startNs: number; endNs: number };
-}
-
-export interface WalkResult {
-  kernel: KernelSamples;
-  device: DeviceSamples;
-  timeline: Timeline;
-  workload: WorkloadScan;
-  irqNames: Map<number, string>;
-  workqueueName: string | null;
-  /** DIO completion work functions executed, by name. */
-  workFunctions: Map<string, number>;
-  /** Highest CPU number seen, plus one. */
-  cpus: number;
-  firstTs: number;
-  lastTs: number;
-  /** Runs of interrupt work per CPU inside the I/O window, and the CPU the submitter used most. */
-  irqRuns: number[];
-  submitCpu: number;
-  lostMarkers: number;
-  /** The submitter's submissions: issue time, its block requests in flight then, and its own time from issue to queued (or to its own completion). */
-  submissions: SubmissionSample[];
-  busyIrqs: BusyIrqSample[];
-  /** After each interrupt that entered right after the submitter's block_rq_issue: the first long gap of that CPU. */
-  releases: ReleaseSample[];
-  /** BLOCK softirq runs, and those run by ksoftirqd. */
-  blockSoftirqs: { all: number; ksoftirqd: number };
-  /** Per kind of event run by a task or softirq, the gaps to that CPU's next event when it is no interrupt. */
-  plainGaps: Map<string, Values>;
-}
-
-/** An interrupt that entered a CPU running a task: the gap since that CPU's previous event. */
-export interface BusyIrqSample {
-  irq: number;
-  gapNs: number;
-  prevKind: string;
-  /** The previous event was the submitter's block_rq_issue: it came during the notify (issue → queued). */
-  afterIssue: boolean;
-}
-
-/**
- * An interrupt that entered right after the submitter's block_rq_issue (the vCPU took it on its
- * way back in from that notify), and the first gap of that CPU, within RELEASE_WINDOW_NS of its
- * entry, of STALL_MIN_NS or more (the host holding the CPU; the guest's own steps there are a few µs).
- */
-export interface ReleaseSample {
-  entryTs: number;
-  /** That gap's earlier event (time and kind), and the gap; null when no such gap came. */
-  prevTs: number;
-  prevKind: string;
-  gapNs: number;
-}
-
-export const RELEASE_WINDOW_NS = 100_000;
-/** A gap at least this long after a release interrupt is a stall. */
-export const STALL_MIN_NS = 10_000;
-
-export interface SubmissionSample {
-  issueTs: number;
-  /** Interrupt runs that entered between issue and queued. */
-  irqs: number;
-  /** An interrupt entered right after this block_rq_issue (taken on the way back from its notify). */
-  injected: boolean;
-  /** The submitter's earlier block requests not yet completed (block_rq_complete) at this issue. */
-  inflight: number;
-  /** issue → queued (or → its own iomap_dio_complete), less traced interrupt time in between. */
-  postNs: number;
-  /** Time of that queued (or own completion). */
-  endTs: number;
-}
 
 /** Submissions kept at most (bounded memory on a 10⁶-I/O trace). */
 const SUBMISSION_CAP = 1_000_000;
+/** Plain gaps kept per kind of event (enough for their median). */
+const PLAIN_GAPS_KEPT = 20_000;
 
 export interface Walker {
   onEvent(e: TraceEvent): void;
@@ -130,7 +55,7 @@ export function createWalker(w: WalkInput): Walker {
   const blockSoftirqs = { all: 0, ksoftirqd: 0 };
   /** Per CPU: the release interrupt whose following gaps are being watched. */
   const watching: (ReleaseSample | null)[] = [];
-  const plainGaps = new Map<string, Values>();
+  const plainGaps = new Map<string, KeptValues>();
 
   /** Before `e` changes the nesting: gaps a task's or softirq's event leaves to the next one. */
   function gapSample(c: CpuState, e: TraceEvent): void {
@@ -163,7 +88,7 @@ export function createWalker(w: WalkInput): Walker {
     }
     if (e.kind === 'softirq_entry' || e.kind === 'irq_handler_exit') return;
     let v = plainGaps.get(p.e.kind);
-    if (v === undefined) plainGaps.set(p.e.kind, (v = createValues(20_000)));
+    if (v === undefined) plainGaps.set(p.e.kind, (v = createKeptValues(PLAIN_GAPS_KEPT)));
     v.add(d);
   }
   const irqs = createIrqTracker(k, device, w, irqNames);

@@ -1,11 +1,14 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import type { SimParams } from '../sim/params.js';
+import type { SimParams } from '../../sim/params.js';
 
 /**
  * The calibrated model (`iopath calibrate -o model.json`, schema iopath.model/1): a complete
  * simulator parameter set plus, for every parameter, where its value came from — measured in the
  * trace (with the number of samples and the formula) or a documented default because the trace
  * cannot show it — and what the trace itself measured, for checking the model against it.
+ *
+ * In src/calibrate "model" means this file and nothing else: the program it parameterises is "the
+ * simulator" (src/sim), and the trace's event and analysis records come from src/model.
  */
 
 export const MODEL_SCHEMA = 'iopath.model/1';
@@ -20,6 +23,9 @@ export interface CalibratedValue {
 }
 
 export type ParamKey = keyof SimParams;
+
+/** One record per parameter (a model's `values`). */
+export type CalibratedValues = Partial<Record<ParamKey, CalibratedValue>>;
 
 export interface MeasuredFigures {
   ios: number;
@@ -43,7 +49,7 @@ export interface CalibratedModel {
   schema: typeof MODEL_SCHEMA;
   input: { path: string; format: string | null; lines: number; events: number; unit: string; windowNs: number };
   params: SimParams;
-  values: Partial<Record<ParamKey, CalibratedValue>>;
+  values: CalibratedValues;
   measured: MeasuredFigures;
   notes: string[];
 }

@@ -1,4 +1,4 @@
-import type { BlockRqEvent, IomapBeginEvent } from '../model/events.js';
+import type { BlockRqEvent, IomapBeginEvent } from '../../model/events.js';
 
 /**
  * What the submitter's own submissions say about the fio job: engine (iocb flags: AIO_RW is
@@ -7,6 +7,11 @@ import type { BlockRqEvent, IomapBeginEvent } from '../model/events.js';
  * size and where it starts on the disk. From iomap_dio_rw_begin when the trace has it, else from
  * the submitter's block_rq_issue.
  */
+
+/** Bytes per sector, the unit of block_rq_issue's sector and nr_sector. */
+export const SECTOR_BYTES = 512;
+/** Distinct file-start candidates counted at most (a real file gives one or a few). */
+const FILE_START_CANDIDATES = 64;
 
 export interface WorkloadScan {
   begins: number;
@@ -88,14 +93,15 @@ export function scanIssue(w: WorkloadScan, e: BlockRqEvent): void {
   const b = w.lastBegin;
   if (b !== null) {
     w.lastBegin = null;
-    if (w.fileStart.size < 64 || w.fileStart.has(e.sector - b.offset / 512)) bump(w.fileStart, e.sector - b.offset / 512);
+    const start = e.sector - b.offset / SECTOR_BYTES;
+    if (w.fileStart.size < FILE_START_CANDIDATES || w.fileStart.has(start)) bump(w.fileStart, start);
     return;
   }
   // No iomap events: the block requests are the submissions.
   if (w.begins === 0) {
-    if (e.sector * 512 === w.prevEnd) w.sequential++;
-    w.prevEnd = (e.sector + e.nrSector) * 512;
-    bump(w.lengths, e.bytes > 0 ? e.bytes : e.nrSector * 512);
+    if (e.sector * SECTOR_BYTES === w.prevEnd) w.sequential++;
+    w.prevEnd = (e.sector + e.nrSector) * SECTOR_BYTES;
+    bump(w.lengths, e.bytes > 0 ? e.bytes : e.nrSector * SECTOR_BYTES);
   }
 }
 

@@ -1,14 +1,15 @@
-import type { WalkResult } from './walk.js';
-import { byDefault, measured, type Values } from './values.js';
+import type { WalkResult } from '../collect/walk-result.js';
+import { byDefault, measured } from './calibrated-values.js';
+import type { CalibratedValues } from './model-file.js';
 
 /**
  * Parameters a trace of these events cannot show, with why; each keeps its documented default
  * (src/sim/params.ts). Also the two probabilities the trace does show directly (errors, FUA).
  */
 
-export function untraceable(w: WalkResult, dsyncWrites: boolean): Values {
+export function untraceable(w: WalkResult, dsyncWrites: boolean): CalibratedValues {
   const k = w.kernel;
-  const v: Values = {
+  const v: CalibratedValues = {
     irqDelayNs: byDefault('irqDelayNs', 'The device finishing a request is not an event, so its delay to the interrupt cannot be told from the service time (which absorbs it).'),
     idleWakeNs: byDefault('idleWakeNs', 'An idle CPU leaving its idle state happens before irq_handler_entry, after an untraced device completion: it cannot be told from the service time.'),
     irqCoalesceCount: byDefault('irqCoalesceCount', 'Interrupt aggregation is device configuration; the completions per interrupt it causes are measured (measured.completionsPerIrq) and emerge in the model.'),

@@ -1,9 +1,7 @@
-import { PARAM_SPECS, type SimParams } from '../sim/params.js';
-import type { CalibratedValue, ParamKey } from './model.js';
+import { PARAM_SPECS, type SimParams } from '../../sim/params.js';
+import type { CalibratedValue, ParamKey } from './model-file.js';
 
 /** Builders for the per-parameter records of a calibrated model. */
-
-export type Values = Partial<Record<ParamKey, CalibratedValue>>;
 
 /** Samples below which a mean is not trusted and the default is kept. */
 export const MIN_SAMPLES = 20;
@@ -12,7 +10,7 @@ export function measured(value: unknown, samples: number, how: string): Calibrat
   return { value, samples, source: 'trace', how };
 }
 
-/** The documented default of `key` (params.ts), with why the trace cannot give it. */
+/** The documented default of `key` (src/sim/params.ts), with why the trace cannot give it. */
 export function byDefault<K extends ParamKey>(key: K, why: string): CalibratedValue {
   const [value, reason] = PARAM_SPECS[key] as [SimParams[K], string];
   return { value: Array.isArray(value) ? [...value] : value, samples: 0, source: 'default', how: `${why} Default: ${reason}.` };

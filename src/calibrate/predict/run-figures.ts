@@ -1,8 +1,9 @@
-import { simulate } from '../sim/index.js';
-import type { SimParams } from '../sim/params.js';
-import type { Io, TrueMode } from '../sim/types.js';
-import type { Quantiles } from './model.js';
-import { quantileSorted } from './samples.js';
+import { quantileSorted } from 'simple-statistics';
+import { simulate } from '../../sim/index.js';
+import { NS_PER_US } from '../../model/time.js';
+import type { SimParams } from '../../sim/params.js';
+import type { Io, TrueMode } from '../../sim/types.js';
+import type { Quantiles } from '../estimate/model-file.js';
 
 /**
  * One simulated run of a calibrated model, reduced to what whatif reports: IOPS, the mode mix,
@@ -71,6 +72,7 @@ export function quantilesUs(parts: readonly Float64Array[]): Quantiles | null {
   const xs = all as unknown as number[];
   let sum = 0;
   for (let i = 0; i < n; i++) sum += all[i] as number;
-  const us = (x: number): number => Math.round(x / 100) / 10;
+  // ns → µs, rounded to 0.1 µs.
+  const us = (x: number): number => Math.round(x / (NS_PER_US / 10)) / 10;
   return { p50: us(quantileSorted(xs, 0.5)), p90: us(quantileSorted(xs, 0.9)), p99: us(quantileSorted(xs, 0.99)), mean: us(sum / n) };
 }

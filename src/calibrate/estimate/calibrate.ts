@@ -1,31 +1,33 @@
-import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
-import type { Analysis } from '../model/analysis.js';
-import { streamEvents } from '../parse/stream.js';
-import type { TraceFormat } from '../parse/formats.js';
-import { defaultParams, PARAM_SPECS, validateParams, type SimParams } from '../sim/params.js';
+import { quantileSorted } from 'simple-statistics';
+import { ANALYZED_EVENTS } from '../../analyze/pipeline.js';
+import type { Analysis } from '../../model/analysis.js';
+import { NS_PER_US } from '../../model/time.js';
+import { streamEvents } from '../../parse/stream.js';
+import type { TraceFormat } from '../../parse/formats.js';
+import { defaultParams, PARAM_SPECS, validateParams, type SimParams } from '../../sim/params.js';
 import { fioCosts, stealValue } from './costs-fio.js';
 import { kernelCosts } from './costs-kernel.js';
-import { untraceable } from './defaults.js';
-import { ioPass } from './io-pass.js';
+import { untraceable } from './untraceable.js';
+import { ioPass } from '../collect/io-pass.js';
 import { busyStealValue, hostKickValue, hostRunSamples, irqDelayValue, notifyRule, releaseValues, stallEstimator } from './notify.js';
-import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type MeasuredFigures, type ParamKey, type Quantiles } from './model.js';
-import { replay, stealEstimate } from './replay.js';
-import { quantileSorted } from './samples.js';
+import { MODEL_SCHEMA, type CalibratedModel, type CalibratedValue, type CalibratedValues, type MeasuredFigures, type ParamKey, type Quantiles } from './model-file.js';
+import { replay, stealEstimate, type FioSamples } from './replay.js';
 import { serviceValues } from './service.js';
-import { byDefault, measured, MIN_SAMPLES, type Values } from './values.js';
+import { byDefault, measured, MIN_SAMPLES } from './calibrated-values.js';
 import { estimateIodepth } from './iodepth.js';
 import { walkGaps } from './gaps.js';
-import type { Timeline } from './timeline.js';
-import { createWalker } from './walk.js';
+import { TIMELINE_CAP, type Timeline } from '../collect/fio-events.js';
+import { createWalker } from '../collect/walk.js';
+import type { WalkResult } from '../collect/walk-result.js';
 import { workloadValues } from './workload-params.js';
 
 /**
- * `calibrate`: trace → simulator parameters. Two passes over the file: `analyze` links each I/O
- * (io-pass.ts), then a walk over the raw events measures each cost between the adjacent events
- * that bracket it (walk.ts) and records the submitter's timeline, which a replay of fio's loop
- * turns into fio's costs (replay.ts, costs-fio.ts). The device's service time is an empirical
- * histogram (service.ts). Whatever the trace cannot show keeps its documented default
- * (defaults.ts). Every parameter of the model gets a record: value, samples, source, formula.
+ * `calibrate`: trace → simulator parameters. Two passes over the file (collect/): `analyze` links
+ * each I/O (io-pass.ts), then a walk over the raw events measures each cost between the adjacent
+ * events that bracket it (walk.ts) and records the submitter's timeline, which a replay of fio's
+ * loop turns into fio's costs (estimate/replay.ts, costs-fio.ts). The device's service time is an
+ * empirical histogram (service.ts). Whatever the trace cannot show keeps its documented default
+ * (untraceable.ts). Every parameter of the model gets a record: value, samples, source, formula.
  */
 
 export class CalibrateError extends Error {
@@ -68,9 +70,9 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
   const fc = fioCosts(fioSamples, String(wl.engine?.value ?? 'libaio'), stealRec);
   wl.preempt = preemptValue(fioSamples.stats.preemptedInKernel, fioSamples.stats.preemptedInUser, w.kernel.preemptPlus);
   const hidden = untraceable(w, wl.dsync?.value === true && (wl.rw?.value === 'randwrite' || wl.rw?.value === 'write'));
-  const num = (x: Values[ParamKey], fallback: number): number => (typeof x?.value === 'number' ? x.value : fallback);
+  const num = (x: CalibratedValues[ParamKey], fallback: number): number => (typeof x?.value === 'number' ? x.value : fallback);
   const idleWakeNs = num(hidden.idleWakeNs, PARAM_SPECS.idleWakeNs[0]);
-  const host: Values = {};
+  const host: CalibratedValues = {};
   let hostRuns: number[] | null = null;
   if (notify.kicked !== null) {
     const delay = irqDelayValue(w.submissions, notify.kicked, w.device, { idleWakeNs });
@@ -97,7 +99,7 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
     hostRuns,
   );
 
-  const values: Values = { ...wl, ...kc.values, ...fc.values, ...notify.values, ...hidden, ...svc.values, ...host };
+  const values: CalibratedValues = { ...wl, ...kc.values, ...fc.values, ...notify.values, ...hidden, ...svc.values, ...host };
   const kp = values.kickProb;
   if (notify.kicked !== null && kp !== undefined) kp.how += ' (informative: with kickWhen host-idle which submissions trap follows from the host\'s runs)';
   for (const key of Object.keys(PARAM_SPECS) as ParamKey[]) values[key] ??= byDefault(key, 'Not found in this trace.');
@@ -166,16 +168,18 @@ function depthValue(maxInFlight: number, t: Timeline, given: number | undefined,
 /**
  * Full preemption shows as the submitter switched out while runnable inside a submission (begin →
  * queued). Kernels print R+ for any involuntary switch, user space included, so R+ alone is not
- * evidence; a share above 5% of its preemptions is.
+ * evidence; a share above FULL_PREEMPT_SHARE of its preemptions is.
  */
+const FULL_PREEMPT_SHARE = 0.05;
+
 function preemptValue(inKernel: number, inUser: number, plus: number): CalibratedValue {
   const n = inKernel + inUser;
-  const full = n > 0 && inKernel > 0.05 * n;
+  const full = n > 0 && inKernel > FULL_PREEMPT_SHARE * n;
   return {
     value: full ? 'full' : 'voluntary',
     samples: n,
     source: 'trace',
-    how: `the submitter was preempted ${inKernel} times inside a submission (begin → queued) and ${inUser} times elsewhere (${plus} switches printed R+): full when inside above 5%, else voluntary`,
+    how: `the submitter was preempted ${inKernel} times inside a submission (begin → queued) and ${inUser} times elsewhere (${plus} switches printed R+): full when inside above ${100 * FULL_PREEMPT_SHARE}%, else voluntary`,
   };
 }
 
@@ -183,10 +187,10 @@ function quantiles(q: Analysis['latencyUs']['total']): Quantiles | null {
   return q === undefined || q.count === 0 ? null : { p50: q.p50, p90: q.p90, p99: q.p99, mean: q.mean };
 }
 
-function measuredFigures(a: Analysis, w: ReturnType<ReturnType<typeof createWalker>['result']>, irq: number | null): MeasuredFigures {
+function measuredFigures(a: Analysis, w: WalkResult, irq: number | null): MeasuredFigures {
   const resolved = a.ios.total - a.ios.byMode.unresolved;
   const share = (n: number): number => (resolved > 0 ? n / resolved : 0);
-  const windowUs = (a.window.endNs - a.window.startNs) / 1000;
+  const windowUs = (a.window.endNs - a.window.startNs) / NS_PER_US;
   const frac = (us: number): number => (windowUs > 0 ? us / windowUs : 0);
   const perIrq = irq === null ? undefined : w.kernel.completionsPerIrq.get(irq);
   return {
@@ -206,18 +210,23 @@ function measuredFigures(a: Analysis, w: ReturnType<ReturnType<typeof createWalk
   };
 }
 
-function notesFor(a: Analysis, s: ReturnType<typeof replay>, iodepth: number, w: ReturnType<ReturnType<typeof createWalker>['result']>, submitters: number): string[] {
+/** Sleeps of the submitter needed before their median in-flight count is worth a note. */
+const MIN_SLEEPS_NOTED = 10;
+/** Share of gaps where fio's replayed loop disagreed with the trace above which reap costs get a note. */
+const REPLAY_MISMATCH_NOTED = 0.05;
+
+function notesFor(a: Analysis, s: FioSamples, iodepth: number, w: WalkResult, submitters: number): string[] {
   const notes: string[] = [];
   if (submitters > 1) notes.push(`${submitters} submitting tasks: the model has one fio job; the one with most I/Os was calibrated.`);
   if (a.dataLoss.suspected) notes.push(`Events were lost (${a.dataLoss.note || 'see analyze'}): costs come from the adjacent events that survived.`);
   if (a.unit === 'request') notes.push('No iomap events: submissions are block requests; the fio job (engine, flags) keeps defaults.');
-  if (w.timeline.truncated) notes.push('The submitter\'s timeline was cut after 2,000,000 entries: fio costs come from the first part of the trace.');
+  if (w.timeline.truncated) notes.push(`The submitter's timeline was cut after ${TIMELINE_CAP.toLocaleString('en-US')} entries: fio costs come from the first part of the trace.`);
   const sleeps = [...s.stats.inflightAtSleep].sort((x, y) => x - y);
-  if (sleeps.length >= 10) {
+  if (sleeps.length >= MIN_SLEEPS_NOTED) {
     const m = quantileSorted(sleeps, 0.5);
     if (m !== iodepth) notes.push(`The submitter blocked with ${m} I/Os in the kernel at the median, but ${iodepth} were in flight at most: iodepth may be ${m}.`);
   }
   const gaps = s.gapPlain.n + s.gapReap.n;
-  if (s.stats.mismatches > 0.05 * Math.max(1, gaps)) notes.push(`fio's loop replay disagreed with the trace ${s.stats.mismatches} times (of ${gaps} gaps): reap costs are approximate.`);
+  if (s.stats.mismatches > REPLAY_MISMATCH_NOTED * Math.max(1, gaps)) notes.push(`fio's loop replay disagreed with the trace ${s.stats.mismatches} times (of ${gaps} gaps): reap costs are approximate.`);
   return notes;
 }

@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
-import { analyzeTrace } from '../analyze/pipeline.js';
-import { compareAnalyses } from '../compare/compare.js';
-import type { Analysis } from '../model/analysis.js';
-import { writeCompareHtml } from '../report/html.js';
-import { simulate } from '../sim/index.js';
-import type { SimParams } from '../sim/params.js';
-import type { CalibratedModel } from './model.js';
-import { applyChange, type WhatifChange } from './whatif.js';
+import { analyzeTrace } from '../../analyze/pipeline.js';
+import { compareAnalyses } from '../../compare/compare.js';
+import type { Analysis } from '../../model/analysis.js';
+import { writeCompareHtml } from '../../report/html.js';
+import { simulate } from '../../sim/index.js';
+import type { SimParams } from '../../sim/params.js';
+import type { CalibratedModel } from '../estimate/model-file.js';
+import { applyChange, type WhatifChange } from '../predict/whatif.js';
 
 /**
  * `whatif --html`: the compare report of the two predicted traces. One run per side (the first

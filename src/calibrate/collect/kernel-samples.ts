@@ -1,4 +1,4 @@
-import { createMean, type Line, type Mean } from './samples.js';
+import { createMean, type Line, type Mean } from './accumulators.js';
 
 /**
  * The kernel-side durations the walk collects, each between two adjacent events of one CPU.

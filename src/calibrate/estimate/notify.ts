@@ -1,9 +1,11 @@
+import { quantileSorted } from 'simple-statistics';
+import { NS_PER_US } from '../../model/time.js';
 import { trapCutNs } from './costs-fio.js';
-import type { DeviceSamples } from './kernel-samples.js';
-import type { CalibratedValue } from './model.js';
-import { quantileSorted, type Values as Samples } from './samples.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
-import type { BusyIrqSample, ReleaseSample, SubmissionSample } from './walk.js';
+import type { DeviceSamples } from '../collect/kernel-samples.js';
+import type { CalibratedValue, CalibratedValues } from './model-file.js';
+import type { KeptValues } from '../collect/accumulators.js';
+import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
+import { RELEASE_WINDOW_NS, STALL_MIN_NS, type BusyIrqSample, type ReleaseSample, type SubmissionSample } from '../collect/walk-result.js';
 
 /**
  * Which submissions trap on the device notify (kickWhen). A virtio-blk guest with
@@ -14,7 +16,7 @@ import type { BusyIrqSample, ReleaseSample, SubmissionSample } from './walk.js';
  * finished them. A device whose notify traps at random (or always) shows no such split.
  *
  * A trap is an issue → queued gap (fio's own time, interrupts taken out) longer than
- * median + max(5 µs, 2·median), as for kickProb (costs-fio.ts).
+ * trapCutNs (median + max(5 µs, 2·median)), as for kickProb (costs-fio.ts).
  */
 
 /**
@@ -25,7 +27,7 @@ import type { BusyIrqSample, ReleaseSample, SubmissionSample } from './walk.js';
 const IDLE_KICKS = 0.9;
 
 export interface NotifyRule {
-  values: Values;
+  values: CalibratedValues;
   /** Issue times of the submissions that trapped (host-idle only: they start the host's runs). */
   kicked: Set<number> | null;
 }
@@ -67,7 +69,7 @@ export function notifyRule(subs: readonly SubmissionSample[]): NotifyRule {
  * posted those requests; the interrupt that delivers them enters after the notify. When fio runs
  * on the interrupt's CPU the host held that interrupt for this exit (the vCPU ran guest code when
  * it posted), and it enters as the vCPU re-enters: notify → entry is the exit's round trip, which
- * the model (src/sim/device.ts) spends as irqDelayNs. When the interrupt goes to another, idle
+ * the simulator (src/sim/device.ts) spends as irqDelayNs. When the interrupt goes to another, idle
  * vCPU the host posted and re-armed before the notify and the interrupt entered irqDelayNs (+
  * idleWakeNs) after that, so notify → entry is a lower bound of irqDelayNs.
  */
@@ -118,7 +120,7 @@ export function irqDelayValue(
  */
 export type StallOf = (gapNs: number, prevKind: string) => number | undefined;
 
-export function stallEstimator(plain: ReadonlyMap<string, Samples>): StallOf {
+export function stallEstimator(plain: ReadonlyMap<string, KeptValues>): StallOf {
   const medians = new Map<string, number | undefined>();
   return (gapNs, kind) => {
     if (!medians.has(kind)) {
@@ -196,7 +198,7 @@ export function releaseValues(rs: readonly ReleaseSample[], stallOf: StallOf): {
   const n = take.length;
   if (n < MIN_SAMPLES) return null;
   take.sort((a, b) => a - b);
-  const what = `after a device interrupt that entered right after the submitter's block_rq_issue (taken on the way back from that notify; ${n} of ${rs.length} had a gap of 10 µs or more within 100 µs)`;
+  const what = `after a device interrupt that entered right after the submitter's block_rq_issue (taken on the way back from that notify; ${n} of ${rs.length} had a gap of ${STALL_MIN_NS / NS_PER_US} µs or more within ${RELEASE_WINDOW_NS / NS_PER_US} µs)`;
   return {
     hostTakeNs: measured(ns(quantileSorted(take, 0.5)), n, `median time from irq_handler_entry to the start of the first stall ${what}: the gap's earlier event plus half the usual gap of its kind`),
     irqStealNs: measured(ns(sum / n), n, `mean length of that stall (the gap less half the usual gap of its earlier event's kind): the host holding the interrupt vCPU's physical CPU after the notify, then posting`),

@@ -1,17 +1,23 @@
-import type { PolicyName, RwMode } from '../sim/params.js';
-import type { IoPass } from './io-pass.js';
-import type { WalkResult } from './walk.js';
-import { modeOf } from './workload-scan.js';
-import { byDefault, measured, MIN_SAMPLES, type Values } from './values.js';
+import { NS_PER_S } from '../../model/time.js';
+import type { PolicyName, RwMode } from '../../sim/params.js';
+import type { IoPass } from '../collect/io-pass.js';
+import type { WalkResult } from '../collect/walk-result.js';
+import { modeOf, SECTOR_BYTES } from '../collect/workload-scan.js';
+import { byDefault, measured, MIN_SAMPLES } from './calibrated-values.js';
+import type { CalibratedValues } from './model-file.js';
 
 /**
  * The fio job, the CPU layout, the kernel's completion policy and the names printed in the trace.
- * The fio job comes from the submitter's own submissions (workload-scan.ts); the layout from
- * where the submitter, the device interrupt and the DIO kworkers ran.
+ * The fio job comes from the submitter's own submissions (collect/workload-scan.ts); the layout
+ * from where the submitter, the device interrupt and the DIO kworkers ran.
  */
 
-export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | undefined, irq: number | null): Values {
-  const v: Values = {};
+/** Share of reads from which the job is a read job, and up to which a write job; between, randrw. */
+const READ_JOB_FROM = 0.95;
+const WRITE_JOB_UP_TO = 0.05;
+
+export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | undefined, irq: number | null): CalibratedValues {
+  const v: CalibratedValues = {};
   const s = w.workload;
   const n = s.begins > 0 ? s.begins : s.issues;
   const from = s.begins > 0 ? 'iomap_dio_rw_begin of the submitter' : 'block_rq_issue of the submitter (no iomap events)';
@@ -32,12 +38,12 @@ export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | u
   const fromIssues = s.issueReads + s.issueWrites > 0;
   const reads = fromIssues ? s.issueReads / (s.issueReads + s.issueWrites) : s.reads / Math.max(1, s.reads + s.writes);
   const seq = s.sequential / Math.max(1, n);
-  let rw: RwMode = reads >= 0.95 ? 'randread' : reads <= 0.05 ? 'randwrite' : 'randrw';
+  let rw: RwMode = reads >= READ_JOB_FROM ? 'randread' : reads <= WRITE_JOB_UP_TO ? 'randwrite' : 'randrw';
   if (rw !== 'randrw' && seq > 0.5) rw = rw === 'randread' ? 'read' : 'write';
   v.rw = measured(rw, n, `${fromIssues ? 'block_rq_issue of the submitter (rwbs)' : from}: reads ${(100 * reads).toFixed(1)}%; ${from}: offsets following the previous ${(100 * seq).toFixed(1)}% (sequential above half)`);
   v.rwmixread = rw === 'randrw' ? measured(Math.round(100 * reads), n, `${from}: percent of reads`) : byDefault('rwmixread', 'Only used for randrw.');
   const bs = modeOf(s.lengths);
-  v.bs = bs !== undefined && bs % 512 === 0 && bs > 0 ? measured(bs, n, `${from}: most frequent length`) : byDefault('bs', 'No submissions with a length.');
+  v.bs = bs !== undefined && bs % SECTOR_BYTES === 0 && bs > 0 ? measured(bs, n, `${from}: most frequent length`) : byDefault('bs', 'No submissions with a length.');
   v.iodepth =
     io.maxInFlight > 0
       ? measured(io.maxInFlight, io.analysis.ios.total, 'most of the submitter\'s I/Os between submission and completion at once (fio blocks only with iodepth I/Os unreaped, so whenever it blocked this many were in the kernel)')
@@ -63,7 +69,7 @@ export function workloadValues(io: IoPass, w: WalkResult, cpusHeader: number | u
 }
 
 /** The completion policy from where the submitter's writes completed and which work function ran. */
-function policy(io: IoPass, w: WalkResult): Values[keyof Values] {
+function policy(io: IoPass, w: WalkResult): CalibratedValues[keyof CalibratedValues] {
   const W = io.modesByDir.W;
   const deferred = W['kworker-deferred'] ?? 0;
   const inline = W['irq-inline'] ?? 0;
@@ -83,8 +89,8 @@ function policy(io: IoPass, w: WalkResult): Values[keyof Values] {
 }
 
 /** Names the simulated trace prints, taken from the trace so both look alike. */
-function names(io: IoPass, w: WalkResult, irq: number | null): Values {
-  const v: Values = {};
+function names(io: IoPass, w: WalkResult, irq: number | null): CalibratedValues {
+  const v: CalibratedValues = {};
   const dev = w.workload.dev;
   if (dev !== null) {
     v.devMajor = measured(dev.major, w.workload.issues, 'device of the submitter\'s block_rq_issue');
@@ -105,7 +111,7 @@ function names(io: IoPass, w: WalkResult, irq: number | null): Values {
     v.kworkerPidBase = measured(Math.max(0, kw.pid - Number(m[1])), kw.items, `its pid less its CPU`);
   }
   const start = modeOf(w.workload.fileStart);
-  if (start !== undefined && start >= 0) v.fileStartSector = measured(start, w.workload.fileStart.get(start) ?? 0, 'block_rq_issue sector less iomap_dio_rw_begin offset / 512 (most frequent)');
-  if (Number.isFinite(w.firstTs)) v.startSec = measured(Math.floor(w.firstTs / 1e9), 1, 'second of the first event');
+  if (start !== undefined && start >= 0) v.fileStartSector = measured(start, w.workload.fileStart.get(start) ?? 0, `block_rq_issue sector less iomap_dio_rw_begin offset / ${SECTOR_BYTES} (most frequent)`);
+  if (Number.isFinite(w.firstTs)) v.startSec = measured(Math.floor(w.firstTs / NS_PER_S), 1, 'second of the first event');
   return v;
 }

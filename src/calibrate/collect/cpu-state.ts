@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../model/events.js';
+import type { TraceEvent } from '../../model/events.js';
 
 /**
  * Per-CPU state of the calibration walk: the previous event (costs are measured between two

@@ -1,5 +1,6 @@
+import { MIN_SAMPLES } from './calibrated-values.js';
 import { walkGaps } from './gaps.js';
-import type { Timeline } from './timeline.js';
+import type { Timeline } from '../collect/fio-events.js';
 
 /**
  * fio's iodepth from its rhythm. The most I/Os ever in the kernel equals iodepth only when fio
@@ -13,6 +14,12 @@ import type { Timeline } from './timeline.js';
 /** Timeline entries scored per candidate: enough gaps, bounded work on big traces. */
 const SCORED = 200_000;
 
+/** Candidate depths: every one up to DENSE_UP_TO, then these. */
+const DENSE_UP_TO = 256;
+const SPARSE = [320, 384, 512, 768, 1024, 2048, 4096];
+/** A depth must predict a reap in at least this share of the gaps (and MIN_SAMPLES of them) to score. */
+const MIN_REAP_SHARE = 0.005;
+
 export interface DepthEstimate {
   iodepth: number;
   score: number;
@@ -22,8 +29,8 @@ export interface DepthEstimate {
 
 export function estimateIodepth(t: Timeline, atLeast: number, stealNs: number, ctxSwitchNs: number): DepthEstimate | null {
   const candidates: number[] = [];
-  for (let d = Math.max(1, atLeast); d <= 256; d++) candidates.push(d);
-  for (const d of [320, 384, 512, 768, 1024, 2048, 4096]) if (d >= atLeast) candidates.push(d);
+  for (let d = Math.max(1, atLeast); d <= DENSE_UP_TO; d++) candidates.push(d);
+  for (const d of SPARSE) if (d >= atLeast) candidates.push(d);
   let best: DepthEstimate | null = null;
   for (const d of candidates) {
     const s = score(t, d, stealNs, ctxSwitchNs);
@@ -52,7 +59,7 @@ function score(t: Timeline, depth: number, stealNs: number, ctxSwitchNs: number)
   const [np, sp, qp] = p as [number, number, number];
   const [nr, sr, qr] = r as [number, number, number];
   // A depth that predicts almost no reaps scores on a handful of outliers: not evidence.
-  if (np < 2 || nr < Math.max(20, 0.005 * (np + nr))) return null;
+  if (np < 2 || nr < Math.max(MIN_SAMPLES, MIN_REAP_SHARE * (np + nr))) return null;
   const mp = sp / np;
   const mr = sr / nr;
   const vp = qp / np - mp * mp;

@@ -1,7 +1,6 @@
-import type { Source } from '../input/lines.js';
-import { analyzeTrace, type AnalyzeOptions } from '../analyze/pipeline.js';
-import type { Analysis } from '../model/analysis.js';
-import type { WalkInput } from './walk.js';
+import type { Source } from '../../input/lines.js';
+import { analyzeTrace, type AnalyzeOptions } from '../../analyze/pipeline.js';
+import type { Analysis } from '../../model/analysis.js';
 
 /**
  * The first pass: `analyze` links every I/O (submission, issue, block completion, queue_work,
@@ -10,6 +9,18 @@ import type { WalkInput } from './walk.js';
  * issue time, by input line — plus the I/Os in flight at each moment (iodepth). Only numbers are
  * kept per I/O, grouped by submitter, never the paths themselves.
  */
+
+/** What the second pass (walk.ts) needs from the first, by input line. */
+export interface WalkInput {
+  submitterPid: number;
+  kworkerPids: ReadonlySet<number>;
+  /** Input lines of the completions of the submitter's I/Os (iomap_dio_complete or inferred). */
+  completionLines: ReadonlySet<number>;
+  /** Input line of each followed I/O's block_rq_complete → its block_rq_issue time. */
+  deviceLines: ReadonlyMap<number, number>;
+  /** The I/O window (first submission → last completion). */
+  window: { startNs: number; endNs: number };
+}
 
 export interface IoPass {
   analysis: Analysis;

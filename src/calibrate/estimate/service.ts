@@ -1,11 +1,13 @@
-import type { DeviceSamples } from './kernel-samples.js';
+import { quantileSorted } from 'simple-statistics';
+import { NS_PER_US } from '../../model/time.js';
+import type { DeviceSamples } from '../collect/kernel-samples.js';
 import type { StallOf } from './notify.js';
-import { quantileSorted } from './samples.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
+import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
+import type { CalibratedValues } from './model-file.js';
 
 /**
  * The device's service time as an empirical histogram. The trace shows, per I/O, block_rq_issue
- * and the irq_handler_entry of the interrupt that delivered it. In the simulator (device.ts,
+ * and the irq_handler_entry of the interrupt that delivered it. In the simulator (src/sim/device.ts,
  * model.ts, cpu.ts) the first completion of an empty completion queue raises the interrupt
  * irqDelayNs later; an idle CPU first leaves its idle state (idleWakeNs); the injection costs
  * irqStealNs before the handler runs; completions that arrive meanwhile are read by the same
@@ -16,6 +18,9 @@ import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
  * Bins are quantiles, finer in the tail so the mean survives: 2.5% wide up to 95%, then 1%,
  * 0.5%, 0.4% and 0.1%.
  */
+
+/** A service time is at least this long: an estimate below it is noise of the subtraction. */
+const SERVICE_FLOOR_NS = NS_PER_US;
 
 const EDGES = [...Array.from({ length: 38 }, (_, i) => (i + 1) * 0.025), 0.96, 0.97, 0.98, 0.99, 0.995, 0.999, 1];
 
@@ -34,8 +39,8 @@ export interface ServiceInputs {
  * read off the requests that notified: issue → entry of the interrupt that delivered them, less
  * the whole path (all of a run's requests are posted at once).
  */
-export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: ReadonlySet<number> | null = null, hostRuns: readonly number[] | null = null): { values: Values; samples: number[] } {
-  const v: Values = {};
+export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: ReadonlySet<number> | null = null, hostRuns: readonly number[] | null = null): { values: CalibratedValues; samples: number[] } {
+  const v: CalibratedValues = {};
   const use: number[] = [];
   if (hostRuns === null) for (let i = 0; i < d.toIrq.length; i++) if (kicked === null || kicked.has(d.issueTs[i] as number)) use.push(i);
   const n = hostRuns !== null ? hostRuns.length : use.length;
@@ -43,7 +48,7 @@ export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: Readon
     for (const k of ['serviceDist', 'serviceHistogram', 'serviceLowNs', 'serviceMedianNs'] as const) v[k] = byDefault(k, `Too few I/Os linked from issue to the interrupt that delivered them (${n}).`);
     return { values: v, samples: [] };
   }
-  const xs: number[] = hostRuns !== null ? hostRuns.map((x) => Math.max(1000, x)) : [];
+  const xs: number[] = hostRuns !== null ? hostRuns.map((x) => Math.max(SERVICE_FLOOR_NS, x)) : [];
   for (const i of use) {
     // A virtio host (kicked !== null) holds a busy vCPU's physical CPU, then posts as it gives it
     // back: that interrupt enters at once, after the stall its gap shows; otherwise (or if that
@@ -51,7 +56,7 @@ export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: Readon
     const stall = kicked !== null && d.busy[i] === true && x.stallOf !== undefined ? (x.stallOf(d.gapNs[i] as number, d.prevKind[i] as string) ?? 0) : 0;
     const path = kicked !== null ? Math.max(stall, x.irqDelayNs + (d.idle[i] ? x.idleWakeNs : 0)) : x.irqDelayNs + x.irqStealNs + (d.idle[i] ? x.idleWakeNs : 0);
     const toIrq = d.toIrq[i] as number;
-    xs.push(Math.max(1000, kicked !== null || (d.pos[i] ?? 0) === 0 ? toIrq - path : toIrq - path / 2));
+    xs.push(Math.max(SERVICE_FLOOR_NS, kicked !== null || (d.pos[i] ?? 0) === 0 ? toIrq - path : toIrq - path / 2));
   }
   xs.sort((a, b) => a - b);
   const low = ns(quantileSorted(xs, 0));
@@ -60,6 +65,7 @@ export function serviceValues(d: DeviceSamples, x: ServiceInputs, kicked: Readon
   let lastP = 0;
   for (const p of EDGES) {
     const edge = ns(quantileSorted(xs, p));
+    // The bin's weight in ‰, to 0.1 ‰.
     const w = Math.round((p - lastP) * 10000) / 10;
     lastP = p;
     const top = bins[bins.length - 1];

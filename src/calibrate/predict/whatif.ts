@@ -1,5 +1,5 @@
-import { validateParams, type PolicyName, type RwMode, type SimParams } from '../sim/params.js';
-import type { CalibratedModel, MeasuredFigures, Quantiles } from './model.js';
+import { validateParams, type PolicyName, type RwMode, type SimParams } from '../../sim/params.js';
+import type { CalibratedModel, MeasuredFigures, Quantiles } from '../estimate/model-file.js';
 import { quantilesUs, runOnce, type CpuShares, type ModeShares, type RunFigures } from './run-figures.js';
 
 /**
@@ -64,6 +64,10 @@ export interface WhatifResult {
   notes: string[];
 }
 
+/** Runs per side, and the most I/Os per run, when not given. */
+const DEFAULT_SEEDS = 5;
+const DEFAULT_IOS_CAP = 20_000;
+
 /** Two-sided 97.5% Student t quantiles for 1..30 degrees of freedom; 1.96 beyond. */
 const T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069, 2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042];
 
@@ -112,8 +116,8 @@ function summarize(p: SimParams, runs: RunFigures[]): SideSummary {
 }
 
 export async function whatif(model: CalibratedModel, change: WhatifChange, opts: WhatifOptions = {}): Promise<WhatifResult> {
-  const seeds = Math.max(1, opts.seeds ?? 5);
-  const ios = Math.max(1, opts.ios ?? Math.min(20_000, model.params.ios));
+  const seeds = Math.max(1, opts.seeds ?? DEFAULT_SEEDS);
+  const ios = Math.max(1, opts.ios ?? Math.min(DEFAULT_IOS_CAP, model.params.ios));
   const first = opts.firstSeed ?? 1;
   const base: SimParams = { ...model.params, ios, durationNs: 0 };
   const changed = applyChange(base, change);

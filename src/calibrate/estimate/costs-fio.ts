@@ -1,8 +1,9 @@
-import { PARAM_SPECS } from '../sim/params.js';
+import { quantileSorted } from 'simple-statistics';
+import { NS_PER_US } from '../../model/time.js';
+import { PARAM_SPECS } from '../../sim/params.js';
 import type { FioSamples, StealEstimate } from './replay.js';
-import { quantileSorted } from './samples.js';
-import type { CalibratedValue } from './model.js';
-import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
+import type { CalibratedValue, CalibratedValues } from './model-file.js';
+import { byDefault, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
 
 /**
  * fio's and the submission path's CPU costs, from the replayed timeline (replay.ts). In the
@@ -21,11 +22,11 @@ import { byDefault, measured, MIN_SAMPLES, ns, type Values } from './values.js';
  */
 
 export interface FioCosts {
-  values: Values;
+  values: CalibratedValues;
 }
 
 export function fioCosts(s: FioSamples, engine: string, steal: CalibratedValue): FioCosts {
-  const v: Values = {};
+  const v: CalibratedValues = {};
   const pre = s.preIssue.mean();
   v.submitPreIssueNs =
     s.preIssue.n >= MIN_SAMPLES
@@ -45,23 +46,28 @@ export function stealValue(s: StealEstimate): CalibratedValue {
   return measured(
     ns(s.stealNs),
     s.samples,
-    `time per interrupt run that no event accounts for (VM exit, injection, host stalls before irq_handler_entry): begin → issue gaps an interrupt fell in are ${(s.excessNs / 1000).toFixed(1)} µs longer per run, less their traced irq/softirq time, than clean ones; interrupts land there at ${ratio.toFixed(2)}× the CPU's interrupt rate, so the excess is scaled by ${Math.min(1, ratio).toFixed(2)} to steal the same share of the CPU`,
+    `time per interrupt run that no event accounts for (VM exit, injection, host stalls before irq_handler_entry): begin → issue gaps an interrupt fell in are ${(s.excessNs / NS_PER_US).toFixed(1)} µs longer per run, less their traced irq/softirq time, than clean ones; interrupts land there at ${ratio.toFixed(2)}× the CPU's interrupt rate, so the excess is scaled by ${Math.min(1, ratio).toFixed(2)} to steal the same share of the CPU`,
   );
 }
 
 /**
  * issue → queued gaps come in two populations: the usual few hundred ns, and gaps µs to tens of
- * µs longer (a VM exit on the virtqueue notify). Anything 5 µs (or twice the median) above the
- * median is a trap (kick); this is that threshold.
+ * µs longer (a VM exit on the virtqueue notify). Anything TRAP_MIN_EXCESS_NS (or TRAP_MEDIANS
+ * times the median) above the median is a trap (kick); trapCutNs is that threshold.
  */
+const TRAP_MIN_EXCESS_NS = 5 * NS_PER_US;
+const TRAP_MEDIANS = 2;
+/** The trap rule as the model's `how` texts state it. */
+const TRAP_CUT_RULE = `median + max(${TRAP_MIN_EXCESS_NS / NS_PER_US} µs, ${TRAP_MEDIANS}·median)`;
+
 export function trapCutNs(postNs: readonly number[]): number {
   const sorted = [...postNs].sort((a, b) => a - b);
   const med = sorted.length > 0 ? quantileSorted(sorted, 0.5) : 0;
-  return med + Math.max(5000, 2 * med);
+  return med + Math.max(TRAP_MIN_EXCESS_NS, TRAP_MEDIANS * med);
 }
 
 /** issue → queued: submitPostIssueNs, or that plus a trap on the queue notify (kick). */
-function kick(s: FioSamples): Values {
+function kick(s: FioSamples): CalibratedValues {
   const xs = s.post.values();
   if (xs.length < MIN_SAMPLES) {
     return {
@@ -82,18 +88,21 @@ function kick(s: FioSamples): Values {
   const post = shortN > 0 ? shortSum / shortN : 0;
   const how = 'fio\'s own time from block_rq_issue to iomap_dio_rw_queued (or to its own iomap_dio_complete)';
   return {
-    submitPostIssueNs: measured(ns(post), shortN, `mean of ${how}, for gaps up to median + max(5 µs, 2·median)`),
-    kickProb: measured(longN / xs.length, xs.length, `share of ${how} longer than median + max(5 µs, 2·median)`),
+    submitPostIssueNs: measured(ns(post), shortN, `mean of ${how}, for gaps up to ${TRAP_CUT_RULE}`),
+    kickProb: measured(longN / xs.length, xs.length, `share of ${how} longer than ${TRAP_CUT_RULE}`),
     kickNs: longN > 0 ? measured(ns(longSum / longN - post), longN, `mean of those long gaps less submitPostIssueNs`) : measured(0, 0, 'no long issue → queued gaps'),
   };
 }
 
+/** Standard error (ns) below which the reap line's intercept counts as pinned down. */
+const PINNED_INTERCEPT_SE_NS = 250;
+
 /** fio's loop: syscall entry/exit, preparation, and the per-event cost of reaping. */
-function loop(s: FioSamples, engine: string): Values {
-  const v: Values = {};
+function loop(s: FioSamples, engine: string): CalibratedValues {
+  const v: CalibratedValues = {};
   const reap = s.gapReap.fit();
   // fio's own work is best seen where nothing else happened; gaps with interrupts or switches
-  // agree with them in the model, but on a VM they also hold host stalls that are not fio's.
+  // agree with them in the simulator, but on a VM they also hold host stalls that are not fio's.
   const cleanOnly = s.gapPlainClean.n >= MIN_SAMPLES;
   const plain = cleanOnly ? s.gapPlainClean : s.gapPlain;
   const plainHow = cleanOnly ? 'queued → begin gaps without a reap, interrupt or switch' : 'queued → begin gaps without a reap';
@@ -103,7 +112,7 @@ function loop(s: FioSamples, engine: string): Values {
   const reapSyscalls = engine === 'libaio' ? 1 : 0;
   // The intercept of own time against events reaped is trusted only when it is pinned down (reaps
   // of few events make it an interpolation; reaps of 20–30 a long extrapolation).
-  const pinned = reap !== null && s.gapReap.spread() >= 2 && hasReap && reap.seA < 250;
+  const pinned = reap !== null && s.gapReap.spread() >= 2 && hasReap && reap.seA < PINNED_INTERCEPT_SE_NS;
 
   let syscall: number;
   // Falling asleep also sets up the wait; when that alone outlasts a whole plain gap it is no

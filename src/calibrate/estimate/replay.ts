@@ -1,6 +1,6 @@
 import { walkGaps, type GapStats } from './gaps.js';
-import { createLine, createMean, createValues, type Line, type Mean, type Values } from './samples.js';
-import type { Timeline } from './timeline.js';
+import { createLine, createMean, createKeptValues, type Line, type Mean, type KeptValues } from '../collect/accumulators.js';
+import type { Timeline } from '../collect/fio-events.js';
 
 /**
  * fio's costs from its gaps (gaps.ts), in two steps. First the cost of an interrupt that no
@@ -16,7 +16,7 @@ export interface FioSamples {
   /** Invisible ns charged per run of interrupt work (see StealEstimate). */
   stealNs: number;
   /** issue → queued (or → fio's own completion): own ns. */
-  post: Values;
+  post: KeptValues;
   /** queued → begin without a reap: own ns; and only those with no interrupt and no switch. */
   gapPlain: Mean;
   gapPlainClean: Mean;
@@ -29,7 +29,7 @@ export interface FioSamples {
 
 export interface StealEstimate {
   preIssue: Mean;
-  /** Invisible ns per interrupt run, as the model charges it. */
+  /** Invisible ns per interrupt run, as the simulator charges it. */
   stealNs: number;
   samples: number;
   /** Mean excess per interrupt run in the begin → issue gaps it fell in. */
@@ -39,7 +39,7 @@ export interface StealEstimate {
 }
 
 /**
- * The model charges each interrupt run a fixed invisible cost. If interrupts arrive at random,
+ * The simulator charges each interrupt run a fixed invisible cost. If interrupts arrive at random,
  * those landing in begin → issue (fixed kernel work: fio cannot be switched out in it under
  * voluntary preemption) are longer than clean ones by exactly that cost, and they land there at
  * the CPU's interrupt rate. On a VM they do not: they are injected as the vCPU comes back from
@@ -69,12 +69,12 @@ export function stealEstimate(t: Timeline, irqsPerNs: number): StealEstimate {
   return { preIssue, stealNs: excessNs * scale, samples: preSpans, excessNs, arrivalRatio };
 }
 
-/** `stealNs`: the invisible cost per interrupt the model will charge (0 when it does not apply). */
+/** `stealNs`: the invisible cost per interrupt the simulator will charge (0 when it does not apply). */
 export function replay(t: Timeline, iodepth: number, ctxSwitchNs: number, steal: StealEstimate, stealNs: number, postFreeIrqs = 0): FioSamples {
   const s = {
     preIssue: steal.preIssue,
     stealNs,
-    post: createValues(),
+    post: createKeptValues(),
     gapPlain: createMean(),
     gapPlainClean: createMean(),
     gapReap: createLine(),

@@ -1,21 +1,26 @@
-import type { KernelSamples } from './kernel-samples.js';
-import type { Line } from './samples.js';
-import { byDefault, meanOr, measured, MIN_SAMPLES, ns, type Values } from './values.js';
+import { NS_PER_MS } from '../../model/time.js';
+import type { KernelSamples } from '../collect/kernel-samples.js';
+import type { Line } from '../collect/accumulators.js';
+import { byDefault, meanOr, measured, MIN_SAMPLES, ns } from './calibrated-values.js';
+import type { CalibratedValues } from './model-file.js';
 
 /**
- * Completion-path and scheduler costs, each the mean of one pair of adjacent events (walk.ts).
- * The simulator emits these pairs around exactly one cost (src/sim/kernel.ts, cpu.ts,
- * scheduler.ts, workqueue.ts); on a real kernel each is the same code path's time.
+ * Completion-path and scheduler costs, each the mean of one pair of adjacent events
+ * (collect/walk.ts). The simulator emits these pairs around exactly one cost (src/sim/kernel.ts,
+ * cpu.ts, scheduler.ts, workqueue.ts); on a real kernel each is the same code path's time.
  */
 
+/** TIMER and SCHED softirq runs (together) below which tickSoftirqNs keeps its default. */
+const MIN_TICK_SOFTIRQS = 10;
+
 export interface KernelCosts {
-  values: Values;
+  values: CalibratedValues;
   /** The device's interrupt: the irq number that delivered most completions. */
   irq: number | null;
 }
 
 export function kernelCosts(k: KernelSamples, softirqMode: boolean, windowNs: number): KernelCosts {
-  const v: Values = {};
+  const v: CalibratedValues = {};
   let irq: number | null = null;
   let best = -1;
   for (const [num, m] of k.completionsPerIrq) {
@@ -62,17 +67,17 @@ export function kernelCosts(k: KernelSamples, softirqMode: boolean, windowNs: nu
   v.ipiNs = meanOr('ipiNs', k.ipi, 'mean of sched_wakeup of the submitter or a kworker on another, idle CPU → that CPU switching to it', 'Too few wakeups across CPUs to an idle CPU');
 
   // The local timer is a vector without irq_handler events: the tick itself is not traced, only
-  // the softirqs it raises. The model raises TIMER and SCHED on every tick, each costing
+  // the softirqs it raises. The simulator raises TIMER and SCHED on every tick, each costing
   // softirqEntryNs plus half of tickSoftirqNs; a real tickless kernel raises them only when due.
   // Keeping their CPU time: tickSoftirqNs = their time in the window / ticks in it − 2·entry.
   v.tickNs = byDefault('tickNs', 'The local timer interrupt has no irq_handler events; only the softirqs it raises are traced.');
   const entry = (v.softirqEntryNs?.value as number | undefined) ?? 0;
   const tickNs = v.tickNs.value as number;
   const n = k.tickSoftirqs;
-  if (k.timerSoftirq.n + k.schedSoftirq.n >= 10 && windowNs > tickNs) {
+  if (k.timerSoftirq.n + k.schedSoftirq.n >= MIN_TICK_SOFTIRQS && windowNs > tickNs) {
     const busy = (k.timerSoftirq.n > 0 ? k.timerSoftirq.mean() * n.timer : 0) + (k.schedSoftirq.n > 0 ? k.schedSoftirq.mean() * n.sched : 0);
     const t = (busy * tickNs) / windowNs - 2 * entry;
-    v.tickSoftirqNs = measured(ns(t), n.timer + n.sched, `TIMER and SCHED softirq time on the submitter's CPU in the I/O window (${n.timer} and ${n.sched} runs, mean length of those no interrupt fell in), per ${tickNs / 1e6} ms tick, less 2·softirqEntryNs`);
+    v.tickSoftirqNs = measured(ns(t), n.timer + n.sched, `TIMER and SCHED softirq time on the submitter's CPU in the I/O window (${n.timer} and ${n.sched} runs, mean length of those no interrupt fell in), per ${tickNs / NS_PER_MS} ms tick, less 2·softirqEntryNs`);
   } else v.tickSoftirqNs = byDefault('tickSoftirqNs', 'Too few TIMER and SCHED softirqs on the submitter\'s CPU.');
   return { values: v, irq };
 }

@@ -1,11 +1,11 @@
-import type { TraceEvent } from '../model/events.js';
+import type { TraceEvent } from '../../model/events.js';
 import type { CpuState, Ctx, IrqBatch } from './cpu-state.js';
 import type { DeviceSamples, KernelSamples } from './kernel-samples.js';
-import { createLine, createMean, type Mean } from './samples.js';
-import type { WalkInput } from './walk.js';
+import { createLine, createMean, type Mean } from './accumulators.js';
+import type { WalkInput } from './io-pass.js';
 
 /**
- * Interrupt bookkeeping of the calibration walk: how long each device interrupt's handler ran
+ * The calibration walk's interrupt tracker: how long each device interrupt's handler ran
  * against the completions it delivered (in the handler, or in the BLOCK softirq run after it),
  * the interrupt that delivered each followed I/O (for its service time), and the tick's softirqs.
  * The BLOCK softirq splices its list only after its entry cost, so an interrupt that comes while
@@ -13,7 +13,10 @@ import type { WalkInput } from './walk.js';
  * are not one interrupt's (one that comes later feeds the next run).
  */
 
+/** Device samples kept at most (bounded memory on a 10⁶-I/O trace). */
 const DEVICE_CAP = 1_000_000;
+/** Interrupts awaiting a BLOCK softirq run kept per CPU (the oldest go first). */
+const PENDING_IRQS_CAP = 64;
 
 export interface IrqTracker {
   onEvent(c: CpuState, e: TraceEvent, ctx: Ctx, fioCpu: number): void;
@@ -51,7 +54,7 @@ export function createIrqTracker(k: KernelSamples, device: DeviceSamples, w: Wal
         // Completions ran inside the handler (hardirq completion): its count is known now.
         // Otherwise it handed them to the BLOCK softirq, whose next run counts them.
         if (b.n > 0) record(b, b.n);
-        else if (c.pendingIrqs.push(b) > 64) c.pendingIrqs.shift();
+        else if (c.pendingIrqs.push(b) > PENDING_IRQS_CAP) c.pendingIrqs.shift();
         break;
       }
       case 'softirq_entry':

@@ -39,6 +39,9 @@ export interface Line {
   means(): { x: number; y: number };
 }
 
+/** Distinct x values remembered at most: `spread` only needs to tell one from several. */
+const DISTINCT_X_CAP = 64;
+
 export function createLine(): Line {
   let sx = 0;
   let sy = 0;
@@ -56,7 +59,7 @@ export function createLine(): Line {
       sxx += x * x;
       sxy += x * y;
       syy += y * y;
-      if (xs.size < 64) xs.add(x);
+      if (xs.size < DISTINCT_X_CAP) xs.add(x);
     },
     fit() {
       const n = l.n;
@@ -75,18 +78,21 @@ export function createLine(): Line {
   return l;
 }
 
+/** Values kept by default before thinning. */
+const KEPT_VALUES_CAP = 200_000;
+
 /** Keeps values (up to `cap`, then every k-th) for distributions: mixtures and histograms. */
-export interface Values {
+export interface KeptValues {
   n: number;
   add(x: number): void;
   values(): number[];
 }
 
-export function createValues(cap = 200_000): Values {
+export function createKeptValues(cap = KEPT_VALUES_CAP): KeptValues {
   const kept: number[] = [];
   let stride = 1;
   let seen = 0;
-  const v: Values = {
+  const v: KeptValues = {
     n: 0,
     add(x) {
       if (!Number.isFinite(x)) return;
@@ -104,15 +110,4 @@ export function createValues(cap = 200_000): Values {
     values: () => kept,
   };
   return v;
-}
-
-/** Quantile of sorted values (linear interpolation). */
-export function quantileSorted(xs: readonly number[], q: number): number {
-  if (xs.length === 0) return NaN;
-  const pos = (xs.length - 1) * Math.min(1, Math.max(0, q));
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  const a = xs[lo] as number;
-  const b = xs[hi] as number;
-  return a + (b - a) * (pos - lo);
 }
