@@ -1,5 +1,6 @@
 import type { ExecContext } from '../model/events.js';
 import { detach } from '../input/lines.js';
+import { newTimestampParts, readTimestamp, type TimestampParts } from '../model/time.js';
 
 /**
  * The shared event-line header tokenizer for all three text formats:
@@ -31,9 +32,8 @@ export interface LineHeader {
   /** [tsStart, tsEnd): the timestamp text, e.g. `505.925043`. */
   tsStart: number;
   tsEnd: number;
-  /** Its whole seconds, and its fraction in ns (-1 for a counter clock's bare integer). */
-  tsSec: number;
-  tsNs: number;
+  /** Its value as printed (whole seconds and ns); the line parser rebases it. */
+  ts: TimestampParts;
   /** Tracepoint system when printed (`block` of perf's `block:block_rq_issue`). */
   system: string | undefined;
   name: string;
@@ -45,7 +45,6 @@ export interface LineHeader {
 
 const SP = 32;
 const COLON = 58;
-const DOT = 46;
 const LBRACK = 91;
 const RBRACK = 93;
 const DASH = 45;
@@ -64,42 +63,11 @@ function isDigit(c: number): boolean {
  */
 export const MAX_CPU = 16_383;
 
-const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
-
-/**
- * Reads a timestamp `505.925043` / `508.368473123` / `1234` (a counter clock) in [start, end) into
- * out.tsSec and out.tsNs with integer arithmetic (never parseFloat × 1e9, which rounds). Digits
- * past the ninth decimal are dropped, as the kernel would. False when it is not a timestamp.
- */
+/** Reads the timestamp text in [start, end) and remembers where it stands. */
 function readTs(s: string, start: number, end: number, out: LineHeader): boolean {
-  let i = start;
-  let sec = 0;
-  for (; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c === DOT) break;
-    if (c < 48 || c > 57) return false;
-    sec = sec * 10 + (c - 48);
-  }
-  if (i === start) return false;
+  if (!readTimestamp(s, start, end, out.ts)) return false;
   out.tsStart = start;
   out.tsEnd = end;
-  out.tsSec = sec;
-  if (i === end) {
-    out.tsNs = -1;
-    return true;
-  }
-  let frac = 0;
-  let digits = 0;
-  for (i++; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-    if (digits < 9) {
-      frac = frac * 10 + (c - 48);
-      digits++;
-    }
-  }
-  if (digits === 0) return false;
-  out.tsNs = frac * (POW10[9 - digits] as number);
   return true;
 }
 
@@ -367,8 +335,7 @@ export function newHeader(): LineHeader {
     flags: undefined,
     tsStart: 0,
     tsEnd: 0,
-    tsSec: 0,
-    tsNs: 0,
+    ts: newTimestampParts(),
     system: undefined,
     name: '',
     afterName: 0,
