@@ -6,7 +6,7 @@ import type { DirectSink } from './kevents.js';
 import { createModel } from './model.js';
 import { defaultParams, validateParams, type SimParams } from './params.js';
 import { PRESETS, type PresetName } from './presets.js';
-import { hashString } from './rng.js';
+import { hashString } from '../stats/rng.js';
 import { createModeCounter, figures, type SimulationFigures } from './stats.js';
 import { createTextBuffer, type TextBuffer } from './text-buffer.js';
 import { createTruthWriter, truthRow, type TruthFormat } from './truth.js';

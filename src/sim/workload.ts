@@ -5,7 +5,7 @@ import { rwbs, type KernelPath, type Submitter } from './kernel.js';
 import type { KernelEvents } from './kevents.js';
 import type { SimParams } from './params.js';
 import type { Policy } from './policies/types.js';
-import type { Rng } from './rng.js';
+import type { Rng } from '../stats/rng.js';
 import type { Scheduler } from './scheduler.js';
 import { SLEEP, type Cpu, type Io, type Program, type Task } from './types.js';
 

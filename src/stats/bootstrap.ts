@@ -1,5 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
-import { createRng, deriveSeed, type Rng, type Seed } from './rng.js';
+import { createRng, type Rng, type Seed } from './rng.js';
 
 /**
  * Seeded bootstrap confidence intervals for the compare command.
@@ -123,8 +123,9 @@ export function bootstrapQuantileDiffs(
   const order = qs.map((q, i) => ({ q, i })).sort((a, b) => a.q - b.q);
   const px = order.map(({ q }) => rankPlan(xs.length, q));
   const py = order.map(({ q }) => rankPlan(ys.length, q));
-  const rx = createRng(deriveSeed(seed, 'quantile-diff', 'before'));
-  const ry = createRng(deriveSeed(seed, 'quantile-diff', 'after'));
+  const root = createRng(seed);
+  const rx = root.fork('quantile-diff', 'before');
+  const ry = root.fork('quantile-diff', 'after');
   const cx = new Uint32Array(xs.length);
   const cy = new Uint32Array(ys.length);
   const qx = new Float64Array(qs.length);
@@ -371,8 +372,9 @@ export function rateChange(
   const perSecond = 1e9 / windowNs;
   const rateB = (b.sum / b.windows) * perSecond;
   const rateA = (a.sum / a.windows) * perSecond;
-  const rb = createRng(deriveSeed(seed, 'rate', 'before'));
-  const ra = createRng(deriveSeed(seed, 'rate', 'after'));
+  const root = createRng(seed);
+  const rb = root.fork('rate', 'before');
+  const ra = root.fork('rate', 'after');
   const reps = new Float64Array(resamples);
   for (let k = 0; k < resamples; k++) {
     const mb = replicateMean(b, rb);

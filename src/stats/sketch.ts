@@ -404,10 +404,3 @@ export function sketchFromJSON(json: unknown): QuantileSketch {
   }
   return sketch;
 }
-
-/** A sketch of `values` (convenience for tests and small inputs). */
-export function sketchOf(values: Iterable<number>, options?: SketchOptions): QuantileSketch {
-  const s = createSketch(options);
-  for (const v of values) s.add(v);
-  return s;
-}

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { quantileSorted } from 'simple-statistics';
-import {
-  bootstrapQuantileDiffs,
-  createRng,
-  iopsChange,
-  normalQuantile,
-  optimalBlockLength,
-  randomNormal,
-  randomPoisson,
-  rateChange,
-  type Rng,
-} from '../../src/stats/index.js';
+import { bootstrapQuantileDiffs, iopsChange, optimalBlockLength, rateChange } from '../../src/stats/bootstrap.js';
+import { normalQuantile } from '../../src/stats/normal.js';
+import { createRng, randomNormal, type Rng } from '../../src/stats/rng.js';
+import { randomPoisson } from './helpers.js';
 
 const WINDOW_NS = 10_000_000; // 10 ms
 

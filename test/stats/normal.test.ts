@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { normalCdf, normalQuantile, normalSf, twoSidedP } from '../../src/stats/index.js';
+import { normalCdf, normalQuantile, normalSf, twoSidedP } from '../../src/stats/normal.js';
 
 // Reference values: scipy.stats.norm (ppf, sf, cdf).
 describe('normal distribution', () => {

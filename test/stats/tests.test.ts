@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  adjustBH,
-  createRng,
-  exactUDistribution,
-  fisherExact,
-  hodgesLehmann,
-  mannWhitneyU,
-  newcombeInterval,
-  randomExponential,
-  twoProportionTest,
-  wilsonInterval,
-} from '../../src/stats/index.js';
+import { exactUDistribution, hodgesLehmann, mannWhitneyU } from '../../src/stats/mann-whitney.js';
+import { adjustBH } from '../../src/stats/multiple.js';
+import { fisherExact, newcombeInterval, twoProportionTest, wilsonInterval } from '../../src/stats/proportions.js';
+import { createRng, randomExponential } from '../../src/stats/rng.js';
 
 // Reference values: textbook examples, cross-checked with scipy.stats 1.17 (mannwhitneyu, fisher_exact,
 // chi2_contingency, false_discovery_control) and R (wilcox.test, fisher.test, prop.test, p.adjust).

@@ -1,6 +1,6 @@
 import { eventSystem, type TraceEvent } from '../../model/events.js';
 import type { TraceFormat } from '../../parse/formats.js';
-import { hashString } from '../rng.js';
+import { hashString } from '../../stats/rng.js';
 
 /**
  * Gives a simulated event (kernel text forms, raw pointers, exact ns, flags) the conventions of
