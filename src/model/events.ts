@@ -30,6 +30,9 @@ export interface Dev {
   minor: number;
 }
 
+/** The unit of `sector` and `nrSector` in the block events, whatever the device's block size (SECTOR_SIZE). */
+export const SECTOR_BYTES = 512;
+
 /** `block_rq_issue` / `block_rq_insert`: `254,0 WS 4096 () 46699392 + 8 be,0,4 [fio]` */
 export interface BlockRqEvent extends EventHeader {
   kind: 'block_rq_issue' | 'block_rq_insert';
@@ -265,7 +268,6 @@ export const MODELLED_EVENTS = [
   'iomap_dio_rw_queued',
   'iomap_dio_complete',
 ] as const;
-export type ModelledEventName = (typeof MODELLED_EVENTS)[number];
 
 /** The name an event is counted under: its tracepoint name, `other` events by their own name. */
 export function eventName(e: TraceEvent): string {

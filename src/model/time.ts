@@ -77,11 +77,3 @@ const scratch = newTimestampParts();
 export function parseTimestampNs(text: string, start: number, end: number, baseSec = 0): Nanos {
   return readTimestamp(text, start, end, scratch) ? timestampNs(scratch, baseSec) : NaN;
 }
-
-/** Formats ns as "505.924806" with `decimals` digits (6 or 9), truncating as the kernel does. */
-export function formatTimestamp(ns: Nanos, decimals: 6 | 9, baseSec = 0): string {
-  const sec = Math.floor(ns / NS_PER_S) + baseSec;
-  const frac = ns - (sec - baseSec) * NS_PER_S;
-  if (decimals === 9) return `${sec}.${String(frac).padStart(9, '0')}`;
-  return `${sec}.${String(Math.floor(frac / NS_PER_US)).padStart(6, '0')}`;
-}

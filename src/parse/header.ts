@@ -1,5 +1,5 @@
 import type { ExecContext } from '../model/events.js';
-import { detach } from '../input/lines.js';
+import { detach, SLICE_MIN_LENGTH } from '../input/lines.js';
 import { newTimestampParts, readTimestamp, type TimestampParts } from '../model/time.js';
 
 /**
@@ -135,14 +135,14 @@ function readNameAt(s: string, colon: number, out: LineHeader): boolean {
 }
 
 /**
- * Long comm strings (13+ characters, which a slice would take by reference, pinning the decoded
- * text it came from) by pid: tasks repeat, and one shared copy neither allocates nor pins.
+ * Long comm strings (SLICE_MIN_LENGTH+ characters, which a slice would take by reference, pinning
+ * the decoded text it came from) by pid: tasks repeat, and one shared copy neither allocates nor pins.
  */
 const commCache = new Map<number, string>();
 
 function commAt(s: string, start: number, end: number, pid: number): string {
   const len = end - start;
-  if (len < 13) return s.slice(start, end);
+  if (len < SLICE_MIN_LENGTH) return s.slice(start, end);
   const slice = s.slice(start, end);
   const c = commCache.get(pid);
   if (c === slice) return c;

@@ -64,21 +64,9 @@ export function hexNum(s: string, p: number): number {
   return p === start ? NaN : v;
 }
 
-/** Index of the next space at or after `p`, or the end of the text. */
-export function wordEnd(s: string, p: number): number {
-  const sp = s.indexOf(' ', p);
-  return sp < 0 ? s.length : sp;
-}
-
 /** End of the text without its trailing spaces (never before `from`). */
 export function trimmedEnd(s: string, from: number): number {
   let e = s.length;
   while (e > from && s.charCodeAt(e - 1) === 32) e--;
   return e;
-}
-
-/** Index just past the spaces at `p`. */
-export function skipSpaces(s: string, p: number): number {
-  while (s.charCodeAt(p) === 32) p++;
-  return p;
 }

@@ -50,7 +50,7 @@ export interface Device {
   inFlight(): number;
 }
 
-export function serviceSampler(p: SimParams, rng: Rng): Sampler {
+function serviceSampler(p: SimParams, rng: Rng): Sampler {
   switch (p.serviceDist) {
     case 'fixed':
       return fixed(p.serviceMedianNs);

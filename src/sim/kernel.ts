@@ -1,3 +1,4 @@
+import { SECTOR_BYTES } from '../model/events.js';
 import type { Engine } from './engine.js';
 import type { CpuSet } from './cpu.js';
 import type { Device } from './device.js';
@@ -109,7 +110,7 @@ export function createKernelPath(d: KernelDeps): KernelPath {
       rwbs: rwbs(io),
       cmd: '',
       sector: io.sector,
-      nrSector: io.bytes / 512,
+      nrSector: io.bytes / SECTOR_BYTES,
       ioprio: 'be,0,4',
       error: io.case.error ? -5 : 0,
     });

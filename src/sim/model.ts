@@ -29,10 +29,10 @@ export interface Model {
   done(): boolean;
 }
 
-export const INODE = '0x20c089';
+const INODE = '0x20c089';
 
 /** Raw kernel address of dio slab object `i` (kmalloc-96, so objects sit 0x60 apart). */
-export function dioAddress(i: number): string {
+function dioAddress(i: number): string {
   const lo = (0x35791000 + i * 0x60) >>> 0;
   return `0xffff8881${lo.toString(16).padStart(8, '0')}`;
 }

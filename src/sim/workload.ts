@@ -1,3 +1,4 @@
+import { SECTOR_BYTES } from '../model/events.js';
 import type { Engine } from './engine.js';
 import type { CpuSet } from './cpu.js';
 import type { Device } from './device.js';
@@ -114,7 +115,7 @@ export function createWorkload(d: WorkloadDeps): Workload {
       write,
       offset,
       bytes: p.bs,
-      sector: p.fileStartSector + offset / 512,
+      sector: p.fileStartSector + offset / SECTOR_BYTES,
       case: c,
       waits: policy.waits(c),
       fua: policy.fua(c),
@@ -170,7 +171,7 @@ export function createWorkload(d: WorkloadDeps): Workload {
     });
     yield p.submitPreIssueNs;
     io.tIssue = engine.now();
-    ev.put(cpu, false, 0, { kind: 'block_rq_issue', dev, rwbs: rwbs(io), bytes: io.bytes, cmd: '', sector: io.sector, nrSector: io.bytes / 512, ioprio: 'be,0,4', issuer: 'fio' });
+    ev.put(cpu, false, 0, { kind: 'block_rq_issue', dev, rwbs: rwbs(io), bytes: io.bytes, cmd: '', sector: io.sector, nrSector: io.bytes / SECTOR_BYTES, ioprio: 'be,0,4', issuer: 'fio' });
     io.submitting = true;
     const notify = device.submit(io, cpu.id);
     // A random kick draws from the rng only when it can happen, so runs without kicks stay as they were.

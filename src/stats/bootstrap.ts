@@ -1,4 +1,6 @@
 import { quantileSorted } from 'simple-statistics';
+import { NS_PER_MS, NS_PER_S } from '../model/time.js';
+import { DEFAULT_LEVEL } from './normal.js';
 import { createRng, type Rng, type Seed } from './rng.js';
 
 /**
@@ -22,20 +24,20 @@ export interface BootstrapOptions {
   seed?: Seed;
   /** Bootstrap resamples (default 2000). */
   resamples?: number;
-  /** Confidence level (default 0.95). */
+  /** Confidence level (DEFAULT_LEVEL). */
   level?: number;
 }
 
 function settings(o: BootstrapOptions): { seed: Seed; resamples: number; level: number } {
   const resamples = o.resamples ?? DEFAULT_RESAMPLES;
-  const level = o.level ?? 0.95;
+  const level = o.level ?? DEFAULT_LEVEL;
   if (!(Number.isInteger(resamples) && resamples >= 10)) throw new RangeError(`resamples must be an integer ≥ 10 (got ${resamples})`);
   if (!(level > 0 && level < 1)) throw new RangeError(`level must be in (0, 1) (got ${level})`);
   return { seed: o.seed ?? 0, resamples, level };
 }
 
 /** The central `level` interval of bootstrap replicates (non-finite ones dropped), by type-7 quantiles. */
-export function percentileInterval(replicates: Float64Array, level: number): [number, number] {
+function percentileInterval(replicates: Float64Array, level: number): [number, number] {
   const finite = Array.from(replicates.filter(Number.isFinite).sort());
   if (finite.length === 0) return [NaN, NaN];
   const tail = (1 - level) / 2;
@@ -43,7 +45,7 @@ export function percentileInterval(replicates: Float64Array, level: number): [nu
 }
 
 /** Whether an interval excludes zero (a detectable difference at its level). */
-export const excludesZero = ([lo, hi]: readonly [number, number]): boolean => lo > 0 || hi < 0;
+const excludesZero = ([lo, hi]: readonly [number, number]): boolean => lo > 0 || hi < 0;
 
 // ---------------------------------------------------------------------------------------------
 // Quantile differences
@@ -369,7 +371,7 @@ export function rateChange(
   const correct = options.correctBlockBias ?? true;
   const b = prepareSide(before, blockLength, correct, 'before');
   const a = prepareSide(after, blockLength, correct, 'after');
-  const perSecond = 1e9 / windowNs;
+  const perSecond = NS_PER_S / windowNs;
   const rateB = (b.sum / b.windows) * perSecond;
   const rateA = (a.sum / a.windows) * perSecond;
   const root = createRng(seed);
@@ -394,7 +396,7 @@ export function rateChange(
     windows: { before: b.windows, after: a.windows },
     runs: { before: b.runs.length, after: a.runs.length },
     blockLength: blocks,
-    method: `${multi ? 'two-stage (runs, then blocks) ' : ''}circular block bootstrap${correct ? ' (variance bias-corrected)' : ''} over ${windowNs / 1e6} ms windows, percentile interval, ${resamples} resamples`,
+    method: `${multi ? 'two-stage (runs, then blocks) ' : ''}circular block bootstrap${correct ? ' (variance bias-corrected)' : ''} over ${windowNs / NS_PER_MS} ms windows, percentile interval, ${resamples} resamples`,
   };
 }
 

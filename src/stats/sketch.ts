@@ -28,7 +28,7 @@
  * the bound, the exact max is kept) and reported by `saturated`.
  */
 
-export const SKETCH_SCHEMA = 'iopath.sketch/1';
+const SKETCH_SCHEMA = 'iopath.sketch/1';
 export const DEFAULT_RELATIVE_ACCURACY = 0.005;
 export const DEFAULT_MIN_TRACKABLE = 1;
 export const DEFAULT_MAX_TRACKABLE = 2 ** 53;

@@ -1,4 +1,5 @@
 import type { BlockRqCompleteEvent, BlockRqEvent, TraceEvent } from '../../model/events.js';
+import { NS_PER_S, NS_PER_US } from '../../model/time.js';
 import { createHashPtr } from './shape.js';
 import { cpu3 } from './line-parts.js';
 import { nameOf, payloadText } from './payload.js';
@@ -240,15 +241,15 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
 
   function timestamp(ts: number): void {
     // Exactly the shaper's truncation to µs, then the ` %5lu.%06lu` formatter's arithmetic.
-    const t = ts - (ts % 1000);
-    const sec = Math.floor(t / 1e9);
+    const t = ts - (ts % NS_PER_US);
+    const sec = Math.floor(t / NS_PER_S);
     if (sec !== lastSec) {
       lastSec = sec;
       secBytes = latin1(String(sec).padStart(5, ' '));
     }
     bytes(secBytes);
     ch(46);
-    const us = Math.floor((t - sec * 1e9) / 1000);
+    const us = Math.floor((t - sec * NS_PER_S) / NS_PER_US);
     if (!(us < 100000)) {
       dec(us);
       return;

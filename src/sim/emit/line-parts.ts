@@ -1,3 +1,5 @@
+import { NS_PER_S, NS_PER_US } from '../../model/time.js';
+
 /**
  * Small, cached pieces of an event line. Event lines repeat the same task column and second
  * value millions of times, so those strings are built once.
@@ -12,12 +14,12 @@ export function createTsFormatter(): (ts: number) => string {
   let lastSec = -1;
   let secText = '';
   return (ts) => {
-    const sec = Math.floor(ts / 1e9);
+    const sec = Math.floor(ts / NS_PER_S);
     if (sec !== lastSec) {
       lastSec = sec;
       secText = String(sec).padStart(5, ' ');
     }
-    const us = Math.floor((ts - sec * 1e9) / 1000);
+    const us = Math.floor((ts - sec * NS_PER_S) / NS_PER_US);
     return `${secText}.${us < 100000 ? String(us).padStart(6, '0') : us}`;
   };
 }
