@@ -10,6 +10,10 @@
 
 export const at = { p: 0 };
 
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 /** Unsigned decimal integer at `p`; NaN when there is no digit. */
 export function uint(s: string, p: number): number {
   const start = p;

@@ -36,7 +36,8 @@ export interface KernelPath {
   completeEvent(cpu: Cpu, io: Io): void;
 }
 
-export interface KernelDeps {
+/** The parts of the model (model.ts) that both the kernel paths and the workload run on. */
+export interface ModelParts {
   engine: Engine;
   p: SimParams;
   ev: KernelEvents;
@@ -44,10 +45,14 @@ export interface KernelDeps {
   sched: Scheduler;
   policy: Policy;
   device: Device;
+  /** The file's inode number as the iomap events print it. */
+  inode: string;
+}
+
+export interface KernelDeps extends ModelParts {
   wq: () => Workqueue;
   submitter: () => Submitter;
   fileSize: () => number;
-  inode: string;
   /** Frees the dio (kfree in the completion: its slab address can be reused at once). */
   freeDio: (io: Io) => void;
 }

@@ -1,13 +1,7 @@
 import { SECTOR_BYTES } from '../model/events.js';
-import type { Engine } from './engine.js';
-import type { CpuSet } from './cpu.js';
-import type { Device } from './device.js';
-import { rwbs, type KernelPath, type Submitter } from './kernel.js';
-import type { KernelEvents } from './kevents.js';
+import { rwbs, type KernelPath, type ModelParts, type Submitter } from './kernel.js';
 import type { SimParams } from './params.js';
-import type { Policy } from './policies/types.js';
 import type { Rng } from '../stats/rng.js';
-import type { Scheduler } from './scheduler.js';
 import { SLEEP, type Cpu, type Io, type Program, type Task } from './types.js';
 
 /**
@@ -31,17 +25,9 @@ export interface Workload {
   endNs(): number;
 }
 
-export interface WorkloadDeps {
-  engine: Engine;
-  p: SimParams;
-  ev: KernelEvents;
-  cpus: CpuSet;
-  sched: Scheduler;
-  policy: Policy;
-  device: Device;
+export interface WorkloadDeps extends ModelParts {
   rng: Rng;
   kernel: () => KernelPath;
-  inode: string;
   allocDio: () => number;
   /** The I/O was reaped by fio (or returned, for psync): its ground truth is final. */
   onDone: (io: Io) => void;
