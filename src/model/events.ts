@@ -159,7 +159,7 @@ export interface SoftirqEvent extends EventHeader {
 }
 
 /** What every iomap_dio event starts with: the file (`dev`, `ino`, i_size) and the file position. */
-interface IomapFileFields extends EventHeader {
+export interface IomapFileFields extends EventHeader {
   dev: Dev;
   ino: string;
   size: number;

@@ -5,8 +5,9 @@ import { NS_PER_S, NS_PER_US } from '../../model/time.js';
  * value millions of times, so those strings are built once.
  */
 
+/** `%03d` of a CPU number as the three tracers print it (a negative one, `-1`, plainly). */
 export function cpu3(n: number): string {
-  return n < 10 ? `00${n}` : n < 100 ? `0${n}` : String(n);
+  return n >= 0 && n < 10 ? `00${n}` : n >= 0 && n < 100 ? `0${n}` : String(n);
 }
 
 /** ` %5lu.%06lu` of the kernel (and of trace-cmd and perf): truncated to whole µs. */
