@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { createGunzip } from 'node:zlib';
 import { isGzip } from '../input/lines.js';
+import { NS_PER_S } from '../model/time.js';
 import { benchTask, type TaskResult } from './registry.js';
 
 /**
@@ -197,7 +198,7 @@ benchTask('floor-event', 'floor: floor-header plus one small event object per li
     line++;
     if (!readHead(b, s, e, h)) return;
     events++;
-    consume({ line, ts: h.sec * 1e9 + h.frac, cpu: h.cpu, name: h.name });
+    consume({ line, ts: h.sec * NS_PER_S + h.frac, cpu: h.cpu, name: h.name });
   });
   return { ...r, events, note: acc === 0.5 ? '!' : '' };
 });
@@ -224,7 +225,7 @@ async function floorParse(src: string, range?: { start: number; end: number }): 
         v = 0;
       }
     }
-    consume({ line, ts: h.sec * 1e9 + h.frac, cpu: h.cpu, name: h.name, fields: (fields + v) | 0 });
+    consume({ line, ts: h.sec * NS_PER_S + h.frac, cpu: h.cpu, name: h.name, fields: (fields + v) | 0 });
   }, range);
   return { ...r, events, note: acc === 0.5 ? '!' : '' };
 }

@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { NS_PER_S, NS_PER_US } from '../model/time.js';
 import { benchTasks, findBenchTask, type TaskResult } from './registry.js';
 import './tasks.js';
 import './analyze-tasks.js';
@@ -16,16 +17,18 @@ import './floor-tasks.js';
 
 interface Measured extends TaskResult {
   task: string;
-  ms: number;
+  /** Wall time of the task, ns. */
+  ns: number;
   /** Peak resident set of the child, in bytes (resourceUsage().maxRSS, the kernel's own high-water mark). */
   peakRss: number;
-  /** Highest rss sampled while the task ran (memoryUsage().rss every 20 ms). */
+  /** Highest rss sampled while the task ran (memoryUsage().rss every RSS_SAMPLE_MS). */
   sampledRss: number;
-  /** CPU time of the child (user + system), ms: less sensitive than wall time to a busy machine. */
-  cpuMs: number;
+  /** CPU time of the child (user + system), ns: less sensitive than wall time to a busy machine. */
+  cpuNs: number;
 }
 
 const CHILD_FLAG = '--bench-child';
+const RSS_SAMPLE_MS = 20;
 
 /** The project's targets per task: parsing and analysis against the newline count, emission in lines/s. */
 const TARGETS: Record<string, { maxRatio: number; maxRssMb: number } | { minLinesPerSec: number }> = {
@@ -44,18 +47,19 @@ async function runChild(taskName: string, path: string): Promise<void> {
   const timer = setInterval(() => {
     const r = process.memoryUsage.rss();
     if (r > sampled) sampled = r;
-  }, 20);
+  }, RSS_SAMPLE_MS);
   const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const res = await task.run(path);
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ns = Number(process.hrtime.bigint() - t0);
   const cpu = process.cpuUsage(c0);
   clearInterval(timer);
   const m: Measured = {
     ...res,
     task: taskName,
-    ms,
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    ns,
+    // cpuUsage() counts µs.
+    cpuNs: (cpu.user + cpu.system) * NS_PER_US,
     peakRss: process.resourceUsage().maxRSS * 1024,
     sampledRss: Math.max(sampled, process.memoryUsage.rss()),
   };
@@ -84,9 +88,9 @@ function report(rows: Measured[], base: Measured): string {
   const out: string[] = [];
   out.push(`${'task'.padEnd(14)} ${'time s'.padStart(7)} ${'cpu s'.padStart(7)} ${'MB/s'.padStart(8)} ${'Mlines/s'.padStart(9)} ${'peak RSS MB'.padStart(12)} ${'× newline'.padStart(10)} ${'(cpu)'.padStart(6)}  notes`);
   for (const r of rows) {
-    const s = r.ms / 1000;
+    const s = r.ns / NS_PER_S;
     out.push(
-      `${r.task.padEnd(14)} ${fmt(s, 2).padStart(7)} ${fmt(r.cpuMs / 1000, 2).padStart(7)} ${fmt(r.bytes / MB / s).padStart(8)} ${fmt(r.lines / 1e6 / s, 2).padStart(9)} ${fmt(r.peakRss / MB).padStart(12)} ${fmt(r.ms / base.ms, 2).padStart(10)} ${fmt(r.cpuMs / base.cpuMs, 1).padStart(6)}  ${r.events !== undefined ? `${r.events} events ` : ''}${r.note ?? ''}`,
+      `${r.task.padEnd(14)} ${fmt(s, 2).padStart(7)} ${fmt(r.cpuNs / NS_PER_S, 2).padStart(7)} ${fmt(r.bytes / MB / s).padStart(8)} ${fmt(r.lines / 1e6 / s, 2).padStart(9)} ${fmt(r.peakRss / MB).padStart(12)} ${fmt(r.ns / base.ns, 2).padStart(10)} ${fmt(r.cpuNs / base.cpuNs, 1).padStart(6)}  ${r.events !== undefined ? `${r.events} events ` : ''}${r.note ?? ''}`,
     );
   }
   return out.join('\n');
@@ -124,22 +128,22 @@ async function main(argv: string[]): Promise<number> {
       const m = await measure(t.name, path);
       const prev = rows.find((x) => x.task === t.name);
       if (!prev) rows.push(m);
-      else if (m.ms < prev.ms) rows[rows.indexOf(prev)] = m;
+      else if (m.ns < prev.ns) rows[rows.indexOf(prev)] = m;
     }
   }
   baseRuns.push(await measure(baseline.name, path));
-  const base = baseRuns.reduce((a, b) => (b.ms < a.ms ? b : a));
+  const base = baseRuns.reduce((a, b) => (b.ns < a.ns ? b : a));
   process.stdout.write(`${report([base, ...rows], base)}\n\n`);
   process.stdout.write('targets\n');
   for (const r of rows) {
     const t = TARGETS[r.task];
     if (!t) continue;
     if ('minLinesPerSec' in t) {
-      const lps = r.lines / (r.ms / 1000);
+      const lps = r.lines / (r.ns / NS_PER_S);
       process.stdout.write(`  ${r.task}: ${fmt(lps / 1e6, 2)} M lines/s (target ≥ ${t.minLinesPerSec / 1e6}) ${lps >= t.minLinesPerSec ? 'ok' : 'UNDER'}\n`);
       continue;
     }
-    const ratio = r.ms / base.ms;
+    const ratio = r.ns / base.ns;
     const rssOk = r.peakRss <= t.maxRssMb * MB;
     process.stdout.write(`  ${r.task}: ${fmt(ratio, 2)}× newline count (target ≤ ${t.maxRatio}) ${ratio <= t.maxRatio ? 'ok' : 'OVER'}, peak RSS ${fmt(r.peakRss / MB)} MB (target ≤ ${t.maxRssMb}) ${rssOk ? 'ok' : 'OVER'}\n`);
   }

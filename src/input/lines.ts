@@ -245,8 +245,14 @@ export async function readLines(source: Source, onLine: LineHandler, opts: ReadO
   return stats;
 }
 
+/**
+ * Length from which V8 makes a slice a view into the string it was cut from (SlicedString's
+ * minimum length) instead of a copy: such a slice, kept, keeps the whole decoded chunk alive.
+ */
+export const SLICE_MIN_LENGTH = 13;
+
 /** Copies a (sliced) string so that keeping it does not keep the chunk it was cut from. */
 export function detach(s: string): string {
-  // V8 copies slices shorter than 13 characters anyway; longer ones are re-made from their bytes.
-  return s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+  // Shorter slices are copies already; longer ones are re-made from their bytes.
+  return s.length < SLICE_MIN_LENGTH ? s : Buffer.from(s, 'utf8').toString('utf8');
 }

@@ -1,6 +1,7 @@
 import type { Source } from '../input/lines.js';
 import type { DiagnosticSummary } from '../model/diagnostics.js';
 import { eventName } from '../model/events.js';
+import { NS_PER_S } from '../model/time.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions } from '../parse/stream.js';
 
@@ -48,7 +49,7 @@ export async function inspectTrace(source: Source, opts: StreamOptions = {}): Pr
   );
   const eventsByName: Record<string, number> = {};
   for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) eventsByName[k] = v;
-  const baseNs = res.baseSec * 1e9;
+  const baseNs = res.baseSec * NS_PER_S;
   return {
     schema: 'iopath.inspect/1',
     path: typeof source === 'string' ? source : '<stream>',

@@ -50,7 +50,7 @@ export class StrictModeError extends Error {
     message: string,
     readonly text?: string,
   ) {
-    super(`${file}:${line}: ${message}${text !== undefined ? `\n  ${truncate(text, 200)}` : ''}`);
+    super(`${file}:${line}: ${message}${text !== undefined ? `\n  ${truncate(text, STRICT_TEXT_CHARS)}` : ''}`);
     this.name = 'StrictModeError';
   }
 }
@@ -65,7 +65,13 @@ export interface DiagnosticsCollector {
 /** Examples kept per code (the first ones). */
 export const MAX_EXAMPLES = 5;
 
-export function truncate(text: string, max: number): string {
+/** Characters of an input line kept in a diagnostic's example (and shown by the reports). */
+export const EXAMPLE_TEXT_CHARS = 300;
+
+/** Characters of the line quoted in a --strict error message (one terminal line or two). */
+const STRICT_TEXT_CHARS = 200;
+
+function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} chars)`;
 }
 
@@ -84,7 +90,7 @@ export function createDiagnostics(file: string, strict = false): DiagnosticsColl
       if (!list) examples.set(code, (list = []));
       if (list.length < MAX_EXAMPLES) {
         const ex: DiagnosticExample = { line, message };
-        if (text !== undefined) ex.text = truncate(text, 300);
+        if (text !== undefined) ex.text = truncate(text, EXAMPLE_TEXT_CHARS);
         list.push(ex);
       }
     },

@@ -30,30 +30,31 @@ export interface Dev {
   minor: number;
 }
 
-/** `block_rq_issue` / `block_rq_insert`: `254,0 WS 4096 () 46699392 + 8 be,0,4 [fio]` */
-export interface BlockRqEvent extends EventHeader {
-  kind: 'block_rq_issue' | 'block_rq_insert';
+/** The unit of `sector` and `nrSector` in the block events, whatever the device's block size (SECTOR_SIZE). */
+export const SECTOR_BYTES = 512;
+
+/** What every block_rq event prints of its request: device, `rwbs`, `(cmd)`, `sector + nr`, ioprio. */
+interface BlockRqFields extends EventHeader {
   dev: Dev;
   rwbs: string;
-  bytes: number;
   cmd: string;
   sector: number;
   nrSector: number;
   /** `be,0,4` (kernel, ≥6.11) or `0x2,0,4` (libtraceevent); absent on older kernels. */
   ioprio?: string;
+}
+
+/** `block_rq_issue` / `block_rq_insert`: `254,0 WS 4096 () 46699392 + 8 be,0,4 [fio]` */
+export interface BlockRqEvent extends BlockRqFields {
+  kind: 'block_rq_issue' | 'block_rq_insert';
+  bytes: number;
   /** Task that issued (the `[fio]` field). */
   issuer: string;
 }
 
 /** `block_rq_complete` / `block_rq_error`: `254,0 WS () 46699392 + 8 be,0,4 [0]` */
-export interface BlockRqCompleteEvent extends EventHeader {
+export interface BlockRqCompleteEvent extends BlockRqFields {
   kind: 'block_rq_complete' | 'block_rq_error';
-  dev: Dev;
-  rwbs: string;
-  cmd: string;
-  sector: number;
-  nrSector: number;
-  ioprio?: string;
   /** errno, 0 on success. */
   error: number;
 }
@@ -157,15 +158,19 @@ export interface SoftirqEvent extends EventHeader {
   action: string;
 }
 
-/**
- * `iomap_dio_rw_begin: dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf70000 length 0x1000 done_before 0x0 flags DIRECT|WRITE|AIO_RW dio_flags  aio 1`
- */
-export interface IomapBeginEvent extends EventHeader {
-  kind: 'iomap_dio_rw_begin';
+/** What every iomap_dio event starts with: the file (`dev`, `ino`, i_size) and the file position. */
+export interface IomapFileFields extends EventHeader {
   dev: Dev;
   ino: string;
   size: number;
   offset: number;
+}
+
+/**
+ * `iomap_dio_rw_begin: dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf70000 length 0x1000 done_before 0x0 flags DIRECT|WRITE|AIO_RW dio_flags  aio 1`
+ */
+export interface IomapBeginEvent extends IomapFileFields {
+  kind: 'iomap_dio_rw_begin';
   length: number;
   doneBefore: number;
   iocbFlags: string;
@@ -174,12 +179,8 @@ export interface IomapBeginEvent extends EventHeader {
 }
 
 /** `iomap_dio_rw_queued: dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf71000 length 0x0` */
-export interface IomapQueuedEvent extends EventHeader {
+export interface IomapQueuedEvent extends IomapFileFields {
   kind: 'iomap_dio_rw_queued';
-  dev: Dev;
-  ino: string;
-  size: number;
-  offset: number;
   length: number;
 }
 
@@ -187,12 +188,8 @@ export interface IomapQueuedEvent extends EventHeader {
  * `iomap_dio_complete: dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf71000 flags DIRECT|WRITE|AIO_RW aio 1 error 0 ret 4096`
  * `offset` is ki_pos after the I/O advanced it: the submit's offset + ret.
  */
-export interface IomapCompleteEvent extends EventHeader {
+export interface IomapCompleteEvent extends IomapFileFields {
   kind: 'iomap_dio_complete';
-  dev: Dev;
-  ino: string;
-  size: number;
-  offset: number;
   iocbFlags: string;
   aio: number;
   error: number;
@@ -265,7 +262,6 @@ export const MODELLED_EVENTS = [
   'iomap_dio_rw_queued',
   'iomap_dio_complete',
 ] as const;
-export type ModelledEventName = (typeof MODELLED_EVENTS)[number];
 
 /** The name an event is counted under: its tracepoint name, `other` events by their own name. */
 export function eventName(e: TraceEvent): string {

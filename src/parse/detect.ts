@@ -13,6 +13,12 @@ import { CPUS_HEADER } from './markers.js';
  *    single-space-separated event names tell it apart from trace-cmd.
  */
 
+/**
+ * trace-cmd prints `name:` left-aligned in 21 columns and a space (`softirq_entry:        vec=7`):
+ * a `name:` shorter than this is always followed by more than one space there.
+ */
+export const TRACE_CMD_PADS_BELOW = 20;
+
 export interface Detection {
   format: TraceFormat;
   /** Event lines among those sniffed. */
@@ -41,9 +47,9 @@ export function detectFormat(lines: readonly string[]): Detection | null {
     }
     dash++;
     if (h.layout === 'latency') latency++;
-    // trace-cmd pads "name:" to 20 columns; the kernel writes exactly one space.
+    // trace-cmd pads "name:" (the kernel writes exactly one space after it).
     const gap = h.payloadStart - h.afterName;
-    if (h.name.length + 1 < 20 && h.payloadStart < line.length) {
+    if (h.name.length + 1 < TRACE_CMD_PADS_BELOW && h.payloadStart < line.length) {
       if (gap > 1) padded++;
       else if (gap === 1) single++;
     }

@@ -1,5 +1,7 @@
 import type { ExecContext } from '../model/events.js';
-import { detach } from '../input/lines.js';
+import { newTimestampParts, readTimestamp, type TimestampParts } from '../model/time.js';
+import { isDigit } from './scan.js';
+import { readTask, type TaskColumn } from './task-column.js';
 
 /**
  * The shared event-line header tokenizer for all three text formats:
@@ -18,22 +20,16 @@ import { detach } from '../input/lines.js';
  * trace-cmd's `-l` layout, whose CPU has no brackets and is glued to the flags.
  */
 
-export interface LineHeader {
-  /** `dash`: `comm-pid` (ftrace, trace-cmd); `space`: `comm pid` (perf script). */
-  style: 'dash' | 'space';
+export interface LineHeader extends TaskColumn {
   /** `bracket`: `[cpu]` column; `latency`: trace-cmd `-l`'s `%3d` CPU glued to the flags. */
   layout: 'bracket' | 'latency';
-  comm: string;
-  pid: number;
-  tgid: number | undefined;
   cpu: number;
   flags: string | undefined;
   /** [tsStart, tsEnd): the timestamp text, e.g. `505.925043`. */
   tsStart: number;
   tsEnd: number;
-  /** Its whole seconds, and its fraction in ns (-1 for a counter clock's bare integer). */
-  tsSec: number;
-  tsNs: number;
+  /** Its value as printed (whole seconds and ns); the line parser rebases it. */
+  ts: TimestampParts;
   /** Tracepoint system when printed (`block` of perf's `block:block_rq_issue`). */
   system: string | undefined;
   name: string;
@@ -45,16 +41,8 @@ export interface LineHeader {
 
 const SP = 32;
 const COLON = 58;
-const DOT = 46;
 const LBRACK = 91;
 const RBRACK = 93;
-const DASH = 45;
-const SLASH = 47;
-const RPAREN = 41;
-
-function isDigit(c: number): boolean {
-  return c >= 48 && c <= 57;
-}
 
 /**
  * Highest CPU number accepted in a CPU column (twice the largest CONFIG_NR_CPUS any architecture
@@ -64,42 +52,11 @@ function isDigit(c: number): boolean {
  */
 export const MAX_CPU = 16_383;
 
-const POW10 = [1, 10, 100, 1000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000];
-
-/**
- * Reads a timestamp `505.925043` / `508.368473123` / `1234` (a counter clock) in [start, end) into
- * out.tsSec and out.tsNs with integer arithmetic (never parseFloat × 1e9, which rounds). Digits
- * past the ninth decimal are dropped, as the kernel would. False when it is not a timestamp.
- */
+/** Reads the timestamp text in [start, end) and remembers where it stands. */
 function readTs(s: string, start: number, end: number, out: LineHeader): boolean {
-  let i = start;
-  let sec = 0;
-  for (; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c === DOT) break;
-    if (c < 48 || c > 57) return false;
-    sec = sec * 10 + (c - 48);
-  }
-  if (i === start) return false;
+  if (!readTimestamp(s, start, end, out.ts)) return false;
   out.tsStart = start;
   out.tsEnd = end;
-  out.tsSec = sec;
-  if (i === end) {
-    out.tsNs = -1;
-    return true;
-  }
-  let frac = 0;
-  let digits = 0;
-  for (i++; i < end; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-    if (digits < 9) {
-      frac = frac * 10 + (c - 48);
-      digits++;
-    }
-  }
-  if (digits === 0) return false;
-  out.tsNs = frac * (POW10[9 - digits] as number);
   return true;
 }
 
@@ -167,90 +124,6 @@ function readNameAt(s: string, colon: number, out: LineHeader): boolean {
 }
 
 /**
- * Long comm strings (13+ characters, which a slice would take by reference, pinning the decoded
- * text it came from) by pid: tasks repeat, and one shared copy neither allocates nor pins.
- */
-const commCache = new Map<number, string>();
-
-function commAt(s: string, start: number, end: number, pid: number): string {
-  const len = end - start;
-  if (len < 13) return s.slice(start, end);
-  const slice = s.slice(start, end);
-  const c = commCache.get(pid);
-  if (c === slice) return c;
-  const fresh = detach(slice);
-  if (commCache.size > 4096) commCache.clear();
-  commCache.set(pid, fresh);
-  return fresh;
-}
-
-/** Reads `comm-pid [(tgid)]` or `comm pid[/tid]` ending before index `end`. */
-function readTask(s: string, end: number, out: LineHeader, perf: boolean): boolean {
-  let e = end;
-  while (e > 0 && s.charCodeAt(e - 1) === SP) e--;
-  out.tgid = undefined;
-  if (s.charCodeAt(e - 1) === RPAREN) {
-    // `(   3213)` or `(-------)` of the record-tgid option.
-    const open = s.lastIndexOf('(', e - 1);
-    if (open < 0) return false;
-    let i = open + 1;
-    while (s.charCodeAt(i) === SP) i++;
-    if (isDigit(s.charCodeAt(i))) {
-      let v = 0;
-      while (isDigit(s.charCodeAt(i))) v = v * 10 + (s.charCodeAt(i++) - 48);
-      out.tgid = v;
-    } else while (s.charCodeAt(i) === DASH) i++;
-    if (i !== e - 1) return false;
-    e = open;
-    while (e > 0 && s.charCodeAt(e - 1) === SP) e--;
-  }
-  // Digits (and one '/' for perf's pid/tid) at the end of the task column.
-  let d = e;
-  let slash = -1;
-  while (d > 0) {
-    const c = s.charCodeAt(d - 1);
-    if (isDigit(c)) d--;
-    else if (c === SLASH && slash < 0 && perf) slash = --d;
-    else break;
-  }
-  if (d === e || !isDigit(s.charCodeAt(e - 1)) || slash === d) return false;
-  let sep = s.charCodeAt(d - 1);
-  let neg = false;
-  // perf prints a task it could not resolve as `:-1    -1 [001]`: a negative tid after a space.
-  if (perf && sep === DASH && s.charCodeAt(d - 2) === SP) {
-    neg = true;
-    d--;
-    sep = SP;
-  }
-  if (sep === DASH) {
-    if (slash >= 0) return false;
-    out.style = 'dash';
-  } else if (sep === SP) out.style = 'space';
-  else return false;
-  const numStart = neg ? d + 1 : d;
-  let pid = 0;
-  let tg = 0;
-  for (let i = numStart; i < e; i++) {
-    const c = s.charCodeAt(i);
-    if (c === SLASH) {
-      tg = pid;
-      pid = 0;
-    } else pid = pid * 10 + (c - 48);
-  }
-  if (neg) pid = -pid;
-  if (slash >= 0) out.tgid = tg;
-  out.pid = pid;
-  let c = 0;
-  while (c < d - 1 && s.charCodeAt(c) === SP) c++;
-  let ce = d - 1;
-  // perf right-aligns the comm and pads the tid: trim the gap between them.
-  if (sep === SP) while (ce > c && s.charCodeAt(ce - 1) === SP) ce--;
-  // An empty comm is possible in perf output.
-  out.comm = ce > c ? commAt(s, c, ce, pid) : '';
-  return true;
-}
-
-/**
  * The fast path: the first `: ` ends the timestamp in every layout unless the task name holds one.
  * Returns false without side effects the slow path depends on.
  */
@@ -277,18 +150,7 @@ function tokenizeTask(s: string, t: number, out: LineHeader, perf: boolean): boo
     if (s.charCodeAt(k - 1) === RBRACK) {
       if (!isFlags(s, fs, fe)) return false;
       flags = s.slice(fs, fe);
-    } else {
-      // trace-cmd -l: `%8.8s-%-5d %3d` then the flags, e.g. `    bash-2891    1d..2.`.
-      let cpu = 0;
-      let i = fs;
-      while (i < fe && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
-      if (i === fs || cpu > MAX_CPU || !isFlags(s, i, fe)) return false;
-      if (!readTask(s, fs, out, perf) || out.style !== 'dash') return false;
-      out.layout = 'latency';
-      out.cpu = cpu;
-      out.flags = s.slice(i, fe);
-      return true;
-    }
+    } else return readLatencyColumn(s, fs, fe, out, perf);
   }
   // k - 1 is the `]` of `[cpu]`.
   const rb = k - 1;
@@ -305,6 +167,22 @@ function tokenizeTask(s: string, t: number, out: LineHeader, perf: boolean): boo
   out.layout = 'bracket';
   out.cpu = cpu;
   out.flags = flags;
+  return true;
+}
+
+/**
+ * trace-cmd -l's `%8.8s-%-5d %3d` and the flags: the token [fs, fe) is the CPU glued to the flags
+ * (`1d..2.` of `    bash-2891    1d..2.`), the task is left of it.
+ */
+function readLatencyColumn(s: string, fs: number, fe: number, out: LineHeader, perf: boolean): boolean {
+  let cpu = 0;
+  let i = fs;
+  while (i < fe && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
+  if (i === fs || cpu > MAX_CPU || !isFlags(s, i, fe)) return false;
+  if (!readTask(s, fs, out, perf) || out.style !== 'dash') return false;
+  out.layout = 'latency';
+  out.cpu = cpu;
+  out.flags = s.slice(i, fe);
   return true;
 }
 
@@ -344,16 +222,7 @@ function tryLatencyAt(s: string, colon: number, out: LineHeader, perf: boolean):
   while (fe > 0 && s.charCodeAt(fe - 1) === SP) fe--;
   let fs = fe;
   while (fs > 0 && s.charCodeAt(fs - 1) !== SP) fs--;
-  let cpu = 0;
-  let i = fs;
-  while (i < fe && isDigit(s.charCodeAt(i))) cpu = cpu * 10 + (s.charCodeAt(i++) - 48);
-  if (i === fs || cpu > MAX_CPU || !isFlags(s, i, fe)) return false;
-  if (!readTask(s, fs, out, perf) || out.style !== 'dash') return false;
-  if (!readNameAt(s, colon, out)) return false;
-  out.layout = 'latency';
-  out.cpu = cpu;
-  out.flags = s.slice(i, fe);
-  return true;
+  return readLatencyColumn(s, fs, fe, out, perf) && readNameAt(s, colon, out);
 }
 
 export function newHeader(): LineHeader {
@@ -367,8 +236,7 @@ export function newHeader(): LineHeader {
     flags: undefined,
     tsStart: 0,
     tsEnd: 0,
-    tsSec: 0,
-    tsNs: 0,
+    ts: newTimestampParts(),
     system: undefined,
     name: '',
     afterName: 0,

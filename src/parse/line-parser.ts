@@ -1,6 +1,6 @@
 import type { DiagnosticsCollector } from '../model/diagnostics.js';
 import type { LostEvent, OtherEvent, TraceEvent } from '../model/events.js';
-import { chooseBaseSec, NS_PER_S, parseTimestampNs } from '../model/time.js';
+import { chooseBaseSec, parseTimestampNs, timestampNs } from '../model/time.js';
 import type { TraceFormat } from './formats.js';
 import { contextFromFlags, newHeader, tokenizeHeader } from './header.js';
 import { CPUS_HEADER, KNOWN_HEADER, parseLossMarker } from './markers.js';
@@ -124,9 +124,8 @@ export function createLineParser(opts: LineParserOptions): LineParser {
       );
       return null;
     }
-    // A counter clock (x86-tsc, counter) prints a bare integer kept as is: nothing to rebase.
-    if (baseSec === undefined) baseSec = h.tsNs < 0 ? 0 : chooseBaseSec(h.tsSec);
-    const ts = h.tsNs < 0 ? h.tsSec : (h.tsSec - baseSec) * NS_PER_S + h.tsNs;
+    if (baseSec === undefined) baseSec = chooseBaseSec(h.ts);
+    const ts = timestampNs(h.ts, baseSec);
     lastTs = ts;
     const name = h.name;
     head.line = lineNo;

@@ -1,14 +1,14 @@
-import { detach } from '../input/lines.js';
+import { detach, SLICE_MIN_LENGTH } from '../input/lines.js';
 
 /**
  * Shared copies of the short, endlessly repeated strings of a trace: event and system names,
  * function names, flag sets. A trace has a few dozen of each, so looking a slice up here costs
  * less than allocating it again, and the copy kept does not pin the 1 MiB chunk the line was cut
- * from (a slice of 13 characters or more would).
+ * from (a slice of SLICE_MIN_LENGTH characters or more would).
  *
  * A slot chosen from the length and three characters holds the last string seen there; a hit
- * costs a slice (a small header pointing into the text) and a native compare. Strings shorter
- * than 13 characters are simply sliced: V8 copies those anyway, and a copy costs less than the
+ * costs a slice (a small header pointing into the text) and a native compare. Shorter strings
+ * are simply sliced: V8 copies those anyway, and a copy costs less than the
  * lookup.
  */
 
@@ -21,7 +21,7 @@ export function internName(s: string, start: number, end: number): string {
   const len = end - start;
   if (len <= 0) return '';
   // V8 copies a slice this short instead of pointing into the chunk: nothing to share or to pin.
-  if (len < 13) return s.slice(start, end);
+  if (len < SLICE_MIN_LENGTH) return s.slice(start, end);
   const h = (len * 31 + s.charCodeAt(start) * 7 + s.charCodeAt(end - 1) * 13 + s.charCodeAt(start + (len >> 1))) & (SLOTS - 1);
   const slice = s.slice(start, end);
   const hit = slots[h];

@@ -1,3 +1,5 @@
+import { EXAMPLE_TEXT_CHARS } from '../model/diagnostics.js';
+
 /**
  * Lines quoted in diagnostics are printed to terminals (inspect, --strict) and into the HTML
  * report: control bytes in them (a NUL, an escape sequence, DEL) are shown as `\xNN` instead of
@@ -7,9 +9,9 @@
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/g;
 const HAS_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
 
-/** The line with control bytes shown as `\xNN`, cut to 300 characters. */
+/** The line with control bytes shown as `\xNN`, cut to the characters a diagnostic keeps. */
 export function printable(line: string): string {
-  const head = line.length > 300 ? line.slice(0, 300) : line;
+  const head = line.length > EXAMPLE_TEXT_CHARS ? line.slice(0, EXAMPLE_TEXT_CHARS) : line;
   return head.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 

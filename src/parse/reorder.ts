@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../model/events.js';
+import { NS_PER_MS } from '../model/time.js';
 
 /**
  * A bounded reorder buffer for merged input whose lines are not in time order (per-CPU buffers
@@ -9,7 +10,8 @@ import type { TraceEvent } from '../model/events.js';
  * still counted by the caller.
  */
 
-export const REORDER_WINDOW_NS = 50_000_000;
+/** How far back in time a late line can be put in its place: 50 ms. */
+export const REORDER_WINDOW_NS = 50 * NS_PER_MS;
 
 export interface Reorderer {
   push(e: TraceEvent): void;

@@ -10,6 +10,10 @@
 
 export const at = { p: 0 };
 
+export function isDigit(c: number): boolean {
+  return c >= 48 && c <= 57;
+}
+
 /** Unsigned decimal integer at `p`; NaN when there is no digit. */
 export function uint(s: string, p: number): number {
   const start = p;
@@ -64,21 +68,9 @@ export function hexNum(s: string, p: number): number {
   return p === start ? NaN : v;
 }
 
-/** Index of the next space at or after `p`, or the end of the text. */
-export function wordEnd(s: string, p: number): number {
-  const sp = s.indexOf(' ', p);
-  return sp < 0 ? s.length : sp;
-}
-
 /** End of the text without its trailing spaces (never before `from`). */
 export function trimmedEnd(s: string, from: number): number {
   let e = s.length;
   while (e > from && s.charCodeAt(e - 1) === 32) e--;
   return e;
-}
-
-/** Index just past the spaces at `p`. */
-export function skipSpaces(s: string, p: number): number {
-  while (s.charCodeAt(p) === 32) p++;
-  return p;
 }

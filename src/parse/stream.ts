@@ -1,6 +1,7 @@
 import { readLines, type ReadStats, type Source } from '../input/lines.js';
 import { createDiagnostics, type DiagnosticsCollector } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
+import { NS_PER_MS } from '../model/time.js';
 import { detectFormat, type Detection } from './detect.js';
 import type { TraceFormat } from './formats.js';
 import { createLineParser, type LineParser, type PayloadSelection } from './line-parser.js';
@@ -86,7 +87,7 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
         diagnostics.add('timestamp_regression', lineNo, `CPU ${ev.cpu} went back ${prev - ts} ns`, quoteLine(line));
       } else if (ts < prevTs) {
         // Compared with the previous event, not the latest seen: one late line is one diagnostic.
-        diagnostics.add('out_of_order', lineNo, `event ${prevTs - ts} ns earlier than the previous line (another CPU)${reorder ? '' : `; reordering from here within ${REORDER_WINDOW_NS / 1e6} ms`}`, quoteLine(line));
+        diagnostics.add('out_of_order', lineNo, `event ${prevTs - ts} ns earlier than the previous line (another CPU)${reorder ? '' : `; reordering from here within ${REORDER_WINDOW_NS / NS_PER_MS} ms`}`, quoteLine(line));
         reorder ??= createReorderer(onEvent);
       }
       lastTsByCpu[ev.cpu] = ts;

@@ -73,7 +73,7 @@ function fields(spec: string): Field[] {
 }
 
 /** Most numbers one record takes (header, the widest payload, every optional field). */
-export const MAX_RECORD = 40;
+const MAX_RECORD = 40;
 
 /**
  * What an encoder writes into; `s` interns a string (undefined → -1), `t` queues a text. `last`

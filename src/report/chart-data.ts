@@ -1,6 +1,6 @@
 import type { Analysis } from '../model/analysis.js';
 import { COMPLETION_MODES, PHASES, phasesOf, type CompletionMode, type IoPath, type Phase } from '../model/io.js';
-import { sketchFromJSON } from '../stats/sketch.js';
+import { sketchFromJSON } from '../stats/sketch-json.js';
 
 /**
  * The rows behind each chart, computed once and shared by the chart (vega-lite data) and the table

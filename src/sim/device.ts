@@ -1,6 +1,7 @@
 import { PRIO_DEVICE, PRIO_IRQ, type Engine } from './engine.js';
 import type { SimParams } from './params.js';
-import { empirical, exponential, fixed, lognormal, type Rng, type Sampler } from './rng.js';
+import type { Rng } from '../stats/rng.js';
+import { empirical, exponential, fixed, lognormal, type Sampler } from './samplers.js';
 import type { Io } from './types.js';
 
 /**
@@ -49,7 +50,7 @@ export interface Device {
   inFlight(): number;
 }
 
-export function serviceSampler(p: SimParams, rng: Rng): Sampler {
+function serviceSampler(p: SimParams, rng: Rng): Sampler {
   switch (p.serviceDist) {
     case 'fixed':
       return fixed(p.serviceMedianNs);

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../model/events.js';
+import { NS_PER_US } from '../model/time.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { createEmitter } from './emit/index.js';
 import { createFtraceBytes } from './emit/ftrace-bytes.js';
@@ -6,7 +7,7 @@ import type { DirectSink } from './kevents.js';
 import { createModel } from './model.js';
 import { defaultParams, validateParams, type SimParams } from './params.js';
 import { PRESETS, type PresetName } from './presets.js';
-import { hashString } from './rng.js';
+import { hashString } from '../stats/rng.js';
 import { createModeCounter, figures, type SimulationFigures } from './stats.js';
 import { createTextBuffer, type TextBuffer } from './text-buffer.js';
 import { createTruthWriter, truthRow, type TruthFormat } from './truth.js';
@@ -22,9 +23,7 @@ import type { Io } from './types.js';
 export type { SimParams } from './params.js';
 export type { PresetName } from './presets.js';
 export type { SimulationFigures } from './stats.js';
-export { PRESETS, PRESET_NAMES } from './presets.js';
-export { POLICIES, POLICY_NAMES } from './policies/index.js';
-export { defaultParams, describeParams, PARAM_SPECS } from './params.js';
+export { PRESET_NAMES } from './presets.js';
 
 /** A Node writable stream, or anything with the same write/drain contract. */
 export interface TextStream {
@@ -77,7 +76,7 @@ async function write(sink: TextSink, chunk: string | Buffer): Promise<void> {
 }
 
 /** Counts the events a run will emit (the model is deterministic for a seed). */
-export function countEvents(p: SimParams, seed: number): number {
+function countEvents(p: SimParams, seed: number): number {
   const m = createModel(p, seed, () => {}, () => {}, () => {});
   m.engine.run({ stop: m.done });
   m.engine.run({ until: m.engine.now() + TAIL_NS });
@@ -93,7 +92,7 @@ const BATCH_BYTES = 1 << 20;
 const FN_BATCH_BYTES = 96 << 10;
 
 /** After fio's last reap, let the kworker and scheduler finish what they were doing. */
-const TAIL_NS = 100_000;
+const TAIL_NS = 100 * NS_PER_US;
 
 export async function simulate(opts: SimulateOptions = {}, sinks: SimulateSinks = {}): Promise<SimulationFigures> {
   const p = resolveParams(opts);

@@ -1,3 +1,4 @@
+import { SECTOR_BYTES } from '../model/events.js';
 import type { Engine } from './engine.js';
 import type { CpuSet } from './cpu.js';
 import type { Device } from './device.js';
@@ -35,7 +36,8 @@ export interface KernelPath {
   completeEvent(cpu: Cpu, io: Io): void;
 }
 
-export interface KernelDeps {
+/** The parts of the model (model.ts) that both the kernel paths and the workload run on. */
+export interface ModelParts {
   engine: Engine;
   p: SimParams;
   ev: KernelEvents;
@@ -43,10 +45,14 @@ export interface KernelDeps {
   sched: Scheduler;
   policy: Policy;
   device: Device;
+  /** The file's inode number as the iomap events print it. */
+  inode: string;
+}
+
+export interface KernelDeps extends ModelParts {
   wq: () => Workqueue;
   submitter: () => Submitter;
   fileSize: () => number;
-  inode: string;
   /** Frees the dio (kfree in the completion: its slab address can be reused at once). */
   freeDio: (io: Io) => void;
 }
@@ -109,7 +115,7 @@ export function createKernelPath(d: KernelDeps): KernelPath {
       rwbs: rwbs(io),
       cmd: '',
       sector: io.sector,
-      nrSector: io.bytes / 512,
+      nrSector: io.bytes / SECTOR_BYTES,
       ioprio: 'be,0,4',
       error: io.case.error ? -5 : 0,
     });

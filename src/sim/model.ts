@@ -7,7 +7,7 @@ import { createKernelPath, type KernelPath } from './kernel.js';
 import { createKernelEvents, type DirectSink, type EventSink, type KernelEvents } from './kevents.js';
 import type { SimParams } from './params.js';
 import { POLICIES } from './policies/index.js';
-import { createRng } from './rng.js';
+import { createRng } from '../stats/rng.js';
 import { createScheduler, type Scheduler } from './scheduler.js';
 import { SLEEP, type Cpu, type Io, type Program, type Task } from './types.js';
 import { createWorkload, type Workload } from './workload.js';
@@ -29,17 +29,18 @@ export interface Model {
   done(): boolean;
 }
 
-export const INODE = '0x20c089';
+const INODE = '0x20c089';
 
 /** Raw kernel address of dio slab object `i` (kmalloc-96, so objects sit 0x60 apart). */
-export function dioAddress(i: number): string {
+function dioAddress(i: number): string {
   const lo = (0x35791000 + i * 0x60) >>> 0;
   return `0xffff8881${lo.toString(16).padStart(8, '0')}`;
 }
 
 /** `direct`, when given, receives every event unstamped instead of `sink` (see kevents.ts). */
 export function createModel(p: SimParams, seed: number, sink: EventSink, onDone: (io: Io) => void, direct?: DirectSink): Model {
-  const rng = createRng(seed);
+  // sfc32: the simulator's generator since its first trace; a seed must keep giving the same trace.
+  const rng = createRng(seed, 'sfc32');
   const engine = createEngine(0);
   const startNs = p.startSec * NS_PER_S;
   const dev: Dev = { major: p.devMajor, minor: p.devMinor };

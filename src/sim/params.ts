@@ -1,3 +1,5 @@
+import { SECTOR_BYTES } from '../model/events.js';
+
 /**
  * Every cost and probability of the model, each a named parameter with its default and a one-line
  * reason. `iopath simulate --help` prints this table; presets override a subset. Times are integer
@@ -186,7 +188,7 @@ export function validateParams(p: SimParams): string[] {
   const nonNeg = Object.entries(p).filter(([k, v]) => typeof v === 'number' && k !== 'devMinor' && !(v >= 0 && Number.isFinite(v)));
   for (const [k, v] of nonNeg) bad.push(`${k} must be a finite number ≥ 0 (got ${v})`);
   if (!Number.isInteger(p.iodepth) || p.iodepth < 1) bad.push(`iodepth must be an integer ≥ 1 (got ${p.iodepth})`);
-  if (p.bs < 512 || p.bs % 512 !== 0) bad.push(`bs must be a multiple of 512 (got ${p.bs})`);
+  if (p.bs < SECTOR_BYTES || p.bs % SECTOR_BYTES !== 0) bad.push(`bs must be a multiple of ${SECTOR_BYTES} (got ${p.bs})`);
   if (p.bs > p.fileSize) bad.push('bs is larger than the file');
   if (!Number.isInteger(p.cpus) || p.cpus < 1 || p.cpus > 256) bad.push(`cpus must be 1..256 (got ${p.cpus})`);
   if (p.submitCpu >= p.cpus || !Number.isInteger(p.submitCpu)) bad.push(`submit CPU ${p.submitCpu} does not exist (cpus=${p.cpus})`);

@@ -124,9 +124,3 @@ export const PRESET_NAMES = Object.keys(PRESETS) as PresetName[];
 export function isPresetName(s: string): s is PresetName {
   return Object.hasOwn(PRESETS, s);
 }
-
-/** Real figures of the captures the vm presets approximate (fio's own JSON, 20000 I/Os each). */
-export const REAL_VM_FIGURES = {
-  'vm-cpu1': { iops: [28129, 26281, 38241], kworkerShare: 0.93, taskInlineShare: 0.07 },
-  'vm-cpu0': { iops: [55866], kworkerShare: 0.9995, taskInlineShare: 0.0005 },
-} as const;

@@ -1,3 +1,4 @@
+import { NS_PER_S, NS_PER_US } from '../model/time.js';
 import type { Model } from './model.js';
 import type { SimParams } from './params.js';
 import type { Io, Task, TrueMode } from './types.js';
@@ -68,10 +69,11 @@ export function figures(model: Model, p: SimParams, preset: string | null, seed:
     seed,
     ios: model.workload.reaped(),
     simulatedNs: endNs,
-    iops: endNs > 0 ? Math.round(model.workload.reaped() / (endNs / 1e9)) : 0,
+    iops: endNs > 0 ? Math.round(model.workload.reaped() / (endNs / NS_PER_S)) : 0,
     byMode: modes.byMode,
     byIrqCtx: modes.byIrqCtx,
-    meanLatencyUs: modes.n > 0 ? Math.round(modes.latencySumNs / modes.n / 10) / 100 : 0,
+    // In µs, rounded to 0.01 µs (ns / 10, rounded, / 100).
+    meanLatencyUs: modes.n > 0 ? Math.round(modes.latencySumNs / modes.n / (NS_PER_US / 100)) / 100 : 0,
     kworkerRuns: wakeups,
     events: model.ev.count(),
     cpus: model.cpus.cpus.map((c) => {

@@ -7,7 +7,7 @@ import type { Io } from './types.js';
  * happen for that I/O. Rows are written as the I/Os finish, so memory stays bounded.
  */
 
-export const TRUTH_COLUMNS = [
+const TRUTH_COLUMNS = [
   'id',
   'op',
   'offset',

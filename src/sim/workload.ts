@@ -1,12 +1,7 @@
-import type { Engine } from './engine.js';
-import type { CpuSet } from './cpu.js';
-import type { Device } from './device.js';
-import { rwbs, type KernelPath, type Submitter } from './kernel.js';
-import type { KernelEvents } from './kevents.js';
+import { SECTOR_BYTES } from '../model/events.js';
+import { rwbs, type KernelPath, type ModelParts, type Submitter } from './kernel.js';
 import type { SimParams } from './params.js';
-import type { Policy } from './policies/types.js';
-import type { Rng } from './rng.js';
-import type { Scheduler } from './scheduler.js';
+import type { Rng } from '../stats/rng.js';
 import { SLEEP, type Cpu, type Io, type Program, type Task } from './types.js';
 
 /**
@@ -30,17 +25,9 @@ export interface Workload {
   endNs(): number;
 }
 
-export interface WorkloadDeps {
-  engine: Engine;
-  p: SimParams;
-  ev: KernelEvents;
-  cpus: CpuSet;
-  sched: Scheduler;
-  policy: Policy;
-  device: Device;
+export interface WorkloadDeps extends ModelParts {
   rng: Rng;
   kernel: () => KernelPath;
-  inode: string;
   allocDio: () => number;
   /** The I/O was reaped by fio (or returned, for psync): its ground truth is final. */
   onDone: (io: Io) => void;
@@ -114,7 +101,7 @@ export function createWorkload(d: WorkloadDeps): Workload {
       write,
       offset,
       bytes: p.bs,
-      sector: p.fileStartSector + offset / 512,
+      sector: p.fileStartSector + offset / SECTOR_BYTES,
       case: c,
       waits: policy.waits(c),
       fua: policy.fua(c),
@@ -170,7 +157,7 @@ export function createWorkload(d: WorkloadDeps): Workload {
     });
     yield p.submitPreIssueNs;
     io.tIssue = engine.now();
-    ev.put(cpu, false, 0, { kind: 'block_rq_issue', dev, rwbs: rwbs(io), bytes: io.bytes, cmd: '', sector: io.sector, nrSector: io.bytes / 512, ioprio: 'be,0,4', issuer: 'fio' });
+    ev.put(cpu, false, 0, { kind: 'block_rq_issue', dev, rwbs: rwbs(io), bytes: io.bytes, cmd: '', sector: io.sector, nrSector: io.bytes / SECTOR_BYTES, ioprio: 'be,0,4', issuer: 'fio' });
     io.submitting = true;
     const notify = device.submit(io, cpu.id);
     // A random kick draws from the rng only when it can happen, so runs without kicks stay as they were.

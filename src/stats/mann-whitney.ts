@@ -25,13 +25,19 @@ export type MannWhitneyMethod = 'exact' | 'normal' | 'permutation';
 /** Largest n1·n2 for which an explicitly requested exact test is honoured (~0.1 s). */
 const EXACT_HARD_LIMIT = 20_000;
 
+/** `auto` uses the exact (no ties) or permutation (ties) null up to this n1·n2, the normal one above. */
+export const DEFAULT_EXACT_MAX_PRODUCT = 2500;
+
+/** Permutations of the permutation null: its p-value's standard error is at most 0.005. */
+export const DEFAULT_PERMUTATIONS = 10_000;
+
 export interface MannWhitneyOptions {
   method?: 'auto' | MannWhitneyMethod;
   /** Continuity correction of the normal approximation (default true). */
   continuity?: boolean;
-  /** `auto` uses the exact or permutation null when n1·n2 is at most this (default 2500). */
+  /** `auto` uses the exact or permutation null when n1·n2 is at most this (DEFAULT_EXACT_MAX_PRODUCT). */
   exactMaxProduct?: number;
-  /** Permutations for the permutation method (default 10 000). */
+  /** Permutations for the permutation method (DEFAULT_PERMUTATIONS). */
   permutations?: number;
   seed?: Seed;
 }
@@ -188,7 +194,7 @@ export function mannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>, options
   const d = u - mu;
   const z = sigma > 0 ? (Math.sign(d) * Math.max(0, Math.abs(d) - (continuity ? 0.5 : 0))) / sigma : 0;
 
-  const small = n1 * n2 <= (options.exactMaxProduct ?? 2500);
+  const small = n1 * n2 <= (options.exactMaxProduct ?? DEFAULT_EXACT_MAX_PRODUCT);
   let method: MannWhitneyMethod = options.method === undefined || options.method === 'auto' ? (small ? (ties ? 'permutation' : 'exact') : 'normal') : options.method;
   // The exact table assumes distinct values; with ties the permutation null is the exact conditional one.
   if (method === 'exact' && ties) method = 'permutation';
@@ -205,7 +211,7 @@ export function mannWhitneyU(x: ArrayLike<number>, y: ArrayLike<number>, options
     let above = 0;
     for (let k = u; k < dist.length; k++) above += dist[k]!;
     pValue = Math.min(1, 2 * Math.min(below, above));
-  } else if (method === 'permutation') pValue = permutationP(r, u, options.permutations ?? 10_000, options.seed ?? 0);
+  } else if (method === 'permutation') pValue = permutationP(r, u, options.permutations ?? DEFAULT_PERMUTATIONS, options.seed ?? 0);
   else pValue = twoSidedP(z);
 
   const uy = n1 * n2 - u;

@@ -6,11 +6,14 @@
  * BCa intervals need better, so these few lines carry their own approximations.
  */
 
+/** Confidence level of every interval and test unless one is asked for. */
+export const DEFAULT_LEVEL = 0.95;
+
 /**
  * Complementary error function (Numerical Recipes' Chebyshev fit `erfcc`): fractional error
  * below 1.2e-7 everywhere, including far in the tail where `1 − erf(x)` would cancel to 0.
  */
-export function erfc(x: number): number {
+function erfc(x: number): number {
   const z = Math.abs(x);
   const t = 1 / (1 + 0.5 * z);
   const r =
@@ -29,12 +32,7 @@ export function erfc(x: number): number {
   return x >= 0 ? r : 2 - r;
 }
 
-/** P(Z ≤ z). */
-export function normalCdf(z: number): number {
-  return 0.5 * erfc(-z / Math.SQRT2);
-}
-
-/** P(Z > z), computed directly so small tail probabilities keep their digits. */
+/** P(Z > z), computed directly so small tail probabilities keep their digits (P(Z ≤ z) is normalSf(−z)). */
 export function normalSf(z: number): number {
   return 0.5 * erfc(z / Math.SQRT2);
 }

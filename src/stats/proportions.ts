@@ -1,4 +1,4 @@
-import { normalQuantile, twoSidedP } from './normal.js';
+import { DEFAULT_LEVEL, normalQuantile, twoSidedP } from './normal.js';
 
 /**
  * Tests of a change in a proportion, for the completion-mode mix (e.g. kworker-deferred 96% → 0%).
@@ -11,9 +11,12 @@ import { normalQuantile, twoSidedP } from './normal.js';
  * its coverage at 0% and 100%, where the Wald interval collapses to a point.
  */
 
+/** `auto` takes Fisher's exact test when the smallest expected cell count is below this. */
+export const FISHER_BELOW_EXPECTED = 5;
+
 export interface ProportionTestOptions {
   method?: 'auto' | 'z' | 'fisher';
-  /** Confidence level of `ci` (default 0.95). */
+  /** Confidence level of `ci` (DEFAULT_LEVEL). */
   level?: number;
 }
 
@@ -37,7 +40,7 @@ function checkCounts(x: number, n: number, name: string): void {
 }
 
 /** Wilson score interval for x/n. */
-export function wilsonInterval(x: number, n: number, level = 0.95): [number, number] {
+export function wilsonInterval(x: number, n: number, level = DEFAULT_LEVEL): [number, number] {
   checkCounts(x, n, 'wilsonInterval');
   const z = normalQuantile(1 - (1 - level) / 2);
   const p = x / n;
@@ -79,7 +82,7 @@ export function fisherExact(x1: number, n1: number, x2: number, n2: number): num
 export function twoProportionTest(x1: number, n1: number, x2: number, n2: number, options: ProportionTestOptions = {}): ProportionTestResult {
   checkCounts(x1, n1, 'twoProportionTest');
   checkCounts(x2, n2, 'twoProportionTest');
-  const level = options.level ?? 0.95;
+  const level = options.level ?? DEFAULT_LEVEL;
   const p1 = x1 / n1;
   const p2 = x2 / n2;
   const pooled = (x1 + x2) / (n1 + n2);
@@ -88,13 +91,13 @@ export function twoProportionTest(x1: number, n1: number, x2: number, n2: number
   const n = n1 + n2;
   const c1 = x1 + x2;
   const minExpected = Math.min(n1, n2) * Math.min(c1, n - c1) / n;
-  const method = options.method === 'z' || options.method === 'fisher' ? options.method : minExpected < 5 ? 'fisher' : 'z';
+  const method = options.method === 'z' || options.method === 'fisher' ? options.method : minExpected < FISHER_BELOW_EXPECTED ? 'fisher' : 'z';
   const pValue = method === 'fisher' ? fisherExact(x1, n1, x2, n2) : se > 0 ? twoSidedP(z) : 1;
   return { p1, p2, diff: p2 - p1, ci: newcombeInterval(x1, n1, x2, n2, level), z, pValue, method };
 }
 
 /** Newcombe's hybrid score interval for p2 − p1 from the two Wilson intervals. */
-export function newcombeInterval(x1: number, n1: number, x2: number, n2: number, level = 0.95): [number, number] {
+export function newcombeInterval(x1: number, n1: number, x2: number, n2: number, level = DEFAULT_LEVEL): [number, number] {
   const p1 = x1 / n1;
   const p2 = x2 / n2;
   const [l1, u1] = wilsonInterval(x1, n1, level);

@@ -1,5 +1,7 @@
 /**
  * A mergeable streaming quantile sketch for non-negative latencies (DDSketch-style log buckets).
+ * (A long file: the sketch is one closure over its private bucket state, which add, merge, the
+ * quantile walk, bins and toJSON all share; reading a saved sketch back is in sketch-json.ts.)
  *
  * Why this design: `analyze` reads multi-GB traces in one pass and must report p50/p90/p99 per
  * completion mode and phase without keeping every latency. Log-spaced buckets give a *relative*
@@ -122,6 +124,34 @@ interface State {
 
 /** Lets `merge` read another sketch's buckets without exposing them on the public object. */
 const internals = new WeakMap<QuantileSketch, State>();
+
+/**
+ * Puts a saved sketch's figures and buckets (`counts`, bucket `offset` first) into a fresh sketch
+ * made with the same parameters; sketch-json.ts checks them first.
+ */
+export function restoreSketch(sketch: QuantileSketch, saved: Omit<SketchJSON, 'schema' | 'relativeAccuracy' | 'minTrackable' | 'maxTrackable' | 'min' | 'max'> & { min: number; max: number }): void {
+  const st = internals.get(sketch)!;
+  if (saved.count > 0) {
+    st.min = saved.min;
+    st.max = saved.max;
+  }
+  st.count = saved.count;
+  st.sum = saved.sum;
+  st.zeroCount = saved.zeroCount;
+  st.saturated = saved.saturated;
+  st.rejected = saved.rejected;
+  // The saved buckets become the store as they are; `reserve` grows it like any other when needed.
+  const counts = saved.counts;
+  const lo = counts.findIndex((c) => c > 0);
+  if (lo >= 0) {
+    let hi = counts.length - 1;
+    while (counts[hi] === 0) hi--;
+    st.store = new Float64Array(counts);
+    st.offset = saved.offset;
+    st.lo = saved.offset + lo;
+    st.hi = saved.offset + hi;
+  }
+}
 
 const INITIAL_BUCKETS = 128;
 
@@ -353,61 +383,4 @@ export function createSketch(options: SketchOptions = {}): QuantileSketch {
   };
   internals.set(sketch, st);
   return sketch;
-}
-
-const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0;
-
-/** Rebuilds a sketch saved with `toJSON` (for example inside an `analyze --json` result); throws on anything inconsistent. */
-export function sketchFromJSON(json: unknown): QuantileSketch {
-  const bad = (why: string): never => {
-    throw new Error(`not a valid ${SKETCH_SCHEMA} sketch: ${why}`);
-  };
-  if (typeof json !== 'object' || json === null) return bad('not an object');
-  const j = json as Partial<Record<keyof SketchJSON, unknown>>;
-  if (j.schema !== SKETCH_SCHEMA) return bad(`schema is ${JSON.stringify(j.schema)}`);
-  const num = (k: keyof SketchJSON): number => (typeof j[k] === 'number' && Number.isFinite(j[k]) ? (j[k] as number) : bad(`${k} is not a number`));
-  const sketch = createSketch({ relativeAccuracy: num('relativeAccuracy'), minTrackable: num('minTrackable'), maxTrackable: num('maxTrackable') });
-  const st = internals.get(sketch)!;
-  for (const k of ['count', 'zeroCount', 'saturated', 'rejected'] as const) if (!isCount(j[k])) bad(`${k} is not a count`);
-  if (!Array.isArray(j.counts) || !j.counts.every(isCount)) return bad('counts is not an array of counts');
-  if (!Number.isInteger(j.offset)) return bad('offset is not an integer');
-  const counts = j.counts as number[];
-  const offset = j.offset as number;
-  const total = counts.reduce((a, b) => a + b, 0) + (j.zeroCount as number);
-  if (total !== j.count) bad(`bucket counts add up to ${total}, count is ${String(j.count)}`);
-  if ((j.count as number) > 0) {
-    const min = num('min');
-    const max = num('max');
-    if (!(min >= 0 && max >= min)) bad('min/max out of order');
-    st.min = min;
-    st.max = max;
-  }
-  st.count = j.count as number;
-  st.sum = num('sum');
-  st.zeroCount = j.zeroCount as number;
-  st.saturated = j.saturated as number;
-  st.rejected = j.rejected as number;
-  // The saved buckets become the store as they are; `reserve` grows it like any other when needed.
-  const lnGamma = Math.log1p((2 * sketch.relativeAccuracy) / (1 - sketch.relativeAccuracy));
-  const lowest = Math.ceil(Math.log(sketch.minTrackable) / lnGamma);
-  const highest = Math.ceil(Math.log(sketch.maxTrackable) / lnGamma);
-  if (counts.length > 0 && (offset < lowest || offset + counts.length - 1 > highest)) bad('bucket indices out of range');
-  const buckets = new Float64Array(counts);
-  const lo = counts.findIndex((c) => c > 0);
-  if (lo >= 0) {
-    let hi = counts.length - 1;
-    while (counts[hi] === 0) hi--;
-    st.store = buckets;
-    st.offset = offset;
-    st.lo = offset + lo;
-    st.hi = offset + hi;
-  }
-  return sketch;
-}
-
-/** A sketch of `values` (convenience for tests and small inputs). */
-export function sketchOf(values: Iterable<number>, options?: SketchOptions): QuantileSketch {
-  const s = createSketch(options);
-  for (const v of values) s.add(v);
-  return s;
 }

@@ -10,12 +10,15 @@
  * events are reported in `excluded`), because a short window would bias the per-window rate down.
  */
 
+/** Windows kept before coarsening: 65 536, 11 minutes of 10 ms windows. */
+export const DEFAULT_MAX_WINDOWS = 65_536;
+
 export interface WindowCounterOptions {
-  /** Window length in nanoseconds, e.g. 10 ms = 10_000_000. */
+  /** Window length in nanoseconds, e.g. 10 ms = `10 * NS_PER_MS`. */
   windowNs: number;
   /** Start of the first window; default: the first timestamp added. Earlier events are excluded. */
   startNs?: number;
-  /** Most windows kept before coarsening (default 65 536, 11 minutes of 10 ms windows). */
+  /** Most windows kept before coarsening (DEFAULT_MAX_WINDOWS). */
   maxWindows?: number;
 }
 
@@ -44,7 +47,7 @@ export interface WindowCounter {
 }
 
 export function createWindowCounter(options: WindowCounterOptions): WindowCounter {
-  const maxWindows = options.maxWindows ?? 65_536;
+  const maxWindows = options.maxWindows ?? DEFAULT_MAX_WINDOWS;
   if (!(options.windowNs > 0 && Number.isFinite(options.windowNs))) throw new RangeError(`windowNs must be positive (got ${options.windowNs})`);
   if (!(Number.isInteger(maxWindows) && maxWindows >= 2)) throw new RangeError(`maxWindows must be an integer ≥ 2 (got ${maxWindows})`);
   let windowNs = options.windowNs;

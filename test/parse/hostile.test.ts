@@ -116,7 +116,7 @@ describe('line endings', () => {
 
 describe('bad lines are counted with their line number, and parsing goes on', () => {
   it('truncated lines', async () => {
-    const { events, result } = await collect(path('truncated.ftrace.txt'));
+    const { events } = await collect(path('truncated.ftrace.txt'));
     // Headers cut before the event name are malformed lines; events whose payload is cut are kept
     // as `other` with their text (malformed_payload); whole lines after them still parse.
     expect(who(events)).toEqual([

@@ -1,6 +1,6 @@
 import type { DiagnosticSummary } from '../../src/model/diagnostics.js';
 import type { TraceEvent } from '../../src/model/events.js';
-import { formatTimestamp } from '../../src/model/time.js';
+import { NS_PER_S } from '../../src/model/time.js';
 
 /**
  * A compact, reviewable text rendering of parsed events, one per line, used for the goldens next
@@ -21,8 +21,14 @@ function value(v: unknown): string {
   return JSON.stringify(v);
 }
 
+/** `505.577138000`: seconds with all nine decimals. */
+function seconds(ns: number): string {
+  const sec = Math.floor(ns / NS_PER_S);
+  return `${sec}.${String(ns - sec * NS_PER_S).padStart(9, '0')}`;
+}
+
 export function renderEvent(e: TraceEvent): string {
-  const parts: string[] = [String(e.line).padStart(5), formatTimestamp(e.ts, 9), `[${e.cpu}]`, JSON.stringify(e.comm), String(e.pid)];
+  const parts: string[] = [String(e.line).padStart(5), seconds(e.ts), `[${e.cpu}]`, JSON.stringify(e.comm), String(e.pid)];
   if (e.tgid !== undefined) parts.push(`(${e.tgid})`);
   if (e.flags !== undefined || e.ctx !== undefined) parts.push(`${e.flags ?? ''}:${e.ctx ?? ''}`);
   parts.push(` ${e.kind}`);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createDiagnostics } from '../../src/model/diagnostics.js';
-import { parseTimestampNs } from '../../src/model/time.js';
+import { newTimestampParts, parseTimestampNs, readTimestamp } from '../../src/model/time.js';
 import { createLineParser } from '../../src/parse/line-parser.js';
 
 /** Timestamps become exact integer nanoseconds, never through a float of seconds. */
@@ -17,6 +17,16 @@ describe('timestamps', () => {
     // The float route is wrong here: 1.000001 * 1e9 = 1000000999.9999999.
     expect(ts('1.000001')).toBe(1_000_001_000);
     expect(Math.floor(parseFloat('1.000001') * 1e9)).not.toBe(1_000_001_000);
+  });
+
+  it('rejects what is not a timestamp, and keeps digits past the ninth decimal out', () => {
+    for (const bad of ['', '.5', '5.', 'a.000001', '5.00000x', '5,000001', '-5.000001']) expect(ts(bad)).toBeNaN();
+    expect(ts('5.0000000019')).toBe(5_000_000_001);
+    const p = newTimestampParts();
+    expect(readTimestamp('x 98765 y', 2, 7, p)).toBe(true);
+    expect(p).toEqual({ sec: 98765, fracNs: -1 });
+    expect(parseTimestampNs('98765', 0, 5, 90000)).toBe(98765);
+    expect(parseTimestampNs('98765.5', 0, 7, 90000)).toBe(8765_500_000_000);
   });
 
   it('round-trips any second and nanosecond', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createDevice, type HostVcpu, type VcpuState } from '../../src/sim/device.js';
 import { createEngine } from '../../src/sim/engine.js';
 import { defaultParams, type SimParams } from '../../src/sim/params.js';
-import { createRng } from '../../src/sim/rng.js';
+import { createRng } from '../../src/stats/rng.js';
 import type { Io } from '../../src/sim/types.js';
 import { runToText, sha256 } from './helpers.js';
 
@@ -29,7 +29,7 @@ function host(state: { s: VcpuState }): { engine: ReturnType<typeof createEngine
       engine.after(ns, 0, done);
     },
   };
-  const device = createDevice(engine, PARAMS, createRng(1), (wake) => irqs.push([engine.now(), wake]), vcpu, 1);
+  const device = createDevice(engine, PARAMS, createRng(1, 'sfc32'), (wake) => irqs.push([engine.now(), wake]), vcpu, 1);
   return { engine, device, irqs, stalls };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createReservoir, mergeSamples } from '../../src/stats/index.js';
+import { createReservoir, mergeSamples } from '../../src/stats/reservoir.js';
 
 /** χ² statistic of observed inclusion counts against a uniform expectation. */
 function chiSquare(counts: number[], expected: number): number {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { quantileSorted } from 'simple-statistics';
-import { createRng, createSketch, sketchFromJSON, sketchOf, type QuantileSketch } from '../../src/stats/index.js';
+import { createRng } from '../../src/stats/rng.js';
+import { createSketch, type QuantileSketch } from '../../src/stats/sketch.js';
+import { sketchFromJSON } from '../../src/stats/sketch-json.js';
+import { sketchOf } from './helpers.js';
 
 const QS = [0, 0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999, 1];
 

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import {
-  adjustBH,
-  createRng,
-  exactUDistribution,
-  fisherExact,
-  hodgesLehmann,
-  mannWhitneyU,
-  newcombeInterval,
-  randomExponential,
-  twoProportionTest,
-  wilsonInterval,
-} from '../../src/stats/index.js';
+import { DEFAULT_EXACT_MAX_PRODUCT, exactUDistribution, hodgesLehmann, mannWhitneyU } from '../../src/stats/mann-whitney.js';
+import { adjustBH } from '../../src/stats/multiple.js';
+import { FISHER_BELOW_EXPECTED, fisherExact, newcombeInterval, twoProportionTest, wilsonInterval } from '../../src/stats/proportions.js';
+import { createRng, randomExponential } from '../../src/stats/rng.js';
 
 // Reference values: textbook examples, cross-checked with scipy.stats 1.17 (mannwhitneyu, fisher_exact,
 // chi2_contingency, false_discovery_control) and R (wilcox.test, fisher.test, prop.test, p.adjust).
@@ -66,6 +58,10 @@ describe('Mann-Whitney U', () => {
     const other = Array.from({ length: 300 }, () => r.next());
     expect(mannWhitneyU(big, other, { method: 'exact' }).method).toBe('normal');
     expect(mannWhitneyU(big, other).method).toBe('normal');
+    // auto: the exact table up to DEFAULT_EXACT_MAX_PRODUCT (no ties), the normal null above.
+    const side = Math.floor(Math.sqrt(DEFAULT_EXACT_MAX_PRODUCT));
+    expect(mannWhitneyU(big.slice(0, side), other.slice(0, side)).method).toBe('exact');
+    expect(mannWhitneyU(big.slice(0, side + 1), other.slice(0, side + 1)).method).toBe('normal');
     expect(() => mannWhitneyU([], [1])).toThrow(/empty/);
     expect(() => mannWhitneyU([NaN], [1])).toThrow(/NaN/);
   });
@@ -171,8 +167,12 @@ describe('proportions', () => {
     expect(fisherExact(3, 4, 1, 4)).toBeCloseTo(0.48571428571428565, 12);
     expect(fisherExact(8, 10, 1, 6)).toBeCloseTo(0.034965034965034975, 12);
     expect(fisherExact(0, 10, 5, 10)).toBeCloseTo(0.032507739938080496, 12);
-    // auto switches to Fisher when an expected count is below 5.
+    // auto switches to Fisher when the smallest expected count (smaller n × smaller column / N) is
+    // below FISHER_BELOW_EXPECTED: 10·5/20 = 2.5, 19·10/39 ≈ 4.87, and 20·10/40 = 5 exactly.
+    expect(FISHER_BELOW_EXPECTED).toBe(5);
     expect(twoProportionTest(0, 10, 5, 10).method).toBe('fisher');
+    expect(twoProportionTest(0, 19, 10, 20).method).toBe('fisher');
+    expect(twoProportionTest(0, 20, 10, 20).method).toBe('z');
   });
 
   it("Newcombe's interval matches his worked example (56/70 vs 48/80: 0.0524 to 0.3339)", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createWindowCounter } from '../../src/stats/index.js';
+import { createWindowCounter } from '../../src/stats/windows.js';
 
 const MS = 1_000_000;
 

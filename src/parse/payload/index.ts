@@ -5,7 +5,7 @@ import { parseSchedMigrate, parseSchedSwitch, parseSchedWake } from './sched.js'
 import type { PayloadParser } from './types.js';
 import { parseActivateWork, parseExecuteEnd, parseExecuteStart, parseQueueWork } from './workqueue.js';
 
-export type { EventHead, PayloadParser } from './types.js';
+export type { EventHead } from './types.js';
 
 /** One payload parser per modelled event name; anything else becomes an `other` event. */
 export const PAYLOAD_PARSERS: ReadonlyMap<string, PayloadParser> = new Map<string, PayloadParser>([

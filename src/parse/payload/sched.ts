@@ -130,16 +130,32 @@ export function parseSchedSwitch(s: string, p: number, h: EventHead): SchedSwitc
   };
 }
 
+/** The target task of the wakeup and migrate events, read by `commPidPrio`. */
+const target = { pidAt: 0, pid: 0, prio: 0 };
+
+/**
+ * `comm=<comm> pid=<pid> prio=<prio>` at p (sched_waking/wakeup, sched_migrate_task): the comm may
+ * hold ` pid=` itself, so the last one is the field. Leaves at.p just past the prio.
+ */
+function commPidPrio(s: string, p: number): boolean {
+  const pidAt = s.lastIndexOf(' pid=');
+  if (pidAt < p) return false;
+  const pid = sint(s, pidAt + 5);
+  const q = at.p;
+  if (pid !== pid || !s.startsWith(' prio=', q)) return false;
+  const prio = sint(s, q + 6);
+  if (prio !== prio) return false;
+  target.pidAt = pidAt;
+  target.pid = pid;
+  target.prio = prio;
+  return true;
+}
+
 export function parseSchedWake(kind: SchedWakeEvent['kind'], s: string, p: number, h: EventHead): SchedWakeEvent | null {
   if (s.startsWith('comm=', p)) {
-    const pp = s.lastIndexOf(' pid=');
-    if (pp < p) return null;
-    const targetPid = sint(s, pp + 5);
+    if (!commPidPrio(s, p)) return null;
+    const { pidAt: pp, pid: targetPid, prio } = target;
     let q = at.p;
-    if (targetPid !== targetPid || !s.startsWith(' prio=', q)) return null;
-    const prio = sint(s, q + 6);
-    q = at.p;
-    if (prio !== prio) return null;
     let success: number | undefined;
     if (s.startsWith(' success=', q)) {
       success = sint(s, q + 9);
@@ -174,15 +190,10 @@ export function parseSchedWake(kind: SchedWakeEvent['kind'], s: string, p: numbe
 }
 
 export function parseSchedMigrate(s: string, p: number, h: EventHead): SchedMigrateEvent | null {
-  if (!s.startsWith('comm=', p)) return null;
-  const pp = s.lastIndexOf(' pid=');
-  if (pp < p) return null;
-  const targetPid = sint(s, pp + 5);
+  if (!s.startsWith('comm=', p) || !commPidPrio(s, p)) return null;
+  const { pidAt: pp, pid: targetPid, prio } = target;
   let q = at.p;
-  if (targetPid !== targetPid || !s.startsWith(' prio=', q)) return null;
-  const prio = sint(s, q + 6);
-  q = at.p;
-  if (prio !== prio || !s.startsWith(' orig_cpu=', q)) return null;
+  if (!s.startsWith(' orig_cpu=', q)) return null;
   const origCpu = sint(s, q + 10);
   q = at.p;
   if (origCpu !== origCpu || !s.startsWith(' dest_cpu=', q)) return null;

@@ -1,4 +1,5 @@
-import type { BlockRqCompleteEvent, BlockRqEvent, TraceEvent } from '../../model/events.js';
+import type { BlockRqCompleteEvent, BlockRqEvent, IomapFileFields, TraceEvent } from '../../model/events.js';
+import { NS_PER_S, NS_PER_US } from '../../model/time.js';
 import { createHashPtr } from './shape.js';
 import { cpu3 } from './line-parts.js';
 import { nameOf, payloadText } from './payload.js';
@@ -15,6 +16,12 @@ import { nameOf, payloadText } from './payload.js';
  * `event: ` label, the seconds part of the timestamp and the hashed work pointers. Numbers are
  * written digit by digit; any value outside the integer fast path (negative, fractional, huge)
  * goes through the same `String()`/`toString(16)` the string writer uses.
+ *
+ * A long file on purpose: it is one closure, and every primitive in it (bytes, word, dec, hex, the
+ * timestamp) writes the same buffer at the same offset, two local variables of that closure. Split
+ * across modules, each would reach them through an object on the simulator's hottest path (its
+ * target is a million lines a second); the line format itself is shared with the string writer
+ * through line-parts.ts and payload.ts.
  */
 
 export interface FtraceBytes {
@@ -184,7 +191,7 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
     } while (x > 0);
   }
 
-  /** cpu3 of payload.ts: `%03d` for 0..99, else the plain number. */
+  /** cpu3 of line-parts.ts: `%03d` for 0..99, else the plain number. */
   function cpu3p(v: number): void {
     if (v >= 0 && v < 10) {
       buf[off++] = 48;
@@ -240,15 +247,15 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
 
   function timestamp(ts: number): void {
     // Exactly the shaper's truncation to µs, then the ` %5lu.%06lu` formatter's arithmetic.
-    const t = ts - (ts % 1000);
-    const sec = Math.floor(t / 1e9);
+    const t = ts - (ts % NS_PER_US);
+    const sec = Math.floor(t / NS_PER_S);
     if (sec !== lastSec) {
       lastSec = sec;
       secBytes = latin1(String(sec).padStart(5, ' '));
     }
     bytes(secBytes);
     ch(46);
-    const us = Math.floor((t - sec * 1e9) / 1000);
+    const us = Math.floor((t - sec * NS_PER_S) / NS_PER_US);
     if (!(us < 100000)) {
       dec(us);
       return;
@@ -282,6 +289,18 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
     }
     ch(32);
     ch(91);
+  }
+
+  /** `dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf70000`: how every iomap_dio payload starts. */
+  function iomapFile(e: IomapFileFields): void {
+    raw(DEV_SP);
+    devColon(e.dev, 58);
+    raw(SP_INO_SP);
+    word(e.ino);
+    raw(SP_SIZE_SP);
+    hex(e.size);
+    raw(SP_OFFSET_SP);
+    hex(e.offset);
   }
 
   function payload(e: TraceEvent): void {
@@ -399,14 +418,7 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
         ch(93);
         return;
       case 'iomap_dio_rw_begin':
-        raw(DEV_SP);
-        devColon(e.dev, 58);
-        raw(SP_INO_SP);
-        word(e.ino);
-        raw(SP_SIZE_SP);
-        hex(e.size);
-        raw(SP_OFFSET_SP);
-        hex(e.offset);
+        iomapFile(e);
         raw(SP_LENGTH_SP);
         hex(e.length);
         raw(SP_DONE_BEFORE_SP);
@@ -419,26 +431,12 @@ export function createFtraceBytes(hashKey: number, capacity = (1 << 20) + (1 << 
         dec(e.aio);
         return;
       case 'iomap_dio_rw_queued':
-        raw(DEV_SP);
-        devColon(e.dev, 58);
-        raw(SP_INO_SP);
-        word(e.ino);
-        raw(SP_SIZE_SP);
-        hex(e.size);
-        raw(SP_OFFSET_SP);
-        hex(e.offset);
+        iomapFile(e);
         raw(SP_LENGTH_SP);
         hex(e.length);
         return;
       case 'iomap_dio_complete':
-        raw(DEV_SP);
-        devColon(e.dev, 58);
-        raw(SP_INO_SP);
-        word(e.ino);
-        raw(SP_SIZE_SP);
-        hex(e.size);
-        raw(SP_OFFSET_SP);
-        hex(e.offset);
+        iomapFile(e);
         raw(SP_FLAGS_SP);
         word(e.iocbFlags);
         raw(SP_AIO_SP);

@@ -5,9 +5,6 @@ import { createPerfWriter } from './perf.js';
 import { createShaper, type ShapeOptions } from './shape.js';
 import { createTraceCmdWriter, traceCmdHeader } from './trace-cmd.js';
 
-export { createShaper, type ShapeOptions, type Shaper } from './shape.js';
-export { payloadText } from './payload.js';
-
 /**
  * One output format: `shape` gives a simulated event the format's conventions (in place), `line`
  * writes it; `header` is the file's first lines (`entries` is the event count, for tracefs).

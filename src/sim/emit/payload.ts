@@ -1,4 +1,5 @@
-import type { TraceEvent } from '../../model/events.js';
+import type { IomapFileFields, TraceEvent } from '../../model/events.js';
+import { cpu3 } from './line-parts.js';
 
 /**
  * The text after `event_name: ` for each event kind: the exact inverse of src/parse/payload/*.
@@ -7,7 +8,9 @@ import type { TraceEvent } from '../../model/events.js';
  */
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
-const cpu3 = (n: number): string => (n >= 0 && n < 10 ? `00${n}` : n >= 0 && n < 100 ? `0${n}` : String(n));
+
+/** `dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf70000`: how every iomap_dio payload starts. */
+const iomapFile = (e: IomapFileFields): string => `dev ${e.dev.major}:${e.dev.minor} ino ${e.ino} size ${hex(e.size)} offset ${hex(e.offset)}`;
 
 export function payloadText(e: TraceEvent): string {
   switch (e.kind) {
@@ -49,11 +52,11 @@ export function payloadText(e: TraceEvent): string {
     case 'softirq_raise':
       return `vec=${e.vec} [action=${e.action}]`;
     case 'iomap_dio_rw_begin':
-      return `dev ${e.dev.major}:${e.dev.minor} ino ${e.ino} size ${hex(e.size)} offset ${hex(e.offset)} length ${hex(e.length)} done_before ${hex(e.doneBefore)} flags ${e.iocbFlags} dio_flags ${e.dioFlags} aio ${e.aio}`;
+      return `${iomapFile(e)} length ${hex(e.length)} done_before ${hex(e.doneBefore)} flags ${e.iocbFlags} dio_flags ${e.dioFlags} aio ${e.aio}`;
     case 'iomap_dio_rw_queued':
-      return `dev ${e.dev.major}:${e.dev.minor} ino ${e.ino} size ${hex(e.size)} offset ${hex(e.offset)} length ${hex(e.length)}`;
+      return `${iomapFile(e)} length ${hex(e.length)}`;
     case 'iomap_dio_complete':
-      return `dev ${e.dev.major}:${e.dev.minor} ino ${e.ino} size ${hex(e.size)} offset ${hex(e.offset)} flags ${e.iocbFlags} aio ${e.aio} error ${e.error} ret ${e.ret}`;
+      return `${iomapFile(e)} flags ${e.iocbFlags} aio ${e.aio} error ${e.error} ret ${e.ret}`;
     case 'other':
       return e.args;
     case 'lost':

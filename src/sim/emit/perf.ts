@@ -9,7 +9,7 @@ import { nameOf, payloadText } from './payload.js';
  * (`workqueue:workqueue_activate_work`). No header line.
  */
 
-export const PERF_NAME_WIDTH = 33;
+const PERF_NAME_WIDTH = 33;
 
 export function createPerfWriter(width = PERF_NAME_WIDTH): (e: TraceEvent) => string {
   const ts = createTsFormatter();

@@ -1,6 +1,7 @@
 import { eventSystem, type TraceEvent } from '../../model/events.js';
+import { NS_PER_US } from '../../model/time.js';
 import type { TraceFormat } from '../../parse/formats.js';
-import { hashString } from '../rng.js';
+import { hashString } from '../../stats/rng.js';
 
 /**
  * Gives a simulated event (kernel text forms, raw pointers, exact ns, flags) the conventions of
@@ -65,7 +66,7 @@ export function createShaper(format: TraceFormat, opts: ShapeOptions): Shaper {
 
   return (e) => {
     const o = e as unknown as Record<string, unknown>;
-    o.ts = e.ts - (e.ts % 1000);
+    o.ts = e.ts - (e.ts % NS_PER_US);
     if (format === 'ftrace') {
       if (hasPointer(e) && e.work.startsWith('0x')) e.work = hashPtr(e.work);
       return e;

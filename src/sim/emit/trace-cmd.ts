@@ -7,6 +7,9 @@ import { nameOf, payloadText } from './payload.js';
  * `cpus=N` first, then `%16s-%-5d [%03d] %5lu.%06lu: <event>:` padded to 20 columns, payload.
  */
 
+/** Columns `name:` is left-aligned in, before one more space (`softirq_entry:        vec=7`). */
+const NAME_COLUMNS = 21;
+
 export function traceCmdHeader(cpus: number): string {
   return `cpus=${cpus}\n`;
 }
@@ -18,7 +21,7 @@ export function createTraceCmdWriter(): (e: TraceEvent) => string {
   const padded = (name: string): string => {
     let s = names.get(name);
     if (s === undefined) {
-      s = `${`${name}:`.padEnd(21, ' ')} `;
+      s = `${`${name}:`.padEnd(NAME_COLUMNS, ' ')} `;
       names.set(name, s);
     }
     return s;

@@ -5,8 +5,6 @@ import { mainline619 } from './mainline-6-19.js';
 import { patched } from './patched.js';
 import type { Policy } from './types.js';
 
-export type { CompletionDecision, IoCase, Policy } from './types.js';
-
 export const POLICIES: Readonly<Record<PolicyName, Policy>> = {
   'legacy-4.18': legacy418,
   'iomap-5.10': iomap510,
