@@ -29,7 +29,8 @@ export { ERROR_KINDS, IopathError, isIopathError, type ErrorKind } from './model
 export { StrictModeError, type DiagnosticCode, type DiagnosticSummary } from './model/diagnostics.js';
 export { COMPARE_SCHEMA, gateFailure, GATE_METRICS } from './compare/index.js';
 export type { CompareResult, GateOutcome, RegressionGate } from './compare/index.js';
-export { PRESET_NAMES, POLICY_NAMES } from './sim/index.js';
+export { PRESET_NAMES } from './sim/index.js';
+export { POLICY_NAMES } from './sim/policies/index.js';
 export type { SimulateOptions, SimulateSinks, SimulationFigures, SimParams, PresetName, TextSink } from './sim/index.js';
 export { MODEL_SCHEMA, WHATIF_SCHEMA } from './calibrate/index.js';
 export type { CalibratedModel, WhatifChange, WhatifOptions, WhatifResult } from './calibrate/index.js';
