@@ -22,12 +22,17 @@ export interface CompletionWork {
   kernels: string;
 }
 
+/** iomap's direct-I/O completion work (fs/iomap/direct-io.c). */
+export const IOMAP_DIO_WORK = 'iomap_dio_complete_work';
+/** The legacy direct-I/O code's completion work (fs/direct-io.c). */
+export const LEGACY_DIO_WORK = 'dio_aio_complete_work';
+
 export const COMPLETION_WORK: readonly CompletionWork[] = [
   // iomap's direct I/O (4.10, XFS first): fs/iomap.c, fs/iomap/direct-io.c by 5.10; ext4's since 5.5.
-  { fn: 'iomap_dio_complete_work', kind: 'dio', source: 'fs/iomap/direct-io.c', kernels: '4.10+' },
+  { fn: IOMAP_DIO_WORK, kind: 'dio', source: 'fs/iomap/direct-io.c', kernels: '4.10+' },
   // Absent from 3.11, present from 3.12 to 6.2 at least; ext4's direct I/O until 5.4, and the
   // filesystems still on fs/direct-io.c (ext2, fat, ocfs2, …).
-  { fn: 'dio_aio_complete_work', kind: 'dio', source: 'fs/direct-io.c', kernels: '3.12+' },
+  { fn: LEGACY_DIO_WORK, kind: 'dio', source: 'fs/direct-io.c', kernels: '3.12+' },
   // Per-inode conversion of unwritten extents; it also calls aio_complete for direct writes into them.
   { fn: 'ext4_end_io_work', kind: 'fs', source: 'fs/ext4/page-io.c', kernels: '≤3.10' },
   // 3.11 split the list in two: unreserved (direct I/O, aio_complete inside) and reserved
