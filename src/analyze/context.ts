@@ -68,7 +68,7 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
   };
 }
 
-/** The record of CPU `cpu`, made on first use. */
+/** The record of CPU `cpu`, made on first use (read straight from the array: this runs per event). */
 export function cpuState(ctx: AnalyzerContext, cpu: number): CpuState {
-  return ctx.contexts.cpu(cpu);
+  return ctx.cpus[cpu] ?? ctx.contexts.cpu(cpu);
 }

@@ -21,6 +21,7 @@ export const SWEEP_EVERY_NS = NS_PER_S;
  * not just miss the end: its completion was lost. VANISH_DEFAULT_P99_NS stands in for the p99
  * when no I/O completed.
  */
+export const VANISH_QUANTILE = 0.99;
 export const VANISH_P99_FACTOR = 50;
 export const VANISH_MIN_NS = 100 * NS_PER_MS;
 export const VANISH_DEFAULT_P99_NS = 2 * NS_PER_MS;

@@ -13,7 +13,7 @@ import { handleCpuContext } from './handlers/cpu-context.js';
 import { handleBegin, handleDioComplete, handleQueued } from './handlers/iomap.js';
 import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
-import { endOfTrace, maybeSweep, taintInFlight, vanishAfterNs } from './io-end.js';
+import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs } from './io-end.js';
 import { createFold, type Fold } from './summary.js';
 import type { Analysis } from '../model/analysis.js';
 
@@ -159,7 +159,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, onEvent, streamOpts) : await streamEvents(source, onEvent, streamOpts);
   // An I/O in flight far longer than the slowest 1% took when the trace ended did not just miss
   // the end: its completion was lost (io-end.ts: the vanish rule).
-  endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(0.99)));
+  endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)));
   const analysis = buildAnalysis(ctx, fold, stream, label);
   return { analysis, fold, stream };
 }

@@ -26,13 +26,15 @@ export function blockState(prev?: BlockState): BlockState {
 
 /** Device slots folded into a request key: more devices than this share slots. */
 export const DEV_SLOTS = 256;
+/** dev_t keeps 20 bits of minor number (MINORBITS, include/linux/kdev_t.h). */
+const MINORS = 1 << 20;
 
 /**
  * A numeric key for (device, sector): sector × 256 + a per-device slot. Numbers hash faster than
  * strings and allocate nothing; exact for sectors below 2^45 (16 PiB), far past any device here.
  */
 export function requestKey(s: BlockState, major: number, minor: number, sector: number): number {
-  const dev = major * 1048576 + minor;
+  const dev = major * MINORS + minor;
   let slot = s.devSlots.get(dev);
   if (slot === undefined) s.devSlots.set(dev, (slot = s.devSlots.size % DEV_SLOTS));
   return sector * DEV_SLOTS + slot;
