@@ -8,7 +8,7 @@ import { iomapState, type IomapState } from './handlers/iomap-state.js';
 import { schedState, type SchedState } from './handlers/sched-state.js';
 import { workqueueState, type WorkqueueState } from './handlers/workqueue-state.js';
 import { ioState, type IoState } from './io-state.js';
-import { forgetCompletions, newCpuState, type CpuState } from './records.js';
+import { forgetCompletions, newAnalyzerCpu, type AnalyzerCpu } from './records.js';
 
 /**
  * The state of the one streaming pass: a slice per handler, each declared beside its handler
@@ -23,9 +23,9 @@ export interface AnalyzerContext {
   readonly diagnostics: DiagnosticsCollector;
   readonly onFinished: (p: IoPath) => void;
   /** Execution context of every CPU (kernel/cpu-context.ts), in the analyzer's per-CPU records. */
-  readonly contexts: ContextTracker<CpuState>;
+  readonly contexts: ContextTracker<AnalyzerCpu>;
   /** `contexts.cpus`: every CPU below the highest seen. */
-  readonly cpus: CpuState[];
+  readonly cpus: AnalyzerCpu[];
   /** Event names seen, and `#flags` once an event had a flags column. */
   readonly seen: Set<string>;
   /** Latest timestamp seen. */
@@ -45,7 +45,7 @@ export interface AnalyzerContext {
 export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, onFinished: (p: IoPath) => void, prev?: AnalyzerContext): AnalyzerContext {
   const contexts =
     prev?.contexts ??
-    createContextTracker(newCpuState, (r) => {
+    createContextTracker(newAnalyzerCpu, (r) => {
       // A repair the flags column made is no news (the flags said so); one from brackets alone means
       // the tracer dropped the exit without saying so: a sign of event loss.
       if (!r.byFlags) diagnostics.add('context_repaired', r.event.line, `CPU ${r.cpu}: ${r.open.join('>')} never exited before a ${eventName(r.event)} of ${r.event.comm}-${r.event.pid}`);
@@ -69,6 +69,6 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
 }
 
 /** The record of CPU `cpu`, made on first use (read straight from the array: this runs per event). */
-export function cpuState(ctx: AnalyzerContext, cpu: number): CpuState {
+export function cpuOf(ctx: AnalyzerContext, cpu: number): AnalyzerCpu {
   return ctx.cpus[cpu] ?? ctx.contexts.cpu(cpu);
 }

@@ -3,7 +3,7 @@ import type { BlockRqEvent } from '../model/events.js';
 import type { IoPath } from '../model/io.js';
 import type { AnalyzerContext } from './context.js';
 import { finish, newPath, noteSubmitter, unresolved } from './io-tracker.js';
-import type { CpuState, ReqRecord } from './records.js';
+import type { AnalyzerCpu, ReqRecord } from './records.js';
 
 /**
  * The request unit (no iomap events): one I/O is one block request, and where it completed is
@@ -27,7 +27,7 @@ export function newRequestPath(ctx: AnalyzerContext, req: ReqRecord, e: BlockRqE
 }
 
 /** A request completed on CPU `c`: in request unit, its mode waits for the end of the invocation. */
-export function requestCompleted(ctx: AnalyzerContext, req: ReqRecord, c: CpuState): void {
+export function requestCompleted(ctx: AnalyzerContext, req: ReqRecord, c: AnalyzerCpu): void {
   decideUndecided(ctx, c);
   if (ctx.unit !== 'request') return;
   if (!req.path) {
@@ -49,7 +49,7 @@ export function requestCompleted(ctx: AnalyzerContext, req: ReqRecord, c: CpuSta
  * where the block completion ran. A sync waiter (its issuer sleeping in D) is woken to complete it
  * itself; without iomap events that is the best the trace can tell, and the evidence says so.
  */
-export function decideUndecided(ctx: AnalyzerContext, c: CpuState): void {
+export function decideUndecided(ctx: AnalyzerContext, c: AnalyzerCpu): void {
   const u = c.undecided;
   if (!u) return;
   c.undecided = undefined;
@@ -85,7 +85,7 @@ export function decideUndecided(ctx: AnalyzerContext, c: CpuState): void {
 }
 
 /** The completion's invocation queued DIO work: the I/O is completed by a kworker. */
-export function requestDeferred(ctx: AnalyzerContext, req: ReqRecord, c: CpuState): void {
+export function requestDeferred(ctx: AnalyzerContext, req: ReqRecord, c: AnalyzerCpu): void {
   if (c.undecided?.req === req) c.undecided = undefined;
   if (req.path) {
     req.path.mode = 'kworker-deferred';

@@ -7,7 +7,7 @@ import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions, type StreamResult } from '../parse/stream.js';
 import { canStreamInWorker, streamEventsParallel } from '../parse/stream-parallel.js';
 import { buildAnalysis } from './build.js';
-import { cpuState, createContext, type AnalyzerContext } from './context.js';
+import { cpuOf, createContext, type AnalyzerContext } from './context.js';
 import { handleComplete, handleIssue } from './handlers/block.js';
 import { handleCpuContext } from './handlers/cpu-context.js';
 import { handleBegin, handleDioComplete, handleQueued } from './handlers/iomap.js';
@@ -77,7 +77,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     if (e.kind === 'lost') {
       // A perf marker whose header does not parse names no CPU (-1): any CPU may have lost events,
       // as the timeline's slices assume too. The context tracker resets the same CPUs.
-      const lostOn = e.cpu >= 0 ? [cpuState(ctx, e.cpu)] : ctx.cpus.filter((c) => c !== undefined);
+      const lostOn = e.cpu >= 0 ? [cpuOf(ctx, e.cpu)] : ctx.cpus.filter((c) => c !== undefined);
       handleCpuContext(ctx, e);
       for (const c of lostOn) {
         c.curPid = undefined;
@@ -93,7 +93,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     }
     if (e.flags !== undefined && !ctx.seen.has('#flags')) ctx.seen.add('#flags');
     const ectx: EventContext = handleCpuContext(ctx, e);
-    const c = cpuState(ctx, e.cpu);
+    const c = cpuOf(ctx, e.cpu);
     // Any event in task context says who runs on the CPU: when no sched_switch said so yet, or
     // when the switch to it was not traced (this happens: on the 6.18 captures the switch out of
     // CPU 1's idle task never appears). sched_switch itself is handled below.

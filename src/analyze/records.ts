@@ -88,7 +88,7 @@ export const ACC_SLOTS = 11;
  * Per CPU: the execution context (kernel/cpu-context.ts: the interrupts open, the invocation) and
  * what the handlers keep about the CPU, each field noted with the handler that writes it.
  */
-export interface CpuState extends CpuContext {
+export interface AnalyzerCpu extends CpuContext {
   /** block: the last block completion on this CPU and the invocation it ran in (read by workqueue). */
   lastComplete?: { req: ReqRecord; invocation: number };
   /** io-request (request unit): a completion waiting to see whether its invocation queues DIO work. */
@@ -108,7 +108,7 @@ export interface CpuState extends CpuContext {
   kworkerRunDid: boolean;
 }
 
-export function newCpuState(cpu: number): CpuState {
+export function newAnalyzerCpu(cpu: number): AnalyzerCpu {
   return { ...newCpuContext(cpu), lastSeen: NaN, inDioWork: false, lastMark: NaN, acc: new Float64Array(ACC_SLOTS), kworkerRunDid: false };
 }
 
@@ -116,7 +116,7 @@ export function newCpuState(cpu: number): CpuState {
  * The unit switches (request → DIO): a CPU keeps its context, who runs on it and its time, but a
  * block completion before the switch links to nothing after it.
  */
-export function forgetCompletions(c: CpuState): void {
+export function forgetCompletions(c: AnalyzerCpu): void {
   c.undecided = undefined;
   c.lastComplete = undefined;
 }

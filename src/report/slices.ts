@@ -55,7 +55,7 @@ interface Open {
 }
 
 /** Per CPU: the context tracker's record, the task on the CPU, the slices of `stack` (same order). */
-interface CpuState extends CpuContext {
+interface SliceCpu extends CpuContext {
   task?: Open;
   irqs: Open[];
   /** Time of the last event seen on the CPU. */
@@ -74,13 +74,13 @@ export const SLICE_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 export function createSliceBuilder(onSlice: (s: CpuSlice) => void, onLost?: (m: LostMark) => void): SliceBuilder {
-  const contexts = createContextTracker((cpu): CpuState => ({ ...newCpuContext(cpu), irqs: [], lastTs: NaN }));
+  const contexts = createContextTracker((cpu): SliceCpu => ({ ...newCpuContext(cpu), irqs: [], lastTs: NaN }));
   const cpus = contexts.cpus;
   /** Open work items by kworker pid, with the CPU they are running on (undefined while switched out). */
   const work = new Map<number, Open & { cpu: number | undefined }>();
   let lastTs = 0;
 
-  const state = (cpu: number): CpuState => contexts.cpu(cpu);
+  const state = (cpu: number): SliceCpu => contexts.cpu(cpu);
   const emit = (cpu: number, o: Open, end: number): void => {
     if (end >= o.start) onSlice({ cpu, kind: o.kind, startNs: o.start, endNs: end, name: o.name, pid: o.pid, line: o.line });
   };
@@ -103,7 +103,7 @@ export function createSliceBuilder(onSlice: (s: CpuSlice) => void, onLost?: (m: 
     if (w && w.cpu === undefined) Object.assign(w, { cpu, start: ts });
   };
   /** Closes the slices the tracker no longer has open at `ts`. */
-  const closeAbove = (c: CpuState, ts: number): void => {
+  const closeAbove = (c: SliceCpu, ts: number): void => {
     while (c.irqs.length > c.stack.length) emit(c.cpu, c.irqs.pop() as Open, ts);
   };
 

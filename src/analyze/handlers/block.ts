@@ -1,6 +1,6 @@
 import type { EventContext } from '../../kernel/cpu-context.js';
 import type { BlockRqCompleteEvent, BlockRqEvent } from '../../model/events.js';
-import { cpuState, type AnalyzerContext } from '../context.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
 import { pushFifo, takeFifo } from '../fifo.js';
 import { newRequestPath, requestCompleted } from '../io-request.js';
 import { stage, type ReqRecord } from '../records.js';
@@ -94,7 +94,7 @@ export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ec
     return;
   }
   req.complete = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx };
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   const pid = req.issuerPid;
   if (pid !== undefined) {
     if (ctx.sched.blocked.has(pid)) req.issuerBlocked = true;

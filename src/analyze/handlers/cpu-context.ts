@@ -1,6 +1,6 @@
 import type { EventContext } from '../../kernel/cpu-context.js';
 import type { TraceEvent } from '../../model/events.js';
-import { cpuState, type AnalyzerContext } from '../context.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
 import { charge } from './cpu-time.js';
 
 /**
@@ -9,6 +9,6 @@ import { charge } from './cpu-time.js';
  * who owns the CPU, so the time up to it is charged to the owner before the tracker moves on.
  */
 export function handleCpuContext(ctx: AnalyzerContext, e: TraceEvent): EventContext {
-  if (e.kind === 'irq_handler_entry' || e.kind === 'irq_handler_exit' || e.kind === 'softirq_entry' || e.kind === 'softirq_exit') charge(ctx, cpuState(ctx, e.cpu), e.ts);
+  if (e.kind === 'irq_handler_entry' || e.kind === 'irq_handler_exit' || e.kind === 'softirq_entry' || e.kind === 'softirq_exit') charge(ctx, cpuOf(ctx, e.cpu), e.ts);
   return ctx.contexts.handle(e);
 }

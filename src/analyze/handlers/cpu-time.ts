@@ -1,7 +1,7 @@
 import { innermost } from '../../kernel/cpu-context.js';
 import { isIdlePid } from '../../kernel/tasks.js';
 import type { AnalyzerContext } from '../context.js';
-import { ACC, ACC_SLOTS, type CpuState } from '../records.js';
+import { ACC, ACC_SLOTS, type AnalyzerCpu } from '../records.js';
 import { isKworker } from './workqueue-state.js';
 
 /**
@@ -12,7 +12,7 @@ import { isKworker } from './workqueue-state.js';
  * task) needs nothing special: only the innermost owner is ever charged.
  */
 
-function ownerSlot(ctx: AnalyzerContext, c: CpuState): number {
+function ownerSlot(ctx: AnalyzerContext, c: AnalyzerCpu): number {
   const top = innermost(c);
   if (top === 'hardirq' || top === 'nmi') return ACC.hardirq;
   if (top === 'softirq') return ACC.softirq;
@@ -25,7 +25,7 @@ function ownerSlot(ctx: AnalyzerContext, c: CpuState): number {
 }
 
 /** Charges the time since the CPU's mark to its current owner and moves the mark to `ts`. */
-export function charge(ctx: AnalyzerContext, c: CpuState, ts: number): void {
+export function charge(ctx: AnalyzerContext, c: AnalyzerCpu, ts: number): void {
   if (Number.isNaN(c.lastMark)) {
     c.lastMark = ts;
     return;

@@ -1,9 +1,9 @@
 import type { EventContext } from '../../kernel/cpu-context.js';
 import type { IomapBeginEvent, IomapCompleteEvent, IomapQueuedEvent } from '../../model/events.js';
-import { cpuState, type AnalyzerContext } from '../context.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
 import { pushFifo } from '../fifo.js';
 import { dropDio, finish, finishDio, newPath, noteSubmitter } from '../io-tracker.js';
-import { stage, type CpuState, type DioRecord } from '../records.js';
+import { stage, type AnalyzerCpu, type DioRecord } from '../records.js';
 import { startWindow } from './cpu-time.js';
 import { isKworker } from './workqueue-state.js';
 
@@ -72,7 +72,7 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
   const p = dio.path;
   p.completion = done;
   p.evidence = 'iomap_dio_complete';
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   if (ectx === 'hardirq' || ectx === 'softirq' || ectx === 'nmi') {
     p.mode = 'irq-inline';
     p.irqContext = ectx === 'softirq' ? 'softirq' : 'hardirq';
@@ -107,7 +107,7 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
 }
 
 /** An inline completion with no request linked at issue: the block completion just before it. */
-function linkByChain(dio: DioRecord, c: CpuState): void {
+function linkByChain(dio: DioRecord, c: AnalyzerCpu): void {
   if (dio.requests.length > 0) return;
   const lc = c.lastComplete;
   if (lc && lc.invocation === c.invocation && !lc.req.dio) {

@@ -1,8 +1,8 @@
 import { newTaskInvocation } from '../../kernel/cpu-context.js';
 import { kworkerBaseComm } from '../../kernel/tasks.js';
 import type { SchedSwitchEvent, SchedWakeEvent, TraceEvent } from '../../model/events.js';
-import { cpuState, type AnalyzerContext } from '../context.js';
-import { ACC, type CpuState } from '../records.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
+import { ACC, type AnalyzerCpu } from '../records.js';
 import { charge } from './cpu-time.js';
 import { isKworker } from './workqueue-state.js';
 
@@ -15,7 +15,7 @@ import { isKworker } from './workqueue-state.js';
  *   `sched_switch: prev_comm=fio prev_pid=7888 prev_prio=120 prev_state=R ==> next_comm=kworker/1:32 next_pid=4150 next_prio=120`
  */
 export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   charge(ctx, c, e.ts);
   c.acc[ACC.switches] = (c.acc[ACC.switches] ?? 0) + 1;
   const prevRunnable = e.prevState.startsWith('R');
@@ -41,7 +41,7 @@ export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
  * evidence it ran); the gap from there to this event is `unknown` (the switch happened somewhere
  * in it); from here the CPU is this task's.
  */
-export function noteRunning(ctx: AnalyzerContext, c: CpuState, e: TraceEvent): void {
+export function noteRunning(ctx: AnalyzerContext, c: AnalyzerCpu, e: TraceEvent): void {
   if (c.curPid !== undefined) {
     ctx.diagnostics.add('untraced_switch', e.line, `CPU ${e.cpu}: ${e.comm}-${e.pid} runs, but the last switch was to pid ${c.curPid}`);
     if (c.lastSeen > c.lastMark) charge(ctx, c, c.lastSeen);
@@ -53,7 +53,7 @@ export function noteRunning(ctx: AnalyzerContext, c: CpuState, e: TraceEvent): v
 }
 
 /** A task's run on the CPU ends at `ts`: a kworker run that completed DIOs is the CPU cost of deferral. */
-function endRun(ctx: AnalyzerContext, c: CpuState, ts: number): void {
+function endRun(ctx: AnalyzerContext, c: AnalyzerCpu, ts: number): void {
   if (c.kworkerRunStart !== undefined) {
     if (c.kworkerRunDid) ctx.time.dioKworkerRunNs += ts - c.kworkerRunStart;
     c.kworkerRunStart = undefined;
@@ -62,7 +62,7 @@ function endRun(ctx: AnalyzerContext, c: CpuState, ts: number): void {
 }
 
 /** `pid` runs on the CPU from `ts`. */
-function startRun(ctx: AnalyzerContext, c: CpuState, ts: number, pid: number, comm: string): void {
+function startRun(ctx: AnalyzerContext, c: AnalyzerCpu, ts: number, pid: number, comm: string): void {
   c.curPid = pid;
   c.curComm = comm;
   const running = ctx.work.runningWork.get(pid);

@@ -1,7 +1,7 @@
 import { detach } from '../../input/lines.js';
 import { IO_COMPLETION_WORK } from '../../kernel/work-functions.js';
 import type { WqActivateEvent, WqExecuteEndEvent, WqExecuteStartEvent, WqQueueEvent } from '../../model/events.js';
-import { cpuState, type AnalyzerContext } from '../context.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
 import { pushFifo, takeFifo } from '../fifo.js';
 import { requestDeferred } from '../io-request.js';
 import { workFinished } from '../io-tracker.js';
@@ -23,7 +23,7 @@ import { charge } from './cpu-time.js';
 export function handleQueueWork(ctx: AnalyzerContext, e: WqQueueEvent): void {
   if (!IO_COMPLETION_WORK.has(e.function)) return;
   const item: WorkItem = { work: detach(e.work), fn: e.function, isDio: true, queue: stage(e.ts, e.cpu, e.line), tainted: false };
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   // The block completion that queued it ran just before, on this CPU, in this same invocation.
   const lc = c.lastComplete;
   if (lc && lc.invocation === c.invocation) {
@@ -58,7 +58,7 @@ export function handleExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent)
   const s = ctx.sched.lastSwitchIn.get(e.pid);
   if (s && s.ts >= queuedAt) item.switchIn = s;
   w.runningWork.set(e.pid, item);
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   charge(ctx, c, e.ts);
   c.inDioWork = true;
   c.kworkerRunDid = true;
@@ -72,7 +72,7 @@ export function handleExecuteEnd(ctx: AnalyzerContext, e: WqExecuteEndEvent): vo
   const item = ctx.work.runningWork.get(e.pid);
   if (!item || item.work !== e.work) return;
   ctx.work.runningWork.delete(e.pid);
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   charge(ctx, c, e.ts);
   c.inDioWork = false;
   item.end = stage(e.ts, e.cpu, e.line);
