@@ -1,7 +1,7 @@
 import type { Source } from '../input/lines.js';
 import type { EventContext } from '../kernel/cpu-context.js';
 import { createDiagnostics } from '../model/diagnostics.js';
-import { MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
+import { eventName, MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
 import type { IoPath, IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions, type StreamResult } from '../parse/stream.js';
@@ -72,7 +72,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   };
 
   const onEvent = (e: TraceEvent): void => {
-    const name = e.kind === 'other' ? e.name : e.kind;
+    const name = eventName(e);
     if (!ctx.seen.has(name)) ctx.seen.add(name);
     if (e.kind === 'lost') {
       // A perf marker whose header does not parse names no CPU (-1): any CPU may have lost events,
