@@ -1,17 +1,21 @@
 import { ANALYSIS_SCHEMA, type Analysis, type CpuShare } from '../model/analysis.js';
 import type { CompletionMode } from '../model/io.js';
+import { NS_PER_S, NS_PER_US } from '../model/time.js';
 import type { StreamResult } from '../parse/stream.js';
 import type { AnalyzerContext } from './context.js';
 import { explain } from './explain.js';
-import { ACC, ACC_SLOTS } from './state.js';
+import { ACC, ACC_SLOTS } from './records.js';
 import type { Fold } from './summary.js';
 
 /** Turns the pass's state and summaries into the Analysis (plain data, the source of every output). */
 
-const us = (ns: number): number => Math.round(ns) / 1000;
+/** Decimal megabytes, as fio and disk vendors count MB/s. */
+const BYTES_PER_MB = 1e6;
+
+const us = (ns: number): number => Math.round(ns) / NS_PER_US;
 const round3 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : 0);
 
-function limitations(ctx: AnalyzerContext, format: string | null): string[] {
+function limitations(ctx: AnalyzerContext, format: string | null, byDir: Fold['byDirection']): string[] {
   const has = (n: string): boolean => ctx.seen.has(n);
   const out: string[] = [];
   if (ctx.unit === 'request') {
@@ -21,7 +25,7 @@ function limitations(ctx: AnalyzerContext, format: string | null): string[] {
         : 'No iomap_dio_rw_begin/iomap_dio_complete events (Linux ≥ 6.4, iomap:*): I/Os are block requests, and where each completed is inferred from block, workqueue and irq events instead of read from the completion itself.',
     );
   }
-  if (ctx.unit === 'request' && ctx.deferredWrites === 0 && ctx.byDir.W > 0)
+  if (ctx.unit === 'request' && ctx.io.deferredWrites === 0 && byDir.W > 0)
     out.push(
       'No DIO completion work (iomap_dio_complete_work, dio_aio_complete_work) was queued in this trace: writes are counted as completed where the block completion ran. That is right for a kernel that completes them inline (4.18, 6.19+ overwrites) but wrong if the workqueue events were filtered out or not enabled.',
     );
@@ -38,19 +42,19 @@ function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS:
   const d = stream.diagnostics;
   const markers = d.count('lost_events') + d.count('buffer_started');
   const across = fold.unresolvedReasons.lost_events ?? 0;
-  const vanishedIos = ctx.vanished;
+  const vanishedIos = ctx.io.vanished;
   const contextRepairs = d.count('context_repaired');
-  const iopsFromSubmissions = spanS > 0 ? round3(ctx.submissions / spanS) : 0;
-  const missing = ctx.missingDeviceCompletions;
+  const iopsFromSubmissions = spanS > 0 ? round3(ctx.io.submissions / spanS) : 0;
+  const missing = ctx.io.missingDeviceCompletions;
   const suspected = markers > 0 || vanishedIos > 0 || contextRepairs > 0 || missing > 0;
   const parts: string[] = [];
   if (markers > 0) parts.push(`the tracer reported lost events ${markers} time${markers === 1 ? '' : 's'} (${across - vanishedIos} I/Os in flight across them are unresolved)`);
-  const base = stream.baseSec * 1e9;
-  const vanishedByCpu = [...ctx.vanishedByCpu].map(([cpu, v]) => ({ cpu, ios: v.ios, firstNs: v.firstNs + base, lastNs: v.lastNs + base })).sort((a, b) => a.cpu - b.cpu);
+  const base = stream.baseSec * NS_PER_S;
+  const vanishedByCpu = [...ctx.io.vanishedByCpu].map(([cpu, v]) => ({ cpu, ios: v.ios, firstNs: v.firstNs + base, lastNs: v.lastNs + base })).sort((a, b) => a.cpu - b.cpu);
   if (vanishedIos > 0)
     parts.push(
       `${vanishedIos} I/Os were submitted but their completion never appeared although the trace went on (${vanishedByCpu
-        .map((v) => `CPU ${v.cpu}: ${v.ios} submitted ${(v.firstNs / 1e9).toFixed(6)}–${(v.lastNs / 1e9).toFixed(6)} s`)
+        .map((v) => `CPU ${v.cpu}: ${v.ios} submitted ${(v.firstNs / NS_PER_S).toFixed(6)}–${(v.lastNs / NS_PER_S).toFixed(6)} s`)
         .join('; ')}): events were lost without a marker`,
     );
   if (missing > 0) parts.push(`${missing} I/Os completed although their block_rq_complete never appeared (their device time and interrupt context are unknown)`);
@@ -67,16 +71,16 @@ export function buildAnalysis(
   stream: StreamResult,
   label: string,
 ): Analysis {
-  ctx.byDir = fold.byDirection;
-  const startNs = Number.isNaN(ctx.windowStart) ? 0 : ctx.windowStart;
-  const endNs = Number.isNaN(ctx.windowEnd) ? startNs : ctx.windowEnd;
-  const spanS = (endNs - startNs) / 1e9;
+  const t = ctx.time;
+  const startNs = Number.isNaN(t.windowStart) ? 0 : t.windowStart;
+  const endNs = Number.isNaN(t.windowEnd) ? startNs : t.windowEnd;
+  const spanS = (endNs - startNs) / NS_PER_S;
   const zero = new Float64Array(ACC_SLOTS);
   const cpus: CpuShare[] = [];
   for (const c of ctx.cpus) {
     if (!c) continue;
-    const a = ctx.accAtStart[c.cpu] ?? zero;
-    const b = ctx.accAtEnd[c.cpu] ?? a;
+    const a = t.accAtStart[c.cpu] ?? zero;
+    const b = t.accAtEnd[c.cpu] ?? a;
     const d = (slot: number): number => (b[slot] ?? 0) - (a[slot] ?? 0);
     cpus.push({
       cpu: c.cpu,
@@ -94,7 +98,7 @@ export function buildAnalysis(
     });
   }
   const submitterCpus = new Set<number>();
-  for (const s of ctx.submitterPids.values()) for (const c of s.cpus) submitterCpus.add(c);
+  for (const s of ctx.io.submitterPids.values()) for (const c of s.cpus) submitterCpus.add(c);
   const ios = fold.completed;
   const deferred = fold.byMode['kworker-deferred'];
   const onSubmitterCpus = cpus.filter((c) => submitterCpus.has(c.cpu));
@@ -105,7 +109,7 @@ export function buildAnalysis(
     schema: ANALYSIS_SCHEMA,
     input: { path: label, format: stream.format ?? 'unknown', lines: stream.read.lines, events: stream.events, diagnostics },
     unit: ctx.unit,
-    window: { startNs: startNs + stream.baseSec * 1e9, endNs: endNs + stream.baseSec * 1e9 },
+    window: { startNs: startNs + stream.baseSec * NS_PER_S, endNs: endNs + stream.baseSec * NS_PER_S },
     ios: {
       total: fold.total,
       byMode,
@@ -115,24 +119,24 @@ export function buildAnalysis(
       byDirection: { ...fold.byDirection },
     },
     iops: spanS > 0 ? round3(ios / spanS) : 0,
-    mbps: spanS > 0 ? round3(fold.completedBytes / 1e6 / spanS) : 0,
+    mbps: spanS > 0 ? round3(fold.completedBytes / BYTES_PER_MB / spanS) : 0,
     latencyUs: fold.latency(),
     latencyUsByMode: fold.latencyByMode(),
     cpus,
     perIo: {
       contextSwitches: ios > 0 ? round3(sum(onSubmitterCpus, (c) => c.contextSwitches) / ios) : 0,
       submitterPreemptions: ios > 0 ? round3(sum(cpus, (c) => c.submitterPreemptionsByKworker) / ios) : 0,
-      deferredCpuUs: deferred > 0 ? round3((ctx.dioKworkerRunNsAtEnd - ctx.dioKworkerRunNsAtStart) / 1000 / deferred) : 0,
+      deferredCpuUs: deferred > 0 ? round3((t.dioKworkerRunNsAtEnd - t.dioKworkerRunNsAtStart) / NS_PER_US / deferred) : 0,
       dioWorkUs: deferred > 0 ? round3(sum(cpus, (c) => c.dioWorkUs) / deferred) : 0,
     },
-    submitters: [...ctx.submitterPids].map(([pid, s]) => ({ pid, comm: s.comm, cpus: [...s.cpus].sort((a, b) => a - b), ios: s.ios })).sort((a, b) => b.ios - a.ios),
-    kworkers: [...ctx.kworkerStats].map(([pid, k]) => ({ pid, comm: k.comm, cpu: k.cpu, items: k.items })).sort((a, b) => b.items - a.items),
-    irqCpus: [...ctx.irqCompletions].map(([cpu, completions]) => ({ cpu, completions })).sort((a, b) => a.cpu - b.cpu),
+    submitters: [...ctx.io.submitterPids].map(([pid, s]) => ({ pid, comm: s.comm, cpus: [...s.cpus].sort((a, b) => a - b), ios: s.ios })).sort((a, b) => b.ios - a.ios),
+    kworkers: [...ctx.work.kworkerStats].map(([pid, k]) => ({ pid, comm: k.comm, cpu: k.cpu, items: k.items })).sort((a, b) => b.items - a.items),
+    irqCpus: [...ctx.block.irqCompletions].map(([cpu, completions]) => ({ cpu, completions })).sort((a, b) => a.cpu - b.cpu),
     dataLoss: dataLoss(ctx, stream, fold, spanS),
-    limitations: limitations(ctx, stream.format),
+    limitations: limitations(ctx, stream.format, fold.byDirection),
     explanation: '',
     samples: fold.samples(),
-    series: fold.bins(Number.isNaN(ctx.windowEnd) ? undefined : ctx.windowEnd),
+    series: fold.bins(Number.isNaN(t.windowEnd) ? undefined : t.windowEnd),
     distributions: fold.distributions(),
     diagnostics: stream.diagnostics.summaries(),
   };

@@ -1,10 +1,12 @@
 import type { Analysis } from '../model/analysis.js';
 import type { CompletionMode } from '../model/io.js';
+import { NS_PER_MS, NS_PER_US } from '../model/time.js';
 
 /** The one-paragraph explanation: where I/Os completed, what it cost, and who paid. */
 
 const pct = (n: number, d: number): string => (d > 0 ? `${((100 * n) / d).toFixed(n === d || n === 0 ? 0 : 1)}%` : '0%');
-const fmtUs = (x: number | undefined): string => (x === undefined ? '?' : x >= 1000 ? `${(x / 1000).toFixed(2)} ms` : `${x.toFixed(1)} µs`);
+const US_PER_MS = NS_PER_MS / NS_PER_US;
+const fmtUs = (x: number | undefined): string => (x === undefined ? '?' : x >= US_PER_MS ? `${(x / US_PER_MS).toFixed(2)} ms` : `${x.toFixed(1)} µs`);
 
 export function explain(a: Analysis): string {
   const m = a.ios.byMode;
@@ -39,7 +41,7 @@ export function explain(a: Analysis): string {
     const pre = sub ? ` and ${sub.comm} was preempted by a kworker ${a.perIo.submitterPreemptions.toFixed(2)} times per I/O` : '';
     parts.push(`${cost}${pre}; queue_work → kworker start took ${fmtUs(w?.p50)} at the median (p99 ${fmtUs(w?.p99)}).`);
   }
-  parts.push(`Over the ${((a.window.endNs - a.window.startNs) / 1e6).toFixed(1)} ms window: ${a.iops.toFixed(0)} IOPS, ${a.mbps.toFixed(1)} MB/s, ${a.perIo.contextSwitches.toFixed(2)} context switches per I/O on the submitters' CPUs.`);
+  parts.push(`Over the ${((a.window.endNs - a.window.startNs) / NS_PER_MS).toFixed(1)} ms window: ${a.iops.toFixed(0)} IOPS, ${a.mbps.toFixed(1)} MB/s, ${a.perIo.contextSwitches.toFixed(2)} context switches per I/O on the submitters' CPUs.`);
   if (m.unresolved > 0) parts.push(`${m.unresolved} ${unit} were not followed to the end (${Object.entries(a.ios.unresolvedReasons).map(([k, v]) => `${k}: ${v}`).join(', ')}).`);
   return parts.join(' ');
 }

@@ -4,6 +4,7 @@ import Papa from 'papaparse';
 import type { DiagnosticsCollector } from '../model/diagnostics.js';
 import type { FioCrossCheck, LatencySummary } from '../model/analysis.js';
 import type { IoPath } from '../model/io.js';
+import { NS_PER_MS, NS_PER_S } from '../model/time.js';
 import { createSketch, type QuantileSketch } from '../stats/sketch.js';
 import { summarizeSketch } from './summary.js';
 
@@ -19,7 +20,10 @@ import { summarizeSketch } from './summary.js';
 
 export const FIO_LOG_KINDS = ['lat', 'clat', 'slat'] as const;
 /** Offsets indexed for matching; beyond this the cross-check keeps only percentiles. */
-const MAX_INDEXED = 2_000_000;
+export const MAX_INDEXED = 2_000_000;
+/** fio numbers its per-job logs `_lat.1.log`, `_lat.2.log`, …; more jobs than this are not read. */
+export const MAX_LOG_FILES = 999;
+const MS_PER_S = NS_PER_S / NS_PER_MS;
 
 export interface FioLogs {
   prefix: string;
@@ -33,7 +37,7 @@ export interface FioLogs {
 
 function logFiles(prefix: string, kind: string): string[] {
   const out: string[] = [];
-  for (let n = 1; n < 1000; n++) {
+  for (let n = 1; n <= MAX_LOG_FILES; n++) {
     const f = [`${prefix}_${kind}.${n}.log`, `${prefix}_${kind}.${n}.log.gz`].find(existsSync);
     if (!f) break;
     out.push(f);
@@ -124,7 +128,7 @@ export function createFioMatcher(logs: FioLogs): { onPath(p: IoPath): void; resu
     },
     result(traceIops) {
       const comparison: string[] = [];
-      const fioIops = logs.spanMs > 0 ? (logs.ios * 1000) / logs.spanMs : 0;
+      const fioIops = logs.spanMs > 0 ? (logs.ios * MS_PER_S) / logs.spanMs : 0;
       if (fioIops > 0) comparison.push(`fio's lat log holds ${logs.ios} I/Os over ${logs.spanMs} ms: ${fioIops.toFixed(0)} IOPS (trace: ${traceIops.toFixed(0)} IOPS; fio's log has 1 ms resolution)`);
       if (matched > 0) {
         const d = summarizeSketch(diff);

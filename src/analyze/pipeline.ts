@@ -1,18 +1,19 @@
 import type { Source } from '../input/lines.js';
+import type { EventContext } from '../kernel/cpu-context.js';
 import { createDiagnostics } from '../model/diagnostics.js';
-import { MODELLED_EVENTS, type ExecContext, type TraceEvent } from '../model/events.js';
+import { eventName, MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
 import type { IoPath, IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions, type StreamResult } from '../parse/stream.js';
 import { canStreamInWorker, streamEventsParallel } from '../parse/stream-parallel.js';
 import { buildAnalysis } from './build.js';
-import { cpuState, createContext, type AnalyzerContext } from './context.js';
+import { cpuOf, createContext, type AnalyzerContext } from './context.js';
 import { handleComplete, handleIssue } from './handlers/block.js';
 import { handleCpuContext } from './handlers/cpu-context.js';
 import { handleBegin, handleDioComplete, handleQueued } from './handlers/iomap.js';
 import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
-import { endOfTrace, sweepStale, taintInFlight } from './io-tracker.js';
+import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs } from './io-end.js';
 import { createFold, type Fold } from './summary.js';
 import type { Analysis } from '../model/analysis.js';
 
@@ -49,8 +50,6 @@ export interface AnalyzeResult {
 const NOT_ANALYZED: ReadonlySet<string> = new Set(['block_rq_insert', 'sched_migrate_task', 'softirq_raise']);
 export const ANALYZED_EVENTS: ReadonlySet<string> = new Set(MODELLED_EVENTS.filter((n) => !NOT_ANALYZED.has(n)));
 
-const SWEEP_EVERY_NS = 1e9;
-
 export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   const label = opts.label ?? (typeof source === 'string' ? source : '<stream>');
   const diagnostics = createDiagnostics(label, opts.strict ?? false);
@@ -63,48 +62,38 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   let ctx = createContext(forced ?? 'request', diagnostics, onFinished);
 
   /**
-   * Auto unit: start with block requests; at the first iomap_dio_rw_begin switch to DIOs and
-   * restart the summary (requests before it were not the DIO workload: readahead, metadata).
-   * Scheduler and CPU state carry over; request records in flight are kept for device timing.
+   * Auto unit: start with block requests; at the first iomap event switch to DIOs and restart the
+   * summary (requests before it were not the DIO workload: readahead, metadata). What each
+   * handler's state keeps across the switch is said beside it (createContext).
    */
   const switchToDio = (): void => {
-    const old = ctx;
     fold = createFold();
-    ctx = createContext('dio', diagnostics, onFinished);
-    ctx.cpus = old.cpus;
-    for (const c of ctx.cpus) if (c) (c.undecided = undefined), (c.lastComplete = undefined);
-    for (const q of old.requests.values()) for (const r of q) r.path = undefined;
-    ctx.requests = old.requests;
-    ctx.devSlots = old.devSlots;
-    ctx.lastWaking = old.lastWaking;
-    ctx.lastWakeup = old.lastWakeup;
-    ctx.lastSwitchIn = old.lastSwitchIn;
-    ctx.kworkerPids = old.kworkerPids;
-    ctx.blocked = old.blocked;
-    ctx.comms = old.comms;
-    ctx.seen = old.seen;
-    ctx.irqCompletions = new Map();
+    ctx = createContext('dio', diagnostics, onFinished, ctx);
   };
 
   const onEvent = (e: TraceEvent): void => {
-    const name = e.kind === 'other' ? e.name : e.kind;
+    const name = eventName(e);
     if (!ctx.seen.has(name)) ctx.seen.add(name);
     if (e.kind === 'lost') {
       // A perf marker whose header does not parse names no CPU (-1): any CPU may have lost events,
-      // as the timeline's slices assume too.
-      const lostOn = e.cpu >= 0 ? [cpuState(ctx, e.cpu)] : ctx.cpus.filter((c) => c !== undefined);
+      // as the timeline's slices assume too. The context tracker resets the same CPUs.
+      const lostOn = e.cpu >= 0 ? [cpuOf(ctx, e.cpu)] : ctx.cpus.filter((c) => c !== undefined);
+      handleCpuContext(ctx, e);
       for (const c of lostOn) {
-        handleCpuContext(ctx, e.cpu === c.cpu ? e : { ...e, cpu: c.cpu });
         c.curPid = undefined;
         c.lastMark = NaN;
       }
       taintInFlight(ctx);
       return;
     }
-    if (e.kind === 'other') return;
+    if (e.kind === 'other') {
+      // Not read by any handler, but it still tells the context tracker where it ran.
+      handleCpuContext(ctx, e);
+      return;
+    }
     if (e.flags !== undefined && !ctx.seen.has('#flags')) ctx.seen.add('#flags');
-    const ectx: ExecContext | 'unknown' = handleCpuContext(ctx, e);
-    const c = cpuState(ctx, e.cpu);
+    const ectx: EventContext = handleCpuContext(ctx, e);
+    const c = cpuOf(ctx, e.cpu);
     // Any event in task context says who runs on the CPU: when no sched_switch said so yet, or
     // when the switch to it was not traced (this happens: on the 6.18 captures the switch out of
     // CPU 1's idle task never appears). sched_switch itself is handled below.
@@ -154,10 +143,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
       default:
         break;
     }
-    if (e.ts - ctx.lastSweep > SWEEP_EVERY_NS) {
-      ctx.lastSweep = e.ts;
-      sweepStale(ctx, e.ts);
-    }
+    maybeSweep(ctx, e.ts);
   };
 
   const streamOpts: StreamOptions = {
@@ -171,10 +157,9 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   };
   // A large file is parsed on a second thread while this one analyzes (same events, same order).
   const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, onEvent, streamOpts) : await streamEvents(source, onEvent, streamOpts);
-  // An I/O in flight 50× longer than the slowest 1% took (and at least 100 ms) when the trace
-  // ended did not just miss the end: its completion was lost.
-  const p99 = fold.sketches().overall.total?.quantile(0.99);
-  endOfTrace(ctx, Math.max(100e6, 50 * (p99 ?? 2e6)));
+  // An I/O in flight far longer than the slowest 1% took when the trace ended did not just miss
+  // the end: its completion was lost (io-end.ts: the vanish rule).
+  endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)));
   const analysis = buildAnalysis(ctx, fold, stream, label);
   return { analysis, fold, stream };
 }

@@ -1,5 +1,6 @@
 import type { LatencySummary } from '../model/analysis.js';
 import { COMPLETION_MODES, PHASES, phasesOf, type CompletionMode, type IoPath, type Phase, type UnresolvedReason } from '../model/io.js';
+import { NS_PER_MS, NS_PER_US } from '../model/time.js';
 import { createReservoir, type Reservoir } from '../stats/reservoir.js';
 import { summarizeSketch as summarizeNs } from '../stats/summary.js';
 import { createSketch, type QuantileSketch, type SketchJSON } from '../stats/sketch.js';
@@ -13,8 +14,9 @@ import { createWindowCounter } from '../stats/windows.js';
  * mode for charts and examples. Nothing here grows with the number of I/Os or the trace's length.
  */
 
-export const BIN_NS = 10_000_000;
-const SAMPLES_PER_MODE = 120;
+export const BIN_NS = 10 * NS_PER_MS;
+/** Whole paths kept per mode for charts and examples. */
+export const SAMPLES_PER_MODE = 120;
 /** Raw values kept per phase and mode for two-sample tests. */
 export const VALUES_PER_PHASE = 2000;
 
@@ -46,7 +48,7 @@ export interface Fold {
 /** A phase's summary in µs (3 decimals) from its ns sketch; undefined when it saw nothing. */
 export function summarizeSketch(s: QuantileSketch | undefined): LatencySummary | undefined {
   if (!s || s.count === 0) return undefined;
-  const x = summarizeNs(s, { divideBy: 1000 });
+  const x = summarizeNs(s, { divideBy: NS_PER_US });
   const r = (v: number): number => Math.round(v * 1000) / 1000;
   return { count: x.count, mean: r(x.mean), p50: r(x.p50), p90: r(x.p90), p99: r(x.p99), max: r(x.max) };
 }

@@ -1,3 +1,4 @@
+import { createContextTracker, newCpuContext, type CpuContext } from '../kernel/cpu-context.js';
 import type { TraceEvent } from '../model/events.js';
 
 /**
@@ -10,6 +11,11 @@ import type { TraceEvent } from '../model/events.js';
  * Slices on one CPU nest or are disjoint (the closed-open rule Perfetto uses), because interrupts
  * run inside whatever task is on the CPU and a work item only runs while its kworker is on the CPU:
  * a work item whose kworker sleeps mid-item is cut into pieces, one per stretch on a CPU.
+ *
+ * Which interrupts are open is the analyzer's answer (kernel/cpu-context.ts): an exit closes its
+ * own entry and whatever was opened above it; a stack the tracker repairs (its exit was never
+ * traced) ends its slices at the last event seen on the CPU, the last evidence they ran; a
+ * lost-events marker drops them.
  */
 
 export type SliceKind = 'task' | 'hardirq' | 'softirq' | 'work';
@@ -48,9 +54,12 @@ interface Open {
   line: number;
 }
 
-interface CpuState {
+/** Per CPU: the context tracker's record, the task on the CPU, the slices of `stack` (same order). */
+interface SliceCpu extends CpuContext {
   task?: Open;
   irqs: Open[];
+  /** Time of the last event seen on the CPU. */
+  lastTs: number;
 }
 
 /** Events the builder reads; a caller streaming the trace can parse only these payloads. */
@@ -65,12 +74,13 @@ export const SLICE_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 export function createSliceBuilder(onSlice: (s: CpuSlice) => void, onLost?: (m: LostMark) => void): SliceBuilder {
-  const cpus: CpuState[] = [];
+  const contexts = createContextTracker((cpu): SliceCpu => ({ ...newCpuContext(cpu), irqs: [], lastTs: NaN }));
+  const cpus = contexts.cpus;
   /** Open work items by kworker pid, with the CPU they are running on (undefined while switched out). */
   const work = new Map<number, Open & { cpu: number | undefined }>();
   let lastTs = 0;
 
-  const state = (cpu: number): CpuState => (cpus[cpu] ??= { irqs: [] });
+  const state = (cpu: number): SliceCpu => contexts.cpu(cpu);
   const emit = (cpu: number, o: Open, end: number): void => {
     if (end >= o.start) onSlice({ cpu, kind: o.kind, startNs: o.start, endNs: end, name: o.name, pid: o.pid, line: o.line });
   };
@@ -92,12 +102,9 @@ export function createSliceBuilder(onSlice: (s: CpuSlice) => void, onLost?: (m: 
     // A kworker that slept inside a work item resumes it here: a new piece of the same item.
     if (w && w.cpu === undefined) Object.assign(w, { cpu, start: ts });
   };
-  const pop = (cpu: number, kind: SliceKind, ts: number): void => {
-    const irqs = state(cpu).irqs;
-    const i = irqs.map((o) => o.kind).lastIndexOf(kind);
-    if (i < 0) return; // its entry was before the trace (or lost)
-    // Anything opened above it lost its exit: close it here rather than let it leak.
-    while (irqs.length > i) emit(cpu, irqs.pop() as Open, ts);
+  /** Closes the slices the tracker no longer has open at `ts`. */
+  const closeAbove = (c: SliceCpu, ts: number): void => {
+    while (c.irqs.length > c.stack.length) emit(c.cpu, c.irqs.pop() as Open, ts);
   };
 
   return {
@@ -105,6 +112,7 @@ export function createSliceBuilder(onSlice: (s: CpuSlice) => void, onLost?: (m: 
       if (e.kind === 'lost') {
         const cpu = e.cpu >= 0 ? e.cpu : undefined;
         onLost?.({ cpu: cpu ?? -1, ts: e.ts, count: e.count, line: e.line });
+        contexts.handle(e);
         // Entries and exits may be gone: drop what is open rather than draw slices that may be wrong.
         for (const [i, c] of cpus.entries()) {
           if (!c || (cpu !== undefined && i !== cpu)) continue;
@@ -117,8 +125,14 @@ export function createSliceBuilder(onSlice: (s: CpuSlice) => void, onLost?: (m: 
       if (e.ts > lastTs) lastTs = e.ts;
       const c = state(cpu);
       // The first task-context event on a CPU tells who runs there before any sched_switch does.
-      if (!c.task && c.irqs.length === 0 && e.kind !== 'sched_switch' && (e.ctx === 'task' || e.ctx === undefined) && e.pid >= 0)
+      if (!c.task && c.stack.length === 0 && e.kind !== 'sched_switch' && (e.ctx === 'task' || e.ctx === undefined) && e.pid >= 0)
         openTask(cpu, e.pid, e.comm, e.ts, e.line);
+      contexts.handle(e);
+      // An exit closes its slice and any left open above it; a repair ends the open ones at the
+      // last event seen inside them.
+      const isExit = e.kind === 'irq_handler_exit' || e.kind === 'softirq_exit';
+      closeAbove(c, isExit ? e.ts : Number.isNaN(c.lastTs) ? e.ts : c.lastTs);
+      c.lastTs = e.ts;
       switch (e.kind) {
         case 'sched_switch':
           closeTask(cpu, e.ts);
@@ -127,14 +141,8 @@ export function createSliceBuilder(onSlice: (s: CpuSlice) => void, onLost?: (m: 
         case 'irq_handler_entry':
           c.irqs.push({ kind: 'hardirq', name: e.name, pid: -1, start: e.ts, line: e.line });
           break;
-        case 'irq_handler_exit':
-          pop(cpu, 'hardirq', e.ts);
-          break;
         case 'softirq_entry':
           c.irqs.push({ kind: 'softirq', name: e.action, pid: -1, start: e.ts, line: e.line });
-          break;
-        case 'softirq_exit':
-          pop(cpu, 'softirq', e.ts);
           break;
         case 'workqueue_execute_start':
           work.set(e.pid, { kind: 'work', name: e.function, pid: e.pid, start: e.ts, line: e.line, cpu });

@@ -1,4 +1,7 @@
+import { isIdlePid, isKworkerComm } from '../kernel/tasks.js';
+import { IO_COMPLETION_WORK } from '../kernel/work-functions.js';
 import type { CompletionMode } from '../model/io.js';
+import { NS_PER_S, NS_PER_US } from '../model/time.js';
 import type { CpuCategory } from './chart-data.js';
 import type { Timeline } from './timeline.js';
 
@@ -31,11 +34,6 @@ export interface TimelineRows {
   marks: TimelineMarkRow[];
 }
 
-/** Work functions that complete direct I/O (iomap since 4.10; the legacy direct-io.c path before). */
-export function isDioWork(fn: string): boolean {
-  return fn === 'iomap_dio_complete_work' || fn === 'dio_aio_complete_work' || fn.includes('dio_complete');
-}
-
 const LANES = ['hardirq', 'softirq', 'task'] as const;
 
 function lane(ctx: string): (typeof LANES)[number] {
@@ -43,7 +41,7 @@ function lane(ctx: string): (typeof LANES)[number] {
 }
 
 export function timelineRows(t: Timeline, submitterPids: ReadonlySet<number>, baseNs = 0): TimelineRows {
-  const us = (ns: number): number => (ns - t.startNs) / 1000;
+  const us = (ns: number): number => (ns - t.startNs) / NS_PER_US;
   const cpus = new Set<number>();
   const slices: TimelineSliceRow[] = [];
   const row = (cpu: number, l: string): string => `CPU ${cpu} · ${l}`;
@@ -53,15 +51,16 @@ export function timelineRows(t: Timeline, submitterPids: ReadonlySet<number>, ba
     if (s.kind === 'hardirq') category = 'hardirq';
     else if (s.kind === 'softirq') category = 'softirq';
     else if (s.kind === 'work') {
-      // Non-DIO work items are already drawn as their kworker's run slice.
-      if (!isDioWork(s.name)) continue;
+      // Work that completes no I/O is already drawn as its kworker's run slice. The rest is the
+      // work the CPU-share chart counts as "kworker DIO work" (the analyzer's list).
+      if (!IO_COMPLETION_WORK.has(s.name)) continue;
       category = 'kworker DIO work';
-    } else if (s.pid === 0) continue; // idle: left blank
-    else if (s.name.startsWith('kworker/')) category = 'other kworker';
+    } else if (isIdlePid(s.pid)) continue; // idle: left blank
+    else if (isKworkerComm(s.name)) category = 'other kworker';
     else if (submitterPids.has(s.pid)) category = 'submitter';
     else category = 'other tasks';
     const l = s.kind === 'hardirq' || s.kind === 'softirq' ? s.kind : 'task';
-    slices.push({ row: row(s.cpu, l), category, name: s.name, pid: s.pid, startUs: us(s.startNs), endUs: us(s.endNs), durUs: (s.endNs - s.startNs) / 1000, line: s.line });
+    slices.push({ row: row(s.cpu, l), category, name: s.name, pid: s.pid, startUs: us(s.startNs), endUs: us(s.endNs), durUs: (s.endNs - s.startNs) / NS_PER_US, line: s.line });
   }
   // Work pieces after the run slices, so they are drawn on top of their kworker.
   slices.sort((a, b) => Number(a.category === 'kworker DIO work') - Number(b.category === 'kworker DIO work') || a.startUs - b.startUs);
@@ -79,5 +78,5 @@ export function timelineRows(t: Timeline, submitterPids: ReadonlySet<number>, ba
     }
   }
   const rowOrder = [...cpus].sort((a, b) => a - b).flatMap((c) => LANES.map((l) => row(c, l)));
-  return { startLabel: `${((t.startNs + baseNs) / 1e9).toFixed(6)} s`, widthUs: (t.endNs - t.startNs) / 1000, rowOrder, slices, marks };
+  return { startLabel: `${((t.startNs + baseNs) / NS_PER_S).toFixed(6)} s`, widthUs: (t.endNs - t.startNs) / NS_PER_US, rowOrder, slices, marks };
 }

@@ -2,6 +2,7 @@ import { createReadStream, ReadStream } from 'node:fs';
 import type { Source } from '../input/lines.js';
 import type { Analysis } from '../model/analysis.js';
 import type { CompletionMode, IoPath } from '../model/io.js';
+import { NS_PER_MS } from '../model/time.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents } from '../parse/stream.js';
 import { createSliceBuilder, SLICE_EVENTS, type CpuSlice, type LostMark } from './slices.js';
@@ -124,7 +125,7 @@ export function createCompletionLog(cap = DEFAULT_CAP): CompletionLog {
 export function timelineWindow(a: Analysis, widthMs: number, baseNs = 0): { startNs: number; endNs: number } {
   const startNs = a.window.startNs - baseNs;
   const endNs = a.window.endNs - baseNs;
-  const width = Math.min(widthMs * 1e6, Math.max(0, endNs - startNs));
+  const width = Math.min(widthMs * NS_PER_MS, Math.max(0, endNs - startNs));
   const mid = Math.round((startNs + endNs) / 2);
   return { startNs: Math.round(mid - width / 2), endNs: Math.round(mid + width / 2) };
 }
@@ -173,10 +174,10 @@ export async function readSlices(source: Source, opts: SliceReadOptions = {}): P
       (e) => {
         if (first && e.kind !== 'lost') {
           first = false;
-          if (rel) w = { startNs: e.ts + (rel.fromMs ?? 0) * 1e6, endNs: rel.toMs === undefined ? Infinity : e.ts + rel.toMs * 1e6 };
+          if (rel) w = { startNs: e.ts + (rel.fromMs ?? 0) * NS_PER_MS, endNs: rel.toMs === undefined ? Infinity : e.ts + rel.toMs * NS_PER_MS };
         }
         // Events of other CPUs may trail a little (merged buffers): read 1 ms past the window.
-        if (w && e.ts > w.endNs + 1e6) throw new StopReading();
+        if (w && e.ts > w.endNs + NS_PER_MS) throw new StopReading();
         if (e.ts > last) last = e.ts;
         builder.handle(e);
       },

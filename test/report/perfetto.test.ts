@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CPU_PID, cpuTid, IO_PID, us, type TraceEventJson } from '../../src/report/perfetto.js';
 import { exportPerfetto, PERFETTO_SCHEMA } from '../../src/report/perfetto-export.js';
-import { FIXTURES, HAS_SHARED, SHARED_TRACES, SKIP_SHARED_REASON } from '../helpers/paths.js';
+import { FIXTURES, ft, HAS_SHARED, SHARED_TRACES, SKIP_SHARED_REASON } from '../helpers/paths.js';
 import { CPU1, EVIL, hostileTrace, tempDir } from './helpers.js';
 import { checkTraceEvents } from './perfetto-check.js';
 
@@ -99,11 +99,33 @@ describe('perfetto export of awkward inputs', () => {
   });
 
   it('cuts slices that would not nest (hand-made input) instead of letting Perfetto drop them', async () => {
-    const out = join(tempDir(), 'names.json');
-    await exportPerfetto(join(FIXTURES, 'hostile', 'names.ftrace.txt'), out);
+    // A work item whose kworker was switched in without a traced sched_switch outlives the task
+    // the CPU shows: its slice would cross that task's end.
+    const dir = tempDir();
+    const trace = join(dir, 'untraced-switch.txt');
+    const sw = (from: string, fromPid: number, to: string, toPid: number): string =>
+      `prev_comm=${from} prev_pid=${fromPid} prev_prio=120 prev_state=S ==> next_comm=${to} next_pid=${toPid} next_prio=120`;
+    const T = 500e6;
+    writeFileSync(
+      trace,
+      [
+        ft('x', 8, 1, '.....', T, 'sched_switch', sw('x', 8, 'fio', 9)),
+        ft('kworker/1:1', 78, 1, '.....', T + 5, 'workqueue_execute_start', 'work struct 00000000deadbeef: function iomap_dio_complete_work'),
+        ft('fio', 9, 1, '.....', T + 10, 'sched_switch', sw('fio', 9, 'y', 7)),
+        ft('kworker/1:1', 78, 1, '.....', T + 20, 'workqueue_execute_end', 'work struct 00000000deadbeef: function iomap_dio_complete_work'),
+      ].join('\n') + '\n',
+    );
+    const out = join(dir, 'clip.json');
+    await exportPerfetto(trace, out);
     const events = read(out).traceEvents;
     expect(events.some((e) => e.ph === 'X' && e.args?.clipped_from_us !== undefined)).toBe(true);
     expect(checkTraceEvents(events).problems).toEqual([]);
+  });
+
+  it('exports a hostile trace whose interrupts lost their exits as nesting slices', async () => {
+    const out = join(tempDir(), 'names.json');
+    await exportPerfetto(join(FIXTURES, 'hostile', 'names.ftrace.txt'), out);
+    expect(checkTraceEvents(read(out).traceEvents).problems).toEqual([]);
   });
 });
 

@@ -71,6 +71,49 @@ describe('slice builder', () => {
     expect(s.filter((x) => x.kind === 'softirq')).toEqual([]);
   });
 
+  it('ends an interrupt whose exit was never traced at the last event seen inside it', () => {
+    // No flags (perf script): the softirq's exit is missing, and an event of another pid proves it.
+    const s = build(
+      [
+        { kind: 'sched_switch', ts: 100, pid: 0, prevComm: 'swapper/1', prevPid: 0, nextComm: 'fio', nextPid: 7 } as Partial<TraceEvent>,
+        { kind: 'softirq_entry', ts: 110, pid: 7, comm: 'fio', vec: 4, action: 'BLOCK' } as Partial<TraceEvent>,
+        { kind: 'block_rq_complete', ts: 115, pid: 7, comm: 'fio' } as Partial<TraceEvent>,
+        { kind: 'sched_waking', ts: 130, pid: 41, comm: 'kworker/1:2' } as Partial<TraceEvent>,
+      ],
+      200,
+    );
+    expect(s.filter((x) => x.kind === 'softirq').map((x) => [x.startNs, x.endNs])).toEqual([[110, 115]]);
+  });
+
+  it('takes the flags column over the brackets: flags that say task close what is open', () => {
+    const s = build(
+      [
+        { kind: 'irq_handler_entry', ts: 100, pid: 7, comm: 'fio', ctx: 'hardirq', irq: 36, name: 'virtio1-req.0' } as Partial<TraceEvent>,
+        { kind: 'block_rq_complete', ts: 104, pid: 7, comm: 'fio', ctx: 'hardirq' } as Partial<TraceEvent>,
+        { kind: 'sched_waking', ts: 120, pid: 7, comm: 'fio', ctx: 'task' } as Partial<TraceEvent>,
+        { kind: 'irq_handler_exit', ts: 150, pid: 7, comm: 'fio', ctx: 'hardirq', irq: 36 } as Partial<TraceEvent>,
+      ],
+      200,
+    );
+    // The exit at 150 finds nothing open (the entry was closed at 104): it draws nothing more.
+    expect(s.filter((x) => x.kind === 'hardirq').map((x) => [x.startNs, x.endNs])).toEqual([[100, 104]]);
+  });
+
+  it('closes what an exit leaves open above its own entry at that exit', () => {
+    const s = build(
+      [
+        { kind: 'softirq_entry', ts: 100, pid: 7, comm: 'fio', vec: 4, action: 'BLOCK' } as Partial<TraceEvent>,
+        { kind: 'irq_handler_entry', ts: 110, pid: 7, comm: 'fio', irq: 36, name: 'virtio1-req.0' } as Partial<TraceEvent>,
+        { kind: 'softirq_exit', ts: 130, pid: 7, comm: 'fio', vec: 4, action: 'BLOCK' } as Partial<TraceEvent>,
+      ],
+      200,
+    );
+    expect(s.filter((x) => x.kind !== 'task').map((x) => [x.kind, x.startNs, x.endNs])).toEqual([
+      ['softirq', 100, 130],
+      ['hardirq', 110, 130],
+    ]);
+  });
+
   it('reads slices of a text trace, clipped to a window', async () => {
     const T = 1000e6; // µs: the trace's clock reads 1000 s
     const text = [

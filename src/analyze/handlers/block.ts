@@ -1,9 +1,11 @@
-import type { BlockRqCompleteEvent, BlockRqEvent, ExecContext } from '../../model/events.js';
-import { cpuState, pushFifo, requestKey, takeFifo, type AnalyzerContext } from '../context.js';
-import type { ReqRecord } from '../state.js';
-import { stage } from '../state.js';
+import type { EventContext } from '../../kernel/cpu-context.js';
+import type { BlockRqCompleteEvent, BlockRqEvent } from '../../model/events.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
+import { pushFifo, takeFifo } from '../fifo.js';
+import { newRequestPath, requestCompleted } from '../io-request.js';
+import { stage, type ReqRecord } from '../records.js';
+import { requestKey } from './block-state.js';
 import { startWindow } from './cpu-time.js';
-import { newRequestPath, requestCompleted } from '../io-tracker.js';
 
 /**
  * Block requests: block_rq_issue is paired with the block_rq_complete of the same device and
@@ -13,6 +15,8 @@ import { newRequestPath, requestCompleted } from '../io-tracker.js';
  *
  *   `block_rq_issue: 254,0 WS 4096 () 46699392 + 8 be,0,4 [fio]`
  *   `block_rq_complete: 254,0 WS () 46699392 + 8 be,0,4 [0]`
+ *
+ * Its state is block-state.ts.
  */
 
 function direction(rwbs: string): 'R' | 'W' | '' {
@@ -26,14 +30,14 @@ function direction(rwbs: string): 'R' | 'W' | '' {
   return '';
 }
 
-
-export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecContext | 'unknown'): void {
+export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: EventContext): void {
   // block_rq_insert precedes issue for scheduler-queued requests; only issue starts the device time.
   if (e.kind !== 'block_rq_issue') return;
   // Flushes and zero-length requests carry no data and complete with sector -1: not I/Os.
   if (e.nrSector === 0) return;
+  const b = ctx.block;
   const req: ReqRecord = {
-    key: requestKey(ctx, e.dev.major, e.dev.minor, e.sector),
+    key: requestKey(b, e.dev.major, e.dev.minor, e.sector),
     sector: e.sector,
     nrSector: e.nrSector,
     bytes: e.bytes > 0 ? e.bytes : e.nrSector * 512,
@@ -50,14 +54,14 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecCon
   if (ectx === 'task' || ectx === 'unknown') {
     req.issuerPid = e.pid;
     req.issuerComm = e.comm;
-    ctx.lastIssued.set(e.pid, req);
-    ctx.blocked.delete(e.pid); // it runs: any earlier sleep is over
-    ctx.inFlightByIssuer.set(e.pid, (ctx.inFlightByIssuer.get(e.pid) ?? 0) + 1);
+    b.lastIssued.set(e.pid, req);
+    ctx.sched.blocked.delete(e.pid); // it runs: any earlier sleep is over
+    b.inFlightByIssuer.set(e.pid, (b.inFlightByIssuer.get(e.pid) ?? 0) + 1);
   }
-  pushFifo(ctx.requests, req.key, req);
+  pushFifo(b.requests, req.key, req);
   if (ctx.unit === 'dio') {
     // Link to the DIO its task is submitting right now (rw_begin … rw_queued on the same pid).
-    const dio = ectx === 'task' || ectx === 'unknown' ? ctx.submitting.get(e.pid) : undefined;
+    const dio = ectx === 'task' || ectx === 'unknown' ? ctx.iomap.submitting.get(e.pid) : undefined;
     // (No device check: iomap prints the filesystem's device, block events the whole disk.)
     if (dio && dio.bytesIssued < dio.length) {
       req.dio = dio;
@@ -72,10 +76,11 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: ExecCon
   }
 }
 
-export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ectx: ExecContext | 'unknown'): void {
+export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ectx: EventContext): void {
   if (e.nrSector === 0) return;
-  const key = requestKey(ctx, e.dev.major, e.dev.minor, e.sector);
-  let req = takeFifo(ctx.requests, key);
+  const b = ctx.block;
+  const key = requestKey(b, e.dev.major, e.dev.minor, e.sector);
+  let req = takeFifo(b.requests, key);
   if (!req) {
     // Issued before the trace began (or its issue was lost): still a completion on this CPU.
     ctx.diagnostics.add('unmatched_complete', e.line, `block_rq_complete of sector ${e.sector} has no issue in the trace`);
@@ -84,23 +89,23 @@ export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ec
     // Partial completion: the rest stays outstanding at the next sector, as the same request.
     req.sector = e.sector + e.nrSector;
     req.nrSector -= e.nrSector;
-    req.key = requestKey(ctx, e.dev.major, e.dev.minor, req.sector);
-    pushFifo(ctx.requests, req.key, req);
+    req.key = requestKey(b, e.dev.major, e.dev.minor, req.sector);
+    pushFifo(b.requests, req.key, req);
     return;
   }
   req.complete = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx };
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   const pid = req.issuerPid;
   if (pid !== undefined) {
-    if (ctx.blocked.has(pid)) req.issuerBlocked = true;
+    if (ctx.sched.blocked.has(pid)) req.issuerBlocked = true;
     req.issuerRunning = ctx.cpus.some((o) => o !== undefined && o.curPid === pid && (o !== c || ectx !== 'task'));
-    req.latestOfIssuer = ctx.lastIssued.get(pid) === req;
-    const left = (ctx.inFlightByIssuer.get(pid) ?? 1) - 1;
-    if (left > 0) ctx.inFlightByIssuer.set(pid, left);
-    else ctx.inFlightByIssuer.delete(pid);
+    req.latestOfIssuer = b.lastIssued.get(pid) === req;
+    const left = (b.inFlightByIssuer.get(pid) ?? 1) - 1;
+    if (left > 0) b.inFlightByIssuer.set(pid, left);
+    else b.inFlightByIssuer.delete(pid);
     req.soleOfIssuer = left === 0;
   }
   c.lastComplete = { req, invocation: c.invocation };
-  ctx.irqCompletions.set(e.cpu, (ctx.irqCompletions.get(e.cpu) ?? 0) + 1);
+  b.irqCompletions.set(e.cpu, (b.irqCompletions.get(e.cpu) ?? 0) + 1);
   requestCompleted(ctx, req, c);
 }

@@ -1,6 +1,8 @@
+import { innermost } from '../../kernel/cpu-context.js';
+import { isIdlePid } from '../../kernel/tasks.js';
 import type { AnalyzerContext } from '../context.js';
-import { ACC, ACC_SLOTS, type CpuState } from '../state.js';
-import { isKworker } from '../context.js';
+import { ACC, ACC_SLOTS, type AnalyzerCpu } from '../records.js';
+import { isKworker } from './workqueue-state.js';
 
 /**
  * CPU-time accounting. Each CPU has an accounting clock (`lastMark`): at every change of who owns
@@ -10,20 +12,20 @@ import { isKworker } from '../context.js';
  * task) needs nothing special: only the innermost owner is ever charged.
  */
 
-function ownerSlot(ctx: AnalyzerContext, c: CpuState): number {
-  const top = c.stack[c.stack.length - 1];
+function ownerSlot(ctx: AnalyzerContext, c: AnalyzerCpu): number {
+  const top = innermost(c);
   if (top === 'hardirq' || top === 'nmi') return ACC.hardirq;
   if (top === 'softirq') return ACC.softirq;
   const pid = c.curPid;
   if (pid === undefined) return ACC.unknown;
-  if (pid === 0) return ACC.idle;
-  if (isKworker(ctx, pid, c.curComm)) return c.inDioWork ? ACC.dioWork : ACC.kworkerOther;
-  if (ctx.submitterPids.has(pid)) return ACC.submitter;
+  if (isIdlePid(pid)) return ACC.idle;
+  if (isKworker(ctx.work, pid, c.curComm)) return c.inDioWork ? ACC.dioWork : ACC.kworkerOther;
+  if (ctx.io.submitterPids.has(pid)) return ACC.submitter;
   return ACC.otherTask;
 }
 
 /** Charges the time since the CPU's mark to its current owner and moves the mark to `ts`. */
-export function charge(ctx: AnalyzerContext, c: CpuState, ts: number): void {
+export function charge(ctx: AnalyzerContext, c: AnalyzerCpu, ts: number): void {
   if (Number.isNaN(c.lastMark)) {
     c.lastMark = ts;
     return;
@@ -57,10 +59,11 @@ export function emptyAcc(): Float64Array {
 
 /** Marks the start of the I/O window: CPU shares count from here. */
 export function startWindow(ctx: AnalyzerContext, ts: number): void {
-  if (!Number.isNaN(ctx.windowStart)) return;
-  ctx.windowStart = ts;
-  ctx.accAtStart = snapshot(ctx, ts);
-  ctx.dioKworkerRunNsAtStart = ctx.dioKworkerRunNs + pendingKworkerRuns(ctx, ts);
+  const t = ctx.time;
+  if (!Number.isNaN(t.windowStart)) return;
+  t.windowStart = ts;
+  t.accAtStart = snapshot(ctx, ts);
+  t.dioKworkerRunNsAtStart = t.dioKworkerRunNs + pendingKworkerRuns(ctx, ts);
 }
 
 /**
@@ -68,11 +71,12 @@ export function startWindow(ctx: AnalyzerContext, ts: number): void {
  * finished later than its completion (a deferred DIO ends with its work item's execute_end).
  */
 export function extendWindow(ctx: AnalyzerContext, completionTs: number): void {
+  const t = ctx.time;
   const ts = Math.max(completionTs, ctx.lastTs);
-  if (!(ts >= ctx.windowEnd) && !Number.isNaN(ctx.windowEnd)) return;
-  ctx.windowEnd = ts;
-  snapshot(ctx, ts, ctx.accAtEnd);
-  ctx.dioKworkerRunNsAtEnd = ctx.dioKworkerRunNs + pendingKworkerRuns(ctx, ts);
+  if (!(ts >= t.windowEnd) && !Number.isNaN(t.windowEnd)) return;
+  t.windowEnd = ts;
+  snapshot(ctx, ts, t.accAtEnd);
+  t.dioKworkerRunNsAtEnd = t.dioKworkerRunNs + pendingKworkerRuns(ctx, ts);
 }
 
 /** DIO kworker runs still on CPU at `ts`, counted up to `ts`. */

@@ -1,8 +1,11 @@
-import type { ExecContext, IomapBeginEvent, IomapCompleteEvent, IomapQueuedEvent } from '../../model/events.js';
-import { cpuState, isKworker, pushFifo, type AnalyzerContext } from '../context.js';
+import type { EventContext } from '../../kernel/cpu-context.js';
+import type { IomapBeginEvent, IomapCompleteEvent, IomapQueuedEvent } from '../../model/events.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
+import { pushFifo } from '../fifo.js';
 import { dropDio, finish, finishDio, newPath, noteSubmitter } from '../io-tracker.js';
-import { stage, type DioRecord } from '../state.js';
+import { stage, type AnalyzerCpu, type DioRecord } from '../records.js';
 import { startWindow } from './cpu-time.js';
+import { isKworker } from './workqueue-state.js';
 
 /**
  * Direct I/Os from the iomap tracepoints (≥6.4). A DIO is paired with its completion by inode and
@@ -13,6 +16,7 @@ import { startWindow } from './cpu-time.js';
  *   `iomap_dio_complete: dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf71000 flags DIRECT|WRITE|AIO_RW aio 1 error 0 ret 4096`
  *
  * The completion mode is where iomap_dio_complete ran (kernel notes §0, "best classifier signal").
+ * Its state is iomap-state.ts.
  */
 
 export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
@@ -26,23 +30,23 @@ export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   p.submitterPid = e.pid;
   p.submitterComm = e.comm;
   const dio: DioRecord = { path: p, dev, ino: e.ino, offset: e.offset, length: e.length, aio: e.aio !== 0, requests: [], bytesIssued: 0, queued: false, tainted: false };
-  pushFifo(ctx.dios, `${dev}:${e.ino}`, dio);
-  ctx.submitting.set(e.pid, dio);
-  ctx.submissions++;
+  pushFifo(ctx.iomap.dios, `${dev}:${e.ino}`, dio);
+  ctx.iomap.submitting.set(e.pid, dio);
+  ctx.io.submissions++;
   noteSubmitter(ctx, e.pid, e.comm, e.cpu);
 }
 
 /** `iomap_dio_rw_queued: … offset 0xf71000 length 0x0`: submission returned -EIOCBQUEUED. */
 export function handleQueued(ctx: AnalyzerContext, e: IomapQueuedEvent): void {
-  const dio = ctx.submitting.get(e.pid);
+  const dio = ctx.iomap.submitting.get(e.pid);
   if (dio) dio.queued = true;
-  ctx.submitting.delete(e.pid);
+  ctx.iomap.submitting.delete(e.pid);
 }
 
-export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, ectx: ExecContext | 'unknown'): void {
+export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, ectx: EventContext): void {
   const dev = `${e.dev.major}:${e.dev.minor}`;
   const key = `${dev}:${e.ino}`;
-  const q = ctx.dios.get(key);
+  const q = ctx.iomap.dios.get(key);
   const want = e.ret > 0 ? e.offset - e.ret : e.offset;
   let dio: DioRecord | undefined;
   if (q) for (let i = 0; i < q.length; i++) if ((q[i] as DioRecord).offset === want) {
@@ -63,11 +67,12 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
     return;
   }
   dropDio(ctx, dio);
-  if (ctx.submitting.get(dio.path.submitterPid ?? -1) === dio) ctx.submitting.delete(dio.path.submitterPid ?? -1);
+  const submitting = ctx.iomap.submitting;
+  if (submitting.get(dio.path.submitterPid ?? -1) === dio) submitting.delete(dio.path.submitterPid ?? -1);
   const p = dio.path;
   p.completion = done;
   p.evidence = 'iomap_dio_complete';
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   if (ectx === 'hardirq' || ectx === 'softirq' || ectx === 'nmi') {
     p.mode = 'irq-inline';
     p.irqContext = ectx === 'softirq' ? 'softirq' : 'hardirq';
@@ -81,8 +86,8 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
     finishDio(ctx, dio, false);
     return;
   }
-  const item = ctx.runningWork.get(e.pid);
-  if (item || isKworker(ctx, e.pid, e.comm)) {
+  const item = ctx.work.runningWork.get(e.pid);
+  if (item || isKworker(ctx.work, e.pid, e.comm)) {
     p.mode = 'kworker-deferred';
     if (item) {
       item.isDio = true;
@@ -102,7 +107,7 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
 }
 
 /** An inline completion with no request linked at issue: the block completion just before it. */
-function linkByChain(dio: DioRecord, c: { lastComplete?: { req: import('../state.js').ReqRecord; invocation: number }; invocation: number }): void {
+function linkByChain(dio: DioRecord, c: AnalyzerCpu): void {
   if (dio.requests.length > 0) return;
   const lc = c.lastComplete;
   if (lc && lc.invocation === c.invocation && !lc.req.dio) {

@@ -1,35 +1,38 @@
+import { newTaskInvocation } from '../../kernel/cpu-context.js';
+import { kworkerBaseComm } from '../../kernel/tasks.js';
 import type { SchedSwitchEvent, SchedWakeEvent, TraceEvent } from '../../model/events.js';
-import type { CpuState } from '../state.js';
-import { cpuState, isKworker, type AnalyzerContext } from '../context.js';
-import { ACC } from '../state.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
+import { ACC, type AnalyzerCpu } from '../records.js';
 import { charge } from './cpu-time.js';
+import { isKworker } from './workqueue-state.js';
 
 /**
  * Scheduler accounting: who runs on each CPU, context switches, preemptions of a submitter
  * (`prev_state=R`/`R+`: it was runnable when switched out), kworker runs, and the last wakeup and
- * switch-in of every task (read by the workqueue handler to time a kworker's wakeup).
+ * switch-in of every task (read by the workqueue handler to time a kworker's wakeup). Its state is
+ * sched-state.ts.
  *
  *   `sched_switch: prev_comm=fio prev_pid=7888 prev_prio=120 prev_state=R ==> next_comm=kworker/1:32 next_pid=4150 next_prio=120`
  */
 export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
-  const c = cpuState(ctx, e.cpu);
+  const c = cpuOf(ctx, e.cpu);
   charge(ctx, c, e.ts);
   c.acc[ACC.switches] = (c.acc[ACC.switches] ?? 0) + 1;
   const prevRunnable = e.prevState.startsWith('R');
-  const nextIsKworker = isKworker(ctx, e.nextPid, e.nextComm);
-  if (prevRunnable && ctx.submitterPids.has(e.prevPid)) {
+  const nextIsKworker = isKworker(ctx.work, e.nextPid, e.nextComm);
+  if (prevRunnable && ctx.io.submitterPids.has(e.prevPid)) {
     c.acc[ACC.preempt] = (c.acc[ACC.preempt] ?? 0) + 1;
     if (nextIsKworker) c.acc[ACC.preemptByKworker] = (c.acc[ACC.preemptByKworker] ?? 0) + 1;
   }
-  if (e.prevState.startsWith('D')) ctx.blocked.add(e.prevPid);
+  if (e.prevState.startsWith('D')) ctx.sched.blocked.add(e.prevPid);
   endRun(ctx, c, e.ts);
   noteComm(ctx, e.prevPid, e.prevComm, e.line);
   noteComm(ctx, e.nextPid, e.nextComm, e.line);
   startRun(ctx, c, e.ts, e.nextPid, e.nextComm);
   // A new task run is a new invocation (a task-context completion belongs to the task that ran it).
-  if (c.stack.length === 0) c.invocation = ++c.invSeq;
-  ctx.blocked.delete(e.nextPid);
-  ctx.lastSwitchIn.set(e.nextPid, { ts: e.ts, cpu: e.cpu, line: e.line });
+  newTaskInvocation(c);
+  ctx.sched.blocked.delete(e.nextPid);
+  ctx.sched.lastSwitchIn.set(e.nextPid, { ts: e.ts, cpu: e.cpu, line: e.line });
 }
 
 /**
@@ -38,7 +41,7 @@ export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
  * evidence it ran); the gap from there to this event is `unknown` (the switch happened somewhere
  * in it); from here the CPU is this task's.
  */
-export function noteRunning(ctx: AnalyzerContext, c: CpuState, e: TraceEvent): void {
+export function noteRunning(ctx: AnalyzerContext, c: AnalyzerCpu, e: TraceEvent): void {
   if (c.curPid !== undefined) {
     ctx.diagnostics.add('untraced_switch', e.line, `CPU ${e.cpu}: ${e.comm}-${e.pid} runs, but the last switch was to pid ${c.curPid}`);
     if (c.lastSeen > c.lastMark) charge(ctx, c, c.lastSeen);
@@ -50,30 +53,29 @@ export function noteRunning(ctx: AnalyzerContext, c: CpuState, e: TraceEvent): v
 }
 
 /** A task's run on the CPU ends at `ts`: a kworker run that completed DIOs is the CPU cost of deferral. */
-function endRun(ctx: AnalyzerContext, c: CpuState, ts: number): void {
+function endRun(ctx: AnalyzerContext, c: AnalyzerCpu, ts: number): void {
   if (c.kworkerRunStart !== undefined) {
-    if (c.kworkerRunDid) ctx.dioKworkerRunNs += ts - c.kworkerRunStart;
+    if (c.kworkerRunDid) ctx.time.dioKworkerRunNs += ts - c.kworkerRunStart;
     c.kworkerRunStart = undefined;
     c.kworkerRunDid = false;
   }
 }
 
 /** `pid` runs on the CPU from `ts`. */
-function startRun(ctx: AnalyzerContext, c: CpuState, ts: number, pid: number, comm: string): void {
+function startRun(ctx: AnalyzerContext, c: AnalyzerCpu, ts: number, pid: number, comm: string): void {
   c.curPid = pid;
   c.curComm = comm;
-  const running = ctx.runningWork.get(pid);
+  const running = ctx.work.runningWork.get(pid);
   c.inDioWork = running !== undefined && running.isDio;
-  if (isKworker(ctx, pid, comm)) {
+  if (isKworker(ctx.work, pid, comm)) {
     c.kworkerRunStart = ts;
     c.kworkerRunDid = c.inDioWork;
   }
 }
 
-/** The name a task had, without the kworker's `-<workqueue>` suffix (it changes with the work). */
+/** The name a task had, without a kworker's `-<workqueue>` suffix, as perf would cut it (15 characters). */
 function baseComm(comm: string): string {
-  const dash = comm.startsWith('kworker/') ? comm.indexOf('-') : -1;
-  return (dash > 0 ? comm.slice(0, dash) : comm).slice(0, 15);
+  return kworkerBaseComm(comm).slice(0, 15);
 }
 
 /**
@@ -83,11 +85,12 @@ function baseComm(comm: string): string {
 function noteComm(ctx: AnalyzerContext, pid: number, comm: string, line: number): void {
   if (pid <= 0) return;
   const name = baseComm(comm);
-  const known = ctx.comms.get(pid);
-  if (known === undefined) ctx.comms.set(pid, name);
+  const comms = ctx.sched.comms;
+  const known = comms.get(pid);
+  if (known === undefined) comms.set(pid, name);
   else if (known !== name && comm !== '<...>') {
     ctx.diagnostics.add('pid_reuse', line, `pid ${pid} was ${known}, now ${name}`);
-    ctx.comms.set(pid, name);
+    comms.set(pid, name);
   }
 }
 
@@ -97,6 +100,6 @@ function noteComm(ctx: AnalyzerContext, pid: number, comm: string, line: number)
  */
 export function handleWake(ctx: AnalyzerContext, e: SchedWakeEvent): void {
   const at = { ts: e.ts, cpu: e.cpu, line: e.line };
-  if (e.kind === 'sched_waking') ctx.lastWaking.set(e.targetPid, at);
-  else ctx.lastWakeup.set(e.targetPid, at);
+  if (e.kind === 'sched_waking') ctx.sched.lastWaking.set(e.targetPid, at);
+  else ctx.sched.lastWakeup.set(e.targetPid, at);
 }

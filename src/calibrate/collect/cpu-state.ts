@@ -1,13 +1,15 @@
-import type { TraceEvent } from '../../model/events.js';
+import { newCpuContext, resetContext, stepContext, type CpuContext } from '../../kernel/cpu-context.js';
+import type { LostEvent, TraceEvent } from '../../model/events.js';
 
 /**
  * Per-CPU state of the calibration walk: the previous event (costs are measured between two
  * ADJACENT events of one CPU, so an interrupt or a switch in between excludes the pair), the
  * interrupt nesting, and the interrupt time that fell inside the submitter's current segment.
  *
- * Context comes from the bracket events (irq_handler_entry/exit, softirq_entry/exit), so traces
- * without a latency-flags column (trace-cmd report, perf script) give the same answer; where the
- * flags say `task` while a bracket is still open, its exit was lost and the bracket is closed.
+ * The nesting is the analyzer's (kernel/cpu-context.ts: flags where printed, else the irq and
+ * softirq brackets, repaired where an exit went missing), so both passes agree on what ran in an
+ * interrupt. A "run of interrupt work" spans from the first entry on an empty stack to the exit
+ * that empties it again; a repaired stack drops the run it had open.
  */
 
 export type Ctx = 'task' | 'softirq' | 'hardirq';
@@ -34,9 +36,9 @@ export interface IrqBatch {
   prevKind: string;
 }
 
-export interface CpuState {
+export interface CpuState extends CpuContext {
   prev: Prev | null;
-  depth: number;
+  /** Hardirqs open on this CPU (from the context stack). */
   hardDepth: number;
   /** Entry of the open interrupt bracket at depth 0 (NaN when none is open). */
   spanStart: number;
@@ -60,10 +62,10 @@ export interface CpuState {
   queueCtx: Ctx | null;
 }
 
-export function newCpuState(): CpuState {
+export function newCpuState(cpu = -1): CpuState {
   return {
+    ...newCpuContext(cpu),
     prev: null,
-    depth: 0,
     hardDepth: 0,
     spanStart: NaN,
     lastExit: NaN,
@@ -82,48 +84,52 @@ export function newCpuState(): CpuState {
 
 /** Updates nesting for `e` and returns the context it ran in. */
 export function enterContext(c: CpuState, e: TraceEvent): Ctx {
+  const before = c.stack.length;
+  // Calibration counts every event outside a bracket as task work, traced interrupts or not.
+  const ctx = stepContext(c, e, true);
+  const after = c.stack.length;
+  c.hardDepth = 0;
+  for (const x of c.stack) if (x === 'hardirq') c.hardDepth++;
   switch (e.kind) {
     case 'irq_handler_entry':
       // A new interrupt, even right after another's exit: the task may have run in between, and
       // a pended interrupt's own unseen cost lies between the two anyway.
-      if (c.depth === 0) open(c, e.ts, true);
-      c.depth++;
-      c.hardDepth++;
-      return 'hardirq';
-    case 'irq_handler_exit':
-      c.depth = Math.max(0, c.depth - 1);
-      c.hardDepth = Math.max(0, c.hardDepth - 1);
-      if (c.depth === 0) close(c, e.ts);
-      return 'hardirq';
+      if (before === 0) open(c, e.ts, true);
+      break;
     case 'softirq_entry':
       // Softirqs run on the way out of an interrupt (or of another softirq): the same run of
       // interrupt work, gap included. One that opens a run had no traced interrupt before it:
       // the local timer (a vector without irq_handler events) or a bottom-half enable.
-      if (c.depth === 0) {
+      if (before === 0) {
         if (Number.isNaN(c.lastExit)) open(c, e.ts, true);
         else {
           c.segIrqNs += Math.max(0, e.ts - c.lastExit);
           open(c, e.ts, false);
         }
       }
-      c.depth++;
-      return c.hardDepth > 0 ? 'hardirq' : 'softirq';
+      break;
+    case 'irq_handler_exit':
     case 'softirq_exit':
-      c.depth = Math.max(c.hardDepth, c.depth - 1);
-      if (c.depth === 0) close(c, e.ts);
-      return c.hardDepth > 0 ? 'hardirq' : 'softirq';
+      if (after === 0) close(c, e.ts);
+      break;
     default:
+      // The stack was repaired (an exit was lost): drop the open run.
+      if (before > 0 && after === 0) c.spanStart = NaN;
+      if (after === 0) c.lastExit = NaN;
       break;
   }
-  if (c.depth > 0 && e.kind !== 'lost' && e.ctx === 'task') {
-    // Flags say task while a bracket is open: its exit was lost. Drop the open run.
-    c.depth = 0;
+  return ctx === 'nmi' ? 'hardirq' : ctx === 'unknown' ? 'task' : ctx;
+}
+
+/** A lost-events marker: the CPUs it names (every CPU when it names none) forget what was open. */
+export function lostContext(cpus: readonly (CpuState | undefined)[], e: LostEvent): void {
+  for (const [i, c] of cpus.entries()) {
+    if (c === undefined || (e.cpu >= 0 && i !== e.cpu)) continue;
+    resetContext(c);
     c.hardDepth = 0;
     c.spanStart = NaN;
+    c.lastExit = NaN;
   }
-  if (c.depth > 0) return c.hardDepth > 0 ? 'hardirq' : 'softirq';
-  c.lastExit = NaN;
-  return 'task';
 }
 
 function open(c: CpuState, ts: number, counts: boolean): void {

@@ -1,3 +1,4 @@
+import { SOFTIRQ } from '../../kernel/softirq.js';
 import type { TraceEvent } from '../../model/events.js';
 import type { CpuState, Ctx, IrqBatch } from './cpu-state.js';
 import type { DeviceSamples, KernelSamples } from './kernel-samples.js';
@@ -60,23 +61,23 @@ export function createIrqTracker(k: KernelSamples, device: DeviceSamples, w: Wal
       case 'softirq_entry':
         c.softirqStart.set(e.vec, e.ts);
         c.softirqNested.delete(e.vec);
-        if (e.vec === 4) {
+        if (e.vec === SOFTIRQ.BLOCK) {
           endBlockRun(c);
           c.blockRun = { irqs: c.pendingIrqs, n: 0, tainted: false };
           c.pendingIrqs = [];
         }
         if (e.cpu === fioCpu && e.ts >= w.window.startNs && e.ts <= w.window.endNs) {
-          if (e.vec === 1) k.tickSoftirqs.timer++;
-          else if (e.vec === 7) k.tickSoftirqs.sched++;
+          if (e.vec === SOFTIRQ.TIMER) k.tickSoftirqs.timer++;
+          else if (e.vec === SOFTIRQ.SCHED) k.tickSoftirqs.sched++;
         }
         break;
       case 'softirq_exit': {
         const s = c.softirqStart.get(e.vec);
         c.softirqStart.delete(e.vec);
-        if (e.vec === 4) endBlockRun(c);
+        if (e.vec === SOFTIRQ.BLOCK) endBlockRun(c);
         if (s !== undefined && e.cpu === fioCpu && !c.softirqNested.has(e.vec)) {
-          if (e.vec === 1) k.timerSoftirq.add(e.ts - s);
-          else if (e.vec === 7) k.schedSoftirq.add(e.ts - s);
+          if (e.vec === SOFTIRQ.TIMER) k.timerSoftirq.add(e.ts - s);
+          else if (e.vec === SOFTIRQ.SCHED) k.schedSoftirq.add(e.ts - s);
         }
         break;
       }

@@ -1,5 +1,8 @@
+import { SOFTIRQ } from '../../kernel/softirq.js';
+import { isKsoftirqdComm } from '../../kernel/tasks.js';
+import { DIO_COMPLETION_WORK } from '../../kernel/work-functions.js';
 import type { SchedSwitchEvent, TraceEvent } from '../../model/events.js';
-import { enterContext, newCpuState, type CpuState, type Ctx } from './cpu-state.js';
+import { enterContext, lostContext, newCpuState, type CpuState, type Ctx } from './cpu-state.js';
 import { createIrqTracker } from './irq-tracker.js';
 import { createKeptValues, type KeptValues } from './accumulators.js';
 import type { WalkInput } from './io-pass.js';
@@ -26,7 +29,7 @@ export interface Walker {
   result(): WalkResult;
 }
 
-const DIO_WORK = new Set(['iomap_dio_complete_work', 'dio_aio_complete_work']);
+const DIO_WORK = DIO_COMPLETION_WORK;
 
 export function createWalker(w: WalkInput): Walker {
   const cpus: CpuState[] = [];
@@ -131,7 +134,7 @@ export function createWalker(w: WalkInput): Walker {
     const same = p.ctx === ctx;
     switch (pe.kind) {
       case 'softirq_entry':
-        if (pe.vec === 4 && e.kind === 'block_rq_complete') k.softirqEntry.add(d);
+        if (pe.vec === SOFTIRQ.BLOCK && e.kind === 'block_rq_complete') k.softirqEntry.add(d);
         break;
       case 'irq_handler_entry':
         if (e.kind === 'block_rq_complete' && ctx === 'hardirq') k.irqToFirstComplete.add(d);
@@ -179,6 +182,7 @@ export function createWalker(w: WalkInput): Walker {
       // Adjacency across lost events means nothing: forget every CPU's previous event.
       lost++;
       watching.fill(null);
+      lostContext(cpus, e);
       for (const c of cpus) if (c) (c.prev = null), (c.queueTs = NaN), (c.batch = null), (c.blockRun = null), (c.pendingIrqs = []);
       return;
     }
@@ -189,9 +193,9 @@ export function createWalker(w: WalkInput): Walker {
     gapSample(c, e);
     const runs = c.runs;
     const ctx = enterContext(c, e);
-    if (e.kind === 'softirq_entry' && e.vec === 4) {
+    if (e.kind === 'softirq_entry' && e.vec === SOFTIRQ.BLOCK) {
       blockSoftirqs.all++;
-      if (e.comm.startsWith('ksoftirqd/')) blockSoftirqs.ksoftirqd++;
+      if (isKsoftirqdComm(e.comm)) blockSoftirqs.ksoftirqd++;
     }
     if (c.runs > runs && e.ts >= w.window.startNs && e.ts <= w.window.endNs) windowRuns[e.cpu] = (windowRuns[e.cpu] ?? 0) + 1;
     pairs(c, c.prev, e, ctx);

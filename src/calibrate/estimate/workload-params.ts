@@ -1,3 +1,4 @@
+import { IOMAP_DIO_WORK, LEGACY_DIO_WORK } from '../../kernel/work-functions.js';
 import { NS_PER_S } from '../../model/time.js';
 import type { PolicyName, RwMode } from '../../sim/params.js';
 import type { IoPass } from '../collect/io-pass.js';
@@ -74,7 +75,7 @@ function policy(io: IoPass, w: WalkResult): CalibratedValues[keyof CalibratedVal
   const deferred = W['kworker-deferred'] ?? 0;
   const inline = W['irq-inline'] ?? 0;
   const hasIomap = w.workload.begins > 0;
-  const legacyFn = (w.workFunctions.get('dio_aio_complete_work') ?? 0) > (w.workFunctions.get('iomap_dio_complete_work') ?? 0);
+  const legacyFn = (w.workFunctions.get(LEGACY_DIO_WORK) ?? 0) > (w.workFunctions.get(IOMAP_DIO_WORK) ?? 0);
   const k: PolicyName = deferred + inline < MIN_SAMPLES ? 'iomap-5.10' : deferred > inline ? (legacyFn ? 'legacy-4.18' : 'iomap-5.10') : hasIomap ? 'mainline-6.19' : 'legacy-4.18';
   if (deferred + inline < MIN_SAMPLES) {
     return {

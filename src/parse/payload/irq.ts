@@ -1,7 +1,7 @@
+import { SOFTIRQ_NAMES } from '../../kernel/softirq.js';
 import type { IrqEntryEvent, IrqExitEvent, SoftirqEvent } from '../../model/events.js';
 import { internName } from '../names.js';
 import { at, trimmedEnd, uint } from '../scan.js';
-import { SOFTIRQ_NAMES } from './kernel-tables.js';
 import type { EventHead } from './types.js';
 
 /**

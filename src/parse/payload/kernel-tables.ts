@@ -2,11 +2,9 @@
  * Symbol tables of the kernel's TP_printk formats, needed to turn `trace-cmd report -R` raw values
  * back into the printed text. Taken from the event `format` files of Linux 6.18 (the kernel of the
  * bundled captures); values of IOCB flags moved between versions, so raw iomap flags from another
- * kernel may decode differently (the printed forms are always taken as printed).
+ * kernel may decode differently (the printed forms are always taken as printed). The softirq
+ * names, a kernel fact the analysis reads too, are in kernel/softirq.ts.
  */
-
-/** `softirq_entry: vec=%u [action=%s]` — `__print_symbolic(vec, { 0, "HI" }, …)` (include/trace/events/irq.h). */
-export const SOFTIRQ_NAMES: readonly string[] = ['HI', 'TIMER', 'NET_TX', 'NET_RX', 'BLOCK', 'IRQ_POLL', 'TASKLET', 'SCHED', 'HRTIMER', 'RCU'];
 
 /** TRACE_IOCB_STRINGS (include/linux/fs.h, 6.18): `flags DIRECT|WRITE|AIO_RW` of iomap_dio_*. */
 export const IOCB_FLAGS: readonly (readonly [number, string])[] = [

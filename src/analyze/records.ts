@@ -1,10 +1,12 @@
+import { newCpuContext, type CpuContext } from '../kernel/cpu-context.js';
 import type { ExecContext } from '../model/events.js';
 import type { IoPath, Stage } from '../model/io.js';
 
 /**
- * In-flight records shared by the handlers. Everything here is bounded by what is in flight
- * (requests, DIOs, work items, running tasks), never by the length of the trace: finished I/Os are
- * handed to the summary and forgotten.
+ * The records the handlers pass between them: one block request, one direct I/O, one work item
+ * (they point at each other, so they are declared together), and the per-CPU record. Everything
+ * here is bounded by what is in flight (requests, DIOs, work items, running tasks), never by the
+ * length of the trace: finished I/Os are handed to the summary and forgotten.
  */
 
 /** A block request between block_rq_issue and block_rq_complete (and until its I/O finishes). */
@@ -82,41 +84,41 @@ export const ACC = {
 } as const;
 export const ACC_SLOTS = 11;
 
-export interface CpuState {
-  cpu: number;
-  /** Interrupt contexts entered and not yet left, innermost last. */
-  stack: ExecContext[];
-  /**
-   * Identifies the running invocation (one irq handler or softirq run, or a task's run between
-   * switches): events with the same number ran in one. A nested interrupt gets its own number and
-   * the outer one's is restored when it exits, so a block completion and the queue_work it causes
-   * stay linked across a hardirq that lands between them.
-   */
-  invocation: number;
-  invSeq: number;
-  /** The invocation numbers saved by each entry of `stack` (same length). */
-  invStack: number[];
-  /** The task the interrupts on the stack interrupted. */
-  stackPid: number;
-  /** The last block completion on this CPU and the invocation it ran in. */
+/**
+ * Per CPU: the execution context (kernel/cpu-context.ts: the interrupts open, the invocation) and
+ * what the handlers keep about the CPU, each field noted with the handler that writes it.
+ */
+export interface AnalyzerCpu extends CpuContext {
+  /** block: the last block completion on this CPU and the invocation it ran in (read by workqueue). */
   lastComplete?: { req: ReqRecord; invocation: number };
-  /** request unit: a completion waiting to see whether its invocation queues DIO work. */
+  /** io-request (request unit): a completion waiting to see whether its invocation queues DIO work. */
   undecided?: { req: ReqRecord; invocation: number };
+  /** sched: the task running on this CPU. */
   curPid?: number;
   curComm?: string;
-  /** Time of the last event seen on this CPU. */
+  /** pipeline: time of the last event seen on this CPU. */
   lastSeen: number;
-  /** DIO work item running on this CPU's current kworker. */
+  /** workqueue / sched: the current kworker is running a DIO work item. */
   inDioWork: boolean;
+  /** cpu-time: the accounting clock and the time charged per ACC slot. */
   lastMark: number;
   acc: Float64Array;
-  /** Start of the current kworker run (switch-in) and whether it ran DIO work. */
+  /** sched / workqueue: start of the current kworker run (switch-in) and whether it ran DIO work. */
   kworkerRunStart?: number;
   kworkerRunDid: boolean;
 }
 
-export function newCpuState(cpu: number): CpuState {
-  return { cpu, stack: [], invocation: 0, invSeq: 0, invStack: [], stackPid: -1, lastSeen: NaN, inDioWork: false, lastMark: NaN, acc: new Float64Array(ACC_SLOTS), kworkerRunDid: false };
+export function newAnalyzerCpu(cpu: number): AnalyzerCpu {
+  return { ...newCpuContext(cpu), lastSeen: NaN, inDioWork: false, lastMark: NaN, acc: new Float64Array(ACC_SLOTS), kworkerRunDid: false };
+}
+
+/**
+ * The unit switches (request → DIO): a CPU keeps its context, who runs on it and its time, but a
+ * block completion before the switch links to nothing after it.
+ */
+export function forgetCompletions(c: AnalyzerCpu): void {
+  c.undecided = undefined;
+  c.lastComplete = undefined;
 }
 
 export function stage(ts: number, cpu: number, line: number): Stage {
