@@ -1,5 +1,5 @@
 import type { DiagnosticSummary } from './diagnostics.js';
-import type { SketchJSON } from '../stats/sketch.js';
+import type { SketchJSON } from './summaries.js';
 import type { CompletionMode, IoPath, IoUnit, Phase, UnresolvedReason } from './io.js';
 
 /**
@@ -9,8 +9,8 @@ import type { CompletionMode, IoPath, IoUnit, Phase, UnresolvedReason } from './
  */
 
 /** count, mean, p50, p90, p99, max of one phase, in µs (the statistics layer's summary shape). */
-export type { LatencySummary } from '../stats/summary.js';
-import type { LatencySummary } from '../stats/summary.js';
+export type { LatencySummary } from './summaries.js';
+import type { LatencySummary } from './summaries.js';
 
 export interface CpuShare {
   cpu: number;

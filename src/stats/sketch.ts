@@ -1,3 +1,4 @@
+import { SKETCH_SCHEMA, type SketchJSON } from '../model/summaries.js';
 /**
  * A mergeable streaming quantile sketch for non-negative latencies (DDSketch-style log buckets).
  * (A long file: the sketch is one closure over its private bucket state, which add, merge, the
@@ -30,7 +31,7 @@
  * the bound, the exact max is kept) and reported by `saturated`.
  */
 
-export const SKETCH_SCHEMA = 'iopath.sketch/1';
+export { SKETCH_SCHEMA };
 export const DEFAULT_RELATIVE_ACCURACY = 0.005;
 export const DEFAULT_MIN_TRACKABLE = 1;
 export const DEFAULT_MAX_TRACKABLE = 2 ** 53;
@@ -53,27 +54,7 @@ export interface SketchBin {
   count: number;
 }
 
-/** The serialised form; stable so that saved analyses can be merged and compared later. */
-export interface SketchJSON {
-  schema: typeof SKETCH_SCHEMA;
-  relativeAccuracy: number;
-  minTrackable: number;
-  maxTrackable: number;
-  count: number;
-  sum: number;
-  /** null when the sketch is empty. */
-  min: number | null;
-  max: number | null;
-  /** Values below minTrackable. */
-  zeroCount: number;
-  /** Values above maxTrackable, counted in the top bucket. */
-  saturated: number;
-  /** Inputs refused (negative, NaN, infinite). */
-  rejected: number;
-  /** Bucket index of counts[0]; bucket i holds values in (γ^(i−1), γ^i]. */
-  offset: number;
-  counts: number[];
-}
+export type { SketchJSON };
 
 export interface QuantileSketch {
   readonly relativeAccuracy: number;

@@ -1,24 +1,7 @@
 import type { QuantileSketch } from './sketch.js';
 
-/**
- * The latency summary of the analysis contract: `{count, mean, p50, p90, p99, max}`.
- *
- * Units: a summary is in the unit of the values it was given, divided by `divideBy` (default 1).
- * iopath keeps time in integer nanoseconds and reports microseconds, so the analyzer sketches
- * nanoseconds and calls `summarizeSketch(sketch, { divideBy: NS_PER_US })`. The sketch's
- * percentiles interpolate linearly between order statistics (R type 7, numpy's default,
- * simple-statistics' `quantileSorted`), so they differ from the exact ones only by the sketch's
- * relative error. An empty input gives count 0 and NaN elsewhere (`JSON.stringify` writes NaN as
- * null).
- */
-export interface LatencySummary {
-  count: number;
-  mean: number;
-  p50: number;
-  p90: number;
-  p99: number;
-  max: number;
-}
+export type { LatencySummary } from '../model/summaries.js';
+import type { LatencySummary } from '../model/summaries.js';
 
 export interface SummaryOptions {
   /** Divides every value-like field (not count): NS_PER_US turns nanoseconds into microseconds. */
