@@ -13,7 +13,14 @@ export const SHARED_TRACES = process.env.IOPATH_SHARED_TRACES ?? resolve(ROOT, '
 export const hasSharedTraces = existsSync(SHARED_TRACES);
 /** Extra captures of format variants, lost events and other jobs, beside the repository when present. */
 export const EXTRA_CAPTURES = process.env.IOPATH_EXTRA_CAPTURES ?? resolve(ROOT, '..', 'captures');
-export const hasExtraCaptures = existsSync(EXTRA_CAPTURES);
+/**
+ * Present only when the folder holds the extra captures' own layout (variants/, lost/, jobs/ with
+ * .txt.gz files): a `captures` folder beside the checkout made for something else is not them.
+ */
+export const hasExtraCaptures = ['variants', 'lost', 'jobs'].some((d) => {
+  const dir = join(EXTRA_CAPTURES, d);
+  return existsSync(dir) && readdirSync(dir).some((f) => f.endsWith('.txt.gz'));
+});
 
 /** The excerpt fixtures (`NAME.txt`, not their goldens). */
 export function excerptNames(): string[] {
