@@ -3,6 +3,7 @@ import { COMPLETION_MODES, PHASES, phasesOf, type IoPath } from '../model/io.js'
 import { CPU_CATEGORIES, PHASE_TITLES, SEGMENTS, type CpuRow, type ModeRow, type WaterfallRow } from './chart-data.js';
 import { escapeHtml } from './escape.js';
 import type { Timeline } from './timeline.js';
+import { isIdlePid } from '../kernel/tasks.js';
 
 /** The numbers behind each chart, as HTML tables. Every cell is escaped here, once. */
 
@@ -86,7 +87,7 @@ export function timelineTable(t: Timeline, baseNs = 0): string {
   ]);
   const lanes = new Map<string, number>();
   for (const s of t.slices) {
-    const k = `CPU ${s.cpu} ${s.kind}${s.kind === 'task' ? ` ${s.pid === 0 ? '(idle)' : s.name}` : ` ${s.name}`}`;
+    const k = `CPU ${s.cpu} ${s.kind}${s.kind === 'task' ? ` ${isIdlePid(s.pid) ? '(idle)' : s.name}` : ` ${s.name}`}`;
     lanes.set(k, (lanes.get(k) ?? 0) + (s.endNs - s.startNs) / 1000);
   }
   const busy: Cell[][] = [...lanes].sort((x, y) => (x[0] < y[0] ? -1 : 1)).map(([k, v]) => [k, v.toFixed(1)]);

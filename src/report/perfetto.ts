@@ -1,5 +1,6 @@
 import { phasesOf, type IoPath, type Stage } from '../model/io.js';
 import type { CpuSlice, LostMark } from './slices.js';
+import { isKworkerComm } from '../kernel/tasks.js';
 
 /**
  * Chrome trace-event JSON for ui.perfetto.dev (and DevTools): a pseudo-process "CPUs" with one
@@ -143,7 +144,7 @@ export function buildPerfettoEvents(input: PerfettoInput): { events: TraceEventJ
     if (s.kind !== 'task') slice(CPU_PID, tid, `${s.kind} ${s.name}`, s.startNs, s.endNs, { ...(s.pid >= 0 ? { pid: s.pid } : {}), line: s.line });
     else if (s.pid !== 0) {
       // (idle is left out: an empty stretch reads better than a wall of swapper)
-      const role = submitterPids.has(s.pid) ? 'submitter' : s.name.startsWith('kworker/') ? 'kworker' : 'task';
+      const role = submitterPids.has(s.pid) ? 'submitter' : isKworkerComm(s.name) ? 'kworker' : 'task';
       slice(CPU_PID, tid, s.name, s.startNs, s.endNs, { pid: s.pid, role, line: s.line });
       if (role === 'submitter') slice(s.pid, s.pid, `running on CPU ${s.cpu}`, s.startNs, s.endNs, { line: s.line });
     }

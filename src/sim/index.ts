@@ -12,6 +12,7 @@ import { createModeCounter, figures, type SimulationFigures } from './stats.js';
 import { createTextBuffer, type TextBuffer } from './text-buffer.js';
 import { createTruthWriter, truthRow, type TruthFormat } from './truth.js';
 import type { Io } from './types.js';
+import { isKworkerComm } from '../kernel/tasks.js';
 
 /**
  * The simulator's library API. `simulate` streams: events are shaped and written as they happen,
@@ -113,7 +114,7 @@ export async function simulate(opts: SimulateOptions = {}, sinks: SimulateSinks 
   let kworkerRuns = 0;
 
   const sink = (e: TraceEvent): void => {
-    if (e.kind === 'sched_waking' && e.targetComm.startsWith('kworker/')) kworkerRuns++;
+    if (e.kind === 'sched_waking' && isKworkerComm(e.targetComm)) kworkerRuns++;
     if (!tracing && onEvent === undefined) return;
     emitter.shape(e);
     if (tracing && text !== null) text.push(emitter.line(e));
@@ -123,7 +124,7 @@ export async function simulate(opts: SimulateOptions = {}, sinks: SimulateSinks 
     fast === null
       ? undefined
       : (cpu, pid, comm, flags, ts, e) => {
-          if (e.kind === 'sched_waking' && (e.targetComm as string).startsWith('kworker/')) kworkerRuns++;
+          if (e.kind === 'sched_waking' && isKworkerComm(e.targetComm as string)) kworkerRuns++;
           fast.event(cpu, pid, comm, flags, ts, e);
         };
   const model = createModel(

@@ -4,6 +4,7 @@ import type { CpuState, Ctx, IrqBatch } from './cpu-state.js';
 import type { DeviceSamples, KernelSamples } from './kernel-samples.js';
 import { createLine, createMean, type Mean } from './accumulators.js';
 import type { WalkInput } from './io-pass.js';
+import { isIdlePid } from '../../kernel/tasks.js';
 
 /**
  * The calibration walk's interrupt tracker: how long each device interrupt's handler ran
@@ -34,7 +35,7 @@ export function createIrqTracker(k: KernelSamples, device: DeviceSamples, w: Wal
         c.batch = {
           irq: e.irq,
           entryTs: e.ts,
-          idle: e.pid === 0,
+          idle: isIdlePid(e.pid),
           durNs: NaN,
           n: 0,
           nestedInBlock: c.blockRun !== null && c.blockRun.n === 0,

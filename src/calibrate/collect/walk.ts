@@ -10,6 +10,7 @@ import { createDeviceSamples, createKernelSamples } from './kernel-samples.js';
 import { B, C, createTimeline, I, N, O, P, Q, T, X } from './fio-events.js';
 import { RELEASE_WINDOW_NS, STALL_MIN_NS, type BusyIrqSample, type ReleaseSample, type SubmissionSample, type WalkResult } from './walk-result.js';
 import { createWorkloadScan, scanBegin, scanIssue } from './workload-scan.js';
+import { isIdlePid } from '../../kernel/tasks.js';
 
 /**
  * The calibration pass: one walk over the events that collects, per CPU, the durations between
@@ -66,7 +67,7 @@ export function createWalker(w: WalkInput): Walker {
     const w = watching[e.cpu];
     if (w !== undefined && w !== null && p !== null) {
       const d = e.ts - p.e.ts;
-      if (e.ts - w.entryTs > RELEASE_WINDOW_NS || p.e.pid === 0) watching[e.cpu] = null;
+      if (e.ts - w.entryTs > RELEASE_WINDOW_NS || isIdlePid(p.e.pid)) watching[e.cpu] = null;
       else if (d >= STALL_MIN_NS) {
         w.prevTs = p.e.ts;
         w.prevKind = p.e.kind;
@@ -74,7 +75,7 @@ export function createWalker(w: WalkInput): Walker {
         watching[e.cpu] = null;
       }
     }
-    if (p === null || p.ctx === 'hardirq' || p.e.pid === 0 || c.hardDepth > 0) return;
+    if (p === null || p.ctx === 'hardirq' || isIdlePid(p.e.pid) || c.hardDepth > 0) return;
     const d = e.ts - p.e.ts;
     if (e.kind === 'irq_handler_entry') {
       const afterIssue = p.e.kind === 'block_rq_issue' && p.e.pid === fio;

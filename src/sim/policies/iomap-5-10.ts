@@ -1,3 +1,4 @@
+import { IOMAP_DIO_WORK } from '../../kernel/work-functions.js';
 import type { Policy } from './types.js';
 
 /**
@@ -17,7 +18,7 @@ import type { Policy } from './types.js';
  */
 export const iomap510: Policy = {
   name: 'iomap-5.10',
-  workFunction: 'iomap_dio_complete_work',
+  workFunction: IOMAP_DIO_WORK,
   waits: (io) => io.syncKiocb || (io.write && io.extent === 'extending'),
   complete: (io) => (io.write ? { where: 'defer', reason: 'IOMAP_DIO_WRITE: every async write is deferred' } : { where: 'inline', reason: 'read' }),
   fua: (io) => io.write && io.dsync && io.deviceFua && io.extent === 'overwrite',

@@ -1,3 +1,4 @@
+import { LEGACY_DIO_WORK } from '../../kernel/work-functions.js';
 import type { Policy } from './types.js';
 
 /**
@@ -18,7 +19,7 @@ import type { Policy } from './types.js';
  */
 export const legacy418: Policy = {
   name: 'legacy-4.18',
-  workFunction: 'dio_aio_complete_work',
+  workFunction: LEGACY_DIO_WORK,
   waits: (io) => io.syncKiocb || (io.write && io.extent === 'extending'),
   complete(io) {
     if (io.write && io.dsync) return { where: 'defer', reason: 'defer_completion: O_DSYNC aio write' };

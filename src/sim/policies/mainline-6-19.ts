@@ -1,3 +1,4 @@
+import { IOMAP_DIO_WORK } from '../../kernel/work-functions.js';
 import type { Policy } from './types.js';
 
 /**
@@ -14,7 +15,7 @@ import type { Policy } from './types.js';
  */
 export const mainline619: Policy = {
   name: 'mainline-6.19',
-  workFunction: 'iomap_dio_complete_work',
+  workFunction: IOMAP_DIO_WORK,
   waits: (io) => io.syncKiocb || (io.write && io.extent === 'extending'),
   complete(io) {
     if (io.error) return { where: 'defer', reason: 'error: always completed in task context' };

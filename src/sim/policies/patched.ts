@@ -1,3 +1,4 @@
+import { IOMAP_DIO_WORK } from '../../kernel/work-functions.js';
 import type { Policy } from './types.js';
 import { iomap510 } from './iomap-5-10.js';
 
@@ -12,7 +13,7 @@ import { iomap510 } from './iomap-5-10.js';
  */
 export const patched: Policy = {
   name: 'patched',
-  workFunction: 'iomap_dio_complete_work',
+  workFunction: IOMAP_DIO_WORK,
   waits: iomap510.waits,
   complete(io) {
     if (!io.write) return { where: 'inline', reason: 'read' };
