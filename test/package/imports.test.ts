@@ -62,4 +62,54 @@ describe('import lines of src/', () => {
     const missing = [...graph].flatMap(([f, deps]) => deps.filter((d) => !graph.has(d)).map((d) => `${f} → ${d}`));
     expect(missing).toEqual([]);
   });
+
+  it('no file imports itself back through other files (no circle)', () => {
+    expect(findCircle(graph)).toEqual([]);
+  });
+
+  it('no folder imports a folder that imports it back (the folders stack as floors)', () => {
+    const folders = new Map<string, Set<string>>();
+    for (const [f, deps] of graph) {
+      const from = folderOf(f);
+      for (const d of deps) {
+        const to = folderOf(d);
+        if (to !== from) (folders.get(from) ?? folders.set(from, new Set()).get(from)!).add(to);
+      }
+    }
+    expect(findCircle(new Map([...folders].map(([k, v]) => [k, [...v]])))).toEqual([]);
+  });
+
+  it('the circle finder finds a planted circle', () => {
+    expect(findCircle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']], ['d', []]]))).toEqual(['a', 'b', 'c', 'a']);
+  });
 });
+
+/** Top-level folder of a src path (`analyze/handlers/x.ts` → `analyze`; `cli.ts` → `cli.ts`). */
+function folderOf(path: string): string {
+  const i = path.indexOf('/');
+  return i < 0 ? path : path.slice(0, i);
+}
+
+/** The first circle met in a depth-first walk, as the path that closes it; [] when there is none. */
+function findCircle(g: Map<string, string[]>): string[] {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (n: string): string[] => {
+    if (state.get(n) === 'done') return [];
+    if (state.get(n) === 'open') return [...stack.slice(stack.indexOf(n)), n];
+    state.set(n, 'open');
+    stack.push(n);
+    for (const d of g.get(n) ?? []) {
+      const c = visit(d);
+      if (c.length) return c;
+    }
+    stack.pop();
+    state.set(n, 'done');
+    return [];
+  };
+  for (const n of [...g.keys()].sort()) {
+    const c = visit(n);
+    if (c.length) return c;
+  }
+  return [];
+}
