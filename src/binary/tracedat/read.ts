@@ -16,8 +16,9 @@ import type { ByteSource } from './source.js';
  * Reads a trace.dat (v6 or v7; zstd, zlib or uncompressed) and calls `onEvent` with the same
  * TraceEvents the text parsers make of `trace-cmd report`, in the order it prints them: CPUs
  * merged by timestamp, a `lost` event (and a `lost_events` diagnostic) before the first record of
- * a CPU after the ring buffer dropped events, `line` numbering the events (lost markers
- * included) from 1.
+ * a CPU after the ring buffer dropped events, and `line` the line `trace-cmd report` prints the
+ * event on (its first line is `cpus=N`; lost markers are lines too), so that a line number in a
+ * report points into the text the user can print.
  *
  * A file with several buffers (trace-cmd instances) holds separate timelines: one is read (the
  * `buffer` option, else the top instance when it has data, else the first that has), the others
@@ -37,6 +38,8 @@ export interface TraceDatOptions {
   latencyFlags?: boolean;
   /** File bytes consumed so far, now and then. */
   onProgress?: (bytes: number) => void;
+  /** Awaited every few thousand records when it returns a promise (a consumer on another thread catching up). */
+  pace?: () => Promise<void> | undefined;
 }
 
 export interface TraceDatResult {
@@ -45,8 +48,10 @@ export interface TraceDatResult {
   buffer: string;
   clock: string | undefined;
   cpus: number;
-  /** Events delivered (lost markers included); also the last `line`. */
+  /** Events delivered (lost markers included). */
   events: number;
+  /** The last `line` (events are numbered from 2, after `trace-cmd report`'s `cpus=N` line). */
+  lines: number;
   records: number;
   /** Whole seconds subtracted from every timestamp (as the text parsers' baseSec). */
   baseSec: number;
@@ -85,6 +90,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
     clock: buf?.clock || L.clock,
     cpus: buf?.cpus.length ?? 0,
     events: 0,
+    lines: 0,
     records: 0,
     baseSec: 0,
     bytes: src.size,
@@ -97,7 +103,8 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
   const page = td.headerPage ?? defaultPageHeader(td.longSize, pageSize);
   const fmt = { pageSize, little: L.little, page, header: td.headerEvent };
   let damaged = 0;
-  let line = 0;
+  // Events are numbered by the line `trace-cmd report` prints them on: its line 1 is `cpus=N`.
+  let line = 1;
   const onDamage = (msg: string): void => {
     damaged++;
     diagnostics.add('binary_damaged', line, msg);
@@ -160,12 +167,15 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
     lastTs = ts;
     onEvent(dec.decode(rec, ts, c.cpu, line));
     merge.pop();
-    if (opts.onProgress && ++sinceProgress >= 65536) {
+    if (++sinceProgress >= 4096) {
       sinceProgress = 0;
-      opts.onProgress(blocks.reduce((s, b) => s + b.consumed, 0));
+      opts.onProgress?.(blocks.reduce((s, b) => s + b.consumed, 0));
+      const wait = opts.pace?.();
+      if (wait) await wait;
     }
   }
-  result.events = line;
-  if (damaged > 0 && line === 0) throw new BinaryError(`no event could be read: ${diagnostics.summaries().find((s) => s.code === 'binary_damaged')?.examples[0]?.message ?? 'damaged data'}`, 0);
+  result.events = line - 1;
+  result.lines = line;
+  if (damaged > 0 && result.events === 0) throw new BinaryError(`no event could be read: ${diagnostics.summaries().find((s) => s.code === 'binary_damaged')?.examples[0]?.message ?? 'damaged data'}`, 0);
   return result;
 }
