@@ -96,7 +96,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
     bytes: src.size,
     layout: L,
   };
-  if (!buf) return result;
+  if (!buf) throw new BinaryError('no events: the file holds no ring buffer', 0);
 
   const td = L.td;
   const pageSize = buf.pageSize || L.pageSize;
@@ -176,6 +176,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
   }
   result.events = line - 1;
   result.lines = line;
+  if (result.records === 0 && damaged === 0) throw new BinaryError(`no events: ${buf.cpus.length === 0 ? 'the buffer has no CPU data' : 'every CPU buffer is empty'}`, 0);
   if (damaged > 0 && result.events === 0) throw new BinaryError(`no event could be read: ${diagnostics.summaries().find((s) => s.code === 'binary_damaged')?.examples[0]?.message ?? 'damaged data'}`, 0);
   return result;
 }
