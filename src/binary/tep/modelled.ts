@@ -1,7 +1,7 @@
 import type { Dev, TraceEvent } from '../../model/events.js';
 import { intern } from '../../parse/names.js';
 import { taskStateLetters } from '../../parse/payload/kernel-tables.js';
-import { createHexCache, readNumber, readString, type RawRecord } from './fields.js';
+import { createPointerCache, createStringTable, hexOf, readNumber, type RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
 import { createEvaluator, type SymbolSource } from './print-eval.js';
 import type { Expr } from './print-fmt.js';
@@ -132,37 +132,24 @@ function devReader(ev: EventFormat, env: ModelledEnv): ((r: RawRecord) => Dev) |
 
 /** `%p` as libtraceevent prints it (glibc: `0x…`, `(nil)` for 0). */
 function pointerReader(f: FieldFormat): (r: RawRecord) => string {
-  const hex = createHexCache();
-  const text = new Map<string, string>();
-  return (r) => {
-    const h = hex(r, f.offset, f.size);
-    let s = text.get(h);
-    if (s === undefined) {
-      s = h === '0' ? '(nil)' : `0x${h}`;
-      if (text.size > 1 << 16) text.clear();
-      text.set(h, s);
-    }
-    return s;
-  };
+  const text = createPointerCache((hi, lo) => (hi === 0 && lo === 0 ? '(nil)' : `0x${hexOf(hi, lo)}`));
+  return (r) => text(r, f.offset, f.size);
 }
 
 /** `%ps`: the kallsyms name of a function pointer, else its address. */
 function functionReader(f: FieldFormat, env: ModelledEnv): (r: RawRecord) => string {
-  const cache = new Map<string, string>();
-  const hex = createHexCache();
-  return (r) => {
-    const h = hex(r, f.offset, f.size);
-    let s = cache.get(h);
-    if (s === undefined) {
-      const addr = BigInt(`0x${h}`);
-      s = intern(env.syms.findFunction(addr)?.name ?? `0x${h}`);
-      if (cache.size < 65536) cache.set(h, s);
-    }
-    return s;
-  };
+  const name = createPointerCache((hi, lo) => {
+    const h = hexOf(hi, lo);
+    return intern(env.syms.findFunction((BigInt(hi) << 32n) | BigInt(lo))?.name ?? `0x${h}`);
+  });
+  return (r) => name(r, f.offset, f.size);
 }
 
-const str = (f: FieldFormat) => (r: RawRecord): string => intern(readString(r, f));
+/** A string field, through a table shared by every field of the event (see createStringTable). */
+const str = (f: FieldFormat): ((r: RawRecord) => string) => {
+  const table = createStringTable(1024);
+  return (r) => table(r, f);
+};
 const int = (f: FieldFormat) => (r: RawRecord): number => readNumber(r, f);
 
 const blockRq: Factory = (ev, env) => {
@@ -308,18 +295,8 @@ const softirq = (kind: 'softirq_entry' | 'softirq_exit' | 'softirq_raise'): Fact
 
 /** `ino 0x%lx` */
 const inoReader = (f: FieldFormat): ((r: RawRecord) => string) => {
-  const hex = createHexCache();
-  const text = new Map<string, string>();
-  return (r) => {
-    const h = hex(r, f.offset, f.size);
-    let s = text.get(h);
-    if (s === undefined) {
-      s = `0x${h}`;
-      if (text.size > 1 << 16) text.clear();
-      text.set(h, s);
-    }
-    return s;
-  };
+  const text = createPointerCache((hi, lo) => `0x${hexOf(hi, lo)}`);
+  return (r) => text(r, f.offset, f.size);
 };
 
 const iomapBegin: Factory = (ev, env) => {
