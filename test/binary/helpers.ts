@@ -144,3 +144,52 @@ export async function toZlib(src: Uint8Array): Promise<Buffer> {
 export function fixtureBytes(name: string, version: string): Buffer {
   return readFileSync(datPath(name, version));
 }
+
+/** An option to add to a v7 file: id and data (little-endian, as the fixtures are). */
+export interface AddedOption {
+  id: number;
+  data: Buffer;
+}
+
+/**
+ * A v7 trace.dat with options added in a new options section at the end of the file, linked from
+ * the DONE option of the last section of the chain (how trace-cmd itself chains them).
+ */
+export function appendOptions(src: Uint8Array, options: AddedOption[]): Buffer {
+  const buf = Buffer.from(src);
+  // magic, version\0, endian, long size, u32 page size, compression name\0 version\0, u64 options offset
+  const nameStart = buf.indexOf(0, 10) + 7;
+  const firstAt = buf.indexOf(0, buf.indexOf(0, nameStart) + 1) + 1;
+  let at = Number(buf.readBigUInt64LE(firstAt));
+  let lastDone = -1;
+  while (at !== 0) {
+    const end = at + 16 + Number(buf.readBigUInt64LE(at + 8));
+    let next = 0;
+    for (let q = at + 16; q < end; ) {
+      const id = buf.readUInt16LE(q);
+      const size = buf.readUInt32LE(q + 2);
+      if (id === 0) {
+        lastDone = q + 6;
+        next = Number(buf.readBigUInt64LE(q + 6));
+        break;
+      }
+      q += 6 + size;
+    }
+    at = next;
+  }
+  if (lastDone < 0) throw new Error('no DONE option found');
+  const parts: Buffer[] = [];
+  for (const o of options) {
+    const h = Buffer.alloc(6);
+    h.writeUInt16LE(o.id, 0);
+    h.writeUInt32LE(o.data.length, 2);
+    parts.push(h, o.data);
+  }
+  // DONE: id 0, size 8, no next section.
+  parts.push(Buffer.from([0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]));
+  const body = Buffer.concat(parts);
+  const head = Buffer.alloc(16);
+  head.writeBigUInt64LE(BigInt(body.length), 8);
+  buf.writeBigUInt64LE(BigInt(buf.length), lastDone);
+  return Buffer.concat([buf, head, body]);
+}
