@@ -19,6 +19,8 @@ import type { ByteSource } from './source.js';
  * (tracing data, cpus, "options  " / "flyrecord" tags); v7 is a chain of options sections
  * pointing at metadata sections and at one flyrecord section per buffer (instance), which may be
  * compressed. Counts and sizes are checked against the file before use.
+ *
+ * (Longer than most files: both versions share the options' meaning, so they are read side by side.)
  */
 
 export interface CpuData {
