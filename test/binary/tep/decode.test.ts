@@ -107,6 +107,12 @@ describe('workqueue pointers and functions', () => {
     expect(e(0xffff888102da7400n, 0xffffffff814a6b30n)).toMatchObject({ work: '0xffff888102da7400', function: 'iomap_dio_complete_work', workqueue: 'dio/vda', reqCpu: 256, targetCpu: -1 });
   });
 
+  it('a reader without kallsyms in its file (perf.data) gives its own function names and task names', () => {
+    const d = createRecordDecoder(tracingData([ev]), { latencyFlags: false, findFunction: (a) => kallsyms.find(a), commOf: (pid) => `task${pid}` });
+    const r = d.decode(record(ev, { common_type: 337, common_pid: 12, work: 1n, function: 0xffffffff814a6b30n, workqueue: { loc: 'dio/vda' } }), 0, 0, 1);
+    expect(r).toMatchObject({ comm: 'task12', pid: 12, function: 'iomap_dio_complete_work' });
+  });
+
   it('an address inside a function names it; one outside every symbol prints in hex; a NULL work is (nil)', () => {
     expect(e(0n, 0xffffffff814a6b38n)).toMatchObject({ work: '(nil)', function: 'iomap_dio_complete_work' });
     expect(e(1n, 0x1234n)).toMatchObject({ function: '0x1234' });
