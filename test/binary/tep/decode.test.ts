@@ -136,6 +136,12 @@ describe('other events', () => {
     expect(d.decode(r, 0, 0, 1)).toMatchObject({ kind: 'other', name: 'custom_thing', system: 'test', args: 'delta=-5 label=hello mask=0x10000001f hi=1 state=neg' });
   });
 
+  it('as libtraceevent: an unexpanded kernel name reads 0, a flag table may end in a NULL entry', () => {
+    const ev = format(CUSTOM.replace('print fmt: "delta=%d label=%s mask=%#llx hi=%u state=%s", REC->delta, __get_rel_str(label), REC->mask, (unsigned int)(REC->mask >> 32), REC->delta < 0 ? "neg" : "pos"', 'print fmt: "page=%p flags=%s", REC->delta != -1 ? (((struct page *)vmemmap_base) + (REC->delta)) : ((void *)0), __print_flags(REC->mask, "|", {( unsigned long)(( gfp_t)((((1UL))) << (1))), "B1"}, { UNKNOWN_NAME, "never" }, { 0, ((void *)0) })'), 'test');
+    const d = createRecordDecoder(tracingData([ev]), { latencyFlags: false });
+    expect(d.decode(record(ev, { common_type: 900, delta: 0x1ce93b, mask: 6 }), 0, 0, 1)).toMatchObject({ args: 'page=0x1ce93b flags=B1|0x4' });
+  });
+
   it('a print fmt it cannot evaluate falls back to the raw fields', () => {
     const ev = format(CUSTOM.replace('REC->delta < 0', 'mystery_helper(REC->delta)'), 'test');
     const p = createEventPrinter(ev, NO_SYMS);
