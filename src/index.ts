@@ -25,6 +25,8 @@ export type { Analysis, CpuShare, LatencySummary } from './model/analysis.js';
 export type { CompletionMode, IoPath, IoUnit, Phase } from './model/io.js';
 export type { TraceEvent, ExecContext } from './model/events.js';
 export type { TraceFormat } from './parse/formats.js';
+export type { BinaryFormat } from './binary/dispatch.js';
+import type { BinaryFormat } from './binary/dispatch.js';
 export { ERROR_KINDS, IopathError, isIopathError, type ErrorKind } from './model/errors.js';
 export { StrictModeError, type DiagnosticCode, type DiagnosticSummary } from './model/diagnostics.js';
 export { COMPARE_SCHEMA, gateFailure, GATE_METRICS } from './compare/index.js';
@@ -197,8 +199,8 @@ export async function whatif(model: CalibratedModel, change: WhatifChange, optio
 
 /** What a read of a trace found, besides its events. */
 export interface ReadSummary {
-  /** The format read (detected or forced). */
-  format: TraceFormat;
+  /** The format read (detected or forced): a text format, or `trace.dat` / `perf.data` read directly. */
+  format: TraceFormat | BinaryFormat;
   lines: number;
   /** Bytes of text (after gunzip). */
   bytes: number;

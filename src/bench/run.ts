@@ -7,6 +7,7 @@ import { benchTasks, findBenchTask, type TaskResult } from './registry.js';
 import './tasks.js';
 import './analyze-tasks.js';
 import './floor-tasks.js';
+import './binary-tasks.js';
 
 /**
  * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same
@@ -146,6 +147,12 @@ async function main(argv: string[]): Promise<number> {
     const ratio = r.ns / base.ns;
     const rssOk = r.peakRss <= t.maxRssMb * MB;
     process.stdout.write(`  ${r.task}: ${fmt(ratio, 2)}× newline count (target ≤ ${t.maxRatio}) ${ratio <= t.maxRatio ? 'ok' : 'OVER'}, peak RSS ${fmt(r.peakRss / MB)} MB (target ≤ ${t.maxRssMb}) ${rssOk ? 'ok' : 'OVER'}\n`);
+  }
+  // A trace.dat: analyze against the text step it saves (trace-cmd report alone), target ≥ 3× faster.
+  const tcmd = rows.find((r) => r.task === 'trace-cmd-report');
+  for (const r of rows.filter((x) => tcmd && (x.task === 'analyze' || x.task === 'analyze-1t'))) {
+    const speedup = (tcmd as Measured).ns / r.ns;
+    process.stdout.write(`  ${r.task} vs trace-cmd report: ${fmt(speedup, 2)}× faster (target ≥ 3) ${speedup >= 3 ? 'ok' : 'UNDER'}\n`);
   }
   return 0;
 }
