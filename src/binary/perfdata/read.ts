@@ -1,0 +1,223 @@
+import { createDiagnostics, type DiagnosticsCollector } from '../../model/diagnostics.js';
+import type { TraceEvent } from '../../model/events.js';
+import { parseAttr, type Attr } from './attr.js';
+import { dataView, fail, PerfDataError, u64 } from './bytes.js';
+import { FEAT, FILE_HEADER_BYTES, PIPE_HEADER_BYTES } from './constants.js';
+import type { DecoderFactory } from './decoder.js';
+import { createDelivery } from './deliver.js';
+import { readFeature, type PerfMeta } from './features.js';
+import { checkSection, parseHeader, type FileHeader } from './header.js';
+import { createRecordPump, type RecordPump } from './pump.js';
+import { createRecordHandler, type Item } from './records.js';
+import { createRoundQueue } from './rounds.js';
+import { bufferSource, fileSource, streamSource, type ByteSource } from './source.js';
+import { createTimeBase } from './time.js';
+
+/**
+ * Reads a perf.data file (file or pipe mode, `perf record -z` too) and calls `onEvent` with the
+ * TraceEvents `perf script` would print, in its order. One pass over the data section; memory is
+ * that of the round queue (about two FINISHED_ROUND windows), the carry of one record and the
+ * tracing data. Input that cannot be read on (a bad header, a section outside the file, a record
+ * whose size or fields do not fit, a cut-off end) stops with one PerfDataError naming the offset.
+ */
+
+/** A zstd stream decoder: `push` hands each compressed chunk in order; output comes through `onOut`. */
+export interface ZstdStream {
+  push(chunk: Uint8Array): void;
+}
+export type ZstdStreamFactory = (onOut: (bytes: Uint8Array) => void) => ZstdStream;
+
+export interface PerfDataOptions {
+  makeDecoder: DecoderFactory;
+  zstd?: ZstdStreamFactory;
+  label?: string;
+  strict?: boolean;
+  diagnostics?: DiagnosticsCollector;
+  /** Read size of the data section (default 4 MiB); tests use tiny ones. */
+  chunkBytes?: number;
+  onProgress?: (bytes: number) => void;
+}
+
+export interface PerfDataResult {
+  mode: 'file' | 'pipe';
+  little: boolean;
+  compressed: boolean;
+  meta: PerfMeta;
+  /** Event names recorded (`block:block_rq_issue`, …), in attribute order. */
+  eventNames: string[];
+  events: number;
+  samples: number;
+  /** Bytes of input read (for a compressed file, before decompression). */
+  bytes: number;
+  baseSec: number;
+  diagnostics: DiagnosticsCollector;
+}
+
+const CHUNK = 4 << 20;
+/** Tracing data larger than this is not a format description (a real one is well under 10 MiB). */
+const MAX_TRACING_DATA = 256 << 20;
+
+export async function readPerfData(source: string | AsyncIterable<Uint8Array>, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions): Promise<PerfDataResult> {
+  const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : '<stream>');
+  let src: ByteSource = typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(source)) : streamSource(source);
+  try {
+    return await readFrom(src, onEvent, opts, label, (s) => (src = s));
+  } catch (err) {
+    if (err instanceof PerfDataError) throw new PerfDataError(`${label}: ${err.message}`);
+    // A DataView read past a record's end is a size the checks missed: still the input's fault.
+    if (err instanceof RangeError) throw new PerfDataError(`${label}: corrupted perf.data (${err.message})`);
+    throw err;
+  } finally {
+    src.close();
+  }
+}
+
+async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions, label: string, replace: (s: ByteSource) => void): Promise<PerfDataResult> {
+  let src = first;
+  const diagnostics = opts.diagnostics ?? createDiagnostics(label, opts.strict ?? false);
+  const chunk = opts.chunkBytes ?? CHUNK;
+  const head = await src.read(0, FILE_HEADER_BYTES);
+  const hdr = parseHeader(head);
+  const meta: PerfMeta = {};
+  const attrs: Attr[] = [];
+  const time = createTimeBase();
+  const delivery = createDelivery(onEvent, diagnostics, time);
+  const queue = createRoundQueue<Item>(delivery.apply);
+  const lostAtEnd = new Map<number, number>();
+  let compressedBytes = 0;
+  let inner: RecordPump | null = null;
+  let zstd: ZstdStream | null = null;
+  let bytesRead = 0;
+
+  const handler = createRecordHandler({
+    little: hdr.little,
+    time,
+    attrs,
+    meta,
+    makeDecoder: opts.makeDecoder,
+    queue: (it) => queue.push(it),
+    now: (it) => delivery.apply(it),
+    round: () => queue.round(),
+    compressed(bytes, offset) {
+      compressedBytes += bytes.length;
+      if (zstd === null) {
+        if (!opts.zstd) fail(`compressed records (perf record -z) at offset ${offset}, and no zstd decoder is available`);
+        inner = createRecordPump(hdr.little, pumpSink('decompressed data'), 0, 0);
+        const pump = inner;
+        zstd = opts.zstd((out) => pump.push(out));
+      }
+      try {
+        zstd.push(bytes);
+      } catch (err) {
+        if (err instanceof PerfDataError) throw err;
+        fail(`zstd data of the record at offset ${offset} does not decode: ${(err as Error).message}`);
+      }
+    },
+    lostSamplesAtEnd(cpu, count) {
+      lostAtEnd.set(cpu, (lostAtEnd.get(cpu) ?? 0) + count);
+    },
+  });
+
+  function pumpSink(where: string) {
+    return {
+      onRecord: handler.onRecord,
+      onBlob: handler.onBlob,
+      onBadSize(size: number, type: number, offset: number) {
+        if (type === -1) fail(`record before offset ${offset} in the ${where} claims ${size} bytes of data after it`);
+        fail(`record at offset ${offset} of the ${where} has size ${size} (type ${type}): corrupted data`);
+      },
+    };
+  }
+
+  let mode: 'file' | 'pipe';
+  if (hdr.pipe) {
+    mode = 'pipe';
+    const pump = createRecordPump(hdr.little, pumpSink('stream'), PIPE_HEADER_BYTES, MAX_TRACING_DATA);
+    if (head.length > PIPE_HEADER_BYTES) pump.push(head.subarray(PIPE_HEADER_BYTES));
+    bytesRead = head.length;
+    for (;;) {
+      const b = await src.read(bytesRead, chunk);
+      if (b.length === 0) break;
+      bytesRead += b.length;
+      pump.push(b);
+      opts.onProgress?.(bytesRead);
+    }
+    if (pump.leftover() > 0) fail(`the stream ends inside a record after offset ${pump.offset()}: truncated`);
+  } else {
+    mode = 'file';
+    if (!src.seekable) {
+      src = await bufferSource(head, src);
+      replace(src);
+    }
+    await readFileHeaderParts(src, hdr, attrs, meta, handler, opts.makeDecoder);
+    const pump = createRecordPump(hdr.little, pumpSink('data section'), hdr.data.offset, 0);
+    const end = hdr.data.offset + hdr.data.size;
+    for (let at = hdr.data.offset; at < end; ) {
+      const b = await src.read(at, Math.min(chunk, end - at));
+      if (b.length === 0) fail(`data section ends at ${at}, before its stated end ${end}: truncated`);
+      at += b.length;
+      pump.push(b);
+      opts.onProgress?.(at);
+    }
+    bytesRead = src.size;
+    if (pump.leftover() > 0) fail(`the data section ends inside a record after offset ${pump.offset()}: corrupted sizes`);
+  }
+  if (inner !== null && (inner as RecordPump).leftover() > 0) fail('the compressed stream ends inside a record: truncated');
+  queue.flush();
+  delivery.end();
+  for (const [cpu, count] of [...lostAtEnd].sort((a, b) => a[0] - b[0])) {
+    diagnostics.add('lost_events', delivery.events(), `CPU ${cpu} lost ${count} samples (perf's count at the end of the recording: when is not known)`, undefined, 1);
+  }
+  if (attrs.length === 0) fail('no event attributes: not a usable perf.data');
+  return {
+    mode,
+    little: hdr.little,
+    compressed: compressedBytes > 0 || meta.compression !== undefined,
+    meta,
+    eventNames: attrs.map((a) => a.name ?? handler.decoder()?.name(a.config) ?? `type${a.type}:${a.config}`),
+    events: delivery.events(),
+    samples: handler.samples(),
+    bytes: bytesRead,
+    baseSec: delivery.baseSec(),
+    diagnostics,
+  };
+}
+
+/** File mode: the attrs with their ids, the feature sections, the tracing data's decoder. */
+async function readFileHeaderParts(src: ByteSource, hdr: FileHeader, attrs: Attr[], meta: PerfMeta, handler: ReturnType<typeof createRecordHandler>, makeDecoder: DecoderFactory): Promise<void> {
+  const size = src.size;
+  const little = hdr.little;
+  checkSection(hdr.attrs, size, 'attrs');
+  checkSection(hdr.data, size, 'data');
+  if (hdr.attrSize < 64 + 16 || hdr.attrSize > 4096) fail(`attr entry size ${hdr.attrSize} is not a perf_event_attr plus its ids section`);
+  if (hdr.attrs.size % hdr.attrSize !== 0) fail(`attrs section of ${hdr.attrs.size} bytes is not a whole number of ${hdr.attrSize}-byte entries`);
+  const ab = await src.read(hdr.attrs.offset, hdr.attrs.size);
+  const adv = dataView(ab);
+  for (let at = 0, i = 0; at < ab.length; at += hdr.attrSize, i++) {
+    const a = parseAttr(adv, at, hdr.attrSize - 16, little, i);
+    const ids = { offset: u64(adv, at + hdr.attrSize - 16, little), size: u64(adv, at + hdr.attrSize - 8, little) };
+    checkSection(ids, size, `ids of event ${i}`);
+    const ib = await src.read(ids.offset, ids.size);
+    const idv = dataView(ib);
+    for (let p = 0; p + 8 <= ib.length; p += 8) a.ids.push(u64(idv, p, little));
+    attrs.push(a);
+  }
+  // One {offset, size} per set feature bit, right after the data section.
+  const table = { offset: hdr.data.offset + hdr.data.size, size: hdr.features.length * 16 };
+  checkSection(table, size, 'feature table');
+  const tb = await src.read(table.offset, table.size);
+  const tdv = dataView(tb);
+  let tracing = false;
+  for (let i = 0; i < hdr.features.length; i++) {
+    const feat = hdr.features[i] as number;
+    if (![FEAT.TRACING_DATA, FEAT.HOSTNAME, FEAT.OSRELEASE, FEAT.VERSION, FEAT.NRCPUS, FEAT.CMDLINE, FEAT.EVENT_DESC, FEAT.COMPRESSED].includes(feat as never)) continue;
+    const s = { offset: u64(tdv, i * 16, little), size: u64(tdv, i * 16 + 8, little) };
+    checkSection(s, size, `feature ${feat}`);
+    const bytes = await src.read(s.offset, s.size);
+    if (feat === FEAT.TRACING_DATA) {
+      handler.setDecoder(makeDecoder(bytes));
+      tracing = true;
+    } else readFeature(meta, feat, bytes, little);
+  }
+  if (!tracing && attrs.some((a) => a.type === 2)) fail('tracepoints recorded but no tracing data (HEADER_TRACING_DATA): their fields cannot be decoded');
+}

@@ -1,0 +1,267 @@
+import type { LostEvent, OtherEvent, TraceEvent } from '../../model/events.js';
+import type { EventHead } from '../../parse/payload/types.js';
+import { parseAttr, trailerBytes, type Attr } from './attr.js';
+import { cString, dataView, fail, u64 } from './bytes.js';
+import { PERF_TYPE_TRACEPOINT, REC } from './constants.js';
+import type { DecoderFactory, TracepointDecoder } from './decoder.js';
+import { readFeature, type PerfMeta } from './features.js';
+import { newFields, parseSample, parseTrailer, sampleId } from './sample.js';
+import type { TimeBase } from './time.js';
+
+/**
+ * Turns perf records into time-stamped items for the round queue: samples become TraceEvents
+ * (their payload decoded at once, their task name filled in at release), COMM/FORK/EXIT become
+ * thread-table updates, LOST becomes a `lost` event. Records perf writes itself (attrs, features,
+ * tracing data and compressed chunks in pipe mode, FINISHED_ROUND) are acted on at once.
+ *
+ * Record bodies after the 8-byte header (perf_event.h, tools/lib/perf/include/perf/event.h):
+ *   COMM  u32 pid, tid; char comm[]            FORK/EXIT  u32 pid, ppid, tid, ptid; u64 time
+ *   LOST  u64 id, lost                         LOST_SAMPLES  u64 lost
+ *   HEADER_ATTR  perf_event_attr; u64 ids[]    HEADER_FEATURE  u64 feature; section bytes
+ *   HEADER_TRACING_DATA  u32 size (the data follows the record)
+ *   COMPRESSED  zstd bytes                     COMPRESSED2  u64 data size; zstd bytes
+ *   ID_INDEX  u64 n; n × {u64 id, idx, cpu, tid}      AUXTRACE  u64 size, … (data follows)
+ */
+
+export const OP_EVENT = 0;
+export const OP_COMM = 1;
+export const OP_FORK = 2;
+export const OP_EXIT = 3;
+
+export interface Item {
+  ts: number;
+  op: number;
+  /** OP_EVENT: the event (a sample's comm is set at release). */
+  ev: TraceEvent | null;
+  /** Sample: tgid; COMM/FORK/EXIT: pid. */
+  pid: number;
+  tid: number;
+  /** FORK/EXIT: ppid, ptid. */
+  ppid: number;
+  ptid: number;
+  /** COMM: the new name; sample: '' until released. */
+  comm: string;
+}
+
+export interface RecordContext {
+  little: boolean;
+  time: TimeBase;
+  attrs: Attr[];
+  meta: PerfMeta;
+  makeDecoder: DecoderFactory;
+  /** Items with a time, for the round queue. */
+  queue(item: Item): void;
+  /** Items without one (perf's time 0: synthesized at the start), applied at once. */
+  now(item: Item): void;
+  round(): void;
+  /** COMPRESSED payloads, in order. */
+  compressed(bytes: Uint8Array, offset: number): void;
+  /** LOST_SAMPLES counts perf writes at the end, with no time: per CPU. */
+  lostSamplesAtEnd(cpu: number, count: number, name: string): void;
+}
+
+export interface RecordHandler {
+  onRecord(dv: DataView, bytes: Uint8Array, at: number, type: number, misc: number, size: number, offset: number): number;
+  onBlob(blob: Uint8Array, offset: number): void;
+  decoder(): TracepointDecoder | null;
+  setDecoder(d: TracepointDecoder): void;
+  /** Samples decoded so far. */
+  samples(): number;
+}
+
+/** Largest CPU number accepted (the kernel's NR_CPUS limit is 8192). */
+const MAX_CPU = 8191;
+
+export function createRecordHandler(ctx: RecordContext): RecordHandler {
+  const { little, time } = ctx;
+  const attrs = ctx.attrs;
+  const byId = new Map<number, Attr>();
+  const cpuById = new Map<number, number>();
+  let decoder: TracepointDecoder | null = null;
+  let samples = 0;
+  const f = newFields();
+  const head: EventHead = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
+
+  let indexed = 0;
+  const indexIds = (): void => {
+    for (; indexed < attrs.length; indexed++) for (const id of (attrs[indexed] as Attr).ids) byId.set(id, attrs[indexed] as Attr);
+  };
+
+  /** The attr a record belongs to: the only one, or the one its sample id names. */
+  const attrOf = (dv: DataView, at: number, end: number, isSample: boolean, offset: number): Attr => {
+    const first = attrs[0];
+    if (first === undefined) fail(`record at offset ${offset} before any event attribute`);
+    if (attrs.length === 1) return first;
+    if (indexed < attrs.length) indexIds();
+    const id = sampleId(dv, at + 8, end, little, first.sampleType, isSample);
+    // Records perf synthesizes carry a zeroed trailer: id 0 means the first event (evlist__event2evsel).
+    if (id === 0) return first;
+    const a = byId.get(id);
+    if (a === undefined) fail(`${isSample ? 'sample' : 'record'} at offset ${offset} has id ${id}, which no event attribute lists: corrupted data`);
+    return a;
+  };
+
+  const nameOf = (a: Attr): string => {
+    if (a.name !== undefined) return a.name;
+    const fromFormats = a.type === PERF_TYPE_TRACEPOINT ? decoder?.name(a.config) : undefined;
+    const fromDesc = a.ids.length > 0 ? ctx.meta.namesById?.get(a.ids[0] as number) : undefined;
+    a.name = fromFormats ?? fromDesc ?? `type${a.type}:${a.config}`;
+    return a.name;
+  };
+
+  const item = (ts: number, op: number, ev: TraceEvent | null, pid: number, tid: number, comm = '', ppid = -1, ptid = -1): Item => ({ ts, op, ev, pid, tid, ppid, ptid, comm });
+
+  /** Queues an item by its trailer time (sample_id_all), or applies it at once when it has none. */
+  const timed = (it: Item): void => {
+    if (it.ts < 0) ctx.now(it);
+    else ctx.queue(it);
+  };
+
+  const trailer = (dv: DataView, at: number, end: number, offset: number): boolean => {
+    const a = attrs[0];
+    if (a === undefined || !a.sampleIdAll) return false;
+    const st = attrs.length === 1 ? a.sampleType : attrOf(dv, at, end, false, offset).sampleType;
+    if (!parseTrailer(dv, at + 8, end, little, st, f)) fail(`record at offset ${offset} is too short for its sample-id trailer`);
+    return true;
+  };
+
+  const sample = (dv: DataView, bytes: Uint8Array, at: number, size: number, offset: number): void => {
+    const end = at + size;
+    const a = attrOf(dv, at, end, true, offset);
+    if (!parseSample(dv, at + 8, end, little, a, f)) fail(`sample at offset ${offset} is shorter than its sample type says (${size} bytes): corrupted data`);
+    if (f.cpu > MAX_CPU) fail(`sample at offset ${offset} names CPU ${f.cpu}: corrupted data`);
+    samples++;
+    const ts = f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
+    head.ts = ts;
+    head.cpu = f.cpu;
+    head.pid = f.tid;
+    let ev: TraceEvent;
+    if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && f.rawLen >= 0) ev = decoder.decode(a.config, bytes, f.rawAt, f.rawLen, head);
+    else {
+      const name = nameOf(a);
+      const colon = name.indexOf(':');
+      const o: OtherEvent = { kind: 'other', line: 0, ts, cpu: f.cpu, pid: f.tid, comm: '', name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
+      if (colon >= 0) o.system = name.slice(0, colon);
+      ev = o;
+    }
+    timed(item(ts, OP_EVENT, ev, f.pid, f.tid));
+  };
+
+  const lost = (dv: DataView, at: number, size: number, offset: number, count: number): void => {
+    const end = at + size;
+    trailer(dv, at, end, offset);
+    const ts = f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
+    const ev: LostEvent = { kind: 'lost', line: 0, ts, cpu: f.cpu, pid: -1, comm: '', count, form: 'perf' };
+    timed(item(ts, OP_EVENT, ev, -1, -1));
+  };
+
+  return {
+    onRecord(dv, bytes, at, type, misc, size, offset) {
+      void misc;
+      const end = at + size;
+      switch (type) {
+        case REC.SAMPLE:
+          sample(dv, bytes, at, size, offset);
+          return 0;
+        case REC.COMM: {
+          if (size < 16) fail(`COMM record at offset ${offset} is ${size} bytes`);
+          const hasTrailer = trailer(dv, at, end, offset);
+          const commEnd = hasTrailer ? end - trailerBytes((attrs[0] as Attr).sampleType) : end;
+          const comm = cString(bytes, at + 16, Math.max(at + 16, commEnd));
+          const ts = hasTrailer && f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
+          timed(item(ts, OP_COMM, null, dv.getInt32(at + 8, little), dv.getInt32(at + 12, little), comm));
+          return 0;
+        }
+        case REC.FORK:
+        case REC.EXIT: {
+          if (size < 32) fail(`${type === REC.FORK ? 'FORK' : 'EXIT'} record at offset ${offset} is ${size} bytes`);
+          const hasTrailer = trailer(dv, at, end, offset);
+          const ts = hasTrailer && f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
+          const pid = dv.getInt32(at + 8, little);
+          const tid = dv.getInt32(at + 16, little);
+          timed(item(ts, type === REC.FORK ? OP_FORK : OP_EXIT, null, pid, tid, '', dv.getInt32(at + 12, little), dv.getInt32(at + 20, little)));
+          return 0;
+        }
+        case REC.LOST:
+          if (size < 24) fail(`LOST record at offset ${offset} is ${size} bytes`);
+          lost(dv, at, size, offset, u64(dv, at + 16, little));
+          return 0;
+        case REC.LOST_SAMPLES: {
+          if (size < 16) fail(`LOST_SAMPLES record at offset ${offset} is ${size} bytes`);
+          const count = u64(dv, at + 8, little);
+          trailer(dv, at, end, offset);
+          if (f.hasTime && !(f.timeHi === 0 && f.timeLo === 0)) {
+            lost(dv, at, size, offset, count);
+            return 0;
+          }
+          // perf record's own end-of-run count per event and CPU (read from the kernel), time 0.
+          const a = attrs.length === 1 ? attrs[0] : attrOf(dv, at, end, false, offset);
+          const id = a && a.sampleIdAll ? sampleId(dv, at + 8, end, little, a.sampleType, false) : -1;
+          if (count > 0) ctx.lostSamplesAtEnd(cpuById.get(id) ?? f.cpu, count, a ? nameOf(a) : '');
+          return 0;
+        }
+        case REC.FINISHED_ROUND:
+          ctx.round();
+          return 0;
+        case REC.HEADER_ATTR: {
+          if (size < 8 + 8) fail(`HEADER_ATTR record at offset ${offset} is ${size} bytes`);
+          const attrSize = dv.getUint32(at + 12, little);
+          if (attrSize < 64 || attrSize > size - 8) fail(`HEADER_ATTR record at offset ${offset}: attribute of ${attrSize} bytes in a ${size}-byte record`);
+          const a = parseAttr(dv, at + 8, attrSize, little, attrs.length);
+          for (let p = at + 8 + attrSize; p + 8 <= end; p += 8) a.ids.push(u64(dv, p, little));
+          attrs.push(a);
+          indexIds();
+          return 0;
+        }
+        case REC.HEADER_FEATURE: {
+          if (size < 16) fail(`HEADER_FEATURE record at offset ${offset} is ${size} bytes`);
+          readFeature(ctx.meta, u64(dv, at + 8, little), bytes.slice(at + 16, end), little);
+          return 0;
+        }
+        case REC.HEADER_TRACING_DATA:
+          if (size < 12) fail(`HEADER_TRACING_DATA record at offset ${offset} is ${size} bytes`);
+          return dv.getUint32(at + 8, little);
+        case REC.AUXTRACE: {
+          if (size < 16) fail(`AUXTRACE record at offset ${offset} is ${size} bytes`);
+          const skip = u64(dv, at + 8, little);
+          if (!Number.isFinite(skip)) fail(`AUXTRACE record at offset ${offset} claims ${skip} bytes of data`);
+          return -skip;
+        }
+        case REC.ID_INDEX: {
+          if (size < 16) fail(`ID_INDEX record at offset ${offset} is ${size} bytes`);
+          const n = u64(dv, at + 8, little);
+          if (n > (size - 16) / 32) fail(`ID_INDEX record at offset ${offset} claims ${n} entries in ${size} bytes`);
+          for (let i = 0; i < n; i++) {
+            const e = at + 16 + i * 32;
+            cpuById.set(u64(dv, e, little), dv.getInt32(e + 16 + (little ? 0 : 4), little));
+          }
+          return 0;
+        }
+        case REC.COMPRESSED:
+          ctx.compressed(bytes.subarray(at + 8, end), offset);
+          return 0;
+        case REC.COMPRESSED2: {
+          if (size < 16) fail(`COMPRESSED2 record at offset ${offset} is ${size} bytes`);
+          const n = u64(dv, at + 8, little);
+          if (n > size - 16) fail(`COMPRESSED2 record at offset ${offset} claims ${n} bytes in ${size}`);
+          ctx.compressed(bytes.subarray(at + 16, at + 16 + n), offset);
+          return 0;
+        }
+        default:
+          return 0;
+      }
+    },
+    onBlob(blob) {
+      // Pipe mode's tracing data, right after its HEADER_TRACING_DATA record.
+      decoder = ctx.makeDecoder(blob);
+      for (const a of attrs) if (a.type === PERF_TYPE_TRACEPOINT) a.name = undefined;
+    },
+    decoder: () => decoder,
+    setDecoder(d) {
+      decoder = d;
+    },
+    samples: () => samples,
+  };
+}
+
+export { dataView };
