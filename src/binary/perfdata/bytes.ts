@@ -4,16 +4,11 @@
  * exact below 2^53 and `Infinity` above it (no real file comes near either).
  */
 
-export class PerfDataError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PerfDataError';
-  }
-}
+import { BinaryError } from '../tep/bytes.js';
 
-/** Throws the one error a reader reports for input it cannot go on with; caught at the top. */
-export function fail(message: string): never {
-  throw new PerfDataError(message);
+/** Throws the one error a reader reports for input it cannot go on with (the binary readers' BinaryError). */
+export function fail(message: string, offset = -1): never {
+  throw new BinaryError(message, offset);
 }
 
 export function dataView(bytes: Uint8Array): DataView {

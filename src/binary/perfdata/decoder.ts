@@ -11,7 +11,7 @@ export interface TracepointDecoder {
   /** `system:event` of the format with this `ID:`, undefined when the tracing data has none. */
   name(id: number): string | undefined;
   /** The event of one payload (an `other` event for unmodelled or undecodable ones). */
-  decode(id: number, bytes: Uint8Array, at: number, len: number, head: EventHead): TraceEvent;
+  decode(id: number, view: DataView, bytes: Uint8Array, at: number, len: number, head: EventHead): TraceEvent;
 }
 
 /** Builds the decoder from the tracing-data block (v6 layout up to cmdlines) of the file. */

@@ -2,21 +2,20 @@ import type { DiagnosticsCollector } from '../../model/diagnostics.js';
 import type { TraceEvent } from '../../model/events.js';
 import { chooseBaseSec, NS_PER_S } from '../../model/time.js';
 import { createReorderer, REORDER_WINDOW_NS, type Reorderer } from '../../parse/reorder.js';
-import { OP_COMM, OP_EVENT, OP_EXIT, OP_FORK, type Item } from './records.js';
+import type { RecordEffects } from './records.js';
 import { createThreadTable } from './threads.js';
 import type { TimeBase } from './time.js';
 
 /**
- * Releases items in perf's order: thread-table updates are applied, samples get the task name
- * the table holds at that moment, and every event gets its `line`: its ordinal among the events,
+ * What released records do, in perf's order: thread-table updates are applied, samples get the
+ * task name the table holds at that moment, and every event gets its `line`: its ordinal among the events,
  * which is the line `perf script --show-lost-events` prints it on. Then the checks every text
  * input gets (stream.ts): a per-CPU timestamp regression, or an event earlier than the one before
  * (perf releases a late record after newer ones), which from then on passes the events through the
  * same 50 ms reorder window.
  */
 
-export interface Delivery {
-  apply(item: Item): void;
+export interface Delivery extends RecordEffects {
   end(): void;
   events(): number;
   /** Whole seconds subtracted from every timestamp (see TimeBase). */
@@ -32,7 +31,7 @@ export function createDelivery(onEvent: (e: TraceEvent) => void, diagnostics: Di
   let prevTs = -Infinity;
   let reorder: Reorderer | null = null;
 
-  const event = (item: Item, ev: TraceEvent): void => {
+  const event = (ev: TraceEvent, pid: number, tid: number): void => {
     if (shift === undefined) {
       // The text parsers rebase on the first printed event's second; the records were timed
       // against the first record's: move to the former (whole seconds, exact).
@@ -44,7 +43,7 @@ export function createDelivery(onEvent: (e: TraceEvent) => void, diagnostics: Di
     if (ev.kind === 'lost') {
       diagnostics.add('lost_events', line, `CPU ${ev.cpu} lost ${ev.count} events`);
     } else {
-      ev.comm = threads.comm(item.pid, item.tid);
+      ev.comm = threads.comm(pid, tid);
       const ts = ev.ts;
       const prev = lastTsByCpu[ev.cpu];
       if (prev !== undefined && ts < prev) {
@@ -61,22 +60,10 @@ export function createDelivery(onEvent: (e: TraceEvent) => void, diagnostics: Di
   };
 
   return {
-    apply(item) {
-      switch (item.op) {
-        case OP_EVENT:
-          event(item, item.ev as TraceEvent);
-          break;
-        case OP_COMM:
-          threads.onComm(item.pid, item.tid, item.comm);
-          break;
-        case OP_FORK:
-          threads.onFork(item.pid, item.ppid, item.tid, item.ptid);
-          break;
-        case OP_EXIT:
-          threads.onExit(item.pid, item.tid);
-          break;
-      }
-    },
+    event,
+    comm: threads.onComm,
+    fork: threads.onFork,
+    exit: threads.onExit,
     end() {
       reorder?.flush();
     },

@@ -12,8 +12,12 @@ import { dataView } from './bytes.js';
  */
 
 export interface RecordSink {
-  /** `at` is the record's first byte in `bytes`/`dv`; `offset` its position in the stream. Returns bytes to take after it (0 mostly). */
-  onRecord(dv: DataView, bytes: Uint8Array, at: number, type: number, misc: number, size: number, offset: number): number;
+  /**
+   * `at` is the record's first byte in `bytes`/`dv`; `offset` its position in the stream; `owned`
+   * says the bytes stay as they are after the call (a pushed chunk, not the reused carry buffer).
+   * Returns bytes to take after it (0 mostly).
+   */
+  onRecord(dv: DataView, bytes: Uint8Array, at: number, type: number, misc: number, size: number, offset: number, owned: boolean): number;
   onBlob(blob: Uint8Array, offset: number): void;
   /** A record header whose size cannot be (under 8 bytes): the stream cannot be followed further. */
   onBadSize(size: number, type: number, offset: number): void;
@@ -32,7 +36,8 @@ export interface RecordPump {
 
 const HEADER = 8;
 
-export function createRecordPump(little: boolean, sink: RecordSink, startOffset = 0, maxBlob = Infinity): RecordPump {
+/** `owned`: pushed chunks are never reused by the caller (so records may be kept in place). */
+export function createRecordPump(little: boolean, sink: RecordSink, startOffset = 0, maxBlob = Infinity, owned = false): RecordPump {
   let offset = startOffset;
   let carry: Uint8Array | null = null;
   let carryLen = 0;
@@ -43,7 +48,7 @@ export function createRecordPump(little: boolean, sink: RecordSink, startOffset 
   let skip = 0;
 
   /** Hands over whole records of `bytes` from `at`; returns where the unconsumed tail starts. */
-  const run = (bytes: Uint8Array, dv: DataView, at: number): number => {
+  const run = (bytes: Uint8Array, dv: DataView, at: number, inPlace: boolean): number => {
     const end = bytes.length;
     while (!halted) {
       if (skip > 0) {
@@ -74,7 +79,7 @@ export function createRecordPump(little: boolean, sink: RecordSink, startOffset 
         return at;
       }
       if (end - at < size) return at;
-      const follow = sink.onRecord(dv, bytes, at, dv.getUint32(at, little), dv.getUint16(at + 4, little), size, offset);
+      const follow = sink.onRecord(dv, bytes, at, dv.getUint32(at, little), dv.getUint16(at + 4, little), size, offset, inPlace);
       at += size;
       offset += size;
       if (follow < 0) skip = -follow;
@@ -109,10 +114,10 @@ export function createRecordPump(little: boolean, sink: RecordSink, startOffset 
         if (carryLen < carryNeed()) continue;
         const whole = carry.subarray(0, carryLen);
         carryLen = 0;
-        run(whole, dataView(whole), 0);
+        run(whole, dataView(whole), 0, false);
       }
       if (halted || bytes.length === 0) return;
-      const rest = run(bytes, dataView(bytes), 0);
+      const rest = run(bytes, dataView(bytes), 0, owned);
       if (rest < bytes.length && !halted) {
         const n = bytes.length - rest;
         carry = grow(carry ?? new Uint8Array(64), 0, n);

@@ -1,15 +1,16 @@
 import { createDiagnostics, type DiagnosticsCollector } from '../../model/diagnostics.js';
 import type { TraceEvent } from '../../model/events.js';
 import { parseAttr, type Attr } from './attr.js';
-import { dataView, fail, PerfDataError, u64 } from './bytes.js';
+import { BinaryError } from '../tep/bytes.js';
+import { dataView, fail, u64 } from './bytes.js';
 import { FEAT, FILE_HEADER_BYTES, PIPE_HEADER_BYTES } from './constants.js';
 import type { DecoderFactory } from './decoder.js';
 import { createDelivery } from './deliver.js';
 import { readFeature, type PerfMeta } from './features.js';
 import { checkSection, parseHeader, type FileHeader } from './header.js';
 import { createRecordPump, type RecordPump } from './pump.js';
-import { createRecordHandler, type Item } from './records.js';
-import { createRoundQueue } from './rounds.js';
+import { createRecordHandler, type RecordHandler } from './records.js';
+import { createRecordQueue } from './rounds.js';
 import { bufferSource, fileSource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
 
@@ -18,7 +19,7 @@ import { createTimeBase } from './time.js';
  * TraceEvents `perf script` would print, in its order. One pass over the data section; memory is
  * that of the round queue (about two FINISHED_ROUND windows), the carry of one record and the
  * tracing data. Input that cannot be read on (a bad header, a section outside the file, a record
- * whose size or fields do not fit, a cut-off end) stops with one PerfDataError naming the offset.
+ * whose size or fields do not fit, a cut-off end) stops with one BinaryError naming the offset.
  */
 
 /** A zstd stream decoder: `push` hands each compressed chunk in order; output comes through `onOut`. */
@@ -63,9 +64,9 @@ export async function readPerfData(source: string | AsyncIterable<Uint8Array>, o
   try {
     return await readFrom(src, onEvent, opts, label, (s) => (src = s));
   } catch (err) {
-    if (err instanceof PerfDataError) throw new PerfDataError(`${label}: ${err.message}`);
+    if (err instanceof BinaryError) throw new BinaryError(`${label}: ${err.message}`, err.offset);
     // A DataView read past a record's end is a size the checks missed: still the input's fault.
-    if (err instanceof RangeError) throw new PerfDataError(`${label}: corrupted perf.data (${err.message})`);
+    if (err instanceof RangeError) throw new BinaryError(`${label}: corrupted perf.data (${err.message})`, -1);
     throw err;
   } finally {
     src.close();
@@ -82,7 +83,8 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   const attrs: Attr[] = [];
   const time = createTimeBase();
   const delivery = createDelivery(onEvent, diagnostics, time);
-  const queue = createRoundQueue<Item>(delivery.apply);
+  let handlerRef: RecordHandler | null = null;
+  const queue = createRecordQueue((dv, bytes, at, size) => (handlerRef as RecordHandler).release(dv, bytes, at, size));
   const lostAtEnd = new Map<number, number>();
   let compressedBytes = 0;
   let inner: RecordPump | null = null;
@@ -95,8 +97,8 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     attrs,
     meta,
     makeDecoder: opts.makeDecoder,
-    queue: (it) => queue.push(it),
-    now: (it) => delivery.apply(it),
+    effects: delivery,
+    queue: (ts, bytes, dv, at, size, owned) => queue.push(ts, bytes, dv, at, size, owned),
     round: () => queue.round(),
     compressed(bytes, offset) {
       compressedBytes += bytes.length;
@@ -109,7 +111,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
       try {
         zstd.push(bytes);
       } catch (err) {
-        if (err instanceof PerfDataError) throw err;
+        if (err instanceof BinaryError) throw err;
         fail(`zstd data of the record at offset ${offset} does not decode: ${(err as Error).message}`);
       }
     },
@@ -117,6 +119,8 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
       lostAtEnd.set(cpu, (lostAtEnd.get(cpu) ?? 0) + count);
     },
   });
+
+  handlerRef = handler;
 
   function pumpSink(where: string) {
     return {
@@ -132,7 +136,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   let mode: 'file' | 'pipe';
   if (hdr.pipe) {
     mode = 'pipe';
-    const pump = createRecordPump(hdr.little, pumpSink('stream'), PIPE_HEADER_BYTES, MAX_TRACING_DATA);
+    const pump = createRecordPump(hdr.little, pumpSink('stream'), PIPE_HEADER_BYTES, MAX_TRACING_DATA, true);
     if (head.length > PIPE_HEADER_BYTES) pump.push(head.subarray(PIPE_HEADER_BYTES));
     bytesRead = head.length;
     for (;;) {
@@ -150,7 +154,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
       replace(src);
     }
     await readFileHeaderParts(src, hdr, attrs, meta, handler, opts.makeDecoder);
-    const pump = createRecordPump(hdr.little, pumpSink('data section'), hdr.data.offset, 0);
+    const pump = createRecordPump(hdr.little, pumpSink('data section'), hdr.data.offset, 0, true);
     const end = hdr.data.offset + hdr.data.size;
     for (let at = hdr.data.offset; at < end; ) {
       const b = await src.read(at, Math.min(chunk, end - at));
@@ -184,7 +188,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
 }
 
 /** File mode: the attrs with their ids, the feature sections, the tracing data's decoder. */
-async function readFileHeaderParts(src: ByteSource, hdr: FileHeader, attrs: Attr[], meta: PerfMeta, handler: ReturnType<typeof createRecordHandler>, makeDecoder: DecoderFactory): Promise<void> {
+async function readFileHeaderParts(src: ByteSource, hdr: FileHeader, attrs: Attr[], meta: PerfMeta, handler: RecordHandler, makeDecoder: DecoderFactory): Promise<void> {
   const size = src.size;
   const little = hdr.little;
   checkSection(hdr.attrs, size, 'attrs');

@@ -9,10 +9,11 @@ import { newFields, parseSample, parseTrailer, sampleId } from './sample.js';
 import type { TimeBase } from './time.js';
 
 /**
- * Turns perf records into time-stamped items for the round queue: samples become TraceEvents
- * (their payload decoded at once, their task name filled in at release), COMM/FORK/EXIT become
- * thread-table updates, LOST becomes a `lost` event. Records perf writes itself (attrs, features,
- * tracing data and compressed chunks in pipe mode, FINISHED_ROUND) are acted on at once.
+ * Acts on perf records. The kernel's records (SAMPLE, COMM, FORK, EXIT, LOST) are checked and
+ * held, as bytes, until their round releases them in time order (rounds.ts); then samples become
+ * TraceEvents, COMM/FORK/EXIT thread-table updates and LOST a `lost` event. Records perf writes
+ * itself (attrs, features, tracing data and compressed chunks in pipe mode, FINISHED_ROUND) are
+ * acted on at once.
  *
  * Record bodies after the 8-byte header (perf_event.h, tools/lib/perf/include/perf/event.h):
  *   COMM  u32 pid, tid; char comm[]            FORK/EXIT  u32 pid, ppid, tid, ptid; u64 time
@@ -23,24 +24,13 @@ import type { TimeBase } from './time.js';
  *   ID_INDEX  u64 n; n × {u64 id, idx, cpu, tid}      AUXTRACE  u64 size, … (data follows)
  */
 
-export const OP_EVENT = 0;
-export const OP_COMM = 1;
-export const OP_FORK = 2;
-export const OP_EXIT = 3;
-
-export interface Item {
-  ts: number;
-  op: number;
-  /** OP_EVENT: the event (a sample's comm is set at release). */
-  ev: TraceEvent | null;
-  /** Sample: tgid; COMM/FORK/EXIT: pid. */
-  pid: number;
-  tid: number;
-  /** FORK/EXIT: ppid, ptid. */
-  ppid: number;
-  ptid: number;
-  /** COMM: the new name; sample: '' until released. */
-  comm: string;
+/** What released records do: the delivery's side (deliver.ts). */
+export interface RecordEffects {
+  /** A sample's or a loss's event; `pid`/`tid` name the sample's task (-1 for a loss). */
+  event(ev: TraceEvent, pid: number, tid: number): void;
+  comm(pid: number, tid: number, comm: string): void;
+  fork(pid: number, ppid: number, tid: number, ptid: number): void;
+  exit(pid: number, tid: number): void;
 }
 
 export interface RecordContext {
@@ -49,10 +39,9 @@ export interface RecordContext {
   attrs: Attr[];
   meta: PerfMeta;
   makeDecoder: DecoderFactory;
-  /** Items with a time, for the round queue. */
-  queue(item: Item): void;
-  /** Items without one (perf's time 0: synthesized at the start), applied at once. */
-  now(item: Item): void;
+  effects: RecordEffects;
+  /** Holds a time-stamped kernel record until its round releases it (to `release`). */
+  queue(ts: number, bytes: Uint8Array, dv: DataView, at: number, size: number, owned: boolean): void;
   round(): void;
   /** COMPRESSED payloads, in order. */
   compressed(bytes: Uint8Array, offset: number): void;
@@ -61,7 +50,9 @@ export interface RecordContext {
 }
 
 export interface RecordHandler {
-  onRecord(dv: DataView, bytes: Uint8Array, at: number, type: number, misc: number, size: number, offset: number): number;
+  onRecord(dv: DataView, bytes: Uint8Array, at: number, type: number, misc: number, size: number, offset: number, owned: boolean): number;
+  /** A held record, released in time order: checked already when it was queued. */
+  release(dv: DataView, bytes: Uint8Array, at: number, size: number): void;
   onBlob(blob: Uint8Array, offset: number): void;
   decoder(): TracepointDecoder | null;
   setDecoder(d: TracepointDecoder): void;
@@ -109,14 +100,7 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
     return a.name;
   };
 
-  const item = (ts: number, op: number, ev: TraceEvent | null, pid: number, tid: number, comm = '', ppid = -1, ptid = -1): Item => ({ ts, op, ev, pid, tid, ppid, ptid, comm });
-
-  /** Queues an item by its trailer time (sample_id_all), or applies it at once when it has none. */
-  const timed = (it: Item): void => {
-    if (it.ts < 0) ctx.now(it);
-    else ctx.queue(it);
-  };
-
+  /** Reads the sample-id trailer into `f` (first attr's type unless ids tell); false without sample_id_all. */
   const trailer = (dv: DataView, at: number, end: number, offset: number): boolean => {
     const a = attrs[0];
     if (a === undefined || !a.sampleIdAll) return false;
@@ -124,74 +108,110 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
     if (!parseTrailer(dv, at + 8, end, little, st, f)) fail(`record at offset ${offset} is too short for its sample-id trailer`);
     return true;
   };
+  const trailerTime = (): number => (f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1);
 
-  const sample = (dv: DataView, bytes: Uint8Array, at: number, size: number, offset: number): void => {
+  /**
+   * Checks a time-ordered kernel record and returns its time (-1: none, perf applies it at once).
+   * Everything that could be wrong with it is found here, so its release cannot fail.
+   */
+  const check = (dv: DataView, at: number, type: number, size: number, offset: number): number => {
     const end = at + size;
-    const a = attrOf(dv, at, end, true, offset);
-    if (!parseSample(dv, at + 8, end, little, a, f)) fail(`sample at offset ${offset} is shorter than its sample type says (${size} bytes): corrupted data`);
-    if (f.cpu > MAX_CPU) fail(`sample at offset ${offset} names CPU ${f.cpu}: corrupted data`);
-    samples++;
-    const ts = f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
-    head.ts = ts;
-    head.cpu = f.cpu;
-    head.pid = f.tid;
-    let ev: TraceEvent;
-    if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && f.rawLen >= 0) ev = decoder.decode(a.config, bytes, f.rawAt, f.rawLen, head);
-    else {
-      const name = nameOf(a);
-      const colon = name.indexOf(':');
-      const o: OtherEvent = { kind: 'other', line: 0, ts, cpu: f.cpu, pid: f.tid, comm: '', name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
-      if (colon >= 0) o.system = name.slice(0, colon);
-      ev = o;
+    switch (type) {
+      case REC.SAMPLE: {
+        const a = attrOf(dv, at, end, true, offset);
+        if (!parseSample(dv, at + 8, end, little, a, f)) fail(`sample at offset ${offset} is shorter than its sample type says (${size} bytes): corrupted data`);
+        if (f.cpu > MAX_CPU) fail(`sample at offset ${offset} names CPU ${f.cpu}: corrupted data`);
+        return f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
+      }
+      case REC.COMM:
+        if (size < 16) fail(`COMM record at offset ${offset} is ${size} bytes`);
+        return trailer(dv, at, end, offset) ? trailerTime() : -1;
+      case REC.FORK:
+      case REC.EXIT:
+        if (size < 32) fail(`${type === REC.FORK ? 'FORK' : 'EXIT'} record at offset ${offset} is ${size} bytes`);
+        return trailer(dv, at, end, offset) ? trailerTime() : -1;
+      case REC.LOST:
+        if (size < 24) fail(`LOST record at offset ${offset} is ${size} bytes`);
+        return trailer(dv, at, end, offset) ? trailerTime() : -1;
+      default:
+        return -1;
     }
-    timed(item(ts, OP_EVENT, ev, f.pid, f.tid));
   };
 
-  const lost = (dv: DataView, at: number, size: number, offset: number, count: number): void => {
+  /** Acts on a checked record: at its time, in perf's order. */
+  const release = (dv: DataView, bytes: Uint8Array, at: number, size: number): void => {
+    const type = dv.getUint32(at, little);
     const end = at + size;
-    trailer(dv, at, end, offset);
-    const ts = f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
-    const ev: LostEvent = { kind: 'lost', line: 0, ts, cpu: f.cpu, pid: -1, comm: '', count, form: 'perf' };
-    timed(item(ts, OP_EVENT, ev, -1, -1));
+    switch (type) {
+      case REC.SAMPLE: {
+        const a = attrOf(dv, at, end, true, -1);
+        parseSample(dv, at + 8, end, little, a, f);
+        samples++;
+        const ts = f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
+        head.ts = ts;
+        head.cpu = f.cpu;
+        head.pid = f.tid;
+        let ev: TraceEvent;
+        if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && f.rawLen >= 0) ev = decoder.decode(a.config, dv, bytes, f.rawAt, f.rawLen, head);
+        else {
+          const name = nameOf(a);
+          const colon = name.indexOf(':');
+          const o: OtherEvent = { kind: 'other', line: 0, ts, cpu: f.cpu, pid: f.tid, comm: '', name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
+          if (colon >= 0) o.system = name.slice(0, colon);
+          ev = o;
+        }
+        ctx.effects.event(ev, f.pid, f.tid);
+        return;
+      }
+      case REC.COMM: {
+        const commEnd = trailer(dv, at, end, -1) ? end - trailerBytes((attrs[0] as Attr).sampleType) : end;
+        ctx.effects.comm(dv.getInt32(at + 8, little), dv.getInt32(at + 12, little), cString(bytes, at + 16, Math.max(at + 16, commEnd)));
+        return;
+      }
+      case REC.FORK:
+        ctx.effects.fork(dv.getInt32(at + 8, little), dv.getInt32(at + 12, little), dv.getInt32(at + 16, little), dv.getInt32(at + 20, little));
+        return;
+      case REC.EXIT:
+        ctx.effects.exit(dv.getInt32(at + 8, little), dv.getInt32(at + 16, little));
+        return;
+      case REC.LOST:
+      case REC.LOST_SAMPLES: {
+        const count = u64(dv, at + (type === REC.LOST ? 16 : 8), little);
+        trailer(dv, at, end, -1);
+        const ev: LostEvent = { kind: 'lost', line: 0, ts: trailerTime(), cpu: f.cpu, pid: -1, comm: '', count, form: 'perf' };
+        ctx.effects.event(ev, -1, -1);
+        return;
+      }
+      default:
+    }
+  };
+
+  /** A time-ordered record: held for its round, or acted on at once when it has no time. */
+  const ordered = (dv: DataView, bytes: Uint8Array, at: number, type: number, size: number, offset: number, owned: boolean): void => {
+    const ts = check(dv, at, type, size, offset);
+    if (ts < 0) release(dv, bytes, at, size);
+    else ctx.queue(ts, bytes, dv, at, size, owned);
   };
 
   return {
-    onRecord(dv, bytes, at, type, misc, size, offset) {
+    release,
+    onRecord(dv, bytes, at, type, misc, size, offset, owned) {
       void misc;
       const end = at + size;
       switch (type) {
         case REC.SAMPLE:
-          sample(dv, bytes, at, size, offset);
-          return 0;
-        case REC.COMM: {
-          if (size < 16) fail(`COMM record at offset ${offset} is ${size} bytes`);
-          const hasTrailer = trailer(dv, at, end, offset);
-          const commEnd = hasTrailer ? end - trailerBytes((attrs[0] as Attr).sampleType) : end;
-          const comm = cString(bytes, at + 16, Math.max(at + 16, commEnd));
-          const ts = hasTrailer && f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
-          timed(item(ts, OP_COMM, null, dv.getInt32(at + 8, little), dv.getInt32(at + 12, little), comm));
-          return 0;
-        }
+        case REC.COMM:
         case REC.FORK:
-        case REC.EXIT: {
-          if (size < 32) fail(`${type === REC.FORK ? 'FORK' : 'EXIT'} record at offset ${offset} is ${size} bytes`);
-          const hasTrailer = trailer(dv, at, end, offset);
-          const ts = hasTrailer && f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
-          const pid = dv.getInt32(at + 8, little);
-          const tid = dv.getInt32(at + 16, little);
-          timed(item(ts, type === REC.FORK ? OP_FORK : OP_EXIT, null, pid, tid, '', dv.getInt32(at + 12, little), dv.getInt32(at + 20, little)));
-          return 0;
-        }
+        case REC.EXIT:
         case REC.LOST:
-          if (size < 24) fail(`LOST record at offset ${offset} is ${size} bytes`);
-          lost(dv, at, size, offset, u64(dv, at + 16, little));
+          ordered(dv, bytes, at, type, size, offset, owned);
           return 0;
         case REC.LOST_SAMPLES: {
           if (size < 16) fail(`LOST_SAMPLES record at offset ${offset} is ${size} bytes`);
           const count = u64(dv, at + 8, little);
           trailer(dv, at, end, offset);
           if (f.hasTime && !(f.timeHi === 0 && f.timeLo === 0)) {
-            lost(dv, at, size, offset, count);
+            ctx.queue(trailerTime(), bytes, dv, at, size, owned);
             return 0;
           }
           // perf record's own end-of-run count per event and CPU (read from the kernel), time 0.

@@ -7,16 +7,20 @@
  * up to the newest time seen at the *previous* round, and keeps the rest. A record older than what
  * was already released is sorted into what is left (perf counts it as unordered).
  *
- * Memory is that of about two rounds. A file without rounds would hold everything; past
- * `maxHeld` records the older half is released (perf's "flush half" when its queue is full).
+ * The records wait as bytes, with their times in typed arrays: no object for the garbage
+ * collector, where a decoded event would cost several times the ~110 bytes of a sample and
+ * outlive the young generation. A record lying whole in a chunk the reader will not reuse is
+ * left there (the chunk is kept until all its records are released); one that straddled two
+ * chunks is copied into a 4 MiB block. Memory is that of about two rounds; past `maxHeld` records (a file without rounds)
+ * the older half is released, as perf flushes half its queue when full.
  */
 
-export interface Timed {
-  ts: number;
-}
-
-export interface RoundQueue<T extends Timed> {
-  push(item: T): void;
+export interface RecordQueue {
+  /**
+   * Holds the record [at, at + size) of `bytes` until its time comes; `owned`: the bytes will not
+   * be overwritten (a chunk read for this reader), so they are kept instead of copied.
+   */
+  push(ts: number, bytes: Uint8Array, dv: DataView, at: number, size: number, owned: boolean): void;
   /** FINISHED_ROUND. */
   round(): void;
   /** End of input: everything, sorted. */
@@ -24,49 +28,178 @@ export interface RoundQueue<T extends Timed> {
   readonly held: number;
 }
 
-export const MAX_HELD = 400_000;
+/** Called with each released record, in order: a view of its bytes valid during the call. */
+export type ReleaseRecord = (dv: DataView, bytes: Uint8Array, at: number, size: number) => void;
 
-export function createRoundQueue<T extends Timed>(emit: (item: T) => void, maxHeld = MAX_HELD): RoundQueue<T> {
-  let held: T[] = [];
+export const MAX_HELD = 1 << 20;
+const BLOCK = 4 << 20;
+/** Runs merged by scanning their heads; more are sorted by comparison. */
+const MAX_RUNS = 16;
+
+interface Block {
+  bytes: Uint8Array;
+  dv: DataView;
+  used: number;
+  /** Records in it not released yet. */
+  live: number;
+}
+
+export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): RecordQueue {
+  const blocks: (Block | undefined)[] = [];
+  /** The block records are copied into, and the last chunk referenced. */
+  let cur: Block | null = null;
+  let ref: Block | null = null;
+  let ts = new Float64Array(4096);
+  let blk = new Int32Array(4096);
+  let off = new Int32Array(4096);
+  let len = new Int32Array(4096);
+  let n = 0;
+  let sorted = true;
   let maxTs = -Infinity;
   let nextFlush = -Infinity;
-  let sorted = true;
-  const byTime = (a: T, b: T): number => a.ts - b.ts;
 
-  /** Releases, in time order, every held item with ts ≤ limit (Array.prototype.sort is stable). */
-  const release = (limit: number): void => {
-    if (held.length === 0) return;
-    if (!sorted) held.sort(byTime);
+  const newBlock = (): Block => {
+    // (`ref` and `cur` are the last two blocks pushed, so lastIndexOf finds them at once.)
+    const bytes = new Uint8Array(BLOCK);
+    const b: Block = { bytes, dv: new DataView(bytes.buffer), used: 0, live: 0 };
+    blocks.push(b);
+    return b;
+  };
+
+  /**
+   * The order of the held records by (time, arrival). They arrive as per-CPU runs, each in time
+   * order, so the runs are merged (a scan of the run heads: few runs, one per CPU and round);
+   * many runs fall back to a comparison sort.
+   */
+  const order = (): Uint32Array => {
+    const idx = new Uint32Array(n);
+    const starts: number[] = [0];
+    for (let i = 1; i < n; i++) if ((ts[i] as number) < (ts[i - 1] as number)) starts.push(i);
+    if (starts.length > MAX_RUNS) {
+      for (let i = 0; i < n; i++) idx[i] = i;
+      const t = ts;
+      return idx.sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
+    }
+    const k = starts.length;
+    const pos = Int32Array.from(starts);
+    const ends = Int32Array.from(starts.slice(1).concat(n));
+    for (let o = 0; o < n; o++) {
+      let best = -1;
+      let bestTs = Infinity;
+      for (let r = 0; r < k; r++) {
+        const p = pos[r] as number;
+        // Strictly less: among equal times the earlier run (earlier arrival) wins.
+        if (p < (ends[r] as number) && (ts[p] as number) < bestTs) {
+          bestTs = ts[p] as number;
+          best = r;
+        }
+      }
+      idx[o] = pos[best] as number;
+      pos[best] = (pos[best] as number) + 1;
+    }
+    return idx;
+  };
+
+  const sortHeld = (): void => {
+    if (sorted) return;
+    const idx = order();
+    const ts2 = new Float64Array(ts.length);
+    const blk2 = new Int32Array(blk.length);
+    const off2 = new Int32Array(off.length);
+    const len2 = new Int32Array(len.length);
+    for (let i = 0; i < n; i++) {
+      const k = idx[i] as number;
+      ts2[i] = ts[k] as number;
+      blk2[i] = blk[k] as number;
+      off2[i] = off[k] as number;
+      len2[i] = len[k] as number;
+    }
+    ts = ts2;
+    blk = blk2;
+    off = off2;
+    len = len2;
     sorted = true;
-    let n = 0;
-    while (n < held.length && (held[n] as T).ts <= limit) n++;
+  };
+
+  /** Releases the first `count` held records (sorted) and shifts the rest down. */
+  const releaseFirst = (count: number): void => {
+    for (let i = 0; i < count; i++) {
+      const bi = blk[i] as number;
+      const b = blocks[bi] as Block;
+      const at = off[i] as number;
+      release(b.dv, b.bytes, at, len[i] as number);
+      if (--b.live === 0 && b !== cur && b !== ref) blocks[bi] = undefined;
+    }
+    ts.copyWithin(0, count, n);
+    blk.copyWithin(0, count, n);
+    off.copyWithin(0, count, n);
+    len.copyWithin(0, count, n);
+    n -= count;
+  };
+
+  const releaseUpTo = (limit: number): void => {
     if (n === 0) return;
-    const out = n === held.length ? held : held.slice(0, n);
-    held = n === held.length ? [] : held.slice(n);
-    for (const item of out) emit(item);
+    sortHeld();
+    let k = 0;
+    while (k < n && (ts[k] as number) <= limit) k++;
+    if (k > 0) releaseFirst(k);
   };
 
   return {
-    push(item) {
-      const last = held[held.length - 1];
-      if (last !== undefined && item.ts < last.ts) sorted = false;
-      held.push(item);
-      if (item.ts > maxTs) maxTs = item.ts;
-      if (held.length > maxHeld) {
-        if (!sorted) held.sort(byTime);
-        sorted = true;
-        release((held[held.length >> 1] as T).ts);
+    push(t, bytes, dv, at, size, owned) {
+      let b: Block;
+      let where: number;
+      if (owned) {
+        if (ref === null || ref.bytes !== bytes) {
+          if (ref !== null && ref.live === 0 && ref !== cur) blocks[blocks.lastIndexOf(ref)] = undefined;
+          ref = { bytes, dv, used: 0, live: 0 };
+          blocks.push(ref);
+        }
+        b = ref;
+        where = at;
+      } else {
+        if (cur === null || cur.used + size > BLOCK) {
+          if (cur !== null && cur.live === 0 && cur !== ref) blocks[blocks.lastIndexOf(cur)] = undefined;
+          cur = newBlock();
+        }
+        b = cur;
+        where = cur.used;
+        cur.bytes.set(bytes.subarray(at, at + size), where);
+        cur.used += size;
+      }
+      if (n === ts.length) {
+        const grow = <T extends Float64Array | Int32Array>(a: T, make: (k: number) => T): T => {
+          const b = make(a.length * 2);
+          b.set(a);
+          return b;
+        };
+        ts = grow(ts, (k) => new Float64Array(k));
+        blk = grow(blk, (k) => new Int32Array(k));
+        off = grow(off, (k) => new Int32Array(k));
+        len = grow(len, (k) => new Int32Array(k));
+      }
+      if (n > 0 && t < (ts[n - 1] as number)) sorted = false;
+      ts[n] = t;
+      blk[n] = blocks.lastIndexOf(b);
+      off[n] = where;
+      len[n] = size;
+      n++;
+      b.live++;
+      if (t > maxTs) maxTs = t;
+      if (n > maxHeld) {
+        sortHeld();
+        releaseFirst(n >> 1);
       }
     },
     round() {
-      release(nextFlush);
+      releaseUpTo(nextFlush);
       nextFlush = maxTs;
     },
     flush() {
-      release(Infinity);
+      releaseUpTo(Infinity);
     },
     get held() {
-      return held.length;
+      return n;
     },
   };
 }

@@ -116,8 +116,15 @@ export function parseTrailer(dv: DataView, start: number, end: number, little: b
 }
 
 /** The sample id of a SAMPLE (from its start) or of another record's trailer (from its end); -1 when none. */
+let cachedType = -1;
+let cachedPos = idPositions(0);
+
 export function sampleId(dv: DataView, bodyAt: number, end: number, little: boolean, sampleType: number, isSample: boolean): number {
-  const pos = idPositions(sampleType);
+  if (sampleType !== cachedType) {
+    cachedPos = idPositions(sampleType);
+    cachedType = sampleType;
+  }
+  const pos = cachedPos;
   if (isSample) {
     if (pos.inSample < 0 || bodyAt + pos.inSample * 8 + 8 > end) return -1;
     return u64(dv, bodyAt + pos.inSample * 8, little);

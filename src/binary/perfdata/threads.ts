@@ -27,12 +27,18 @@ export interface ThreadTable {
 export function createThreadTable(): ThreadTable {
   const threads = new Map<number, Thread>();
   threads.set(0, { pid: 0, comm: 'swapper', commSet: true });
+  // Consecutive samples are mostly of one task: the last lookup is kept.
+  let lastTid = NaN;
+  let last: Thread | undefined;
   const findnew = (pid: number, tid: number): Thread => {
+    if (tid === lastTid && last !== undefined && (last.pid === pid || pid === -1)) return last;
     let t = threads.get(tid);
     if (t === undefined) {
       t = { pid, comm: `:${tid}`, commSet: false };
       threads.set(tid, t);
     } else if (t.pid === -1 && pid !== -1 && pid !== tid) t.pid = pid;
+    lastTid = tid;
+    last = t;
     return t;
   };
   return {
@@ -47,9 +53,11 @@ export function createThreadTable(): ThreadTable {
       // A thread of that tid from another process is not the parent: a lost or reordered record.
       if (parent.pid !== ppid && parent.pid !== -1) {
         threads.delete(ptid);
+        lastTid = NaN;
         parent = findnew(ppid, ptid);
       }
       threads.delete(tid);
+      lastTid = NaN;
       const child = findnew(pid, tid);
       if (parent.commSet) {
         child.comm = parent.comm;
