@@ -8,6 +8,7 @@ import type { DecoderFactory } from './decoder.js';
 import { createDelivery } from './deliver.js';
 import { readFeature, type PerfMeta } from './features.js';
 import { checkSection, parseHeader, type FileHeader } from './header.js';
+import { createCompressedStream, type CompressedStream, type ZstdStreamFn } from './compressed.js';
 import { createRecordPump, type RecordPump } from './pump.js';
 import { createRecordHandler, type RecordHandler } from './records.js';
 import { createRecordQueue } from './rounds.js';
@@ -22,15 +23,10 @@ import { createTimeBase } from './time.js';
  * whose size or fields do not fit, a cut-off end) stops with one BinaryError naming the offset.
  */
 
-/** A zstd stream decoder: `push` hands each compressed chunk in order; output comes through `onOut`. */
-export interface ZstdStream {
-  push(chunk: Uint8Array): void;
-}
-export type ZstdStreamFactory = (onOut: (bytes: Uint8Array) => void) => ZstdStream;
-
 export interface PerfDataOptions {
   makeDecoder: DecoderFactory;
-  zstd?: ZstdStreamFactory;
+  /** The shared zstd stream decoder (initialized), for `perf record -z` files. */
+  zstd?: ZstdStreamFn;
   label?: string;
   strict?: boolean;
   diagnostics?: DiagnosticsCollector;
@@ -88,7 +84,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   const lostAtEnd = new Map<number, number>();
   let compressedBytes = 0;
   let inner: RecordPump | null = null;
-  let zstd: ZstdStream | null = null;
+  let zstd: CompressedStream | null = null;
   let bytesRead = 0;
 
   const handler = createRecordHandler({
@@ -99,17 +95,17 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     makeDecoder: opts.makeDecoder,
     effects: delivery,
     queue: (ts, bytes, dv, at, size, owned) => queue.push(ts, bytes, dv, at, size, owned),
-    round: () => queue.round(),
+    round: () => (zstd !== null ? zstd.round() : queue.round()),
     compressed(bytes, offset) {
       compressedBytes += bytes.length;
       if (zstd === null) {
         if (!opts.zstd) fail(`compressed records (perf record -z) at offset ${offset}, and no zstd decoder is available`);
-        inner = createRecordPump(hdr.little, pumpSink('decompressed data'), 0, 0);
+        inner = createRecordPump(hdr.little, pumpSink('decompressed data'), 0, 0, true);
         const pump = inner;
-        zstd = opts.zstd((out) => pump.push(out));
+        zstd = createCompressedStream(opts.zstd, (out) => pump.push(out), () => queue.round());
       }
       try {
-        zstd.push(bytes);
+        zstd.piece(bytes.slice());
       } catch (err) {
         if (err instanceof BinaryError) throw err;
         fail(`zstd data of the record at offset ${offset} does not decode: ${(err as Error).message}`);
@@ -165,6 +161,14 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     }
     bytesRead = src.size;
     if (pump.leftover() > 0) fail(`the data section ends inside a record after offset ${pump.offset()}: corrupted sizes`);
+  }
+  if (zstd !== null) {
+    try {
+      (zstd as CompressedStream).end();
+    } catch (err) {
+      if (err instanceof BinaryError) throw err;
+      fail(`the compressed stream does not decode to its end: ${(err as Error).message}`);
+    }
   }
   if (inner !== null && (inner as RecordPump).leftover() > 0) fail('the compressed stream ends inside a record: truncated');
   queue.flush();
