@@ -124,3 +124,31 @@ export function hexAt(r: RawRecord, offset: number, size: number): string {
   const v = readNumberAt(r, offset, size, false);
   return v.toString(16);
 }
+
+/**
+ * `hexAt` with a memory: pointers (work items, functions, inodes) repeat endlessly, so their text is
+ * made once. Keyed by the high then the low 32 bits (a 64-bit key does not fit a number exactly);
+ * the table is dropped when it grows past `max` entries.
+ */
+export function createHexCache(max = 1 << 16): (r: RawRecord, offset: number, size: number) => string {
+  let table = new Map<number, Map<number, string>>();
+  let count = 0;
+  return (r, offset, size) => {
+    if (size !== 8 || offset < 0 || offset + 8 > r.size) return hexAt(r, offset, size);
+    const at = r.start + offset;
+    const lo = r.view.getUint32(r.little ? at : at + 4, r.little);
+    const hi = r.view.getUint32(r.little ? at + 4 : at, r.little);
+    let inner = table.get(hi);
+    if (inner === undefined) table.set(hi, (inner = new Map()));
+    let s = inner.get(lo);
+    if (s === undefined) {
+      s = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
+      if (++count > max) {
+        table = new Map([[hi, (inner = new Map())]]);
+        count = 1;
+      }
+      inner.set(lo, s);
+    }
+    return s;
+  };
+}

@@ -38,15 +38,15 @@ export interface FieldFormat {
 }
 
 export interface EventFormat {
-  id: number;
-  name: string;
-  system: string;
-  fields: FieldFormat[];
+  readonly id: number;
+  readonly name: string;
+  readonly system: string;
+  readonly fields: FieldFormat[];
   /** Fields by name (common ones included). */
-  byName: Map<string, FieldFormat>;
+  readonly byName: Map<string, FieldFormat>;
   /** The parsed `print fmt:`; null when absent or not understood (the raw text is kept). */
-  print: PrintFmt | null;
-  printText: string;
+  readonly print: PrintFmt | null;
+  readonly printText: string;
 }
 
 const FIELD = /^\s*field(?: special)?:(.*?);\s*offset:\s*(\d+);\s*size:\s*(\d+);(?:\s*signed:\s*(-?\d+);)?/;
@@ -99,30 +99,60 @@ export function parseField(line: string): FieldFormat | null {
 /**
  * Parses one format description; `system` is the directory it came from (trace.dat stores it
  * beside the text; the text itself does not say). Returns null when the text has no name or ID.
+ * Only the name and ID are read at once: a file describes thousands of events and uses a few, so
+ * the fields and the print fmt are parsed the first time they are asked for.
  */
 export function parseEventFormat(text: string, system: string): EventFormat | null {
-  let name: string | undefined;
-  let id: number | undefined;
-  const fields: FieldFormat[] = [];
-  let printText = '';
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!;
-    if (line.startsWith('name:')) name = line.slice(5).trim();
-    else if (line.startsWith('ID:')) {
-      const n = Number(line.slice(3).trim());
-      if (Number.isSafeInteger(n) && n >= 0) id = n;
-    } else if (line.startsWith('print fmt:')) {
-      // The print format runs to the end of the text (it is one line, but be lenient).
-      printText = lines.slice(i).join('\n').slice(10).trim();
-      break;
-    } else if (line.includes('field')) {
-      const f = parseField(line);
-      if (f) fields.push(f);
+  const name = /^name:\s*(\S+)/m.exec(text)?.[1];
+  const idText = /^ID:\s*(\d+)/m.exec(text)?.[1];
+  if (name === undefined || idText === undefined) return null;
+  const id = Number(idText);
+  if (!Number.isSafeInteger(id)) return null;
+  let fields: FieldFormat[] | undefined;
+  let byName: Map<string, FieldFormat> | undefined;
+  let printText: string | undefined;
+  let print: PrintFmt | null | undefined;
+  const parseFields = (): void => {
+    fields = [];
+    printText = '';
+    const lines = text.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i]!;
+      if (line.startsWith('print fmt:')) {
+        // The print format runs to the end of the text (it is one line, but be lenient).
+        printText = lines.slice(i).join('\n').slice(10).trim();
+        break;
+      }
+      if (line.includes('field')) {
+        const f = parseField(line);
+        if (f) fields.push(f);
+      }
     }
-  }
-  if (name === undefined || name.length === 0 || id === undefined) return null;
-  const byName = new Map<string, FieldFormat>();
-  for (const f of fields) if (!byName.has(f.name)) byName.set(f.name, f);
-  return { id, name, system, fields, byName, print: printText ? parsePrintFmt(printText) : null, printText };
+    byName = new Map();
+    for (const f of fields) if (!byName.has(f.name)) byName.set(f.name, f);
+  };
+  return {
+    id,
+    name,
+    system,
+    get fields() {
+      if (!fields) parseFields();
+      return fields as FieldFormat[];
+    },
+    get byName() {
+      if (!byName) parseFields();
+      return byName as Map<string, FieldFormat>;
+    },
+    get printText() {
+      if (printText === undefined) parseFields();
+      return printText as string;
+    },
+    get print() {
+      if (print === undefined) {
+        const t = this.printText;
+        print = t ? parsePrintFmt(t) : null;
+      }
+      return print;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { Dev, TraceEvent } from '../../model/events.js';
 import { intern } from '../../parse/names.js';
 import { taskStateLetters } from '../../parse/payload/kernel-tables.js';
-import { hexAt, readNumber, readString, type RawRecord } from './fields.js';
+import { createHexCache, readNumber, readString, type RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
 import { createEvaluator, type SymbolSource } from './print-eval.js';
 import type { Expr } from './print-fmt.js';
@@ -132,17 +132,26 @@ function devReader(ev: EventFormat, env: ModelledEnv): ((r: RawRecord) => Dev) |
 
 /** `%p` as libtraceevent prints it (glibc: `0x…`, `(nil)` for 0). */
 function pointerReader(f: FieldFormat): (r: RawRecord) => string {
+  const hex = createHexCache();
+  const text = new Map<string, string>();
   return (r) => {
-    const h = hexAt(r, f.offset, f.size);
-    return h === '0' ? '(nil)' : `0x${h}`;
+    const h = hex(r, f.offset, f.size);
+    let s = text.get(h);
+    if (s === undefined) {
+      s = h === '0' ? '(nil)' : `0x${h}`;
+      if (text.size > 1 << 16) text.clear();
+      text.set(h, s);
+    }
+    return s;
   };
 }
 
 /** `%ps`: the kallsyms name of a function pointer, else its address. */
 function functionReader(f: FieldFormat, env: ModelledEnv): (r: RawRecord) => string {
   const cache = new Map<string, string>();
+  const hex = createHexCache();
   return (r) => {
-    const h = hexAt(r, f.offset, f.size);
+    const h = hex(r, f.offset, f.size);
     let s = cache.get(h);
     if (s === undefined) {
       const addr = BigInt(`0x${h}`);
@@ -298,7 +307,20 @@ const softirq = (kind: 'softirq_entry' | 'softirq_exit' | 'softirq_raise'): Fact
 };
 
 /** `ino 0x%lx` */
-const inoReader = (f: FieldFormat) => (r: RawRecord): string => `0x${hexAt(r, f.offset, f.size)}`;
+const inoReader = (f: FieldFormat): ((r: RawRecord) => string) => {
+  const hex = createHexCache();
+  const text = new Map<string, string>();
+  return (r) => {
+    const h = hex(r, f.offset, f.size);
+    let s = text.get(h);
+    if (s === undefined) {
+      s = `0x${h}`;
+      if (text.size > 1 << 16) text.clear();
+      text.set(h, s);
+    }
+    return s;
+  };
+};
 
 const iomapBegin: Factory = (ev, env) => {
   const dev = devReader(ev, env);
