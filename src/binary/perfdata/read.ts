@@ -12,7 +12,7 @@ import { createCompressedStream, type CompressedStream, type ZstdStreamFn } from
 import { createRecordPump, type RecordPump } from './pump.js';
 import { createRecordHandler, type RecordHandler } from './records.js';
 import { createRecordQueue } from './rounds.js';
-import { bufferSource, fileSource, streamSource, type ByteSource } from './source.js';
+import { bufferSource, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
 
 /**
@@ -47,6 +47,8 @@ export interface PerfDataResult {
   /** Bytes of input read (for a compressed file, before decompression). */
   bytes: number;
   baseSec: number;
+  /** perf record's end-of-run LOST_SAMPLES counts, by CPU. */
+  lostSamples: Map<number, number>;
   diagnostics: DiagnosticsCollector;
 }
 
@@ -54,15 +56,18 @@ const CHUNK = 4 << 20;
 /** Tracing data larger than this is not a format description (a real one is well under 10 MiB). */
 const MAX_TRACING_DATA = 256 << 20;
 
-export async function readPerfData(source: string | AsyncIterable<Uint8Array>, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions): Promise<PerfDataResult> {
+/** A path (`-`: stdin), the whole input in memory, or a stream of its bytes. */
+export type PerfDataSource = string | Uint8Array | AsyncIterable<Uint8Array>;
+
+export async function readPerfData(source: PerfDataSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions): Promise<PerfDataResult> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : '<stream>');
-  let src: ByteSource = typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(source)) : streamSource(source);
+  let src: ByteSource =
+    typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(source)) : source instanceof Uint8Array ? memorySource(source) : streamSource(source);
   try {
     return await readFrom(src, onEvent, opts, label, (s) => (src = s));
   } catch (err) {
-    if (err instanceof BinaryError) throw new BinaryError(`${label}: ${err.message}`, err.offset);
     // A DataView read past a record's end is a size the checks missed: still the input's fault.
-    if (err instanceof RangeError) throw new BinaryError(`${label}: corrupted perf.data (${err.message})`, -1);
+    if (err instanceof RangeError) throw new BinaryError(`corrupted perf.data (${err.message})`, -1);
     throw err;
   } finally {
     src.close();
@@ -118,6 +123,17 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
 
   handlerRef = handler;
 
+  function endCompressed(): void {
+    if (zstd === null) return;
+    try {
+      (zstd as CompressedStream).end();
+    } catch (err) {
+      if (err instanceof BinaryError) throw err;
+      fail(`the compressed stream does not decode to its end: ${(err as Error).message}`);
+    }
+    if (inner !== null && (inner as RecordPump).leftover() > 0) fail('the compressed stream ends inside a record: truncated');
+  }
+
   function pumpSink(where: string) {
     return {
       onRecord: handler.onRecord,
@@ -129,20 +145,38 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     };
   }
 
+  /**
+   * Damage in the records: once events were read, they are kept and the damage is a diagnostic
+   * (a record stream cannot be resynchronised, so reading stops there); before that, it is the
+   * whole input that is unusable.
+   */
+  const records = async (loop: () => Promise<void>): Promise<void> => {
+    try {
+      await loop();
+    } catch (err) {
+      const e = err instanceof RangeError ? new BinaryError(`corrupted record (${err.message})`, -1) : err;
+      if (!(e instanceof BinaryError) || handler.samples() + queue.held === 0) throw e;
+      diagnostics.add('binary_damaged', delivery.events(), `${e.message}; the records after it are not read`);
+    }
+  };
+
   let mode: 'file' | 'pipe';
   if (hdr.pipe) {
     mode = 'pipe';
     const pump = createRecordPump(hdr.little, pumpSink('stream'), PIPE_HEADER_BYTES, MAX_TRACING_DATA, true);
-    if (head.length > PIPE_HEADER_BYTES) pump.push(head.subarray(PIPE_HEADER_BYTES));
     bytesRead = head.length;
-    for (;;) {
-      const b = await src.read(bytesRead, chunk);
-      if (b.length === 0) break;
-      bytesRead += b.length;
-      pump.push(b);
-      opts.onProgress?.(bytesRead);
-    }
-    if (pump.leftover() > 0) fail(`the stream ends inside a record after offset ${pump.offset()}: truncated`);
+    await records(async () => {
+      if (head.length > PIPE_HEADER_BYTES) pump.push(head.subarray(PIPE_HEADER_BYTES));
+      for (;;) {
+        const b = await src.read(bytesRead, chunk);
+        if (b.length === 0) break;
+        bytesRead += b.length;
+        pump.push(b);
+        opts.onProgress?.(bytesRead);
+      }
+      if (pump.leftover() > 0) fail(`the stream ends inside a record after offset ${pump.offset()}: truncated`);
+      endCompressed();
+    });
   } else {
     mode = 'file';
     if (!src.seekable) {
@@ -152,29 +186,27 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     await readFileHeaderParts(src, hdr, attrs, meta, handler, opts.makeDecoder);
     const pump = createRecordPump(hdr.little, pumpSink('data section'), hdr.data.offset, 0, true);
     const end = hdr.data.offset + hdr.data.size;
-    for (let at = hdr.data.offset; at < end; ) {
-      const b = await src.read(at, Math.min(chunk, end - at));
-      if (b.length === 0) fail(`data section ends at ${at}, before its stated end ${end}: truncated`);
-      at += b.length;
-      pump.push(b);
-      opts.onProgress?.(at);
-    }
+    await records(async () => {
+      for (let at = hdr.data.offset; at < end; ) {
+        const b = await src.read(at, Math.min(chunk, end - at));
+        if (b.length === 0) fail(`data section ends at ${at}, before its stated end ${end}: truncated`);
+        at += b.length;
+        pump.push(b);
+        opts.onProgress?.(at);
+      }
+      if (pump.leftover() > 0) fail(`the data section ends inside a record after offset ${pump.offset()}: corrupted sizes`);
+      endCompressed();
+    });
     bytesRead = src.size;
-    if (pump.leftover() > 0) fail(`the data section ends inside a record after offset ${pump.offset()}: corrupted sizes`);
   }
-  if (zstd !== null) {
-    try {
-      (zstd as CompressedStream).end();
-    } catch (err) {
-      if (err instanceof BinaryError) throw err;
-      fail(`the compressed stream does not decode to its end: ${(err as Error).message}`);
-    }
-  }
-  if (inner !== null && (inner as RecordPump).leftover() > 0) fail('the compressed stream ends inside a record: truncated');
   queue.flush();
   delivery.end();
-  for (const [cpu, count] of [...lostAtEnd].sort((a, b) => a[0] - b[0])) {
-    diagnostics.add('lost_events', delivery.events(), `CPU ${cpu} lost ${count} samples (perf's count at the end of the recording: when is not known)`, undefined, 1);
+  // perf record's end-of-run LOST_SAMPLES counts (no time) tell the same losses as its LOST records
+  // (`perf script` prints neither count): a diagnostic only when no LOST record said anything.
+  if (diagnostics.count('lost_events') === 0) {
+    for (const [cpu, count] of [...lostAtEnd].sort((a, b) => a[0] - b[0])) {
+      diagnostics.add('lost_events', delivery.events(), `CPU ${cpu} lost ${count} samples (perf's count at the end of the recording: when is not known)`);
+    }
   }
   if (attrs.length === 0) fail('no event attributes: not a usable perf.data');
   return {
@@ -187,6 +219,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     samples: handler.samples(),
     bytes: bytesRead,
     baseSec: delivery.baseSec(),
+    lostSamples: lostAtEnd,
     diagnostics,
   };
 }

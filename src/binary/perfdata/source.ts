@@ -83,6 +83,16 @@ export function streamSource(stream: AsyncIterable<Uint8Array>): ByteSource {
   };
 }
 
+/** Bytes already in memory. */
+export function memorySource(all: Uint8Array): ByteSource {
+  return {
+    size: all.length,
+    seekable: true,
+    read: (o, n) => Promise.resolve(all.subarray(Math.min(o, all.length), Math.min(o + n, all.length))),
+    close() {},
+  };
+}
+
 /** All of a stream in memory, as a random-access source (file mode from a pipe). */
 export async function bufferSource(head: Uint8Array, rest: ByteSource): Promise<ByteSource> {
   const parts: Uint8Array[] = [head];
@@ -96,11 +106,5 @@ export async function bufferSource(head: Uint8Array, rest: ByteSource): Promise<
     offset += b.length;
     if (total > MAX_BUFFERED) fail(`a file-mode perf.data read from a stream is held in memory, and this one passes ${MAX_BUFFERED >> 20} MiB: give its path instead`);
   }
-  const all = Buffer.concat(parts);
-  return {
-    size: all.length,
-    seekable: true,
-    read: (o, n) => Promise.resolve(all.subarray(Math.min(o, all.length), Math.min(o + n, all.length))),
-    close() {},
-  };
+  return memorySource(Buffer.concat(parts));
 }

@@ -21,6 +21,8 @@ export interface PerfDecoderOptions {
   payloads?: DecodeSelection;
   /** `/proc/kallsyms` of the boot the file was recorded on (`--kallsyms`). */
   kallsyms?: Kallsyms;
+  /** Name unresolved work functions from their workqueue (default true; off, they print as perf's pipe mode does: `0x…`). */
+  workFunctionsFromQueues?: boolean;
 }
 
 export function perfDecoderFactory(opts: PerfDecoderOptions = {}): DecoderFactory {
@@ -29,6 +31,7 @@ export function perfDecoderFactory(opts: PerfDecoderOptions = {}): DecoderFactor
     const findFunction = opts.kallsyms ? (addr: bigint) => opts.kallsyms?.find(addr) : undefined;
     const dec = createRecordDecoder(td, { payloads: opts.payloads ?? 'all', latencyFlags: false, findFunction });
     const namer = createWorkFunctionNamer();
+    const byQueue = opts.workFunctionsFromQueues ?? true;
     const names = new Map<number, string>();
     for (const [id, ev] of td.events) names.set(id, `${ev.system}:${ev.name}`);
     const r: RawRecord = { bytes, view: new DataView(bytes.buffer, bytes.byteOffset, 0), start: 0, size: 0, little: td.little };
@@ -41,7 +44,7 @@ export function perfDecoderFactory(opts: PerfDecoderOptions = {}): DecoderFactor
         r.size = len;
         const e = dec.decode(r, head.ts, head.cpu, 0);
         e.pid = head.pid;
-        if (e.kind.charCodeAt(0) === 119 /* w */) namer.fix(e);
+        if (byQueue && e.kind.charCodeAt(0) === 119 /* w */) namer.fix(e);
         return e;
       },
     };
