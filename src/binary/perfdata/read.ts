@@ -251,9 +251,10 @@ async function readFileHeaderParts(src: ByteSource, hdr: FileHeader, attrs: Attr
   let tracing = false;
   for (let i = 0; i < hdr.features.length; i++) {
     const feat = hdr.features[i] as number;
-    if (![FEAT.TRACING_DATA, FEAT.HOSTNAME, FEAT.OSRELEASE, FEAT.VERSION, FEAT.NRCPUS, FEAT.CMDLINE, FEAT.EVENT_DESC, FEAT.COMPRESSED].includes(feat as never)) continue;
     const s = { offset: u64(tdv, i * 16, little), size: u64(tdv, i * 16 + 8, little) };
+    // Every section is checked, read or not: a cut file loses its last one first.
     checkSection(s, size, `feature ${feat}`);
+    if (![FEAT.TRACING_DATA, FEAT.HOSTNAME, FEAT.OSRELEASE, FEAT.VERSION, FEAT.NRCPUS, FEAT.CMDLINE, FEAT.EVENT_DESC, FEAT.COMPRESSED].includes(feat as never)) continue;
     const bytes = await src.read(s.offset, s.size);
     if (feat === FEAT.TRACING_DATA) {
       handler.setDecoder(makeDecoder(bytes));
