@@ -150,13 +150,14 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
    * (a record stream cannot be resynchronised, so reading stops there); before that, it is the
    * whole input that is unusable.
    */
+  let damage: string | undefined;
   const records = async (loop: () => Promise<void>): Promise<void> => {
     try {
       await loop();
     } catch (err) {
       const e = err instanceof RangeError ? new BinaryError(`corrupted record (${err.message})`, -1) : err;
       if (!(e instanceof BinaryError) || handler.samples() + queue.held === 0) throw e;
-      diagnostics.add('binary_damaged', delivery.events(), `${e.message}; the records after it are not read`);
+      damage = `${e.message}; the records after it are not read`;
     }
   };
 
@@ -201,6 +202,8 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   }
   queue.flush();
   delivery.end();
+  // Numbered after the last event released, which is where reading stopped.
+  if (damage !== undefined) diagnostics.add('binary_damaged', delivery.events(), damage);
   // perf record's end-of-run LOST_SAMPLES counts (no time) tell the same losses as its LOST records
   // (`perf script` prints neither count): a diagnostic only when no LOST record said anything.
   if (diagnostics.count('lost_events') === 0) {
