@@ -13,7 +13,7 @@ export const BIN = join(FIXTURES, 'binary');
 export const PERF_FIXTURES = ['perf-randwrite', 'perf-randwrite-z', 'perf-randwrite-pipe', 'perf-randread', 'perf-lost'] as const;
 
 export const dataPath = (name: string): string => join(BIN, `${name}.data`);
-export const textPath = (name: string): string => join(BIN, `${name}.perf-script.txt.gz`);
+export const textPath = (name: string): string => join(BIN, `${name}.script.gz`);
 export const scriptText = (name: string): string => gunzipSync(readFileSync(textPath(name))).toString('utf8');
 
 export const KALLSYMS = join(BIN, 'perf.kallsyms');
