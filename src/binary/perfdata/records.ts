@@ -2,7 +2,7 @@ import type { LostEvent, OtherEvent, TraceEvent } from '../../model/events.js';
 import type { EventHead } from '../../parse/payload/types.js';
 import { parseAttr, trailerBytes, type Attr } from './attr.js';
 import { cString, dataView, fail, u64 } from './bytes.js';
-import { PERF_TYPE_TRACEPOINT, REC } from './constants.js';
+import { PERF_TYPE_TRACEPOINT, REC, SAMPLE } from './constants.js';
 import type { DecoderFactory, TracepointDecoder } from './decoder.js';
 import { readFeature, type PerfMeta } from './features.js';
 import { newFields, parseSample, parseTrailer, sampleId } from './sample.js';
@@ -79,16 +79,22 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
   };
 
   /** The attr a record belongs to: the only one, or the one its sample id names. */
+  let lastId = -1;
+  let lastAttr: Attr | undefined;
   const attrOf = (dv: DataView, at: number, end: number, isSample: boolean, offset: number): Attr => {
     const first = attrs[0];
     if (first === undefined) fail(`record at offset ${offset} before any event attribute`);
     if (attrs.length === 1) return first;
     if (indexed < attrs.length) indexIds();
-    const id = sampleId(dv, at + 8, end, little, first.sampleType, isSample);
+    // perf record -a writes IDENTIFIER first in every sample (sample_type 0x10587 here).
+    const id = isSample && first.sampleType & SAMPLE.IDENTIFIER && at + 16 <= end ? u64(dv, at + 8, little) : sampleId(dv, at + 8, end, little, first.sampleType, isSample);
+    if (id === lastId && lastAttr !== undefined) return lastAttr;
     // Records perf synthesizes carry a zeroed trailer: id 0 means the first event (evlist__event2evsel).
     if (id === 0) return first;
     const a = byId.get(id);
     if (a === undefined) fail(`${isSample ? 'sample' : 'record'} at offset ${offset} has id ${id}, which no event attribute lists: corrupted data`);
+    lastId = id;
+    lastAttr = a;
     return a;
   };
 
