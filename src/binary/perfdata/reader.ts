@@ -15,14 +15,28 @@ import { perfDecoderFactory } from './tep-decoder.js';
  * `binary_damaged` diagnostic after the events before it.
  */
 
-let kallsyms: Kallsyms | undefined;
+let kallsyms: { path: string; syms: Kallsyms } | undefined;
+/** Carries the path to the parsing thread of a large file (workers get a copy of the environment). */
+const ENV = 'IOPATH_KALLSYMS';
 
 /**
  * `--kallsyms FILE`: `/proc/kallsyms` of the boot a perf.data was recorded on, to name the
  * functions of work items (perf.data stores no symbols). Process-wide: the CLI sets it once.
  */
 export function useKallsyms(path: string | undefined): void {
-  kallsyms = path === undefined ? undefined : parseKallsyms(readFileSync(path, 'latin1'));
+  if (path === undefined) {
+    kallsyms = undefined;
+    delete process.env[ENV];
+    return;
+  }
+  kallsyms = { path, syms: parseKallsyms(readFileSync(path, 'latin1')) };
+  process.env[ENV] = path;
+}
+
+function currentKallsyms(): Kallsyms | undefined {
+  const path = process.env[ENV];
+  if (path !== undefined && kallsyms?.path !== path) useKallsyms(path);
+  return kallsyms?.syms;
 }
 
 export const PERF_DATA_READER: BinaryReader = {
@@ -33,7 +47,7 @@ export const PERF_DATA_READER: BinaryReader = {
     await initZstd();
     try {
       const r = await readPerfData('path' in source ? source.path : source.bytes, onEvent, {
-        makeDecoder: perfDecoderFactory({ payloads: opts.payloads ?? 'all', kallsyms }),
+        makeDecoder: perfDecoderFactory({ payloads: opts.payloads ?? 'all', kallsyms: currentKallsyms() }),
         zstd: zstdStream,
         diagnostics: opts.diagnostics,
         label: opts.label,
