@@ -89,6 +89,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   const lostAtEnd = new Map<number, number>();
   let compressedBytes = 0;
   let inner: RecordPump | null = null;
+  void inner;
   let zstd: CompressedStream | null = null;
   let bytesRead = 0;
 
@@ -131,7 +132,9 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
       if (err instanceof BinaryError) throw err;
       fail(`the compressed stream does not decode to its end: ${(err as Error).message}`);
     }
-    if (inner !== null && (inner as RecordPump).leftover() > 0) fail('the compressed stream ends inside a record: truncated');
+    // A record cut at the very end of the decompressed stream is left out, as perf leaves it out:
+    // seen in real pipe-mode `perf record -z` output, whose last compressed piece ends inside a
+    // sample (perf script shows the same samples). A cut file is caught outside the stream.
   }
 
   function pumpSink(where: string) {

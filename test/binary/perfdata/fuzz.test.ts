@@ -96,6 +96,11 @@ describe('perf.data damaged', () => {
     expect(last).toBeGreaterThan(full * 0.9);
   }, 120_000);
 
+  it('pipe-mode -z cut anywhere: events, a diagnostic or a refusal, nothing else', async () => {
+    const pz = readFileSync(dataPath('perf-randwrite-pipe-z'));
+    for (let i = 0; i < 30; i++) expect(['ok', 'damaged', 'refused']).toContain((await read(pz.subarray(0, rand(pz.length)))).kind);
+  }, 120_000);
+
   it('-z file cut anywhere: refused', async () => {
     for (let i = 0; i < 40; i++) expect((await read(zfile.subarray(0, rand(zfile.length)))).kind).toBe('refused');
   });

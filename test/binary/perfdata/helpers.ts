@@ -10,7 +10,7 @@ import { FIXTURES } from '../../helpers/paths.js';
 export const BIN = join(FIXTURES, 'binary');
 
 /** The perf.data fixtures (fixtures/README.md, binary/perf-*), each with its `perf script --ns --show-lost-events` text. */
-export const PERF_FIXTURES = ['perf-randwrite', 'perf-randwrite-z', 'perf-randwrite-pipe', 'perf-randread', 'perf-lost'] as const;
+export const PERF_FIXTURES = ['perf-randwrite', 'perf-randwrite-z', 'perf-randwrite-pipe', 'perf-randwrite-pipe-z', 'perf-randread', 'perf-lost'] as const;
 
 export const dataPath = (name: string): string => join(BIN, `${name}.data`);
 export const textPath = (name: string): string => join(BIN, `${name}.script.gz`);
