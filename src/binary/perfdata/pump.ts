@@ -103,25 +103,27 @@ export function createRecordPump(little: boolean, sink: RecordSink, startOffset 
   return {
     push(chunk) {
       if (halted || chunk.length === 0) return;
-      let bytes = chunk;
-      while (carryLen > 0 && bytes.length > 0 && !halted) {
+      // Records are handed over as views of `chunk` itself (never of a subarray of it), so a
+      // consumer that keeps them can tell which chunk they live in.
+      let start = 0;
+      while (carryLen > 0 && start < chunk.length && !halted) {
         const need = carryNeed();
         carry = grow(carry as Uint8Array, carryLen, need);
-        const take = Math.min(need - carryLen, bytes.length);
-        carry.set(bytes.subarray(0, take), carryLen);
+        const take = Math.min(need - carryLen, chunk.length - start);
+        carry.set(chunk.subarray(start, start + take), carryLen);
         carryLen += take;
-        bytes = bytes.subarray(take);
+        start += take;
         if (carryLen < carryNeed()) continue;
         const whole = carry.subarray(0, carryLen);
         carryLen = 0;
         run(whole, dataView(whole), 0, false);
       }
-      if (halted || bytes.length === 0) return;
-      const rest = run(bytes, dataView(bytes), 0, owned);
-      if (rest < bytes.length && !halted) {
-        const n = bytes.length - rest;
+      if (halted || start >= chunk.length) return;
+      const rest = run(chunk, dataView(chunk), start, owned);
+      if (rest < chunk.length && !halted) {
+        const n = chunk.length - rest;
         carry = grow(carry ?? new Uint8Array(64), 0, n);
-        carry.set(bytes.subarray(rest), 0);
+        carry.set(chunk.subarray(rest), 0);
         carryLen = n;
       }
     },

@@ -12,7 +12,7 @@ import { createCompressedStream, type CompressedStream, type ZstdStreamFn } from
 import { createRecordPump, type RecordPump } from './pump.js';
 import { createRecordHandler, type RecordHandler } from './records.js';
 import { createRecordQueue } from './rounds.js';
-import { bufferSource, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
+import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
 
 /**
@@ -30,9 +30,11 @@ export interface PerfDataOptions {
   label?: string;
   strict?: boolean;
   diagnostics?: DiagnosticsCollector;
-  /** Read size of the data section (default 4 MiB); tests use tiny ones. */
+  /** Read size of the data section (default 1 MiB: records are kept in their chunk until released, so memory is about two rounds plus a chunk); tests use tiny ones. */
   chunkBytes?: number;
   onProgress?: (bytes: number) => void;
+  /** Awaited before each chunk when it returns a promise: the parsing thread waits here for the analyzing one. */
+  pace?: () => Promise<void> | undefined;
 }
 
 export interface PerfDataResult {
@@ -52,7 +54,7 @@ export interface PerfDataResult {
   diagnostics: DiagnosticsCollector;
 }
 
-const CHUNK = 4 << 20;
+const CHUNK = 1 << 20;
 /** Tracing data larger than this is not a format description (a real one is well under 10 MiB). */
 const MAX_TRACING_DATA = 256 << 20;
 
@@ -61,10 +63,11 @@ export type PerfDataSource = string | Uint8Array | AsyncIterable<Uint8Array>;
 
 export async function readPerfData(source: PerfDataSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions): Promise<PerfDataResult> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : '<stream>');
+  const pool = createBufferPool();
   let src: ByteSource =
-    typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(source)) : source instanceof Uint8Array ? memorySource(source) : streamSource(source);
+    typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(source, pool)) : source instanceof Uint8Array ? memorySource(source) : streamSource(source);
   try {
-    return await readFrom(src, onEvent, opts, label, (s) => (src = s));
+    return await readFrom(src, onEvent, opts, label, (s) => (src = s), pool);
   } catch (err) {
     // A DataView read past a record's end is a size the checks missed: still the input's fault.
     if (err instanceof RangeError) throw new BinaryError(`corrupted perf.data (${err.message})`, -1);
@@ -74,7 +77,7 @@ export async function readPerfData(source: PerfDataSource, onEvent: (e: TraceEve
   }
 }
 
-async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions, label: string, replace: (s: ByteSource) => void): Promise<PerfDataResult> {
+async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions, label: string, replace: (s: ByteSource) => void, pool: BufferPool): Promise<PerfDataResult> {
   let src = first;
   const diagnostics = opts.diagnostics ?? createDiagnostics(label, opts.strict ?? false);
   const chunk = opts.chunkBytes ?? CHUNK;
@@ -85,7 +88,12 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   const time = createTimeBase();
   const delivery = createDelivery(onEvent, diagnostics, time);
   let handlerRef: RecordHandler | null = null;
-  const queue = createRecordQueue((dv, bytes, at, size) => (handlerRef as RecordHandler).release(dv, bytes, at, size));
+  const queue = createRecordQueue((dv, bytes, at, size) => (handlerRef as RecordHandler).release(dv, bytes, at, size), undefined, (b) => pool.give(b));
+  /** Hands a chunk to the pump, then back to the pool unless the queue keeps records of it. */
+  const feed = (pump: RecordPump, b: Uint8Array): void => {
+    pump.push(b);
+    if (!queue.holds(b)) pool.give(b);
+  };
   const lostAtEnd = new Map<number, number>();
   let compressedBytes = 0;
   let inner: RecordPump | null = null;
@@ -172,10 +180,11 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     await records(async () => {
       if (head.length > PIPE_HEADER_BYTES) pump.push(head.subarray(PIPE_HEADER_BYTES));
       for (;;) {
+        await opts.pace?.();
         const b = await src.read(bytesRead, chunk);
         if (b.length === 0) break;
         bytesRead += b.length;
-        pump.push(b);
+        feed(pump, b);
         opts.onProgress?.(bytesRead);
       }
       if (pump.leftover() > 0) fail(`the stream ends inside a record after offset ${pump.offset()}: truncated`);
@@ -192,10 +201,11 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     const end = hdr.data.offset + hdr.data.size;
     await records(async () => {
       for (let at = hdr.data.offset; at < end; ) {
+        await opts.pace?.();
         const b = await src.read(at, Math.min(chunk, end - at));
         if (b.length === 0) fail(`data section ends at ${at}, before its stated end ${end}: truncated`);
         at += b.length;
-        pump.push(b);
+        feed(pump, b);
         opts.onProgress?.(at);
       }
       if (pump.leftover() > 0) fail(`the data section ends inside a record after offset ${pump.offset()}: corrupted sizes`);

@@ -51,6 +51,7 @@ export const PERF_DATA_READER: BinaryReader = {
         zstd: zstdStream,
         diagnostics: opts.diagnostics,
         label: opts.label,
+        pace: opts.pace,
         onProgress: opts.onProgress ? (bytes) => opts.onProgress?.(bytes, false) : undefined,
       });
       return {

@@ -26,6 +26,8 @@ export interface RecordQueue {
   /** End of input: everything, sorted. */
   flush(): void;
   readonly held: number;
+  /** Whether a record of this chunk is still held (else the reader may reuse the chunk). */
+  holds(bytes: Uint8Array): boolean;
 }
 
 /** Called with each released record, in order: a view of its bytes valid during the call. */
@@ -44,7 +46,12 @@ interface Block {
   live: number;
 }
 
-export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): RecordQueue {
+/**
+ * `onFree` gets back each chunk that was kept for its records once the last one is released, so
+ * the reader can read into it again: a fresh 4 MiB buffer per read would be external memory that
+ * only a full garbage collection frees, and the resident size would follow the read rate.
+ */
+export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD, onFree?: (bytes: Uint8Array) => void): RecordQueue {
   const blocks: (Block | undefined)[] = [];
   /** The block records are copied into, and the last chunk referenced. */
   let cur: Block | null = null;
@@ -57,6 +64,13 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): R
   let sorted = true;
   let maxTs = -Infinity;
   let nextFlush = -Infinity;
+
+  /** Forgets a block whose records are all released; a kept chunk goes back to the reader. */
+  const drop = (bi: number): void => {
+    const b = blocks[bi];
+    blocks[bi] = undefined;
+    if (b !== undefined && b !== cur && b.used === 0) onFree?.(b.bytes);
+  };
 
   const newBlock = (): Block => {
     // (`ref` and `cur` are the last two blocks pushed, so lastIndexOf finds them at once.)
@@ -71,14 +85,17 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): R
    * order, so the runs are merged (a scan of the run heads: few runs, one per CPU and round);
    * many runs fall back to a comparison sort.
    */
+  let idxBuf = new Uint32Array(4096);
   const order = (): Uint32Array => {
-    const idx = new Uint32Array(n);
+    if (idxBuf.length < n) idxBuf = new Uint32Array(ts.length);
+    const idx = idxBuf;
     const starts: number[] = [0];
     for (let i = 1; i < n; i++) if ((ts[i] as number) < (ts[i - 1] as number)) starts.push(i);
     if (starts.length > MAX_RUNS) {
       for (let i = 0; i < n; i++) idx[i] = i;
       const t = ts;
-      return idx.sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
+      idx.subarray(0, n).sort((a, b) => (t[a] as number) - (t[b] as number) || a - b);
+      return idx;
     }
     const k = starts.length;
     const pos = Int32Array.from(starts);
@@ -100,13 +117,21 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): R
     return idx;
   };
 
+  // The sorted copy is written into spare arrays, then the two sets swap: typed arrays are
+  // external memory, and new ones per round would pile up between full collections.
+  let ts2 = new Float64Array(ts.length);
+  let blk2 = new Int32Array(ts.length);
+  let off2 = new Int32Array(ts.length);
+  let len2 = new Int32Array(ts.length);
   const sortHeld = (): void => {
     if (sorted) return;
     const idx = order();
-    const ts2 = new Float64Array(ts.length);
-    const blk2 = new Int32Array(blk.length);
-    const off2 = new Int32Array(off.length);
-    const len2 = new Int32Array(len.length);
+    if (ts2.length !== ts.length) {
+      ts2 = new Float64Array(ts.length);
+      blk2 = new Int32Array(ts.length);
+      off2 = new Int32Array(ts.length);
+      len2 = new Int32Array(ts.length);
+    }
     for (let i = 0; i < n; i++) {
       const k = idx[i] as number;
       ts2[i] = ts[k] as number;
@@ -114,10 +139,10 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): R
       off2[i] = off[k] as number;
       len2[i] = len[k] as number;
     }
-    ts = ts2;
-    blk = blk2;
-    off = off2;
-    len = len2;
+    [ts, ts2] = [ts2, ts];
+    [blk, blk2] = [blk2, blk];
+    [off, off2] = [off2, off];
+    [len, len2] = [len2, len];
     sorted = true;
   };
 
@@ -128,7 +153,7 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): R
       const b = blocks[bi] as Block;
       const at = off[i] as number;
       release(b.dv, b.bytes, at, len[i] as number);
-      if (--b.live === 0 && b !== cur && b !== ref) blocks[bi] = undefined;
+      if (--b.live === 0 && b !== cur && b !== ref) drop(bi);
     }
     ts.copyWithin(0, count, n);
     blk.copyWithin(0, count, n);
@@ -151,7 +176,7 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): R
       let where: number;
       if (owned) {
         if (ref === null || ref.bytes !== bytes) {
-          if (ref !== null && ref.live === 0 && ref !== cur) blocks[blocks.lastIndexOf(ref)] = undefined;
+          if (ref !== null && ref.live === 0 && ref !== cur) drop(blocks.lastIndexOf(ref));
           ref = { bytes, dv, used: 0, live: 0 };
           blocks.push(ref);
         }
@@ -159,7 +184,7 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): R
         where = at;
       } else {
         if (cur === null || cur.used + size > BLOCK) {
-          if (cur !== null && cur.live === 0 && cur !== ref) blocks[blocks.lastIndexOf(cur)] = undefined;
+          if (cur !== null && cur.live === 0 && cur !== ref) drop(blocks.lastIndexOf(cur));
           cur = newBlock();
         }
         b = cur;
@@ -201,5 +226,6 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD): R
     get held() {
       return n;
     },
+    holds: (bytes) => ref !== null && ref.bytes === bytes && ref.live > 0,
   };
 }

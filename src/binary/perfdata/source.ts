@@ -20,7 +20,30 @@ export interface ByteSource {
 
 export const MAX_BUFFERED = 1 << 30;
 
-export function fileSource(path: string): ByteSource {
+/** Read buffers given back once nothing refers to them (see RecordQueue's onFree). */
+export interface BufferPool {
+  take(n: number): Buffer;
+  give(b: Uint8Array): void;
+}
+
+export function createBufferPool(max = 8): BufferPool {
+  const free: Buffer[] = [];
+  const mine = new WeakSet<Uint8Array>();
+  return {
+    take(n) {
+      const i = free.findIndex((b) => b.length === n);
+      if (i >= 0) return free.splice(i, 1)[0] as Buffer;
+      const b = Buffer.allocUnsafe(n);
+      mine.add(b);
+      return b;
+    },
+    give(b) {
+      if (mine.has(b) && free.length < max && !free.includes(b as Buffer)) free.push(b as Buffer);
+    },
+  };
+}
+
+export function fileSource(path: string, pool?: BufferPool): ByteSource {
   const fd = openSync(path, 'r');
   const size = fstatSync(fd).size;
   let closed = false;
@@ -29,7 +52,7 @@ export function fileSource(path: string): ByteSource {
     seekable: true,
     read(offset, n) {
       const len = Math.max(0, Math.min(n, size - offset));
-      const buf = Buffer.allocUnsafe(len);
+      const buf = pool ? pool.take(len) : Buffer.allocUnsafe(len);
       let got = 0;
       while (got < len) {
         const r = readSync(fd, buf, got, len - got, offset + got);
