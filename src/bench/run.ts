@@ -6,7 +6,8 @@ import { benchTasks, findBenchTask, type TaskResult } from './registry.js';
 import './tasks.js';
 import './analyze-tasks.js';
 import './floor-tasks.js';
-import './perf-script-task.js';
+import './binary-tasks.js';
+import './perfdata-tasks.js';
 
 /**
  * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same
@@ -145,6 +146,12 @@ async function main(argv: string[]): Promise<number> {
     if (perf && r.task.startsWith('analyze')) process.stdout.write(`  ${r.task}: ${fmt(perf.ms / r.ms, 2)}× faster than perf script (target ≥ 2)\n`);
     const rssOk = r.peakRss <= t.maxRssMb * MB;
     process.stdout.write(`  ${r.task}: ${fmt(ratio, 2)}× newline count (target ≤ ${t.maxRatio}) ${ratio <= t.maxRatio ? 'ok' : 'OVER'}, peak RSS ${fmt(r.peakRss / MB)} MB (target ≤ ${t.maxRssMb}) ${rssOk ? 'ok' : 'OVER'}\n`);
+  }
+  // A trace.dat: analyze against the text step it saves (trace-cmd report alone), target ≥ 3× faster.
+  const tcmd = rows.find((r) => r.task === 'trace-cmd-report');
+  for (const r of rows.filter((x) => tcmd && (x.task === 'analyze' || x.task === 'analyze-1t'))) {
+    const speedup = (tcmd as Measured).ms / r.ms;
+    process.stdout.write(`  ${r.task} vs trace-cmd report: ${fmt(speedup, 2)}× faster (target ≥ 3) ${speedup >= 3 ? 'ok' : 'UNDER'}\n`);
   }
   return 0;
 }

@@ -1,6 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { binaryReaderOfPath } from '../binary/dispatch.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
 import type { Source } from '../input/lines.js';
@@ -21,6 +22,8 @@ import { createWireReader } from './wire.js';
 
 /** Below this size a worker does not pay for its start (tens of ms). */
 const MIN_BYTES = 16 << 20;
+/** A binary trace (trace.dat, perf.data) holds ~10× the events of its size in text. */
+const MIN_BINARY_BYTES = 1 << 20;
 
 const WORKER_URL = new URL('./stream-worker.js', import.meta.url);
 
@@ -32,7 +35,7 @@ export function canStreamInWorker(source: Source, opts: StreamOptions): source i
   if (!existsSync(fileURLToPath(WORKER_URL))) return false;
   if (mode === '1') return true;
   try {
-    return statSync(source).size >= MIN_BYTES;
+    return statSync(source).size >= (binaryReaderOfPath(source) ? MIN_BINARY_BYTES : MIN_BYTES);
   } catch {
     return false;
   }

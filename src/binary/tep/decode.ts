@@ -80,6 +80,48 @@ interface Compiled {
   modelled: ModelledDecoder | null;
   /** Names the tasks the sched plugin would name when `trace-cmd report` prints this event. */
   registers: ((r: RawRecord) => void) | null;
+  /** Not among the payloads asked for: its text is rendered when (if ever) `args` is read. */
+  lazyArgs: boolean;
+}
+
+/**
+ * An `other` event whose `args` is rendered on first read. Rendering evaluates the print fmt, which
+ * costs far more than reading the record, and a census (`inspect`) or an analysis never reads it.
+ * A class, not a closure: the getter lives once on the prototype instead of two closures per event
+ * (they cost more than decoding the record). Reading `args` makes it an own property, as on any
+ * other event; until then it is not among the object's own keys.
+ * The record's bytes are kept by reference: the readers never write into a block once read (each
+ * read or decompression makes a new one).
+ */
+class LazyOther {
+  readonly kind = 'other' as const;
+  // Private fields: not among the event's keys (JSON, spreads and deep equality see an ordinary event).
+  readonly #rec: RawRecord;
+  readonly #printer: EventPrinter;
+  constructor(
+    readonly line: number,
+    readonly ts: number,
+    readonly cpu: number,
+    readonly pid: number,
+    readonly comm: string,
+    readonly name: string,
+    readonly system: string,
+    rec: RawRecord,
+    printer: EventPrinter,
+  ) {
+    this.#rec = rec;
+    this.#printer = printer;
+  }
+
+  get args(): string {
+    const text = this.#printer.render(this.#rec);
+    Object.defineProperty(this, 'args', { value: text, enumerable: true, writable: true, configurable: true });
+    return text;
+  }
+}
+
+function lazyOther(c: Compiled, r: RawRecord, line: number, ts: number, cpu: number, pid: number, comm: string): OtherEvent {
+  return new LazyOther(line, ts, cpu, pid, comm, c.name, c.system, { bytes: r.bytes, view: r.view, start: r.start, size: r.size, little: r.little }, c.printer) as unknown as OtherEvent;
 }
 
 export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {
@@ -121,7 +163,9 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     const printer = createEventPrinter(ev, syms);
     const factory = MODELLED_DECODERS.get(ev.name);
     const modelled = factory && selected(ev.name) ? factory(ev, { syms, printer }) : null;
-    const c: Compiled = { ev, name: intern(ev.name), system: intern(ev.system), printer, modelled, registers: registrar(ev) };
+    // An event whose payload the caller did not ask for prints its text only if it is read.
+    const lazyArgs = payloads !== 'all' && !selected(ev.name);
+    const c: Compiled = { ev, name: intern(ev.name), system: intern(ev.system), printer, modelled, registers: registrar(ev), lazyArgs };
     compiled[id] = c;
     return c;
   }
@@ -144,6 +188,7 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
       e = o;
     } else {
       if (c.modelled) e = c.modelled(r, head);
+      else if (c.lazyArgs) e = lazyOther(c, r, line, ts, cpu, pid, head.comm);
       else e = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: c.name, system: c.system, args: c.printer.render(r) };
       c.registers?.(r);
     }

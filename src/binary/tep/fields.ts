@@ -71,6 +71,29 @@ export function dynamicRange(r: RawRecord, f: FieldFormat): [number, number] | n
   return [r.start + off, r.start + off + len];
 }
 
+/** Where `rangeOf` leaves a field's byte range (one object, reused: decoding is synchronous). */
+export const span = { start: 0, end: 0 };
+
+/** `fieldRange` without allocating: the range in `span`, false when it points outside the record. */
+export function rangeOf(r: RawRecord, f: FieldFormat): boolean {
+  if (f.dynamic) {
+    if (f.offset + 4 > r.size) return false;
+    const word = r.view.getUint32(r.start + f.offset, r.little);
+    let off = word & 0xffff;
+    const len = word >>> 16;
+    if (f.dynamic === 'rel_loc') off += f.offset + f.size;
+    if (off + len > r.size) return false;
+    span.start = r.start + off;
+    span.end = r.start + off + len;
+    return true;
+  }
+  const end = f.size === 0 ? r.size : f.offset + f.size;
+  if (end > r.size) return false;
+  span.start = r.start + f.offset;
+  span.end = r.start + end;
+  return true;
+}
+
 /** The byte range a field's value occupies (its bytes for a scalar or array, its data for a dynamic one). */
 export function fieldRange(r: RawRecord, f: FieldFormat): [number, number] | null {
   if (f.dynamic) return dynamicRange(r, f);
@@ -126,29 +149,84 @@ export function hexAt(r: RawRecord, offset: number, size: number): string {
 }
 
 /**
- * `hexAt` with a memory: pointers (work items, functions, inodes) repeat endlessly, so their text is
- * made once. Keyed by the high then the low 32 bits (a 64-bit key does not fit a number exactly);
- * the table is dropped when it grows past `max` entries.
+ * A value made from a 64-bit field (its text, the function it points to), made once per distinct
+ * value: pointers (work items, functions, inodes) repeat endlessly. Keyed by the high then the low
+ * 32 bits (a 64-bit key does not fit a number exactly), the last high half remembered; the table is
+ * dropped when it grows past `max` entries.
  */
-export function createHexCache(max = 1 << 16): (r: RawRecord, offset: number, size: number) => string {
-  let table = new Map<number, Map<number, string>>();
+export function createPointerCache<T>(make: (hi: number, lo: number) => T, max = 1 << 16): (r: RawRecord, offset: number, size: number) => T {
+  let table = new Map<number, Map<number, T>>();
   let count = 0;
+  let lastHi = -1;
+  let lastInner: Map<number, T> | undefined;
   return (r, offset, size) => {
-    if (size !== 8 || offset < 0 || offset + 8 > r.size) return hexAt(r, offset, size);
-    const at = r.start + offset;
-    const lo = r.view.getUint32(r.little ? at : at + 4, r.little);
-    const hi = r.view.getUint32(r.little ? at + 4 : at, r.little);
-    let inner = table.get(hi);
+    let lo = 0;
+    let hi = 0;
+    if (offset >= 0 && offset + size <= r.size) {
+      const at = r.start + offset;
+      if (size === 8) {
+        lo = r.view.getUint32(r.little ? at : at + 4, r.little);
+        hi = r.view.getUint32(r.little ? at + 4 : at, r.little);
+      } else lo = readNumberAt(r, offset, size, false) >>> 0;
+    }
+    let inner = hi === lastHi ? lastInner : table.get(hi);
     if (inner === undefined) table.set(hi, (inner = new Map()));
-    let s = inner.get(lo);
-    if (s === undefined) {
-      s = hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
+    lastHi = hi;
+    lastInner = inner;
+    let v = inner.get(lo);
+    if (v === undefined) {
+      v = make(hi, lo);
       if (++count > max) {
         table = new Map([[hi, (inner = new Map())]]);
+        lastInner = inner;
         count = 1;
       }
-      inner.set(lo, s);
+      inner.set(lo, v);
     }
+    return v;
+  };
+}
+
+/** Lower-case hex of a value split in 32-bit halves, without leading zeros (`%llx`). */
+export function hexOf(hi: number, lo: number): string {
+  return hi === 0 ? lo.toString(16) : hi.toString(16) + lo.toString(16).padStart(8, '0');
+}
+
+/**
+ * Strings of a field's bytes, shared: task names, rwbs, workqueue and irq names are a few dozen
+ * values repeated in every record, so each is built once. A slot chosen by a hash of the bytes
+ * holds the last string seen there with its bytes; a hit costs the hash and one compare, no
+ * allocation. Long or non-ASCII strings are built each time.
+ */
+export function createStringTable(slots = 4096): (r: RawRecord, f: FieldFormat) => string {
+  const mask = slots - 1;
+  const keys: (Uint8Array | undefined)[] = new Array(slots);
+  const values: string[] = new Array(slots);
+  return (r, f) => {
+    if (!rangeOf(r, f)) return '';
+    const b = r.bytes;
+    const start = span.start;
+    const limit = span.end;
+    let end = start;
+    let h = 0x811c9dc5;
+    while (end < limit) {
+      const c = b[end] as number;
+      if (c === 0) break;
+      h = Math.imul(h ^ c, 0x01000193);
+      end++;
+    }
+    const n = end - start;
+    if (n > 48) return stringAt(b, start, end);
+    const slot = (h ^ n) & mask;
+    const k = keys[slot];
+    if (k !== undefined && k.length === n) {
+      let i = 0;
+      while (i < n && k[i] === b[start + i]) i++;
+      if (i === n) return values[slot] as string;
+    }
+    const s = stringAt(b, start, end);
+    keys[slot] = b.slice(start, end);
+    values[slot] = s;
     return s;
   };
 }

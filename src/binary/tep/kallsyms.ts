@@ -5,9 +5,11 @@
  *   ffffffffc0a01000 t virtblk_done	[virtio_blk]
  *
  * A lookup finds the function that contains an address, as libtraceevent does (the symbol at or
- * below it, provided the next symbol starts above it). Absolute symbols (`A`/`a`: per-CPU
- * offsets) and ARM's `$a` mapping symbols are skipped, as there. The text is parsed on the first
- * lookup: a file whose events print no function pointer never pays for its 5 MB of symbols.
+ * below it, provided the next symbol starts above it; of aliases at one address, the first
+ * listed). Absolute symbols (`A`/`a`: per-CPU offsets) and ARM's `$a` mapping symbols are skipped,
+ * as there. The text (5 MB, 200 000 lines on a distribution kernel) is indexed on the first lookup
+ * only, without a regular expression or a BigInt per line: addresses are kept as two 32-bit
+ * halves and names as offsets into the text.
  */
 
 export interface Kallsyms {
@@ -15,56 +17,113 @@ export interface Kallsyms {
   readonly size: number;
 }
 
-const LINE = /^([0-9a-fA-F]{1,16})\s+(\S)\s+(\S+)/;
+interface Index {
+  hi: Uint32Array;
+  lo: Uint32Array;
+  /** Name start and end offsets in the text. */
+  from: Uint32Array;
+  to: Uint32Array;
+}
+
+function hexValue(text: string, start: number, end: number): number {
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    const d = c <= 57 ? c - 48 : (c | 32) - 87;
+    if (d < 0 || d > 15) return -1;
+    v = v * 16 + d;
+  }
+  return v;
+}
+
+function buildIndex(text: string): Index {
+  let cap = 1024;
+  let hi: Uint32Array = new Uint32Array(cap);
+  let lo: Uint32Array = new Uint32Array(cap);
+  let from: Uint32Array = new Uint32Array(cap);
+  let to: Uint32Array = new Uint32Array(cap);
+  let n = 0;
+  let sorted = true;
+  let pos = 0;
+  const len = text.length;
+  while (pos < len) {
+    let eol = text.indexOf('\n', pos);
+    if (eol < 0) eol = len;
+    const sp = text.indexOf(' ', pos);
+    // "ADDR T name[\t[module]]": the address is 1–16 hex digits, the type one character.
+    if (sp > pos && sp - pos <= 16 && sp + 3 < eol && text.charCodeAt(sp + 2) === 32) {
+      const type = text.charCodeAt(sp + 1);
+      const nameStart = sp + 3;
+      let nameEnd = nameStart;
+      while (nameEnd < eol) {
+        const c = text.charCodeAt(nameEnd);
+        if (c === 9 || c === 32 || c === 13) break;
+        nameEnd++;
+      }
+      const split = Math.max(pos, sp - 8);
+      const h = split > pos ? hexValue(text, pos, split) : 0;
+      const l = hexValue(text, split, sp);
+      if (h >= 0 && l >= 0 && nameEnd > nameStart && type !== 65 && type !== 97 && text.charCodeAt(nameStart) !== 36) {
+        if (n === cap) {
+          cap *= 2;
+          const grow = (a: Uint32Array): Uint32Array => {
+            const b = new Uint32Array(cap);
+            b.set(a);
+            return b;
+          };
+          hi = grow(hi);
+          lo = grow(lo);
+          from = grow(from);
+          to = grow(to);
+        }
+        if (n > 0 && (h < (hi[n - 1] as number) || (h === hi[n - 1] && l < (lo[n - 1] as number)))) sorted = false;
+        hi[n] = h;
+        lo[n] = l;
+        from[n] = nameStart;
+        to[n] = nameEnd;
+        n++;
+      }
+    }
+    pos = eol + 1;
+  }
+  const idx: Index = { hi: hi.subarray(0, n), lo: lo.subarray(0, n), from: from.subarray(0, n), to: to.subarray(0, n) };
+  if (sorted) return idx;
+  // Stable: equal addresses keep their order in the file (the first alias listed is named).
+  const order = Array.from({ length: n }, (_v, i) => i);
+  order.sort((a, b) => (idx.hi[a] as number) - (idx.hi[b] as number) || (idx.lo[a] as number) - (idx.lo[b] as number) || a - b);
+  const pick = (a: Uint32Array): Uint32Array => Uint32Array.from(order, (i) => a[i] as number);
+  return { hi: pick(idx.hi), lo: pick(idx.lo), from: pick(idx.from), to: pick(idx.to) };
+}
 
 export function parseKallsyms(text: string): Kallsyms {
-  let addrs: BigUint64Array | null = null;
-  let names: string[] = [];
+  let idx: Index | null = null;
   const cache = new Map<bigint, { name: string; start: bigint } | undefined>();
-
-  function build(): BigUint64Array {
-    const entries: { a: bigint; n: string; i: number }[] = [];
-    let i = 0;
-    for (const line of text.split('\n')) {
-      const m = LINE.exec(line);
-      if (!m) continue;
-      const type = m[2]!;
-      const name = m[3]!;
-      if (type === 'A' || type === 'a' || name.startsWith('$')) continue;
-      entries.push({ a: BigInt(`0x${m[1]}`), n: name, i: i++ });
-    }
-    // Equal addresses keep their order in the file (aliases: the first one listed is named).
-    entries.sort((x, y) => (x.a < y.a ? -1 : x.a > y.a ? 1 : x.i - y.i));
-    const out = new BigUint64Array(entries.length);
-    names = new Array<string>(entries.length);
-    entries.forEach((e, k) => {
-      out[k] = e.a;
-      names[k] = e.n;
-    });
-    return out;
-  }
 
   function find(addr: bigint): { name: string; start: bigint } | undefined {
     if (cache.has(addr)) return cache.get(addr);
-    addrs ??= build();
+    idx ??= buildIndex(text);
+    const { hi, lo } = idx;
+    const ah = Number((addr >> 32n) & 0xffffffffn);
+    const al = Number(addr & 0xffffffffn);
+    const le = (i: number): boolean => (hi[i] as number) < ah || ((hi[i] as number) === ah && (lo[i] as number) <= al);
     // The last symbol at or below addr, then back to the first of its aliases.
-    let lo = 0;
-    let hi = addrs.length - 1;
+    let a = 0;
+    let b = hi.length - 1;
     let at = -1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if ((addrs[mid] as bigint) <= addr) {
+    while (a <= b) {
+      const mid = (a + b) >> 1;
+      if (le(mid)) {
         at = mid;
-        lo = mid + 1;
-      } else hi = mid - 1;
+        a = mid + 1;
+      } else b = mid - 1;
     }
     let r: { name: string; start: bigint } | undefined;
     if (at >= 0) {
-      const start = addrs[at] as bigint;
+      const exact = hi[at] === ah && lo[at] === al;
       // Past the last symbol only its exact address is it (libtraceevent's end-of-table sentinel).
-      if (start === addr || at + 1 < addrs.length) {
-        while (at > 0 && addrs[at - 1] === start) at--;
-        r = { name: names[at] as string, start };
+      if (exact || at + 1 < hi.length) {
+        while (at > 0 && hi[at - 1] === hi[at] && lo[at - 1] === lo[at]) at--;
+        r = { name: text.slice(idx.from[at], idx.to[at]), start: (BigInt(hi[at] as number) << 32n) | BigInt(lo[at] as number) };
       }
     }
     if (cache.size < 65536) cache.set(addr, r);

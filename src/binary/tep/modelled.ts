@@ -1,11 +1,10 @@
-import type { Dev, TraceEvent } from '../../model/events.js';
-import { intern } from '../../parse/names.js';
+import type { TraceEvent } from '../../model/events.js';
 import { taskStateLetters } from '../../parse/payload/kernel-tables.js';
-import { createHexCache, readNumber, readString, type RawRecord } from './fields.js';
-import type { EventFormat, FieldFormat } from './format.js';
-import { createEvaluator, type SymbolSource } from './print-eval.js';
-import type { Expr } from './print-fmt.js';
-import type { EventPrinter } from './render.js';
+import { devReader, fieldsOf, functionReader, inoReader, pointerReader, printedBy, str, type ModelledEnv } from './field-readers.js';
+import { readNumber, type RawRecord } from './fields.js';
+import type { EventFormat } from './format.js';
+
+export type { ModelledEnv } from './field-readers.js';
 
 /**
  * One decoder per modelled event, built from the event's format description: stored values are
@@ -29,141 +28,8 @@ export interface Head {
 
 export type ModelledDecoder = (r: RawRecord, h: Head) => TraceEvent;
 
-export interface ModelledEnv {
-  syms: SymbolSource;
-  printer: EventPrinter;
-}
 
 type Factory = (ev: EventFormat, env: ModelledEnv) => ModelledDecoder | null;
-
-function fieldsOf(ev: EventFormat, ...names: string[]): FieldFormat | undefined {
-  for (const n of names) {
-    const f = ev.byName.get(n);
-    if (f) return f;
-  }
-  return undefined;
-}
-
-function refersTo(e: Expr, name: string): boolean {
-  switch (e.t) {
-    case 'field':
-    case 'ident':
-      return e.name === name;
-    case 'cast':
-    case 'unary':
-      return refersTo(e.e, name);
-    case 'bin':
-      return refersTo(e.l, name) || refersTo(e.r, name);
-    case 'cond':
-      return refersTo(e.c, name) || refersTo(e.a, name) || refersTo(e.b, name);
-    case 'call':
-      return e.args.some((a) => refersTo(a, name));
-    case 'brace':
-      return e.items.some((a) => refersTo(a, name));
-    case 'index':
-      return refersTo(e.e, name) || refersTo(e.i, name);
-    case 'member':
-      return refersTo(e.e, name);
-    default:
-      return false;
-  }
-}
-
-/** Indices of the conversions whose argument reads field `name`. */
-function conversionsOf(ev: EventFormat, printer: EventPrinter, name: string): number[] {
-  if (!ev.print || !printer.parsed) return [];
-  const out: number[] = [];
-  // Conversions consume arguments in order (width/precision `*` take one more each).
-  let a = 0;
-  printer.conversions.forEach((c, i) => {
-    if (c.conv.width === '*') a++;
-    if (c.conv.prec === '*') a++;
-    const arg = ev.print!.args[a++];
-    if (arg && refersTo(arg, name)) out.push(i);
-  });
-  return out;
-}
-
-/** A printed text computed from one field, cached by the field's raw value. */
-function printedBy(ev: EventFormat, env: ModelledEnv, f: FieldFormat, pick: 'all' | 'last', fallback: (v: number) => string): (r: RawRecord) => string {
-  const convs = conversionsOf(ev, env.printer, f.name);
-  const from = pick === 'last' ? convs[convs.length - 1] : convs[0];
-  const to = convs[convs.length - 1];
-  const cache = new Map<number, string>();
-  return (r) => {
-    const v = readNumber(r, f);
-    let s = cache.get(v);
-    if (s === undefined) {
-      const text = from === undefined || to === undefined ? null : env.printer.span(r, from, to);
-      s = intern(text ?? fallback(v));
-      if (cache.size < 4096) cache.set(v, s);
-    }
-    return s;
-  };
-}
-
-/** Device major/minor from a dev_t as the print fmt computes them (`dev >> 20`, `dev & 0xfffff`). */
-function devReader(ev: EventFormat, env: ModelledEnv): ((r: RawRecord) => Dev) | null {
-  const f = ev.byName.get('dev');
-  if (!f) return null;
-  const args = ev.print?.args ?? [];
-  const exprs = args.filter((a) => refersTo(a, 'dev')).slice(0, 2);
-  const cache = new Map<number, Dev>();
-  return (r) => {
-    const v = readNumber(r, f);
-    let d = cache.get(v);
-    if (d === undefined) {
-      d = { major: Math.floor(v / 0x100000), minor: v % 0x100000 };
-      if (exprs.length === 2) {
-        try {
-          const e = createEvaluator(ev, r, env.syms);
-          const major = e.value(exprs[0]!);
-          const minor = e.value(exprs[1]!);
-          if (typeof major === 'bigint' && typeof minor === 'bigint') d = { major: Number(major), minor: Number(minor) };
-        } catch {
-          // Keep the kernel's MAJOR/MINOR (include/linux/kdev_t.h).
-        }
-      }
-      if (cache.size < 4096) cache.set(v, d);
-    }
-    return { major: d.major, minor: d.minor };
-  };
-}
-
-/** `%p` as libtraceevent prints it (glibc: `0x…`, `(nil)` for 0). */
-function pointerReader(f: FieldFormat): (r: RawRecord) => string {
-  const hex = createHexCache();
-  const text = new Map<string, string>();
-  return (r) => {
-    const h = hex(r, f.offset, f.size);
-    let s = text.get(h);
-    if (s === undefined) {
-      s = h === '0' ? '(nil)' : `0x${h}`;
-      if (text.size > 1 << 16) text.clear();
-      text.set(h, s);
-    }
-    return s;
-  };
-}
-
-/** `%ps`: the kallsyms name of a function pointer, else its address. */
-function functionReader(f: FieldFormat, env: ModelledEnv): (r: RawRecord) => string {
-  const cache = new Map<string, string>();
-  const hex = createHexCache();
-  return (r) => {
-    const h = hex(r, f.offset, f.size);
-    let s = cache.get(h);
-    if (s === undefined) {
-      const addr = BigInt(`0x${h}`);
-      s = intern(env.syms.findFunction(addr)?.name ?? `0x${h}`);
-      if (cache.size < 65536) cache.set(h, s);
-    }
-    return s;
-  };
-}
-
-const str = (f: FieldFormat) => (r: RawRecord): string => intern(readString(r, f));
-const int = (f: FieldFormat) => (r: RawRecord): number => readNumber(r, f);
 
 const blockRq: Factory = (ev, env) => {
   const dev = devReader(ev, env);
@@ -304,22 +170,6 @@ const softirq = (kind: 'softirq_entry' | 'softirq_exit' | 'softirq_raise'): Fact
   if (!vec) return null;
   const action = printedBy(ev, env, vec, 'last', (v) => SOFTIRQS[v] ?? `0x${v.toString(16)}`);
   return (r, h) => ({ kind, line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, vec: readNumber(r, vec), action: action(r) });
-};
-
-/** `ino 0x%lx` */
-const inoReader = (f: FieldFormat): ((r: RawRecord) => string) => {
-  const hex = createHexCache();
-  const text = new Map<string, string>();
-  return (r) => {
-    const h = hex(r, f.offset, f.size);
-    let s = text.get(h);
-    if (s === undefined) {
-      s = `0x${h}`;
-      if (text.size > 1 << 16) text.clear();
-      text.set(h, s);
-    }
-    return s;
-  };
 };
 
 const iomapBegin: Factory = (ev, env) => {

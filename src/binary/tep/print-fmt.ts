@@ -9,6 +9,8 @@
  * operators, string literals and the kernel's helpers (`__get_str`, `__print_flags`,
  * `__print_symbolic`, …). The grammar is the part of C that TP_printk uses; anything else makes
  * the whole print fmt null, and callers fall back to printing the raw fields.
+ *
+ * (Longer than most files: the tokenizer and the recursive-descent parser are one grammar.)
  */
 
 export type Expr =

@@ -19,6 +19,8 @@ import type { ByteSource } from './source.js';
  * (tracing data, cpus, "options  " / "flyrecord" tags); v7 is a chain of options sections
  * pointing at metadata sections and at one flyrecord section per buffer (instance), which may be
  * compressed. Counts and sizes are checked against the file before use.
+ *
+ * (Longer than most files: both versions share the options' meaning, so they are read side by side.)
  */
 
 export interface CpuData {
@@ -256,8 +258,10 @@ function readV7(src: ByteSource, start: ReturnType<typeof readTracingStart>, hea
   for (let n = 0; next !== 0; n++) {
     if (n > MAX_OPTION_SECTIONS || seen.has(next)) fail(`options sections loop back to offset ${next}`, next);
     seen.add(next);
+    const at = next;
     const oc = section(next, SEC.OPTIONS, 'options');
     next = 0;
+    let done = false;
     while (oc.pos < oc.bytes.length) {
       const id = u16(oc, 'option id');
       const size = u32(oc, 'option size');
@@ -267,11 +271,14 @@ function readV7(src: ByteSource, start: ReturnType<typeof readTracingStart>, hea
       oc.pos = at + size;
       if (id === OPT.DONE) {
         next = size >= 8 ? u64(cursor(data, start.little), 'next options offset') : 0;
+        done = true;
         break;
       }
       if (id >= OPT.HEADER_INFO && id <= OPT.CMDLINES) sections.set(id, u64(cursor(data, start.little), 'section offset'));
       else applyOption(L, id, data, true, pending, currentBuffer);
     }
+    // Every options section ends with DONE (which links the next): without it, options were lost.
+    if (!done) fail(`the options section at offset ${at} ends without its DONE option (corrupted size)`, at);
   }
   const at = (id: number, what: string): Cursor | null => {
     const off = sections.get(id);

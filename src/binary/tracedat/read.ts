@@ -96,7 +96,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
     bytes: src.size,
     layout: L,
   };
-  if (!buf) return result;
+  if (!buf) throw new BinaryError('no events: the file holds no ring buffer', 0);
 
   const td = L.td;
   const pageSize = buf.pageSize || L.pageSize;
@@ -143,7 +143,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
   const dec = createRecordDecoder(td, { payloads: opts.payloads, latencyFlags: opts.latencyFlags });
   const rec: RawRecord = { bytes: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)), start: 0, size: 0, little: L.little };
   const merge = createMerger(cursors);
-  const lastByCpu = new Map<number, number>();
+  const lastByCpu: number[] = [];
   let lastTs = 0;
   let sinceProgress = 0;
   for (let c = merge.peek(); c !== null; c = merge.peek()) {
@@ -155,9 +155,9 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
       diagnostics.add('lost_events', line, count >= 0 ? `CPU ${c.cpu} lost ${count} events` : `CPU ${c.cpu} lost events (count not given)`, `${cpuLabel(c.cpu)} [${count >= 0 ? `${count} ` : ''}EVENTS DROPPED]`);
       onEvent(lost);
     }
-    const prev = lastByCpu.get(c.cpu);
+    const prev = lastByCpu[c.cpu];
     if (prev !== undefined && ts < prev) diagnostics.add('timestamp_regression', line + 1, `CPU ${c.cpu} went back ${prev - ts} ns`);
-    lastByCpu.set(c.cpu, ts);
+    lastByCpu[c.cpu] = ts;
     rec.bytes = c.bytes;
     rec.view = c.view;
     rec.start = c.start;
@@ -176,6 +176,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
   }
   result.events = line - 1;
   result.lines = line;
+  if (result.records === 0 && damaged === 0) throw new BinaryError(`no events: ${buf.cpus.length === 0 ? 'the buffer has no CPU data' : 'every CPU buffer is empty'}`, 0);
   if (damaged > 0 && result.events === 0) throw new BinaryError(`no event could be read: ${diagnostics.summaries().find((s) => s.code === 'binary_damaged')?.examples[0]?.message ?? 'damaged data'}`, 0);
   return result;
 }

@@ -1,6 +1,25 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
+import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
+import { PERF_DATA_READER } from '../binary/perfdata/reader.js';
+import { createDiagnostics } from '../model/diagnostics.js';
 import { benchTask } from './registry.js';
+
+/**
+ * Bench tasks for a perf.data, to run with `analyze` / `analyze-1t` on the same file:
+ *
+ *   npm run bench -- perf.data --tasks decode-perf,perf-script,analyze,analyze-1t
+ *
+ * "lines" of decode-perf is its number of events (a perf.data has no lines).
+ */
+
+benchTask('decode-perf', 'perf.data reader alone: records ordered as perf does, every analyzed event decoded (no analysis)', async (src) => {
+  if (typeof src !== 'string') throw new Error('decode-perf needs a file path');
+  let events = 0;
+  const diagnostics = createDiagnostics(src);
+  const r = await PERF_DATA_READER.read({ path: src }, () => events++, { diagnostics, label: src, payloads: ANALYZED_EVENTS });
+  return { bytes: r.read.bytes, lines: events, events, note: JSON.stringify(diagnostics.counts()) };
+});
 
 /**
  * The text step iopath spares a perf.data user: `perf script -i FILE > /dev/null`, timed in the same

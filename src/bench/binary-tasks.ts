@@ -1,0 +1,54 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { readTraceDat } from '../binary/tracedat/read.js';
+import { fileSource } from '../binary/tracedat/source.js';
+import { createDiagnostics } from '../model/diagnostics.js';
+import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
+import { benchTask, type TaskResult } from './registry.js';
+
+/**
+ * Bench tasks for a trace.dat, to run with `analyze` / `analyze-1t` on the same file:
+ *
+ *   npm run bench -- trace.dat --tasks decode-dat,trace-cmd-report,analyze,analyze-1t
+ *
+ * - `decode-dat`: the trace.dat reader alone (decompress, pages, merge, decode the analyzed events).
+ * - `trace-cmd-report`: `trace-cmd report -i FILE > /dev/null`, the text step binary reading saves
+ *   (its own CPU time is in the notes: the runner's cpu column counts only the node process).
+ *
+ * "lines" for these is the number of events (a trace.dat has no lines); the runner's MB/s is of
+ * the file's bytes.
+ */
+
+function needPath(src: unknown): string {
+  if (typeof src !== 'string' || src === '-') throw new Error('the benchmark needs a file path');
+  return src;
+}
+
+benchTask('decode-dat', 'trace.dat reader alone: every analyzed event decoded, the rest kept as `other` (no analysis)', async (src) => {
+  const path = needPath(src);
+  let events = 0;
+  let touched = 0;
+  const r = await readTraceDat(fileSource(path), (e) => {
+    events++;
+    touched += e.ts & 1;
+  }, { diagnostics: createDiagnostics(path), payloads: ANALYZED_EVENTS });
+  return { bytes: r.bytes, lines: events, events, note: `v${r.version} ${r.compression}, ${r.cpus} CPUs${touched < 0 ? '!' : ''}` };
+});
+
+/** User + system CPU seconds of this process's waited-for children (/proc/self/stat cutime, cstime). */
+function childrenCpuSeconds(): number {
+  const fields = readFileSync('/proc/self/stat', 'latin1').split(') ')[1]?.split(' ') ?? [];
+  // After "pid (comm) ": state is field 3, so cutime (16) and cstime (17) are at 13 and 14 here.
+  return (Number(fields[13]) + Number(fields[14])) / 100;
+}
+
+benchTask('trace-cmd-report', '`trace-cmd report -i FILE > /dev/null` (needs trace-cmd installed)', async (src): Promise<TaskResult> => {
+  const path = needPath(src);
+  const before = childrenCpuSeconds();
+  const r = spawnSync('trace-cmd', ['report', '-i', path], { stdio: ['ignore', 'ignore', 'ignore'] });
+  if (r.error) throw new Error(`trace-cmd: ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`trace-cmd report exited ${r.status}`);
+  const cpu = childrenCpuSeconds() - before;
+  return { bytes: statSync(path).size, lines: 0, note: `trace-cmd's own CPU ${cpu.toFixed(2)} s` };
+});
