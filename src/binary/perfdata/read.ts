@@ -96,8 +96,6 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   };
   const lostAtEnd = new Map<number, number>();
   let compressedBytes = 0;
-  let inner: RecordPump | null = null;
-  void inner;
   let zstd: CompressedStream | null = null;
   let bytesRead = 0;
 
@@ -114,8 +112,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
       compressedBytes += bytes.length;
       if (zstd === null) {
         if (!opts.zstd) fail(`compressed records (perf record -z) at offset ${offset}, and no zstd decoder is available`);
-        inner = createRecordPump(hdr.little, pumpSink('decompressed data'), 0, 0, true);
-        const pump = inner;
+        const pump = createRecordPump(hdr.little, pumpSink('decompressed data'), 0, 0, true);
         zstd = createCompressedStream(opts.zstd, (out) => pump.push(out), () => queue.round());
       }
       try {

@@ -1,7 +1,7 @@
 import type { LostEvent, OtherEvent, TraceEvent } from '../../model/events.js';
 import type { EventHead } from '../../parse/payload/types.js';
 import { parseAttr, trailerBytes, type Attr } from './attr.js';
-import { cString, dataView, fail, u64 } from './bytes.js';
+import { cString, fail, u64 } from './bytes.js';
 import { PERF_TYPE_TRACEPOINT, REC, SAMPLE } from './constants.js';
 import type { DecoderFactory, TracepointDecoder } from './decoder.js';
 import { readFeature, type PerfMeta } from './features.js';
@@ -290,4 +290,3 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
   };
 }
 
-export { dataView };
