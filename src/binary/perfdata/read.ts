@@ -17,10 +17,12 @@ import { createTimeBase } from './time.js';
 
 /**
  * Reads a perf.data file (file or pipe mode, `perf record -z` too) and calls `onEvent` with the
- * TraceEvents `perf script` would print, in its order. One pass over the data section; memory is
- * that of the round queue (about two FINISHED_ROUND windows), the carry of one record and the
- * tracing data. Input that cannot be read on (a bad header, a section outside the file, a record
- * whose size or fields do not fit, a cut-off end) stops with one BinaryError naming the offset.
+ * TraceEvents `perf script --show-lost-events` prints, in its order: each event's `line` is the
+ * line perf prints it on. One pass over the data section; memory is that of the round queue
+ * (about two FINISHED_ROUND windows of records, kept in their read buffers), one record's carry
+ * and the tracing data. A bad header, attribute or feature section, or damaged records before any
+ * sample, stop it with one BinaryError naming the offset; damage after that ends the reading with
+ * a `binary_damaged` diagnostic, after the events before it.
  */
 
 export interface PerfDataOptions {
