@@ -1,8 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { compressedBlocks } from '../binary/tracedat/cpu-blocks.js';
+import { decompressor } from '../binary/tracedat/decompress.js';
+import { readLayout } from '../binary/tracedat/layout.js';
 import { readTraceDat } from '../binary/tracedat/read.js';
 import { fileSource } from '../binary/tracedat/source.js';
+import { initZstd } from '../binary/zstd.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
 import { benchTask, type TaskResult } from './registry.js';
@@ -15,6 +18,7 @@ import { benchTask, type TaskResult } from './registry.js';
  * - `decode-dat`: the trace.dat reader alone (decompress, pages, merge, decode the analyzed events).
  * - `trace-cmd-report`: `trace-cmd report -i FILE > /dev/null`, the text step binary reading saves
  *   (its own CPU time is in the notes: the runner's cpu column counts only the node process).
+ * - `zstd-chunks`: decompression alone (the zstd package's speed on real chunks).
  *
  * "lines" for these is the number of events (a trace.dat has no lines); the runner's MB/s is of
  * the file's bytes.
@@ -51,4 +55,28 @@ benchTask('trace-cmd-report', '`trace-cmd report -i FILE > /dev/null` (needs tra
   if (r.status !== 0) throw new Error(`trace-cmd report exited ${r.status}`);
   const cpu = childrenCpuSeconds() - before;
   return { bytes: statSync(path).size, lines: 0, note: `trace-cmd's own CPU ${cpu.toFixed(2)} s` };
+});
+
+benchTask('zstd-chunks', 'decompress every per-CPU chunk of a compressed trace.dat (MB/s of decompressed pages), nothing else', async (src) => {
+  const path = needPath(src);
+  await initZstd();
+  const file = fileSource(path);
+  try {
+    const L = readLayout(file, decompressor);
+    let bytes = 0;
+    let chunks = 0;
+    for (const b of L.buffers) {
+      for (const c of b.cpus) {
+        if (c.size === 0 || !b.compressed || !L.compression) continue;
+        const blocks = compressedBlocks(file, c, b.pageSize || L.pageSize, L.compression.name, decompressor, L.little);
+        for (let blk = blocks.next(); blk; blk = blocks.next()) {
+          bytes += blk.length;
+          chunks++;
+        }
+      }
+    }
+    return { bytes, lines: chunks, note: `${chunks} chunks, ${L.compression?.name ?? 'none'} (MB/s is of decompressed bytes)` };
+  } finally {
+    file.close();
+  }
 });

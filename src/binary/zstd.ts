@@ -24,7 +24,10 @@ export async function initZstd(): Promise<void> {
 export function zstdDecompress(data: Uint8Array, size: number): Uint8Array {
   if (!ready) throw new Error('zstd is not initialized (await initZstd() first)');
   if (size === 0) return new Uint8Array(0);
-  return decoder.decode(data, size);
+  const out = decoder.decode(data, size);
+  // zstddec returns ZSTD_decompress's error codes as sizes (a slice to the end of its heap).
+  if (out.length !== size) throw new Error(`zstd data damaged: ${out.length} bytes instead of ${size}`);
+  return out;
 }
 
 export interface ZstdStreamEnd {
@@ -41,10 +44,28 @@ export interface ZstdStreamEnd {
 export function* zstdStream(pieces: Iterable<Uint8Array>, end: ZstdStreamEnd = { unfinished: false }): Generator<Uint8Array> {
   if (!ready) throw new Error('zstd is not initialized (await initZstd() first)');
   end.unfinished = false;
+  // zstddec's loop does not look at ZSTD_decompressStream's error codes: on damaged data it would
+  // go on producing nothing from a piece it never consumes. Within one piece every call consumes
+  // input or makes output, so many empty calls on one piece are damage.
+  let empty = 0;
+  // Each call consumes input or produces output: empty outputs are counted per piece pulled.
+  const counted = (function* () {
+    for (const p of pieces) {
+      empty = 0;
+      yield p;
+    }
+  })();
   try {
-    for (const out of decoder.decodeStreaming(pieces)) if (out.length > 0) yield out;
+    for (const out of decoder.decodeStreaming(counted)) {
+      if (out.length > 0) {
+        empty = 0;
+        yield out;
+      } else if (++empty > MAX_EMPTY_CALLS) throw new Error('zstd stream damaged: the decoder makes no progress');
+    }
   } catch (err) {
     if (!/Incomplete stream/.test((err as Error).message)) throw err;
     end.unfinished = true;
   }
 }
+
+const MAX_EMPTY_CALLS = 64;

@@ -27,6 +27,11 @@ export interface DecoderOptions {
   latencyFlags?: boolean;
   /** Function names for `%ps` when the file has no kallsyms (perf.data), tried after the file's own. */
   findFunction?: SymbolSource['findFunction'];
+  /**
+   * The task name of an event's header, instead of trace-cmd's (cmdlines, then what the sched
+   * plugin names): perf.data names tasks by its COMM records.
+   */
+  commOf?: (pid: number) => string;
 }
 
 export interface RecordDecoder {
@@ -127,6 +132,7 @@ function lazyOther(c: Compiled, r: RawRecord, line: number, ts: number, cpu: num
 export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {
   const payloads = opts.payloads ?? 'all';
   const wantsLatency = opts.latencyFlags ?? true;
+  const commOf = opts.commOf;
   const syms = symbolSource(td, opts.findFunction);
   const comms = createCommRegistry(td.cmdlines);
   const common = commonFields(td.events);
@@ -181,7 +187,7 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     head.cpu = cpu;
     head.pid = pid;
     // The task name is resolved before the payload names anything (trace-cmd prints it first).
-    head.comm = comms.comm(pid);
+    head.comm = commOf ? commOf(pid) : comms.comm(pid);
     let e: TraceEvent;
     if (!c) {
       const o: OtherEvent = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: `unknown_event_${id}`, args: `[UNKNOWN TYPE ${id}]` };

@@ -95,20 +95,29 @@ export function createEvaluator(ev: EventFormat, rec: RawRecord, syms: SymbolSou
     if (typeof v === 'object') return v;
     throw new Unsupported('an array is needed');
   };
-  const flagTable = (items: Expr[]): [bigint, string][] =>
-    items.map((it) => {
+  /**
+   * `{ value, "name" }` pairs. As in libtraceevent (`eval_flag`), a value left as a bare name the
+   * kernel did not resolve (`IOPRIO_CLASS_BE`) matches nothing (-1), and an entry whose name is
+   * not a string (the `{ 0, ((void *)0) }` that ends the gfp table) is dropped.
+   */
+  const flagTable = (items: Expr[]): [bigint, string][] => {
+    const out: [bigint, string][] = [];
+    for (const it of items) {
       if (it.t !== 'brace' || it.items.length !== 2) throw new Unsupported('bad flag table');
       const [k, s] = it.items as [Expr, Expr];
-      const name = value(s);
-      if (typeof name !== 'string') throw new Unsupported('bad flag name');
-      let key: bigint;
-      try {
-        key = num(value(k));
-      } catch {
-        key = -1n;
+      if (s.t !== 'str') continue;
+      let key = -1n;
+      if (!(k.t === 'ident' && KNOWN_SYMBOLS[k.name] === undefined && !ev.byName.has(k.name))) {
+        try {
+          key = num(value(k));
+        } catch {
+          key = -1n;
+        }
       }
-      return [key, name];
-    });
+      out.push([key, s.v]);
+    }
+    return out;
+  };
 
   function call(name: string, args: Expr[]): Value {
     switch (name) {
@@ -202,7 +211,9 @@ export function createEvaluator(ev: EventFormat, rec: RawRecord, syms: SymbolSou
         if (f) return fieldValue(f);
         const k = KNOWN_SYMBOLS[e.name];
         if (k !== undefined) return k;
-        throw new Unsupported(`unknown name ${e.name}`);
+        // A kernel variable or macro the format did not expand (`vmemmap_base`): libtraceevent
+        // reads the name as a number, 0.
+        return 0n;
       }
       case 'cast': {
         const v = value(e.e);

@@ -1,4 +1,4 @@
-import { readString, hexAt, readNumber, type RawRecord } from './fields.js';
+import { hexAt, readBigAt, readNumber, readString, type RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
 import { createEvaluator, Unsupported, type SymbolSource } from './print-eval.js';
 import { argCount, parseFormat, renderConversion, type Conversion, type Segment } from './printf.js';
@@ -38,7 +38,8 @@ function rawValue(f: FieldFormat, rec: RawRecord): string {
   if (f.isString) return readString(rec, f);
   if (f.dynamic || f.arrayLen !== undefined || ![1, 2, 4, 8].includes(f.size)) return `ARRAY[${f.size}]`;
   if (f.isPointer) return `0x${hexAt(rec, f.offset, f.size)}`;
-  return String(readNumber(rec, f));
+  // Decimal as `trace-cmd report -R` prints it: unsigned fields stay unsigned at any size.
+  return f.signed || f.size < 8 ? String(readNumber(rec, f)) : readBigAt(rec, f.offset, f.size, false).toString();
 }
 
 export function createEventPrinter(ev: EventFormat, syms: SymbolSource): EventPrinter {

@@ -18,7 +18,8 @@ import type { ByteSource } from './source.js';
  * merged by timestamp, a `lost` event (and a `lost_events` diagnostic) before the first record of
  * a CPU after the ring buffer dropped events, and `line` the line `trace-cmd report` prints the
  * event on (its first line is `cpus=N`; lost markers are lines too), so that a line number in a
- * report points into the text the user can print.
+ * report points into the text the user can print. (With several buffers, trace-cmd interleaves
+ * them: there `line` counts the events of the buffer read.)
  *
  * A file with several buffers (trace-cmd instances) holds separate timelines: one is read (the
  * `buffer` option, else the top instance when it has data, else the first that has), the others

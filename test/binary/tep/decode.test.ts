@@ -107,6 +107,12 @@ describe('workqueue pointers and functions', () => {
     expect(e(0xffff888102da7400n, 0xffffffff814a6b30n)).toMatchObject({ work: '0xffff888102da7400', function: 'iomap_dio_complete_work', workqueue: 'dio/vda', reqCpu: 256, targetCpu: -1 });
   });
 
+  it('a reader without kallsyms in its file (perf.data) gives its own function names and task names', () => {
+    const d = createRecordDecoder(tracingData([ev]), { latencyFlags: false, findFunction: (a) => kallsyms.find(a), commOf: (pid) => `task${pid}` });
+    const r = d.decode(record(ev, { common_type: 337, common_pid: 12, work: 1n, function: 0xffffffff814a6b30n, workqueue: { loc: 'dio/vda' } }), 0, 0, 1);
+    expect(r).toMatchObject({ comm: 'task12', pid: 12, function: 'iomap_dio_complete_work' });
+  });
+
   it('an address inside a function names it; one outside every symbol prints in hex; a NULL work is (nil)', () => {
     expect(e(0n, 0xffffffff814a6b38n)).toMatchObject({ work: '(nil)', function: 'iomap_dio_complete_work' });
     expect(e(1n, 0x1234n)).toMatchObject({ function: '0x1234' });
@@ -128,6 +134,12 @@ describe('other events', () => {
     expect(readString(r, ev.byName.get('label')!)).toBe('hello');
     expect(readNumber(r, ev.byName.get('delta')!)).toBe(-5);
     expect(d.decode(r, 0, 0, 1)).toMatchObject({ kind: 'other', name: 'custom_thing', system: 'test', args: 'delta=-5 label=hello mask=0x10000001f hi=1 state=neg' });
+  });
+
+  it('as libtraceevent: an unexpanded kernel name reads 0, a flag table may end in a NULL entry', () => {
+    const ev = format(CUSTOM.replace('print fmt: "delta=%d label=%s mask=%#llx hi=%u state=%s", REC->delta, __get_rel_str(label), REC->mask, (unsigned int)(REC->mask >> 32), REC->delta < 0 ? "neg" : "pos"', 'print fmt: "page=%p flags=%s", REC->delta != -1 ? (((struct page *)vmemmap_base) + (REC->delta)) : ((void *)0), __print_flags(REC->mask, "|", {( unsigned long)(( gfp_t)((((1UL))) << (1))), "B1"}, { UNKNOWN_NAME, "never" }, { 0, ((void *)0) })'), 'test');
+    const d = createRecordDecoder(tracingData([ev]), { latencyFlags: false });
+    expect(d.decode(record(ev, { common_type: 900, delta: 0x1ce93b, mask: 6 }), 0, 0, 1)).toMatchObject({ args: 'page=0x1ce93b flags=B1|0x4' });
   });
 
   it('a print fmt it cannot evaluate falls back to the raw fields', () => {
