@@ -12,6 +12,7 @@ import { registerCapture } from './commands/capture.js';
 import { registerCompare } from './commands/compare.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerWhatif } from './commands/whatif.js';
+import { useKallsyms } from './binary/perfdata/reader.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -21,7 +22,9 @@ program
   .description('Explains where Linux block I/O completions run (IRQ, kworker, task) and what that costs.')
   .version('0.1.0')
   .showHelpAfterError()
-  .exitOverride();
+  .exitOverride()
+  .option('--kallsyms <file>', "perf.data input: /proc/kallsyms of the boot it was recorded on, to name work functions (default: named from their workqueue)")
+  .hook('preAction', (cmd) => useKallsyms(cmd.opts().kallsyms as string | undefined));
 
 program
   .command('inspect')

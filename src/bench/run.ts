@@ -8,6 +8,7 @@ import './tasks.js';
 import './analyze-tasks.js';
 import './floor-tasks.js';
 import './binary-tasks.js';
+import './perfdata-tasks.js';
 
 /**
  * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same
@@ -145,6 +146,8 @@ async function main(argv: string[]): Promise<number> {
       continue;
     }
     const ratio = r.ns / base.ns;
+    const perf = rows.find((x) => x.task === 'perf-script');
+    if (perf && r.task.startsWith('analyze')) process.stdout.write(`  ${r.task}: ${fmt(perf.ns / r.ns, 2)}× faster than perf script (target ≥ 2)\n`);
     const rssOk = r.peakRss <= t.maxRssMb * MB;
     process.stdout.write(`  ${r.task}: ${fmt(ratio, 2)}× newline count (target ≤ ${t.maxRatio}) ${ratio <= t.maxRatio ? 'ok' : 'OVER'}, peak RSS ${fmt(r.peakRss / MB)} MB (target ≤ ${t.maxRssMb}) ${rssOk ? 'ok' : 'OVER'}\n`);
   }
