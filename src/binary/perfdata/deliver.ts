@@ -35,7 +35,7 @@ export function createDelivery(onEvent: (e: TraceEvent) => void, diagnostics: Di
     if (shift === undefined) {
       // The text parsers rebase on the first printed event's second; the records were timed
       // against the first record's: move to the former (whole seconds, exact).
-      outBaseSec = chooseBaseSec(Math.floor(ev.ts / NS_PER_S) + time.baseSec);
+      outBaseSec = chooseBaseSec({ sec: Math.floor(ev.ts / NS_PER_S) + time.baseSec, fracNs: 0 });
       shift = (time.baseSec - outBaseSec) * NS_PER_S;
     }
     ev.line = ++line;

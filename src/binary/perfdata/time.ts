@@ -25,7 +25,7 @@ export function createTimeBase(): TimeBase {
       if (hi === 0 && lo === 0) return -1;
       if (!chosen) {
         chosen = true;
-        baseSec = chooseBaseSec(Math.floor((hi * TWO32 + lo) / NS_PER_S));
+        baseSec = chooseBaseSec({ sec: Math.floor((hi * TWO32 + lo) / NS_PER_S), fracNs: 0 });
         const b = BigInt(baseSec) * 1_000_000_000n;
         bHi = Number(b >> 32n);
         bLo = Number(b & 0xffffffffn);
