@@ -12,6 +12,8 @@ export interface CpuStats {
   commitOverrun: number;
   dropped: number;
   entries: number;
+  /** Events consumed by readers of trace_pipe(_raw) since the buffer was cleared. */
+  read: number;
 }
 
 export interface CpuLoss {
@@ -30,7 +32,7 @@ function field(text: string, name: string): number {
 
 /** Parses one `per_cpu/cpuN/stats` file; absent fields count 0. */
 export function parseCpuStats(text: string): CpuStats {
-  return { overrun: field(text, 'overrun'), commitOverrun: field(text, 'commit overrun'), dropped: field(text, 'dropped events'), entries: field(text, 'entries') };
+  return { overrun: field(text, 'overrun'), commitOverrun: field(text, 'commit overrun'), dropped: field(text, 'dropped events'), entries: field(text, 'entries'), read: field(text, 'read events') };
 }
 
 export function readAllStats(tfs: Tracefs): Map<number, CpuStats> {

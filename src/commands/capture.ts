@@ -103,7 +103,7 @@ export function registerCapture(program: Command, deps: Partial<CaptureDeps> = {
     .requiredOption('-o, --output <file>', 'trace file to write (gzipped when it ends in .gz)')
     .option('--events <set>', `event set: ${EVENT_SET_NAMES.join(' | ')}`, 'default')
     .option('--buffer-kb <n>', 'ring buffer size per CPU in KB (default 262144, capped at a quarter of available memory)')
-    .option('--format <format>', 'ftrace (the tracefs trace file) | trace-cmd (trace-cmd extract + report)', 'ftrace')
+    .option('--format <format>', 'ftrace (the tracefs trace file) | trace-cmd (trace-cmd extract + report) | dat (trace.dat from the raw ring buffer, read while the command runs; no trace-cmd needed)', 'ftrace')
     .option('--tracefs <dir>', 'tracefs directory (mounted there when it is not)', DEFAULT_TRACEFS)
     .addHelpText(
       'after',

@@ -1,0 +1,69 @@
+import { readDatMeta } from './dat-meta.js';
+import { saveDat, type CpuWritten } from './dat-save.js';
+import type { CpuStats } from './overruns.js';
+import { startRawRecorder, type RawRecorder } from './raw-recorder.js';
+import type { PageLayout } from './ring-page.js';
+import type { SaveOptions, SaveResult } from './save.js';
+import type { Tracefs } from './tracefs.js';
+
+/**
+ * `capture --format dat` from start to file: the recorder starts before tracing does, stops after
+ * it (draining the rest), and the trace.dat is written from its pages and the metadata read then.
+ * The pages wait in temporary files beside the output (the user chose that disk for the trace;
+ * /tmp may be memory), one per CPU, removed whatever happens.
+ */
+
+export interface DatRecording {
+  recorder: RawRecorder;
+  layout: PageLayout;
+}
+
+export function datTempPath(output: string, cpu: number): string {
+  return `${output}.cpu${cpu}.partial-${process.pid}`;
+}
+
+export async function startDatRecording(tfs: Tracefs, cpus: readonly number[], layout: PageLayout, output: string, bufferKb: number): Promise<DatRecording> {
+  const recorder = await startRawRecorder(tfs, cpus, { layout, bufferKb, tempPath: (cpu) => datTempPath(output, cpu) });
+  return { recorder, layout };
+}
+
+export interface DatSaved extends SaveResult {
+  cpus: CpuWritten[];
+}
+
+export interface FinishDatOptions extends SaveOptions {
+  output: string;
+  events: readonly string[];
+  cpus: readonly number[];
+  kallsyms: Buffer;
+}
+
+/** Drains the buffer (tracing is off), reads the metadata and writes the file. */
+export async function finishDatRecording(tfs: Tracefs, rec: DatRecording, o: FinishDatOptions): Promise<DatSaved> {
+  const recordings = await rec.recorder.stop();
+  const meta = readDatMeta(tfs, { layout: rec.layout, events: o.events, cpus: o.cpus, kallsyms: o.kallsyms });
+  const saved = await saveDat(o.output, meta, rec.layout, recordings, o.signal ? { signal: o.signal } : {});
+  return { bytes: saved.bytes, textBytes: 0, gzip: false, cpus: saved.cpus };
+}
+
+/**
+ * What the file holds per CPU, held against the kernel's own count of events read from each buffer
+ * (`read events` grows by every event a trace_pipe_raw read hands out); loss flags in the pages.
+ */
+export function describeDat(written: readonly CpuWritten[], before: Map<number, CpuStats>, after: Map<number, CpuStats>): string[] {
+  const lines: string[] = [];
+  const events = written.reduce((n, w) => n + w.events, 0);
+  const pages = written.reduce((n, w) => n + w.pages, 0);
+  lines.push(`trace.dat v6: ${events} events in ${pages} pages (${written.map((w) => `cpu${w.cpu} ${w.events}`).join(', ')})`);
+  for (const w of written) {
+    const a = after.get(w.cpu);
+    if (a === undefined) continue;
+    const b = before.get(w.cpu);
+    const kernel = b !== undefined && a.read >= b.read ? a.read - b.read : a.read;
+    if (kernel !== w.events) lines.push(`warning: cpu${w.cpu}: the kernel handed out ${kernel} events but the file holds ${w.events}`);
+  }
+  for (const w of written.filter((x) => x.lostPages > 0)) {
+    lines.push(`warning: cpu${w.cpu}: ${w.lostPages} pages follow lost events${w.lostEvents > 0 ? ` (${w.lostEvents} events counted by the kernel)` : ''}: the reader fell behind`);
+  }
+  return lines;
+}
