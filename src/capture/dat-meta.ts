@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { arch, endianness, hostname, machine, release, type } from 'node:os';
 import { OPTION_CPUSTAT, OPTION_TRACECLOCK, OPTION_UNAME, textOption, type DatMeta } from './dat-file.js';
 import { parseHeaderPage, type PageLayout } from './ring-page.js';
@@ -26,12 +27,22 @@ export function readPageLayout(tfs: Tracefs): PageLayout {
 }
 
 /** A tracefs file as it is (saved_cmdlines holds task names in any bytes); empty when absent. */
-function readBytes(tfs: Tracefs, rel: string): Buffer {
+function readBytes(tfs: Tracefs, rel: string, path = tfs.path(rel)): Buffer {
   try {
-    return readFileSync(tfs.path(rel));
+    return readFileSync(path);
   } catch {
     return Buffer.alloc(0);
   }
+}
+
+/**
+ * saved_cmdlines and printk_formats are global to tracefs: an instance (`instances/NAME`, a buffer
+ * of its own that leaves the top one alone) has neither, so they are read from the top directory.
+ */
+function globalFile(tfs: Tracefs, rel: string): string {
+  if (tfs.exists(rel)) return tfs.path(rel);
+  const top = dirname(dirname(tfs.root));
+  return /\/instances\/[^/]+\/?$/.test(tfs.root) && existsSync(`${top}/${rel}`) ? `${top}/${rel}` : tfs.path(rel);
 }
 
 /** `system:event` entries grouped by system, in first-seen order. */
@@ -82,8 +93,8 @@ export function readDatMeta(tfs: Tracefs, input: DatMetaInput): DatMeta {
     ftraceFormats,
     systems,
     kallsyms: input.kallsyms,
-    printkFormats: readBytes(tfs, 'printk_formats'),
-    savedCmdlines: readBytes(tfs, 'saved_cmdlines'),
+    printkFormats: readBytes(tfs, 'printk_formats', globalFile(tfs, 'printk_formats')),
+    savedCmdlines: readBytes(tfs, 'saved_cmdlines', globalFile(tfs, 'saved_cmdlines')),
     options,
     clock: selectedChoice(clockText),
   };
