@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { arm, startTracing, stopTracing } from './arm.js';
 import { defaultBufferKb, memAvailableKb } from './buffer-size.js';
-import { describeDat, finishDatRecording, startDatRecording, type DatRecording } from './dat-capture.js';
+import { describeDat, describeReading, finishDatRecording, startDatRecording, type DatRecording } from './dat-capture.js';
 import { DatMetaError, readPageLayout } from './dat-meta.js';
 import { CaptureRefusal } from './errors.js';
 import { resolveEvents, type EventSetName } from './events.js';
@@ -182,14 +182,16 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
         return result;
       }
       // Before tracing starts, so that the buffer is read from its first page.
-      if (layout) dat = await startDatRecording(tfs, result.cpus, layout, opts.output, result.bufferKb);
+      if (layout) dat = startDatRecording(tfs, result.cpus, layout, opts.output, result.bufferKb);
       log(`running: ${opts.command.join(' ')}`);
+      const cpuAtStart = process.cpuUsage();
       startTracing(tfs);
       const outcome = await runCommand(opts.command, { ...(opts.signal ? { signal: opts.signal } : {}), ...(deps.stdio ? { stdio: deps.stdio } : {}) });
       stopTracing(tfs);
       result.command = outcome;
       if (outcome.interrupted) result.interrupted = outcome.interrupted;
       log(describeOutcome(outcome));
+      if (dat) log(describeReading(process.cpuUsage(cpuAtStart), outcome.durationMs, dat.recorder.threaded));
       result.loss = lossBetween(before, readAllStats(tfs));
       if (outcome.kind === 'spawn-failed') return result;
 

@@ -22,8 +22,8 @@ export function datTempPath(output: string, cpu: number): string {
   return `${output}.cpu${cpu}.partial-${process.pid}`;
 }
 
-export async function startDatRecording(tfs: Tracefs, cpus: readonly number[], layout: PageLayout, output: string, bufferKb: number): Promise<DatRecording> {
-  const recorder = await startRawRecorder(tfs, cpus, { layout, bufferKb, tempPath: (cpu) => datTempPath(output, cpu) });
+export function startDatRecording(tfs: Tracefs, cpus: readonly number[], layout: PageLayout, output: string, bufferKb: number): DatRecording {
+  const recorder = startRawRecorder(tfs, cpus, { layout, bufferKb, tempPath: (cpu) => datTempPath(output, cpu) });
   return { recorder, layout };
 }
 
@@ -66,4 +66,11 @@ export function describeDat(written: readonly CpuWritten[], before: Map<number, 
     lines.push(`warning: cpu${w.cpu}: ${w.lostPages} pages follow lost events${w.lostEvents > 0 ? ` (${w.lostEvents} events counted by the kernel)` : ''}: the reader fell behind`);
   }
   return lines;
+}
+
+/** The cost of reading the buffer while the command ran: this process does nothing else then. */
+export function describeReading(cpu: NodeJS.CpuUsage, durationMs: number, threaded: boolean): string {
+  const ms = (cpu.user + cpu.system) / 1000;
+  const share = durationMs > 0 ? ` (${((100 * ms) / durationMs).toFixed(1)}% of one CPU)` : '';
+  return `reading the ring buffer (${threaded ? 'on its own thread' : 'on the main thread'}) while the command ran took ${ms.toFixed(0)} ms of CPU${share}`;
 }

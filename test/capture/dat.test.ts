@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { captureTrace } from '../../src/capture/capture.js';
 import { CaptureRefusal } from '../../src/capture/errors.js';
 import { findOnPath } from '../../src/capture/run-command.js';
+import { REPO } from '../helpers/paths.js';
+import { buildCli } from '../cli/run.js';
 import { readDat, type DatFile } from './dat-reader.js';
 import { blockRqIssue, CMDLINES, datFiles, irqHandlerEntry, schedSwitch, workqueueExecuteStart } from './fake-dat.js';
 import { makeFakeTracefs, q, ZERO_STATS, testDeps, type FakeTracefs } from './fake-tracefs.js';
@@ -24,6 +26,13 @@ if (!HAS_TRACE_CMD) console.warn('trace-cmd report checks skipped: trace-cmd is 
 
 let fake: FakeTracefs | undefined;
 afterEach(() => fake?.cleanup());
+
+/** The built modules (dist/), as the CLI runs them: there the ring buffer is read on a worker thread. */
+let built: typeof captureTrace;
+beforeAll(async () => {
+  buildCli();
+  built = ((await import(join(REPO, 'dist', 'capture', 'capture.js'))) as { captureTrace: typeof captureTrace }).captureTrace;
+}, 180_000);
 
 function setup(cpus = 2): FakeTracefs {
   fake = makeFakeTracefs({ cpus, files: datFiles(cpus) });
@@ -120,7 +129,8 @@ describe('capture --format dat (fake tracefs)', () => {
     expect(rep.stdout).toMatch(/<idle>-0 +\[000\] +505\.925100: sched_switch:/);
   });
 
-  it('reads the ring buffer while the command runs, and the rest after it stopped', async () => {
+  it.each(['main thread', 'worker thread'])('reads the ring buffer while the command runs, and the rest after it stopped (%s)', async (where) => {
+    const run = where === 'worker thread' ? built : captureTrace;
     const f = setup(1);
     const evs = workload()[1]!;
     const first = makePages(evs.slice(0, 300));
@@ -139,12 +149,29 @@ describe('capture --format dat (fake tracefs)', () => {
       `i=0; while [ $i -lt 100 ]; do for t in ${q(out)}.cpu0.partial-*; do [ -s "$t" ] && { echo seen > ${q(join(f.dir, 'seen'))}; i=100; }; done; i=$((i+1)); sleep 0.05; done; ` +
       `cat ${q(restFile)} >> ${pipe}; printf 'entries: 0\\nbytes: 0\\nread events: ${evs.length}\\n' > ${stats}`;
     const d = deps();
-    const r = await captureTrace({ root: f.root, output: out, command: ['sh', '-c', script], format: 'dat', bufferKb: 1024 }, d);
+    const r = await run({ root: f.root, output: out, command: ['sh', '-c', script], format: 'dat', bufferKb: 1024 }, d);
     expect(r.error, d.lines.join('\n')).toBeUndefined();
     expect(existsSync(join(f.dir, 'seen'))).toBe(true);
     const dat = readDat(readFileSync(out));
     expectSameEvents(dat, [evs]);
     expect(dat.cpuData[0]?.size).toBe(first.length + rest.length);
+  });
+
+  it('the built modules read on a worker thread and write the same file, byte for byte', async () => {
+    const f = setup();
+    const cpus = workload();
+    const files: Buffer[] = [];
+    for (const [i, run] of [captureTrace, built].entries()) {
+      cpus.forEach((evs, cpu) => writeFileSync(join(f.root, `per_cpu/cpu${cpu}/trace_pipe_raw`), makePages(evs)));
+      const out = join(f.dir, `t${i}.dat`);
+      const d = deps();
+      const r = await run({ root: f.root, output: out, command: bumpStats(f, cpus.map((e) => e.length)), format: 'dat', bufferKb: 1024 }, d);
+      expect(r.error, d.lines.join('\n')).toBeUndefined();
+      expect(d.lines.find((l) => l.startsWith('reading the ring buffer'))).toContain(i === 0 ? 'on the main thread' : 'on its own thread');
+      files.push(readFileSync(out));
+    }
+    expect(files[1]!.equals(files[0]!)).toBe(true);
+    expectSameEvents(readDat(files[1]!), cpus);
   });
 
   it('counts pages the kernel flagged with lost events, and warns when the file disagrees with the kernel', async () => {
