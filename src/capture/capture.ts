@@ -168,7 +168,7 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
       if (err instanceof DatMetaError) throw new CaptureRefusal('no-tracefs', err.message);
       throw err;
     }
-    result.bufferKb = opts.bufferKb ?? defaultBufferKb(result.cpus.length, deps.memAvailableKb());
+    result.bufferKb = opts.bufferKb ?? defaultBufferKb(result.cpus.length, deps.memAvailableKb(), format === 'dat');
 
     let dat: DatRecording | undefined;
     try {
