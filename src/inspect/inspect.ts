@@ -1,6 +1,7 @@
 import type { Source } from '../input/lines.js';
 import type { DiagnosticSummary } from '../model/diagnostics.js';
 import { eventName } from '../model/events.js';
+import type { BinaryFormat } from '../binary/dispatch.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions } from '../parse/stream.js';
 
@@ -8,7 +9,7 @@ import { streamEvents, type StreamOptions } from '../parse/stream.js';
 export interface Inspection {
   schema: 'iopath.inspect/1';
   path: string;
-  format: TraceFormat | null;
+  format: TraceFormat | BinaryFormat | null;
   detectedBy: string | null;
   /** What the first lines look like, also when the format was forced (for "try --format X"). */
   looksLike: TraceFormat | null;

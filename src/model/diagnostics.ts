@@ -23,6 +23,8 @@ export const DIAGNOSTIC_CODES = {
   pid_reuse: ['info', 'a pid seen with a different task name (renamed task or reused pid)'],
   context_repaired: ['data-loss', 'an irq/softirq entry without its exit (events dropped without a marker): the context stack was reset at the next task event'],
   missing_completion: ['data-loss', 'an I/O completed but its block_rq_complete never appeared: the tracer dropped it without a marker (perf drops interrupt-context samples of an idle CPU)'],
+  binary_damaged: ['error', 'a binary trace (trace.dat, perf.data) damaged or truncated in its event data: the events read before the damage are kept, the rest of that part is skipped'],
+  other_buffers: ['info', 'a binary trace holding several ring buffers (trace-cmd instances): one is read as the timeline, the others are named here'],
   vanished_io: ['data-loss', 'an I/O submitted long before the trace ended whose completion never appeared: unreported event loss'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

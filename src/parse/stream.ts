@@ -1,3 +1,4 @@
+import { openBinary, type BinaryFormat } from '../binary/dispatch.js';
 import { readLines, type ReadStats, type Source } from '../input/lines.js';
 import { createDiagnostics, type DiagnosticsCollector } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
@@ -33,8 +34,8 @@ export interface StreamOptions {
 }
 
 export interface StreamResult {
-  /** null when nothing in the input looked like trace events. */
-  format: TraceFormat | null;
+  /** null when nothing in the input looked like trace events; a binary format for trace.dat / perf.data. */
+  format: TraceFormat | BinaryFormat | null;
   /** What the first lines look like (also computed when the format was forced). */
   detection: Detection | null;
   read: ReadStats;
@@ -42,6 +43,11 @@ export interface StreamResult {
   cpusHeader: number | undefined;
   baseSec: number;
   diagnostics: DiagnosticsCollector;
+}
+
+/** The text format a result was read in (null for a binary one, which is recognised anew from its bytes). */
+export function textFormat(r: StreamResult): TraceFormat | null {
+  return r.format === 'trace.dat' || r.format === 'perf.data' ? null : r.format;
 }
 
 /** Lines held back for sniffing; enough for a tracefs header and a few hundred events. */
@@ -57,6 +63,10 @@ const GIVE_UP_BYTES = 64 << 20;
 export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => void, opts: StreamOptions = {}): Promise<StreamResult> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : '<stream>');
   const diagnostics = opts.diagnostics ?? createDiagnostics(label, opts.strict ?? false);
+  // trace.dat and perf.data, known by their first bytes, go to their own readers (binary/dispatch.ts).
+  const opened = await openBinary(source);
+  if (opened.reader && opened.binary) return opened.reader.read(opened.binary, onEvent, { ...opts, diagnostics, label });
+  source = opened.text;
   let parser: LineParser | null = null;
   let detection: Detection | null = null;
   let format: TraceFormat | null = opts.format ?? null;

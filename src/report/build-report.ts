@@ -2,7 +2,7 @@ import { analyzeTrace } from '../analyze/pipeline.js';
 import type { Analysis } from '../model/analysis.js';
 import type { IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
-import type { StreamResult } from '../parse/stream.js';
+import { textFormat, type StreamResult } from '../parse/stream.js';
 import { renderReportHtml } from './html.js';
 import { buildTimeline, createCompletionLog, type Timeline } from './timeline.js';
 
@@ -41,7 +41,7 @@ export async function buildReport(path: string, opts: ReportOptions): Promise<Bu
   let timelineNote: string | undefined;
   if (path === '-') timelineNote = 'The timeline needs a second reading of the trace, and standard input can be read only once: run the report on a file to see it.';
   else if (analysis.ios.total === 0) timelineNote = 'No I/Os: there is no I/O window to show.';
-  else timeline = await buildTimeline(path, analysis, log, { widthMs: opts.timelineMs ?? DEFAULT_TIMELINE_MS, format: stream.format ?? opts.format, baseNs });
+  else timeline = await buildTimeline(path, analysis, log, { widthMs: opts.timelineMs ?? DEFAULT_TIMELINE_MS, format: textFormat(stream) ?? opts.format, baseNs });
   const html = renderReportHtml({ analysis, command: opts.command, timeline, timelineNote, baseNs });
   return { html, analysis, stream, timeline };
 }

@@ -1,0 +1,50 @@
+import { ZSTDDecoder } from 'zstddec/stream';
+
+/**
+ * zstd for the binary readers. Node 20 has none built in (it arrives in Node 22.15), so this wraps
+ * `zstddec` (zstd's own single-file decoder compiled to WebAssembly, MIT/BSD, no native binary to
+ * download at install): one-shot `ZSTD_decompress` for trace.dat's chunks, whose uncompressed size
+ * the file gives, and `ZSTD_decompressStream` for `perf record -z`, whose records form one stream
+ * that perf never ends. Chosen by measurement on real trace.dat chunks (README, "zstd").
+ *
+ * The WebAssembly module is instantiated asynchronously: call `initZstd()` (once, any number of
+ * times) before decompressing.
+ */
+
+const decoder = new ZSTDDecoder();
+let ready = false;
+
+export async function initZstd(): Promise<void> {
+  if (ready) return;
+  await decoder.init();
+  ready = true;
+}
+
+/** Decompresses one frame (or several concatenated) into exactly `size` bytes. */
+export function zstdDecompress(data: Uint8Array, size: number): Uint8Array {
+  if (!ready) throw new Error('zstd is not initialized (await initZstd() first)');
+  if (size === 0) return new Uint8Array(0);
+  return decoder.decode(data, size);
+}
+
+export interface ZstdStreamEnd {
+  /** True when the input ended inside a frame (perf's stream is never closed: expected there). */
+  unfinished: boolean;
+}
+
+/**
+ * Decompresses a stream fed as an iterable of compressed pieces (pulled lazily: a reader can yield
+ * each COMPRESSED record's payload as it meets it), yielding the decompressed bytes as they come;
+ * output may split anywhere, records straddle pieces. `end.unfinished` is set when the stream
+ * stops mid-frame, which is how perf leaves it.
+ */
+export function* zstdStream(pieces: Iterable<Uint8Array>, end: ZstdStreamEnd = { unfinished: false }): Generator<Uint8Array> {
+  if (!ready) throw new Error('zstd is not initialized (await initZstd() first)');
+  end.unfinished = false;
+  try {
+    for (const out of decoder.decodeStreaming(pieces)) if (out.length > 0) yield out;
+  } catch (err) {
+    if (!/Incomplete stream/.test((err as Error).message)) throw err;
+    end.unfinished = true;
+  }
+}
