@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { captureTrace, SYSTEM_DEPS, type CaptureDeps, type CaptureFormat } from '../../src/capture/capture.js';
 import { tracefsReady } from '../../src/capture/mount.js';
 import { findOnPath } from '../../src/capture/run-command.js';
@@ -158,11 +158,26 @@ describe.skipIf(SKIP !== undefined)('real capture of a fio job on this machine',
     // %ps work functions resolve through the stored kallsyms.
     expect(dat.kallsyms).toMatch(/ iomap_dio_complete_work\n/);
 
+    // iopath reads it: every DIO of the job.
+    const { analysis } = await analyzeTrace(out);
+    const fioIos = analysis.submitters.filter((s) => s.comm === 'fio').reduce((n, s) => n + s.ios, 0);
+    console.log(`  analyze of the dat capture: ${analysis.input.events} events, ${analysis.ios.total} I/Os (fio ${fioIos}), by mode ${JSON.stringify(analysis.ios.byMode)}`);
+    expect(analysis.input.format).toBe('trace.dat');
+    expect(analysis.input.events).toBe(dat.events.length);
+    expect(analysis.unit).toBe('dio');
+    expect(fioIos).toBe(fioDios);
+    if (lost === 0) expect(analysis.ios.byMode.unresolved).toBeLessThanOrEqual(10);
+
     if (!HAS_TRACE_CMD) return;
     const rep = spawnSync('trace-cmd', ['report', '-i', out], { encoding: 'utf8', maxBuffer: 1 << 30 });
     expect(rep.status, rep.stderr).toBe(0);
     const printed = rep.stdout.split('\n').filter((l) => /^\s*\S.*\[\d{3}\]\s+\d+\.\d{6}: \w+:/.test(l));
     expect(printed).toHaveLength(dat.events.length);
     expect(rep.stdout).toMatch(/workqueue_execute_start: +work struct 0x[0-9a-f]+: function iomap_dio_complete_work/);
+    // trace-cmd's rendering of the same file analyses to the same I/Os and completion modes.
+    const text = join(dir, 't.dat.report.txt');
+    writeFileSync(text, rep.stdout);
+    const fromText = (await analyzeTrace(text)).analysis;
+    expect(fromText.ios).toEqual(analysis.ios);
   }, 180_000);
 });
