@@ -1,7 +1,8 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureTrace } from '../../src/capture/capture.js';
+import { captureTrace, formatForOutput } from '../../src/capture/capture.js';
+import { parseCaptureOptions } from '../../src/commands/capture.js';
 import { datHead, type DatMeta } from '../../src/capture/dat-file.js';
 import { parseHeaderPage, scanPage } from '../../src/capture/ring-page.js';
 import { readDat } from './dat-reader.js';
@@ -94,5 +95,16 @@ describe('capture --format dat into a tracefs instance', () => {
     expect(dat.cmdlines.get(7888)).toBe('fio');
     expect(dat.printk).toBe('0x1 : "x"\n');
     expect(dat.events).toHaveLength(1);
+  });
+});
+
+describe('the default format', () => {
+  it('is text for a name that says text, a trace.dat otherwise; --format wins', () => {
+    expect(['t.txt', 't.txt.gz', 'T.TXT', 'trace.gz'].map(formatForOutput)).toEqual(['ftrace', 'ftrace', 'ftrace', 'ftrace']);
+    expect(['t.dat', 'trace', 'run.1', 't.txt.dat'].map(formatForOutput)).toEqual(['dat', 'dat', 'dat', 'dat']);
+    expect(parseCaptureOptions({ output: 't.dat' }).format).toBe('dat');
+    expect(parseCaptureOptions({ output: 't.txt' }).format).toBe('ftrace');
+    expect(parseCaptureOptions({ output: 't.txt', format: 'dat' }).format).toBe('dat');
+    expect(parseCaptureOptions({ output: 't.dat', format: 'ftrace' }).format).toBe('ftrace');
   });
 });
