@@ -217,6 +217,7 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
       if (dat) {
         const saved = await finishDatRecording(tfs, dat, { ...saveOpts, output: opts.output, events: result.events, cpus: result.cpus, kallsyms: deps.readKallsyms() });
         result.saved = saved;
+        if (saved.kallsymsWarning) log(`warning: ${saved.kallsymsWarning}`);
         for (const l of describeDat(saved.cpus, before, readAllStats(tfs))) log(l);
       } else {
         result.saved = traceCmd !== undefined ? await saveTraceCmd(traceCmd, opts.output, saveOpts) : await saveFtrace(tfs, opts.output, saveOpts);

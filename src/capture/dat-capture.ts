@@ -29,6 +29,21 @@ export function startDatRecording(tfs: Tracefs, cpus: readonly number[], layout:
 
 export interface DatSaved extends SaveResult {
   cpus: CpuWritten[];
+  /** Why kallsyms was left out, when it was. */
+  kallsymsWarning?: string;
+}
+
+/**
+ * kallsyms as stored: left out when the kernel hides its addresses (kptr_restrict=2, or a reader
+ * without CAP_SYSLOG sees `0000000000000000 T _stext`), since every `%ps` would then resolve to
+ * whatever symbol sorts last at address 0 instead of printing the address.
+ */
+export function usableKallsyms(kallsyms: Buffer): { kallsyms: Buffer; warning?: string } {
+  const head = kallsyms.toString('latin1', 0, Math.min(kallsyms.length, 64 << 10)).split('\n').filter((l) => l !== '');
+  if (head.length === 0) return { kallsyms, warning: 'no /proc/kallsyms: work functions will show as addresses' };
+  if (head.every((l) => /^0+ /.test(l)))
+    return { kallsyms: Buffer.alloc(0), warning: '/proc/kallsyms hides its addresses (kptr_restrict): left out, so work functions will show as addresses' };
+  return { kallsyms };
 }
 
 export interface FinishDatOptions extends SaveOptions {
@@ -41,9 +56,10 @@ export interface FinishDatOptions extends SaveOptions {
 /** Drains the buffer (tracing is off), reads the metadata and writes the file. */
 export async function finishDatRecording(tfs: Tracefs, rec: DatRecording, o: FinishDatOptions): Promise<DatSaved> {
   const recordings = await rec.recorder.stop();
-  const meta = readDatMeta(tfs, { layout: rec.layout, events: o.events, cpus: o.cpus, kallsyms: o.kallsyms });
+  const { kallsyms, warning } = usableKallsyms(o.kallsyms);
+  const meta = readDatMeta(tfs, { layout: rec.layout, events: o.events, cpus: o.cpus, kallsyms });
   const saved = await saveDat(o.output, meta, rec.layout, recordings, o.signal ? { signal: o.signal } : {});
-  return { bytes: saved.bytes, textBytes: 0, gzip: false, cpus: saved.cpus };
+  return { bytes: saved.bytes, textBytes: 0, gzip: false, cpus: saved.cpus, ...(warning ? { kallsymsWarning: warning } : {}) };
 }
 
 /**

@@ -52,7 +52,7 @@ export async function saveDat(output: string, meta: DatMeta, layout: PageLayout,
           const { bytesRead } = await src.read(chunk, 0, Math.min(chunk.length, rec.bytes - done), done);
           if (bytesRead === 0) throw new Error(`cpu${cpu}'s recorded pages ended early (${done} of ${rec.bytes} bytes)`);
           for (let p = 0; p + layout.pageSize <= bytesRead; p += layout.pageSize) {
-            const s = scanPage(chunk, p, layout);
+            const s = scanPage(chunk, p, layout, meta.littleEndian);
             w.pages++;
             w.events += s.events;
             if (s.lost) w.lostPages++, (w.lostEvents += s.lostCount ?? 0);

@@ -1,4 +1,5 @@
 import { readSync, writeSync } from 'node:fs';
+import { commitLength, pageCommit, type PageLayout } from './ring-page.js';
 
 /**
  * One pass of the ring-buffer reader over every CPU, synchronous: `per_cpu/cpuN/trace_pipe_raw` is
@@ -26,9 +27,9 @@ export interface PumpCpu {
 }
 
 export interface PumpConfig {
-  pageSize: number;
-  /** Bytes of events a page holds (page size minus its header). */
-  capacity: number;
+  layout: PageLayout;
+  /** This machine's byte order, the kernel's pages' too. */
+  littleEndian: boolean;
   /** The per-CPU ring buffer size, to pace the passes. */
   bufferBytes: number;
   /** Pages read per CPU and pass at most (bounds a pass's length). */
@@ -40,7 +41,6 @@ export const MIN_INTERVAL_MS = 5;
 export const MAX_INTERVAL_MS = 100;
 export const FIRST_INTERVAL_MS = 20;
 
-const COMMIT_MASK = 0x07ffffff;
 const PAGES_PER_WRITE = 64;
 
 function readOrEmpty(fd: number, buf: Buffer, at: number, length: number, position: number | null): number {
@@ -68,31 +68,32 @@ function pendingBytes(c: PumpCpu): number | undefined {
  * Returns the bytes of events seen waiting (or read, without a stats file), to pace the next pass.
  */
 function pumpCpu(c: PumpCpu, cfg: PumpConfig, chunk: Buffer, drain: boolean): number {
+  const { pageSize, dataOffset } = cfg.layout;
+  const capacity = pageSize - dataOffset;
   const pending = drain ? undefined : pendingBytes(c);
   // Without a `bytes:` line (kernels before 2.6.39) a pass reads up to maxPages.
-  const budget = drain || pending === undefined ? Infinity : pending - cfg.capacity;
+  const budget = drain || pending === undefined ? Infinity : pending - capacity;
   let read = 0;
   let inChunk = 0;
   const flush = (): void => {
     if (inChunk === 0) return;
-    writeSync(c.outFd, chunk, 0, inChunk * cfg.pageSize);
+    writeSync(c.outFd, chunk, 0, inChunk * pageSize);
     c.pages += inChunk;
-    c.bytes += inChunk * cfg.pageSize;
+    c.bytes += inChunk * pageSize;
     inChunk = 0;
   };
   for (let n = 0; n < cfg.maxPages && read < budget; n++) {
-    const at = inChunk * cfg.pageSize;
+    const at = inChunk * pageSize;
     let got = 0;
     // A short read (never seen: the kernel hands out a whole page) is completed by the next reads.
-    while (got < cfg.pageSize) {
-      const r = readOrEmpty(c.pipeFd, chunk, at + got, cfg.pageSize - got, null);
+    while (got < pageSize) {
+      const r = readOrEmpty(c.pipeFd, chunk, at + got, pageSize - got, null);
       if (r === 0) break;
       got += r;
     }
     if (got === 0) break;
-    chunk.fill(0, at + got, at + cfg.pageSize);
-    const length = chunk.readUInt32LE(at + 8) & COMMIT_MASK;
-    read += length || cfg.capacity;
+    chunk.fill(0, at + got, at + pageSize);
+    read += commitLength(pageCommit(chunk, at, cfg.layout, cfg.littleEndian)) || capacity;
     if (++inChunk === PAGES_PER_WRITE) flush();
   }
   flush();
@@ -110,7 +111,7 @@ export function pumpOnce(cpus: readonly PumpCpu[], cfg: PumpConfig, chunk: Buffe
 
 /** Reads every CPU's buffer to its end (tracing is off, so it ends; the bound guards a file that never does). */
 export function drainAll(cpus: readonly PumpCpu[], cfg: PumpConfig, chunk: Buffer): void {
-  const limit = Math.ceil(cfg.bufferBytes / cfg.pageSize) * 2 + 16;
+  const limit = Math.ceil(cfg.bufferBytes / cfg.layout.pageSize) * 2 + 16;
   for (const c of cpus) {
     const start = c.pages;
     for (let before = -1; c.pages !== before && c.pages - start < limit; ) {

@@ -25,7 +25,7 @@ export type WorkerResult = { ok: true; cpus: PumpCpu[] } | { ok: false; message:
 
 function run(input: WorkerInput): WorkerResult {
   const control = new Int32Array(input.control);
-  const chunk = pumpChunk(input.config.pageSize);
+  const chunk = pumpChunk(input.config.layout.pageSize);
   try {
     let interval = FIRST_INTERVAL_MS;
     while (Atomics.load(control, 0) === RUN) {

@@ -1,4 +1,5 @@
 import { closeSync, constants, existsSync, openSync, rmSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { drainAll, FIRST_INTERVAL_MS, pumpChunk, pumpOnce, type PumpConfig, type PumpCpu } from './raw-pump.js';
@@ -81,7 +82,7 @@ function closeCpus(cpus: readonly PumpCpu[], removeTemp?: (cpu: number) => strin
 }
 
 /** Runs the passes on a worker thread; resolves with the final page counts. */
-function onWorker(cpus: PumpCpu[], config: PumpConfig): { control: Int32Array; done: Promise<PumpCpu[]> } {
+function onWorker(cpus: PumpCpu[], config: PumpConfig): { control: Int32Array; done: Promise<PumpCpu[]>; wake: () => void } {
   const control = new Int32Array(new SharedArrayBuffer(4));
   const input: WorkerInput = { iopathRawRecorder: true, cpus, config, control: control.buffer as SharedArrayBuffer };
   // No options of this process: V8 flags given to node are refused by a worker.
@@ -95,13 +96,13 @@ function onWorker(cpus: PumpCpu[], config: PumpConfig): { control: Int32Array; d
       else reject(new Error(result && !result.ok ? result.message : `the ring-buffer reader thread exited with status ${code}`));
     });
   });
-  return { control, done };
+  return { control, done, wake: () => void Atomics.notify(control, 0) };
 }
 
 /** The same passes on this thread, between timers (the tests, run from sources). */
 function inThread(cpus: PumpCpu[], config: PumpConfig): { control: Int32Array; done: Promise<PumpCpu[]>; wake: () => void } {
   const control = new Int32Array(1);
-  const chunk = pumpChunk(config.pageSize);
+  const chunk = pumpChunk(config.layout.pageSize);
   let wake = (): void => {};
   const done = (async () => {
     let interval = FIRST_INTERVAL_MS;
@@ -119,18 +120,18 @@ function inThread(cpus: PumpCpu[], config: PumpConfig): { control: Int32Array; d
 }
 
 export function startRawRecorder(tfs: Tracefs, cpus: readonly number[], opts: RecorderOptions): RawRecorder {
-  const { pageSize, dataOffset } = opts.layout;
-  const config: PumpConfig = { pageSize, capacity: pageSize - dataOffset, bufferBytes: opts.bufferKb * 1024, maxPages: 4096 };
+  const config: PumpConfig = { layout: opts.layout, littleEndian: endianness() === 'LE', bufferBytes: opts.bufferKb * 1024, maxPages: 4096 };
   const opened = openCpus(tfs, cpus, opts.tempPath);
   const threaded = existsSync(fileURLToPath(WORKER_URL));
-  const runner = threaded ? { ...onWorker(opened, config), wake: () => {} } : inThread(opened, config);
+  const runner = threaded ? onWorker(opened, config) : inThread(opened, config);
+  // A failure during the run is reported by stop(); until then it must not count as unhandled.
+  runner.done.catch(() => undefined);
 
   let finished: Promise<PumpCpu[]> | undefined;
   const finish = (how: typeof STOP | typeof STOP_AND_DRAIN): Promise<PumpCpu[]> =>
     (finished ??= (async () => {
       Atomics.store(runner.control, 0, how);
-      if (threaded) Atomics.notify(runner.control, 0);
-      else runner.wake();
+      runner.wake();
       try {
         return await runner.done;
       } finally {

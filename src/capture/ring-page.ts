@@ -54,36 +54,49 @@ export interface PageScan {
   lostCount?: number;
 }
 
+/** Bytes of events in the page at `buf[at]` and its lost-events flags: the low 32 bits of `commit`. */
+export function pageCommit(buf: Buffer, at: number, layout: PageLayout, littleEndian = true): number {
+  return littleEndian ? buf.readUInt32LE(at + 8) : buf.readUInt32BE(at + 8 + layout.longSize - 4);
+}
+
+/** The data length a commit word gives. */
+export function commitLength(commit: number): number {
+  return commit & COMMIT_MASK;
+}
+
 /**
- * Reads the page at `buf[at]`, little-endian (the capture's pages come from this machine's kernel;
- * big-endian kernels are left to the reader). Never throws: a corrupt length ends the walk.
+ * Reads the page at `buf[at]`, in this machine's byte order (the kernel's pages are copied as they
+ * are). Never throws: a corrupt length ends the walk.
  */
-export function scanPage(buf: Buffer, at: number, layout: PageLayout): PageScan {
+export function scanPage(buf: Buffer, at: number, layout: PageLayout, littleEndian = true): PageScan {
+  const u32 = (o: number): number => (littleEndian ? buf.readUInt32LE(o) : buf.readUInt32BE(o));
   // The low 32 bits of the long hold the length and flags (the high ones may be sign bits).
-  const commit = buf.readUInt32LE(at + 8);
-  const length = commit & COMMIT_MASK;
+  const commit = pageCommit(buf, at, layout, littleEndian);
+  const length = commitLength(commit);
   const scan: PageScan = { length, events: 0, lost: (commit & MISSED_EVENTS) !== 0 };
   const start = at + layout.dataOffset;
   const end = Math.min(start + length, at + layout.pageSize);
   if (scan.lost && (commit & MISSED_STORED) !== 0 && end + layout.longSize <= at + layout.pageSize) {
-    scan.lostCount = layout.longSize === 8 ? Number(buf.readBigUInt64LE(end)) : buf.readUInt32LE(end);
+    scan.lostCount = layout.longSize === 4 ? u32(end) : Number(littleEndian ? buf.readBigUInt64LE(end) : buf.readBigUInt64BE(end));
   }
   let p = start;
   while (p + 4 <= end) {
-    const w = buf.readUInt32LE(p);
-    const typeLen = w & 31;
+    // The 5-bit type_len is the low bits of the word on little-endian machines, the high ones on big-endian.
+    const w = u32(p);
+    const typeLen = littleEndian ? w & 31 : w >>> 27;
+    const delta = littleEndian ? w >>> 5 : w & 0x7ffffff;
     let size: number;
     if (typeLen === 0) {
       if (p + 8 > end) break;
-      size = 4 + ((buf.readUInt32LE(p + 4) + 3) & ~3);
+      size = 4 + ((u32(p + 4) + 3) & ~3);
       scan.events++;
     } else if (typeLen <= 28) {
       size = 4 + typeLen * 4;
       scan.events++;
     } else if (typeLen === PADDING) {
       // Padding with no delta fills the rest of the page; otherwise it covers a discarded event.
-      if (w >>> 5 === 0 || p + 8 > end) break;
-      size = 4 + buf.readUInt32LE(p + 4);
+      if (delta === 0 || p + 8 > end) break;
+      size = 4 + u32(p + 4);
     } else {
       size = typeLen === TIME_EXTEND || typeLen === TIME_STAMP ? 8 : 4;
     }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureTrace, formatForOutput } from '../../src/capture/capture.js';
 import { parseCaptureOptions } from '../../src/commands/capture.js';
+import { usableKallsyms } from '../../src/capture/dat-capture.js';
 import { datHead, type DatMeta } from '../../src/capture/dat-file.js';
 import { parseHeaderPage, scanPage } from '../../src/capture/ring-page.js';
 import { readDat } from './dat-reader.js';
@@ -32,6 +33,13 @@ describe('ring-buffer page layout from header_page', () => {
     const pages = makePages(evs, { maxPerPage: 2, lost: new Map([[1, 12]]) });
     expect(scanPage(pages, 0, layout)).toMatchObject({ events: 2, lost: false });
     expect(scanPage(pages, 4096, layout)).toEqual({ length: expect.any(Number), events: 2, lost: true, lostCount: 12 });
+    // A big-endian kernel's page (s390x): type_len in the top bits of the header word.
+    const be = Buffer.alloc(4096);
+    const words = [(2 << 27) | 0, 0x0001_0002, 7, (30 << 27) | 5, 1, (2 << 27) | 9, 0x0001_0002, 8];
+    words.forEach((w, i) => be.writeUInt32BE(w >>> 0, 16 + 4 * i));
+    be.writeBigUInt64BE(BigInt(words.length * 4) | (3n << 30n), 8);
+    be.writeBigUInt64BE(5n, 16 + words.length * 4);
+    expect(scanPage(be, 0, layout, false)).toEqual({ length: 32, events: 2, lost: true, lostCount: 5 });
     // A corrupt length never runs past the page.
     const bad = Buffer.from(pages.subarray(0, 4096));
     bad.writeUInt32LE(0x07ffffff, 8);
@@ -106,5 +114,16 @@ describe('the default format', () => {
     expect(parseCaptureOptions({ output: 't.txt' }).format).toBe('ftrace');
     expect(parseCaptureOptions({ output: 't.txt', format: 'dat' }).format).toBe('dat');
     expect(parseCaptureOptions({ output: 't.dat', format: 'ftrace' }).format).toBe('ftrace');
+  });
+});
+
+describe('kallsyms', () => {
+  it('is left out, with a warning, when the kernel hides its addresses', () => {
+    const real = Buffer.from('ffffffff81000000 T _stext\nffffffff8155d0a0 t iomap_dio_complete_work\n');
+    expect(usableKallsyms(real)).toEqual({ kallsyms: real });
+    const hidden = usableKallsyms(Buffer.from('0000000000000000 T _stext\n0000000000000000 t iomap_dio_complete_work\n'));
+    expect(hidden.kallsyms.length).toBe(0);
+    expect(hidden.warning).toMatch(/kptr_restrict/);
+    expect(usableKallsyms(Buffer.alloc(0)).warning).toMatch(/no \/proc\/kallsyms/);
   });
 });
