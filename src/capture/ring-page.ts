@@ -1,3 +1,5 @@
+import { parseHeaderPage as parseTepHeaderPage } from '../binary/tep/header-page.js';
+
 /**
  * What `capture --format dat` needs to know of a kernel ring-buffer page (a sub-buffer, as
  * `per_cpu/cpuN/trace_pipe_raw` returns it): its layout, read from `events/header_page`, and a
@@ -21,17 +23,10 @@ export interface PageLayout {
   longSize: number;
 }
 
-function fieldOf(headerPage: string, name: string): { offset: number; size: number } | undefined {
-  const m = new RegExp(`field:[^;]*\\b${name};\\s*offset:(\\d+);\\s*size:(\\d+);`).exec(headerPage);
-  return m ? { offset: Number(m[1]), size: Number(m[2]) } : undefined;
-}
-
-/** The layout `header_page` describes, or undefined when it lacks the commit or data field. */
+/** The layout `header_page` describes, or undefined when its fields are missing or inconsistent. */
 export function parseHeaderPage(headerPage: string): PageLayout | undefined {
-  const commit = fieldOf(headerPage, 'commit');
-  const data = fieldOf(headerPage, 'data');
-  if (!commit || !data || (commit.size !== 4 && commit.size !== 8) || data.size <= 0) return undefined;
-  return { pageSize: data.offset + data.size, dataOffset: data.offset, longSize: commit.size };
+  const h = parseTepHeaderPage(headerPage);
+  return h ? { pageSize: h.dataOffset + h.dataSize, dataOffset: h.dataOffset, longSize: h.commitSize } : undefined;
 }
 
 /** Bits of the commit word (kernel/trace/ring_buffer.c RB_MISSED_EVENTS, RB_MISSED_STORED). */
