@@ -160,7 +160,7 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
     if (traceCmd === undefined) throw new CaptureRefusal('no-trace-cmd', '--format trace-cmd needs trace-cmd, which is not installed (install it, or use --format ftrace)');
   }
   checkOutput(opts.output);
-  if (format === 'dat' && opts.output.endsWith('.gz'))
+  if (format === 'dat' && /\.gz$/i.test(opts.output))
     throw new CaptureRefusal('output', `--format dat writes a trace.dat, which trace-cmd cannot read gzipped: name the output without .gz (e.g. ${opts.output.slice(0, -3)})`);
 
   const { mountedHere } = ensureTracefs(root, deps.mount);

@@ -1,6 +1,6 @@
 import { readDatMeta } from './dat-meta.js';
 import { saveDat, type CpuWritten } from './dat-save.js';
-import type { CpuStats } from './overruns.js';
+import { grown, type CpuStats } from './overruns.js';
 import { startRawRecorder, type RawRecorder } from './raw-recorder.js';
 import type { PageLayout } from './ring-page.js';
 import type { SaveOptions, SaveResult } from './save.js';
@@ -74,8 +74,7 @@ export function describeDat(written: readonly CpuWritten[], before: Map<number, 
   for (const w of written) {
     const a = after.get(w.cpu);
     if (a === undefined) continue;
-    const b = before.get(w.cpu);
-    const kernel = b !== undefined && a.read >= b.read ? a.read - b.read : a.read;
+    const kernel = grown(a.read, before.get(w.cpu)?.read);
     if (kernel !== w.events) lines.push(`warning: cpu${w.cpu}: the kernel handed out ${kernel} events but the file holds ${w.events}`);
   }
   for (const w of written.filter((x) => x.lostPages > 0)) {

@@ -44,10 +44,14 @@ export function readAllStats(tfs: Tracefs): Map<number, CpuStats> {
   return out;
 }
 
-/** CPUs whose counters grew; a counter that went down (the buffer was reset) counts from zero. */
+/** How much a counter grew; one that went down (the buffer was reset) counts from zero. */
+export function grown(after: number, before: number | undefined): number {
+  return before !== undefined && after >= before ? after - before : after;
+}
+
+/** CPUs whose counters grew. */
 export function lossBetween(before: Map<number, CpuStats>, after: Map<number, CpuStats>): CpuLoss[] {
   const out: CpuLoss[] = [];
-  const grown = (a: number, b: number | undefined): number => (b !== undefined && a >= b ? a - b : a);
   for (const [cpu, a] of after) {
     const b = before.get(cpu);
     const overrun = grown(a.overrun, b?.overrun);
