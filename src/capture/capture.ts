@@ -3,6 +3,8 @@ import { dirname, resolve } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { arm, startTracing, stopTracing } from './arm.js';
 import { defaultBufferKb, memAvailableKb } from './buffer-size.js';
+import { describeDat, describeReading, finishDatRecording, startDatRecording, type DatRecording } from './dat-capture.js';
+import { DatMetaError, readPageLayout } from './dat-meta.js';
 import { CaptureRefusal } from './errors.js';
 import { resolveEvents, type EventSetName } from './events.js';
 import { RestoreJournal, type RestoreReport } from './journal.js';
@@ -10,6 +12,7 @@ import { ensureTracefs, SYSTEM_MOUNT, type MountOps } from './mount.js';
 import { formatLossWarning, lossBetween, readAllStats, type CpuLoss } from './overruns.js';
 import { findOnPath, isExecutable, runCommand, signalOf, type CommandOutcome } from './run-command.js';
 import { saveFtrace, saveTraceCmd, type SaveResult } from './save.js';
+import type { PageLayout } from './ring-page.js';
 import { DEFAULT_TRACEFS, Tracefs } from './tracefs.js';
 
 /**
@@ -19,8 +22,20 @@ import { DEFAULT_TRACEFS, Tracefs } from './tracefs.js';
  * all end with tracefs as it was found. Refusals happen before anything is touched.
  */
 
-export type CaptureFormat = 'ftrace' | 'trace-cmd';
-export const CAPTURE_FORMATS: readonly CaptureFormat[] = ['ftrace', 'trace-cmd'];
+export type CaptureFormat = 'ftrace' | 'trace-cmd' | 'dat';
+export const CAPTURE_FORMATS: readonly CaptureFormat[] = ['ftrace', 'trace-cmd', 'dat'];
+
+/**
+ * The format when none is given: text for a name that says text (`.txt`, `.gz`), a trace.dat
+ * otherwise. dat is the default because, measured on the 20000-I/O fio job of the shared captures
+ * (16 rounds, shuffled): the workload ran as fast as under a text capture (median IOPS ratio 0.99),
+ * the capture took 1.0–1.3 s of CPU against 2.3–7.3 s and was saved 3–4× sooner (the kernel need not
+ * format the trace as text), the file was half the size of the text, and the ring buffer need not
+ * hold the whole trace (2 MiB per CPU lost nothing where text lost 28k–214k events).
+ */
+export function formatForOutput(output: string): CaptureFormat {
+  return /\.(txt|gz)$/i.test(output) ? 'ftrace' : 'dat';
+}
 
 export interface CaptureOptions {
   output: string;
@@ -30,6 +45,7 @@ export interface CaptureOptions {
   events?: EventSetName;
   /** Per-CPU ring buffer size in KB (default: see defaultBufferKb). */
   bufferKb?: number;
+  /** Default: from the output's name (formatForOutput). */
   format?: CaptureFormat;
   /** Aborting stops the command: the abort reason (`SIGINT`, `SIGTERM`) is forwarded to it. */
   signal?: AbortSignal;
@@ -45,6 +61,8 @@ export interface CaptureDeps {
   /** Path of an installed program (trace-cmd), or undefined. */
   findProgram: (name: string) => string | undefined;
   memAvailableKb: () => number | undefined;
+  /** /proc/kallsyms, stored in a trace.dat to name `%ps` work functions (empty when unreadable). */
+  readKallsyms: () => Buffer;
   /** One line of progress or warning, for stderr. */
   log: (line: string) => void;
   /** The command's stdio (inherited by default). */
@@ -63,6 +81,13 @@ export const SYSTEM_DEPS: CaptureDeps = {
       return memAvailableKb(readFileSync('/proc/meminfo', 'utf8'));
     } catch {
       return undefined;
+    }
+  },
+  readKallsyms: () => {
+    try {
+      return readFileSync('/proc/kallsyms');
+    } catch {
+      return Buffer.alloc(0);
     }
   },
   log: (line) => process.stderr.write(`iopath capture: ${line}\n`),
@@ -120,7 +145,7 @@ function describeOutcome(o: CommandOutcome): string {
 
 export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYSTEM_DEPS): Promise<CaptureResult> {
   const root = opts.root ?? DEFAULT_TRACEFS;
-  const format = opts.format ?? 'ftrace';
+  const format = opts.format ?? formatForOutput(opts.output);
   const set = opts.events ?? 'default';
   const log = deps.log;
 
@@ -135,6 +160,8 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
     if (traceCmd === undefined) throw new CaptureRefusal('no-trace-cmd', '--format trace-cmd needs trace-cmd, which is not installed (install it, or use --format ftrace)');
   }
   checkOutput(opts.output);
+  if (format === 'dat' && /\.gz$/i.test(opts.output))
+    throw new CaptureRefusal('output', `--format dat writes a trace.dat, which trace-cmd cannot read gzipped: name the output without .gz (e.g. ${opts.output.slice(0, -3)})`);
 
   const { mountedHere } = ensureTracefs(root, deps.mount);
   const journal = opts.journal ?? new RestoreJournal();
@@ -147,8 +174,16 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
     for (const s of resolved.skipped) log(`warning: skipping ${s.event}: ${s.reason}`);
     if (resolved.enabled.length === 0) throw new CaptureRefusal('no-events', `none of the ${set} events exist under ${root}/events: nothing to capture`);
     result.cpus = tfs.cpus();
-    result.bufferKb = opts.bufferKb ?? defaultBufferKb(result.cpus.length, deps.memAvailableKb());
+    let layout: PageLayout | undefined;
+    try {
+      if (format === 'dat') layout = readPageLayout(tfs);
+    } catch (err) {
+      if (err instanceof DatMetaError) throw new CaptureRefusal('no-tracefs', err.message);
+      throw err;
+    }
+    result.bufferKb = opts.bufferKb ?? defaultBufferKb(result.cpus.length, deps.memAvailableKb(), format === 'dat');
 
+    let dat: DatRecording | undefined;
     try {
       for (const w of arm(tfs, { events: resolved.enabled, bufferKb: result.bufferKb })) log(`warning: ${w}`);
       log(`enabled ${resolved.enabled.length} events (${set}): ${resolved.enabled.map((e) => e.split(':')[1]).join(' ')}`);
@@ -159,13 +194,17 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
         log(`interrupted by ${result.interrupted} before the command started`);
         return result;
       }
+      // Before tracing starts, so that the buffer is read from its first page.
+      if (layout) dat = startDatRecording(tfs, result.cpus, layout, opts.output, result.bufferKb);
       log(`running: ${opts.command.join(' ')}`);
+      const cpuAtStart = process.cpuUsage();
       startTracing(tfs);
       const outcome = await runCommand(opts.command, { ...(opts.signal ? { signal: opts.signal } : {}), ...(deps.stdio ? { stdio: deps.stdio } : {}) });
       stopTracing(tfs);
       result.command = outcome;
       if (outcome.interrupted) result.interrupted = outcome.interrupted;
       log(describeOutcome(outcome));
+      if (dat) log(describeReading(process.cpuUsage(cpuAtStart), outcome.durationMs, dat.recorder.threaded));
       result.loss = lossBetween(before, readAllStats(tfs));
       if (outcome.kind === 'spawn-failed') return result;
 
@@ -175,7 +214,14 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
       }
       log(`saving the trace to ${opts.output}${format === 'trace-cmd' ? ' (trace-cmd extract + report)' : ''}…`);
       const saveOpts = opts.abandon ? { signal: opts.abandon } : {};
-      result.saved = traceCmd !== undefined ? await saveTraceCmd(traceCmd, opts.output, saveOpts) : await saveFtrace(tfs, opts.output, saveOpts);
+      if (dat) {
+        const saved = await finishDatRecording(tfs, dat, { ...saveOpts, output: opts.output, events: result.events, cpus: result.cpus, kallsyms: deps.readKallsyms() });
+        result.saved = saved;
+        if (saved.kallsymsWarning) log(`warning: ${saved.kallsymsWarning}`);
+        for (const l of describeDat(saved.cpus, before, readAllStats(tfs))) log(l);
+      } else {
+        result.saved = traceCmd !== undefined ? await saveTraceCmd(traceCmd, opts.output, saveOpts) : await saveFtrace(tfs, opts.output, saveOpts);
+      }
       const s = result.saved;
       log(`wrote ${opts.output}: ${formatBytes(s.bytes)}${s.gzip ? ` gzip, ${formatBytes(s.textBytes)} of text` : ''} (${s.bytes} bytes)`);
       if (s.log) for (const l of s.log.split('\n')) if (/\b[1-9]\d*\s+events?\s+(lost|dropped)/i.test(l)) log(`trace-cmd: ${l.trim()}`);
@@ -189,6 +235,8 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
         log('saving abandoned: interrupted again');
       }
     } finally {
+      // The pipes must be closed before the restore (an open trace_pipe_raw keeps the tracer busy).
+      await dat?.recorder.discard();
       result.restore = journal.restore();
       if (result.restore.restored.length > 0) log(`restored ${result.restore.restored.join(', ')}`);
       for (const e of result.restore.errors) log(`error: could not restore ${e}`);

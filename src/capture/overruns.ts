@@ -12,6 +12,8 @@ export interface CpuStats {
   commitOverrun: number;
   dropped: number;
   entries: number;
+  /** Events consumed by readers of trace_pipe(_raw) since the buffer was cleared. */
+  read: number;
 }
 
 export interface CpuLoss {
@@ -30,7 +32,7 @@ function field(text: string, name: string): number {
 
 /** Parses one `per_cpu/cpuN/stats` file; absent fields count 0. */
 export function parseCpuStats(text: string): CpuStats {
-  return { overrun: field(text, 'overrun'), commitOverrun: field(text, 'commit overrun'), dropped: field(text, 'dropped events'), entries: field(text, 'entries') };
+  return { overrun: field(text, 'overrun'), commitOverrun: field(text, 'commit overrun'), dropped: field(text, 'dropped events'), entries: field(text, 'entries'), read: field(text, 'read events') };
 }
 
 export function readAllStats(tfs: Tracefs): Map<number, CpuStats> {
@@ -42,10 +44,14 @@ export function readAllStats(tfs: Tracefs): Map<number, CpuStats> {
   return out;
 }
 
-/** CPUs whose counters grew; a counter that went down (the buffer was reset) counts from zero. */
+/** How much a counter grew; one that went down (the buffer was reset) counts from zero. */
+export function grown(after: number, before: number | undefined): number {
+  return before !== undefined && after >= before ? after - before : after;
+}
+
+/** CPUs whose counters grew. */
 export function lossBetween(before: Map<number, CpuStats>, after: Map<number, CpuStats>): CpuLoss[] {
   const out: CpuLoss[] = [];
-  const grown = (a: number, b: number | undefined): number => (b !== undefined && a >= b ? a - b : a);
   for (const [cpu, a] of after) {
     const b = before.get(cpu);
     const overrun = grown(a.overrun, b?.overrun);

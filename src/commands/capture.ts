@@ -1,6 +1,6 @@
 import { constants } from 'node:os';
 import type { Command } from 'commander';
-import { CAPTURE_FORMATS, captureTrace, SYSTEM_DEPS, type CaptureDeps, type CaptureFormat, type CaptureResult } from '../capture/capture.js';
+import { CAPTURE_FORMATS, captureTrace, formatForOutput, SYSTEM_DEPS, type CaptureDeps, type CaptureFormat, type CaptureResult } from '../capture/capture.js';
 import { CaptureRefusal } from '../capture/errors.js';
 import { EVENT_SET_NAMES, EVENT_SETS, type EventSetName } from '../capture/events.js';
 import { RestoreJournal } from '../capture/journal.js';
@@ -27,7 +27,7 @@ export function signalExitCode(sig: NodeJS.Signals): number {
 
 export function parseCaptureOptions(o: CaptureCliOptions): { events: EventSetName; bufferKb?: number; format: CaptureFormat } {
   const events = enumOption('--events', o.events ?? 'default', EVENT_SET_NAMES);
-  const format = enumOption('--format', o.format ?? 'ftrace', CAPTURE_FORMATS);
+  const format = enumOption('--format', o.format ?? formatForOutput(o.output), CAPTURE_FORMATS);
   const bufferKb = intOption('--buffer-kb', o.bufferKb, 1, 'a whole number of KB ≥ 1');
   return { events, format, ...(bufferKb !== undefined ? { bufferKb } : {}) };
 }
@@ -97,8 +97,8 @@ export function registerCapture(program: Command, deps: Partial<CaptureDeps> = {
     .argument('<command...>', 'the command to trace, after -- (e.g. -- fio --name=t ...)')
     .requiredOption('-o, --output <file>', 'trace file to write (gzipped when it ends in .gz)')
     .option('--events <set>', `event set: ${EVENT_SET_NAMES.join(' | ')}`, 'default')
-    .option('--buffer-kb <n>', 'ring buffer size per CPU in KB (default 262144, capped at a quarter of available memory)')
-    .option('--format <format>', 'ftrace (the tracefs trace file) | trace-cmd (trace-cmd extract + report)', 'ftrace')
+    .option('--buffer-kb <n>', 'ring buffer size per CPU in KB (default 262144, 16384 for dat, capped at a quarter of available memory)')
+    .option('--format <format>', 'dat (trace.dat from the raw ring buffer, read while the command runs; no trace-cmd needed) | ftrace (the tracefs trace file) | trace-cmd (trace-cmd extract + report); default: ftrace when -o ends in .txt or .gz, else dat')
     .option('--tracefs <dir>', 'tracefs directory (mounted there when it is not)', DEFAULT_TRACEFS)
     .addHelpText(
       'after',

@@ -144,6 +144,7 @@ export function testDeps(over: Partial<CaptureDeps> = {}): CaptureDeps & { lines
     mount: fakeMount(),
     findProgram: () => undefined,
     memAvailableKb: () => undefined,
+    readKallsyms: () => Buffer.alloc(0),
     log: (l) => lines.push(l),
     ...over,
   };

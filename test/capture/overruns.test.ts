@@ -22,12 +22,13 @@ afterEach(() => fake?.cleanup());
 
 describe('overruns', () => {
   it('parses a real stats file', () => {
-    expect(parseCpuStats(REAL)).toEqual({ entries: 1870, overrun: 188240, commitOverrun: 0, dropped: 0 });
-    expect(parseCpuStats('')).toEqual({ entries: 0, overrun: 0, commitOverrun: 0, dropped: 0 });
+    expect(parseCpuStats(REAL)).toEqual({ entries: 1870, overrun: 188240, commitOverrun: 0, dropped: 0, read: 0 });
+    expect(parseCpuStats(REAL.replace('read events: 0', 'read events: 4117'))).toMatchObject({ read: 4117 });
+    expect(parseCpuStats('')).toEqual({ entries: 0, overrun: 0, commitOverrun: 0, dropped: 0, read: 0 });
   });
 
   it('counts what grew per CPU, and from zero when the counters were reset', () => {
-    const s = (overrun: number, dropped: number, commitOverrun = 0): CpuStats => ({ entries: 0, overrun, dropped, commitOverrun });
+    const s = (overrun: number, dropped: number, commitOverrun = 0): CpuStats => ({ entries: 0, overrun, dropped, commitOverrun, read: 0 });
     const before = new Map([[0, s(5, 0)], [1, s(100, 2)], [2, s(7, 7)]]);
     const after = new Map([[0, s(5, 0)], [1, s(150, 2, 1)], [2, s(3, 0)], [3, s(0, 9)]]);
     expect(lossBetween(before, after)).toEqual([

@@ -4,10 +4,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
-import { captureTrace, SYSTEM_DEPS, type CaptureDeps } from '../../src/capture/capture.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { captureTrace, SYSTEM_DEPS, type CaptureDeps, type CaptureFormat } from '../../src/capture/capture.js';
 import { tracefsReady } from '../../src/capture/mount.js';
 import { findOnPath } from '../../src/capture/run-command.js';
 import { DEFAULT_TRACEFS } from '../../src/capture/tracefs.js';
+import { readDat } from './dat-reader.js';
+import { buildCli } from '../cli/run.js';
+import { REPO } from '../helpers/paths.js';
 
 /**
  * A real capture on this machine: a short fio job (500 O_DIRECT 4 KiB random overwrites) traced
@@ -68,7 +72,7 @@ function fioArgs(file: string): string[] {
   return ['fio', '--name=t', `--filename=${file}`, '--size=16M', '--direct=1', '--bs=4k', '--rw=randwrite', '--ioengine=libaio', '--iodepth=8', '--number_ios=500'];
 }
 
-async function captureFio(output: string, format: 'ftrace' | 'trace-cmd'): Promise<{ lines: string[]; r: Awaited<ReturnType<typeof captureTrace>> }> {
+async function captureFio(output: string, format: CaptureFormat, run = captureTrace): Promise<{ lines: string[]; r: Awaited<ReturnType<typeof captureTrace>> }> {
   const file = join(dir, 'fio-file');
   if (!existsSync(file)) {
     // Preallocated and fully written, so the job overwrites (DIO completions deferred to a kworker).
@@ -77,7 +81,7 @@ async function captureFio(output: string, format: 'ftrace' | 'trace-cmd'): Promi
   }
   const lines: string[] = [];
   const deps: CaptureDeps = { ...SYSTEM_DEPS, log: (l) => lines.push(l), stdio: ['ignore', 'ignore', 'inherit'] };
-  const r = await captureTrace({ root: ROOT, output, command: fioArgs(file), bufferKb: 65536, format }, deps);
+  const r = await run({ root: ROOT, output, command: fioArgs(file), bufferKb: 65536, format }, deps);
   return { lines, r };
 }
 
@@ -123,4 +127,57 @@ describe.skipIf(SKIP !== undefined)('real capture of a fio job on this machine',
     expect(fioIos).toBeGreaterThanOrEqual(490);
     expect(fioIos).toBeLessThanOrEqual(510);
   });
+
+  it('with --format dat: a trace.dat holding every event the kernel handed out, that trace-cmd report prints in full', async () => {
+    const before = tracefsState();
+    const out = join(dir, 't.dat');
+    // The built modules, as the CLI runs them: the ring buffer is read on a worker thread.
+    buildCli();
+    const built = (await import(join(REPO, 'dist', 'capture', 'capture.js'))) as { captureTrace: typeof captureTrace };
+    const { lines, r } = await captureFio(out, 'dat', built.captureTrace);
+    expect(lines.find((l) => l.startsWith('reading the ring buffer'))).toContain('on its own thread');
+    expect(r.error, lines.join('\n')).toBeUndefined();
+    expect(r.restore.errors).toEqual([]);
+    expect(tracefsState()).toEqual(expectedAfter(before));
+
+    const dat = readDat(readFileSync(out));
+    // The kernel's own count of events read from each CPU's buffer, stored in the file's CPU stats.
+    const kernelRead = dat.options.filter((o) => o.id === 2).map((o) => Number(/^read events: (\d+)/m.exec(o.text)?.[1]));
+    const perCpu = kernelRead.map((_, cpu) => dat.events.filter((e) => e.cpu === cpu).length);
+    const lost = r.loss.reduce((n, l) => n + l.lost, 0);
+    const comm = (pid: number): string | undefined => dat.cmdlines.get(pid);
+    const fioDios = dat.events.filter((e) => e.name === 'iomap_dio_rw_begin' && comm(e.pid) === 'fio').length;
+    const names = new Set(dat.events.map((e) => e.name));
+    console.log(`  real dat capture: ${r.saved?.bytes} bytes, ${dat.events.length} events (per CPU ${perCpu.join('/')}, kernel read ${kernelRead.join('/')}), ` + `${dat.lost.length} pages flagged lost, ${lost} lost by the stats, ${fioDios} fio DIOs, ${dat.kallsyms.length} bytes of kallsyms`);
+    expect(perCpu).toEqual(kernelRead);
+    expect(dat.events.length).toBeGreaterThan(5000);
+    if (lost === 0) expect(dat.lost).toEqual([]);
+    expect(fioDios).toBeGreaterThanOrEqual(490);
+    expect(fioDios).toBeLessThanOrEqual(510);
+    for (const ev of ['block_rq_issue', 'block_rq_complete', 'workqueue_execute_start', 'sched_switch', 'iomap_dio_complete']) expect(names).toContain(ev);
+    // %ps work functions resolve through the stored kallsyms.
+    expect(dat.kallsyms).toMatch(/ iomap_dio_complete_work\n/);
+
+    // iopath reads it: every DIO of the job.
+    const { analysis } = await analyzeTrace(out);
+    const fioIos = analysis.submitters.filter((s) => s.comm === 'fio').reduce((n, s) => n + s.ios, 0);
+    console.log(`  analyze of the dat capture: ${analysis.input.events} events, ${analysis.ios.total} I/Os (fio ${fioIos}), by mode ${JSON.stringify(analysis.ios.byMode)}`);
+    expect(analysis.input.format).toBe('trace.dat');
+    expect(analysis.input.events).toBe(dat.events.length);
+    expect(analysis.unit).toBe('dio');
+    expect(fioIos).toBe(fioDios);
+    if (lost === 0) expect(analysis.ios.byMode.unresolved).toBeLessThanOrEqual(10);
+
+    if (!HAS_TRACE_CMD) return;
+    const rep = spawnSync('trace-cmd', ['report', '-i', out], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    expect(rep.status, rep.stderr).toBe(0);
+    const printed = rep.stdout.split('\n').filter((l) => /^\s*\S.*\[\d{3}\]\s+\d+\.\d{6}: \w+:/.test(l));
+    expect(printed).toHaveLength(dat.events.length);
+    expect(rep.stdout).toMatch(/workqueue_execute_start: +work struct 0x[0-9a-f]+: function iomap_dio_complete_work/);
+    // trace-cmd's rendering of the same file analyses to the same I/Os and completion modes.
+    const text = join(dir, 't.dat.report.txt');
+    writeFileSync(text, rep.stdout);
+    const fromText = (await analyzeTrace(text)).analysis;
+    expect(fromText.ios).toEqual(analysis.ios);
+  }, 180_000);
 });

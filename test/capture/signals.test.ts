@@ -1,10 +1,13 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from '../helpers/paths.js';
+import { readDat } from './dat-reader.js';
+import { datFiles, schedSwitch } from './fake-dat.js';
 import { makeFakeTracefs, q, type FakeTracefs } from './fake-tracefs.js';
+import { makePages } from './ring-pages.js';
 
 /**
  * Real signals to a real capture process: `cli-entry.ts` (the capture command wired as in the CLI)
@@ -37,8 +40,8 @@ interface Run {
 }
 
 /** Starts a capture of `script`, waits until the traced command runs, sends `sig` to the capture process. */
-async function captureAndSignal(f: FakeTracefs, out: string, sig: NodeJS.Signals | undefined, command: string[]): Promise<Run> {
-  const child = spawn(process.execPath, [entry, 'capture', '--tracefs', f.root, '-o', out, '--buffer-kb', '512', '--', ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
+async function captureAndSignal(f: FakeTracefs, out: string, sig: NodeJS.Signals | undefined, command: string[], extra: string[] = []): Promise<Run> {
+  const child = spawn(process.execPath, [entry, 'capture', '--tracefs', f.root, '-o', out, '--buffer-kb', '512', ...extra, '--', ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
@@ -71,6 +74,20 @@ describe('capture process and signals', () => {
     expect(readFileSync(out, 'utf8')).toContain('block_rq_complete');
     expect(fake.snapshot()).toEqual(before);
     expect(fake.read('trace')).toBe('');
+  });
+
+  it('SIGINT with --format dat: the reader thread drains the buffer, the trace.dat is written, exit 130', async () => {
+    fake = makeFakeTracefs({ files: { ...datFiles(), tracing_on: '0\n' } });
+    const events = [schedSwitch(5_000n, { prev: 'fio', prevPid: 7888, state: 1n, next: 'x', nextPid: 3 }), schedSwitch(9_000n, { prev: 'x', prevPid: 3, state: 0n, next: 'fio', nextPid: 7888 })];
+    writeFileSync(join(fake.root, 'per_cpu/cpu1/trace_pipe_raw'), makePages(events));
+    const before = fake.snapshot();
+    const out = join(fake.dir, 't.dat');
+    const r = await captureAndSignal(fake, out, 'SIGINT', ['sh', '-c', `touch ${q(join(fake.dir, 'started'))}; exec sleep 30`], ['--format', 'dat']);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/reading the ring buffer \(on its own thread\)/);
+    expect(readDat(readFileSync(out)).events.map((e) => e.ts)).toEqual([5_000n, 9_000n]);
+    expect(readdirSync(fake.dir).filter((n) => n.includes('partial'))).toEqual([]);
+    expect(fake.snapshot()).toEqual(before);
   });
 
   it('SIGTERM: exit 143, tracefs restored', async () => {

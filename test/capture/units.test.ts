@@ -57,6 +57,9 @@ describe('buffer size', () => {
     expect(defaultBufferKb(64, 16 * 1024 * 1024)).toBe(65536);
     expect(defaultBufferKb(4, 1024)).toBe(1024);
     expect(defaultBufferKb(2, undefined)).toBe(262144);
+    // Read while the command runs (--format dat): a smaller buffer, under the same cap.
+    expect(defaultBufferKb(2, 23 * 1024 * 1024, true)).toBe(16384);
+    expect(defaultBufferKb(64, 2 * 1024 * 1024, true)).toBe(8192);
     expect(memAvailableKb('MemTotal:       24000000 kB\nMemAvailable:   20000000 kB\n')).toBe(20000000);
   });
 });

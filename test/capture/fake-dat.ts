@@ -1,0 +1,186 @@
+import { EVENT_SETS } from '../../src/capture/events.js';
+import type { RawEvent } from './ring-pages.js';
+
+/**
+ * What the fake tracefs needs for `--format dat`: the ring-buffer headers and event formats of a
+ * real kernel (copied from Linux 6.18 x86_64), made-up formats for the other events of the sets,
+ * saved cmdlines and printk formats, and builders for the payloads of the real-format events.
+ */
+
+/** Real format files of Linux 6.18 x86_64 (events/<system>/<event>/format), as the fake kernel's. */
+export const REAL_FORMATS: Readonly<Record<string, string>> = {
+  'block:block_rq_issue': `name: block_rq_issue
+ID: 2104
+format:
+	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
+	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
+	field:int common_pid;	offset:4;	size:4;	signed:1;
+
+	field:dev_t dev;	offset:8;	size:4;	signed:0;
+	field:sector_t sector;	offset:16;	size:8;	signed:0;
+	field:unsigned int nr_sector;	offset:24;	size:4;	signed:0;
+	field:unsigned int bytes;	offset:28;	size:4;	signed:0;
+	field:unsigned short ioprio;	offset:32;	size:2;	signed:0;
+	field:char rwbs[10];	offset:34;	size:10;	signed:0;
+	field:char comm[16];	offset:44;	size:16;	signed:0;
+	field:__data_loc char[] cmd;	offset:60;	size:4;	signed:0;
+
+print fmt: "%d,%d %s %u (%s) %llu + %u %s,%u,%u [%s]", ((unsigned int) ((REC->dev) >> 20)), ((unsigned int) ((REC->dev) & ((1U << 20) - 1))), REC->rwbs, REC->bytes, __get_str(cmd), (unsigned long long)REC->sector, REC->nr_sector, __print_symbolic((((REC->ioprio) >> 13) & (8 - 1)), { IOPRIO_CLASS_NONE, "none" }, { IOPRIO_CLASS_RT, "rt" }, { IOPRIO_CLASS_BE, "be" }, { IOPRIO_CLASS_IDLE, "idle" }, { IOPRIO_CLASS_INVALID, "invalid"}), (((REC->ioprio) >> 3) & ((1 << 10) - 1)), ((REC->ioprio) & ((1 << 3) - 1)), REC->comm
+`,
+  'workqueue:workqueue_execute_start': `name: workqueue_execute_start
+ID: 335
+format:
+	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
+	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
+	field:int common_pid;	offset:4;	size:4;	signed:1;
+
+	field:void * work;	offset:8;	size:8;	signed:0;
+	field:void * function;	offset:16;	size:8;	signed:0;
+
+print fmt: "work struct %p: function %ps", REC->work, REC->function
+`,
+  'sched:sched_switch': `name: sched_switch
+ID: 372
+format:
+	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
+	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
+	field:int common_pid;	offset:4;	size:4;	signed:1;
+
+	field:char prev_comm[16];	offset:8;	size:16;	signed:0;
+	field:pid_t prev_pid;	offset:24;	size:4;	signed:1;
+	field:int prev_prio;	offset:28;	size:4;	signed:1;
+	field:long prev_state;	offset:32;	size:8;	signed:1;
+	field:char next_comm[16];	offset:40;	size:16;	signed:0;
+	field:pid_t next_pid;	offset:56;	size:4;	signed:1;
+	field:int next_prio;	offset:60;	size:4;	signed:1;
+
+print fmt: "prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s%s ==> next_comm=%s next_pid=%d next_prio=%d", REC->prev_comm, REC->prev_pid, REC->prev_prio, (REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1)) ? __print_flags(REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1), "|", { 0x00000001, "S" }, { 0x00000002, "D" }, { 0x00000004, "T" }, { 0x00000008, "t" }, { 0x00000010, "X" }, { 0x00000020, "Z" }, { 0x00000040, "P" }, { 0x00000080, "I" }) : "R", REC->prev_state & (((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) ? "+" : "", REC->next_comm, REC->next_pid, REC->next_prio
+`,
+  'irq:irq_handler_entry': `name: irq_handler_entry
+ID: 225
+format:
+	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
+	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
+	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
+	field:int common_pid;	offset:4;	size:4;	signed:1;
+
+	field:int irq;	offset:8;	size:4;	signed:1;
+	field:__data_loc char[] name;	offset:12;	size:4;	signed:0;
+
+print fmt: "irq=%d name=%s", REC->irq, __get_str(name)
+`,
+};
+
+export const HEADER_PAGE = `	field: u64 timestamp;	offset:0;	size:8;	signed:0;
+	field: local_t commit;	offset:8;	size:8;	signed:1;
+	field: int overwrite;	offset:8;	size:1;	signed:1;
+	field: char data;	offset:16;	size:4080;	signed:0;
+`;
+
+export const HEADER_EVENT = `# compressed entry header
+	type_len    :    5 bits
+	time_delta  :   27 bits
+	array       :   32 bits
+
+	padding     : type == 29
+	time_extend : type == 30
+	time_stamp : type == 31
+	data max type_len  == 28
+`;
+
+/** A format with only the common fields, for the events the tests do not write. */
+function madeUpFormat(name: string, id: number): string {
+  return (
+    `name: ${name}\nID: ${id}\nformat:\n` +
+    '\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n' +
+    '\tfield:unsigned char common_flags;\toffset:2;\tsize:1;\tsigned:0;\n' +
+    '\tfield:unsigned char common_preempt_count;\toffset:3;\tsize:1;\tsigned:0;\n' +
+    '\tfield:int common_pid;\toffset:4;\tsize:4;\tsigned:1;\n\n' +
+    'print fmt: "-"\n'
+  );
+}
+
+export function formatId(event: string): number {
+  const real = REAL_FORMATS[event];
+  if (real !== undefined) return Number(/^ID: (\d+)/m.exec(real)?.[1]);
+  return 9000 + EVENT_SETS.full.indexOf(event);
+}
+
+export const CMDLINES = '7888 fio\n44 kworker/1:1\n0 <idle>\n';
+
+/** Files to add to a fake tracefs (FakeOptions.files) so that it can be captured as a trace.dat. */
+export function datFiles(cpus = 2): Record<string, string> {
+  const files: Record<string, string> = {
+    'events/header_page': HEADER_PAGE,
+    'events/header_event': HEADER_EVENT,
+    'printk_formats': '0xffffffff8281245c : "thaw_processes"\n',
+    'saved_cmdlines': CMDLINES,
+  };
+  for (const ev of EVENT_SETS.full) {
+    const [sys = '', name = ''] = ev.split(':');
+    files[`events/${sys}/${name}/format`] = REAL_FORMATS[ev] ?? madeUpFormat(name, formatId(ev));
+  }
+  for (let c = 0; c < cpus; c++) files[`per_cpu/cpu${c}/trace_pipe_raw`] = '';
+  return files;
+}
+
+function fixed(text: string, size: number): Buffer {
+  const b = Buffer.alloc(size);
+  b.write(text, 'latin1');
+  return b;
+}
+
+/** Fields laid out at their format offsets (the buffer starts at offset 8, after the common fields). */
+function fields(size: number, put: (b: Buffer) => void): Buffer {
+  const b = Buffer.alloc(size - 8);
+  put(b);
+  return b;
+}
+
+export function blockRqIssue(ts: bigint, pid: number, o: { dev: number; sector: bigint; nr: number; rwbs: string; comm: string }): RawEvent {
+  // offsets: dev 8, sector 16, nr_sector 24, bytes 28, ioprio 32, rwbs[10] 34, comm[16] 44, cmd (data_loc) 60; "" at 64
+  const f = fields(65, (b) => {
+    b.writeUInt32LE(o.dev, 0);
+    b.writeBigUInt64LE(o.sector, 8);
+    b.writeUInt32LE(o.nr, 16);
+    b.writeUInt32LE(o.nr * 512, 20);
+    b.writeUInt16LE(0x4004, 24);
+    fixed(o.rwbs, 10).copy(b, 26);
+    fixed(o.comm, 16).copy(b, 36);
+    b.writeUInt32LE((1 << 16) | 64, 52);
+  });
+  return { ts, id: formatId('block:block_rq_issue'), pid, fields: f };
+}
+
+export function schedSwitch(ts: bigint, o: { prev: string; prevPid: number; state: bigint; next: string; nextPid: number }): RawEvent {
+  const f = fields(64, (b) => {
+    fixed(o.prev, 16).copy(b, 0);
+    b.writeInt32LE(o.prevPid, 16);
+    b.writeInt32LE(120, 20);
+    b.writeBigInt64LE(o.state, 24);
+    fixed(o.next, 16).copy(b, 32);
+    b.writeInt32LE(o.nextPid, 48);
+    b.writeInt32LE(120, 52);
+  });
+  return { ts, id: formatId('sched:sched_switch'), pid: o.prevPid, fields: f };
+}
+
+export function workqueueExecuteStart(ts: bigint, pid: number, work: bigint, fn: bigint): RawEvent {
+  const f = fields(24, (b) => {
+    b.writeBigUInt64LE(work, 0);
+    b.writeBigUInt64LE(fn, 8);
+  });
+  return { ts, id: formatId('workqueue:workqueue_execute_start'), pid, fields: f };
+}
+
+export function irqHandlerEntry(ts: bigint, pid: number, irq: number, name: string): RawEvent {
+  const f = fields(16 + name.length + 1, (b) => {
+    b.writeInt32LE(irq, 0);
+    b.writeUInt32LE(((name.length + 1) << 16) | 16, 4);
+    b.write(name, 8, 'latin1');
+  });
+  return { ts, id: formatId('irq:irq_handler_entry'), pid, flags: 0x09, fields: f };
+}
