@@ -65,6 +65,17 @@ describe('time options', () => {
     expect(shifted.events.map((e) => e.ts)).toEqual(plain.events.map((e) => e.ts + 1_000_000_007));
   });
 
+  it('a clock past 2^53 ns (uptime of months): whole seconds rebased as the text parsers do, nanoseconds exact', async () => {
+    const plain = await read(FILE);
+    // 9 000 000 s ≈ 104 days: beyond 2^53 ns.
+    const offset = 9_000_000_000_000_123n;
+    const far = await read(appendOptions(FILE, [{ id: 7, data: cstr(offset.toString()) }]));
+    const first = BigInt(plain.events[0]!.ts) + offset;
+    expect(far.r.baseSec).toBe(Number(first / 1_000_000_000n));
+    const base = BigInt(far.r.baseSec) * 1_000_000_000n;
+    expect(far.events.map((e) => e.ts)).toEqual(plain.events.map((e) => Number(BigInt(e.ts) + offset - base)));
+  });
+
   it('TSC2NSEC converts counts to nanoseconds (ts × mult >> shift), OFFSET added after', async () => {
     const plain = await read(FILE);
     const data = Buffer.alloc(16);
