@@ -12,7 +12,7 @@ import { registerCapture } from './commands/capture.js';
 import { registerCompare } from './commands/compare.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerWhatif } from './commands/whatif.js';
-import { useKallsyms } from './binary/perfdata/reader.js';
+import { useKallsyms } from './parse/binary/perfdata/reader.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { compressedBlocks } from '../binary/tracedat/cpu-blocks.js';
-import { decompressor } from '../binary/tracedat/decompress.js';
-import { readLayout } from '../binary/tracedat/layout.js';
-import { readTraceDat } from '../binary/tracedat/read.js';
-import { fileSource } from '../binary/tracedat/source.js';
-import { initZstd } from '../binary/zstd.js';
+import { compressedBlocks } from '../parse/binary/tracedat/cpu-blocks.js';
+import { decompressor } from '../parse/binary/tracedat/decompress.js';
+import { readLayout } from '../parse/binary/tracedat/layout.js';
+import { readTraceDat } from '../parse/binary/tracedat/read.js';
+import { fileSource } from '../parse/binary/tracedat/source.js';
+import { initZstd } from '../parse/binary/zstd.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
 import { benchTask, type TaskResult } from './registry.js';

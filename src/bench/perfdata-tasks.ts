@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
-import { PERF_DATA_READER } from '../binary/perfdata/reader.js';
+import { PERF_DATA_READER } from '../parse/binary/perfdata/reader.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import { benchTask } from './registry.js';
 

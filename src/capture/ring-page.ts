@@ -1,4 +1,4 @@
-import { parseHeaderPage as parseTepHeaderPage } from '../binary/tep/header-page.js';
+import { parseHeaderPage as parseTepHeaderPage } from '../parse/binary/tep/header-page.js';
 
 /**
  * What `capture --format dat` needs to know of a kernel ring-buffer page (a sub-buffer, as

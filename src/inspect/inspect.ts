@@ -1,7 +1,7 @@
 import type { Source } from '../input/lines.js';
 import type { DiagnosticSummary } from '../model/diagnostics.js';
 import { eventName } from '../model/events.js';
-import type { BinaryFormat } from '../binary/dispatch.js';
+import type { BinaryFormat } from '../parse/binary/dispatch.js';
 import { NS_PER_S } from '../model/time.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions } from '../parse/stream.js';

@@ -4,3 +4,6 @@ export type TraceFormat = (typeof TRACE_FORMATS)[number];
 export function isTraceFormat(s: string): s is TraceFormat {
   return (TRACE_FORMATS as readonly string[]).includes(s);
 }
+
+/** Binary captures read directly (recognised by their first bytes, never forced). */
+export type BinaryFormat = 'trace.dat' | 'perf.data';

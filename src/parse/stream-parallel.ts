@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { binaryReaderOfPath } from '../binary/dispatch.js';
+import { binaryReaderOfPath } from './binary/dispatch.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
 import type { Source } from '../input/lines.js';

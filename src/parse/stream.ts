@@ -1,4 +1,4 @@
-import { openBinary, type BinaryFormat } from '../binary/dispatch.js';
+import { openBinary } from './binary/dispatch.js';
 import { readLines, type ReadStats, type Source } from '../input/lines.js';
 import { createDiagnostics, type DiagnosticsCollector } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
@@ -18,33 +18,8 @@ import { createReorderer, REORDER_WINDOW_NS, type Reorderer } from './reorder.js
  * cross-CPU disorder are counted here, once, for every consumer.
  */
 
-export interface StreamOptions {
-  /** Force a format instead of sniffing it. */
-  format?: TraceFormat;
-  strict?: boolean;
-  /** Name used in diagnostics (`file:line: message`). */
-  label?: string;
-  payloads?: PayloadSelection;
-  chunkBytes?: number;
-  maxLineBytes?: number;
-  diagnostics?: DiagnosticsCollector;
-  /** Awaited before each chunk is read (see ReadOptions.pace). */
-  pace?: () => Promise<void> | undefined;
-  /** Bytes read so far (after gunzip), after each chunk: for a progress display. */
-  onProgress?: (bytes: number, gzip: boolean) => void;
-}
-
-export interface StreamResult {
-  /** null when nothing in the input looked like trace events; a binary format for trace.dat / perf.data. */
-  format: TraceFormat | BinaryFormat | null;
-  /** What the first lines look like (also computed when the format was forced). */
-  detection: Detection | null;
-  read: ReadStats;
-  events: number;
-  cpusHeader: number | undefined;
-  baseSec: number;
-  diagnostics: DiagnosticsCollector;
-}
+export type { StreamOptions, StreamResult } from './stream-types.js';
+import type { StreamOptions, StreamResult } from './stream-types.js';
 
 /** The text format a result was read in (null for a binary one, which is recognised anew from its bytes). */
 export function textFormat(r: StreamResult): TraceFormat | null {

@@ -1,0 +1,280 @@
+import { createDiagnostics, type DiagnosticsCollector } from '../../../model/diagnostics.js';
+import type { TraceEvent } from '../../../model/events.js';
+import { parseAttr, type Attr } from './attr.js';
+import { BinaryError } from '../tep/bytes.js';
+import { dataView, fail, u64 } from './bytes.js';
+import { FEAT, FILE_HEADER_BYTES, PIPE_HEADER_BYTES } from './constants.js';
+import type { DecoderFactory } from './decoder.js';
+import { createDelivery } from './deliver.js';
+import { readFeature, type PerfMeta } from './features.js';
+import { checkSection, parseHeader, type FileHeader } from './header.js';
+import { createCompressedStream, type CompressedStream, type ZstdStreamFn } from './compressed.js';
+import { createRecordPump, type RecordPump } from './pump.js';
+import { createRecordHandler, type RecordHandler } from './records.js';
+import { createRecordQueue } from './rounds.js';
+import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
+import { createTimeBase } from './time.js';
+
+/**
+ * Reads a perf.data file (file or pipe mode, `perf record -z` too) and calls `onEvent` with the
+ * TraceEvents `perf script --show-lost-events` prints, in its order: each event's `line` is the
+ * line perf prints it on. One pass over the data section; memory is that of the round queue
+ * (about two FINISHED_ROUND windows of records, kept in their read buffers), one record's carry
+ * and the tracing data. A bad header, attribute or feature section, or damaged records before any
+ * sample, stop it with one BinaryError naming the offset; damage after that ends the reading with
+ * a `binary_damaged` diagnostic, after the events before it.
+ */
+
+export interface PerfDataOptions {
+  makeDecoder: DecoderFactory;
+  /** The shared zstd stream decoder (initialized), for `perf record -z` files. */
+  zstd?: ZstdStreamFn;
+  label?: string;
+  strict?: boolean;
+  diagnostics?: DiagnosticsCollector;
+  /** Read size of the data section (default 1 MiB: records are kept in their chunk until released, so memory is about two rounds plus a chunk); tests use tiny ones. */
+  chunkBytes?: number;
+  onProgress?: (bytes: number) => void;
+  /** Awaited before each chunk when it returns a promise: the parsing thread waits here for the analyzing one. */
+  pace?: () => Promise<void> | undefined;
+}
+
+export interface PerfDataResult {
+  mode: 'file' | 'pipe';
+  little: boolean;
+  compressed: boolean;
+  meta: PerfMeta;
+  /** Event names recorded (`block:block_rq_issue`, …), in attribute order. */
+  eventNames: string[];
+  events: number;
+  samples: number;
+  /** Bytes of input read (for a compressed file, before decompression). */
+  bytes: number;
+  baseSec: number;
+  /** perf record's end-of-run LOST_SAMPLES counts, by CPU. */
+  lostSamples: Map<number, number>;
+  diagnostics: DiagnosticsCollector;
+}
+
+const CHUNK = 1 << 20;
+/** Tracing data larger than this is not a format description (a real one is well under 10 MiB). */
+const MAX_TRACING_DATA = 256 << 20;
+
+/** A path (`-`: stdin), the whole input in memory, or a stream of its bytes. */
+export type PerfDataSource = string | Uint8Array | AsyncIterable<Uint8Array>;
+
+export async function readPerfData(source: PerfDataSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions): Promise<PerfDataResult> {
+  const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : '<stream>');
+  const pool = createBufferPool();
+  let src: ByteSource =
+    typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(source, pool)) : source instanceof Uint8Array ? memorySource(source) : streamSource(source);
+  try {
+    return await readFrom(src, onEvent, opts, label, (s) => (src = s), pool);
+  } catch (err) {
+    // A DataView read past a record's end is a size the checks missed: still the input's fault.
+    if (err instanceof RangeError) throw new BinaryError(`corrupted perf.data (${err.message})`, -1);
+    throw err;
+  } finally {
+    src.close();
+  }
+}
+
+async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions, label: string, replace: (s: ByteSource) => void, pool: BufferPool): Promise<PerfDataResult> {
+  let src = first;
+  const diagnostics = opts.diagnostics ?? createDiagnostics(label, opts.strict ?? false);
+  const chunk = opts.chunkBytes ?? CHUNK;
+  const head = await src.read(0, FILE_HEADER_BYTES);
+  const hdr = parseHeader(head);
+  const meta: PerfMeta = {};
+  const attrs: Attr[] = [];
+  const time = createTimeBase();
+  const delivery = createDelivery(onEvent, diagnostics, time);
+  let handlerRef: RecordHandler | null = null;
+  const queue = createRecordQueue((dv, bytes, at, size) => (handlerRef as RecordHandler).release(dv, bytes, at, size), undefined, (b) => pool.give(b));
+  /** Hands a chunk to the pump, then back to the pool unless the queue keeps records of it. */
+  const feed = (pump: RecordPump, b: Uint8Array): void => {
+    pump.push(b);
+    if (!queue.holds(b)) pool.give(b);
+  };
+  const lostAtEnd = new Map<number, number>();
+  let compressedBytes = 0;
+  let zstd: CompressedStream | null = null;
+  let bytesRead = 0;
+
+  const handler = createRecordHandler({
+    little: hdr.little,
+    time,
+    attrs,
+    meta,
+    makeDecoder: opts.makeDecoder,
+    effects: delivery,
+    queue: (ts, bytes, dv, at, size, owned) => queue.push(ts, bytes, dv, at, size, owned),
+    round: () => (zstd !== null ? zstd.round() : queue.round()),
+    compressed(bytes, offset) {
+      compressedBytes += bytes.length;
+      if (zstd === null) {
+        if (!opts.zstd) fail(`compressed records (perf record -z) at offset ${offset}, and no zstd decoder is available`);
+        const pump = createRecordPump(hdr.little, pumpSink('decompressed data'), 0, 0, true);
+        zstd = createCompressedStream(opts.zstd, (out) => pump.push(out), () => queue.round());
+      }
+      try {
+        zstd.piece(bytes.slice());
+      } catch (err) {
+        if (err instanceof BinaryError) throw err;
+        fail(`zstd data of the record at offset ${offset} does not decode: ${(err as Error).message}`);
+      }
+    },
+    lostSamplesAtEnd(cpu, count) {
+      lostAtEnd.set(cpu, (lostAtEnd.get(cpu) ?? 0) + count);
+    },
+  });
+
+  handlerRef = handler;
+
+  function endCompressed(): void {
+    if (zstd === null) return;
+    try {
+      (zstd as CompressedStream).end();
+    } catch (err) {
+      if (err instanceof BinaryError) throw err;
+      fail(`the compressed stream does not decode to its end: ${(err as Error).message}`);
+    }
+    // A record cut at the very end of the decompressed stream is left out, as perf leaves it out:
+    // seen in real pipe-mode `perf record -z` output, whose last compressed piece ends inside a
+    // sample (perf script shows the same samples). A cut file is caught outside the stream.
+  }
+
+  function pumpSink(where: string) {
+    return {
+      onRecord: handler.onRecord,
+      onBlob: handler.onBlob,
+      onBadSize(size: number, type: number, offset: number) {
+        if (type === -1) fail(`record before offset ${offset} in the ${where} claims ${size} bytes of data after it`);
+        fail(`record at offset ${offset} of the ${where} has size ${size} (type ${type}): corrupted data`);
+      },
+    };
+  }
+
+  /**
+   * Damage in the records: once events were read, they are kept and the damage is a diagnostic
+   * (a record stream cannot be resynchronised, so reading stops there); before that, it is the
+   * whole input that is unusable.
+   */
+  let damage: string | undefined;
+  const records = async (loop: () => Promise<void>): Promise<void> => {
+    try {
+      await loop();
+    } catch (err) {
+      const e = err instanceof RangeError ? new BinaryError(`corrupted record (${err.message})`, -1) : err;
+      if (!(e instanceof BinaryError) || handler.samples() + queue.held === 0) throw e;
+      damage = `${e.message}; the records after it are not read`;
+    }
+  };
+
+  let mode: 'file' | 'pipe';
+  if (hdr.pipe) {
+    mode = 'pipe';
+    const pump = createRecordPump(hdr.little, pumpSink('stream'), PIPE_HEADER_BYTES, MAX_TRACING_DATA, true);
+    bytesRead = head.length;
+    await records(async () => {
+      if (head.length > PIPE_HEADER_BYTES) pump.push(head.subarray(PIPE_HEADER_BYTES));
+      for (;;) {
+        await opts.pace?.();
+        const b = await src.read(bytesRead, chunk);
+        if (b.length === 0) break;
+        bytesRead += b.length;
+        feed(pump, b);
+        opts.onProgress?.(bytesRead);
+      }
+      if (pump.leftover() > 0) fail(`the stream ends inside a record after offset ${pump.offset()}: truncated`);
+      endCompressed();
+    });
+  } else {
+    mode = 'file';
+    if (!src.seekable) {
+      src = await bufferSource(head, src);
+      replace(src);
+    }
+    await readFileHeaderParts(src, hdr, attrs, meta, handler, opts.makeDecoder);
+    const pump = createRecordPump(hdr.little, pumpSink('data section'), hdr.data.offset, 0, true);
+    const end = hdr.data.offset + hdr.data.size;
+    await records(async () => {
+      for (let at = hdr.data.offset; at < end; ) {
+        await opts.pace?.();
+        const b = await src.read(at, Math.min(chunk, end - at));
+        if (b.length === 0) fail(`data section ends at ${at}, before its stated end ${end}: truncated`);
+        at += b.length;
+        feed(pump, b);
+        opts.onProgress?.(at);
+      }
+      if (pump.leftover() > 0) fail(`the data section ends inside a record after offset ${pump.offset()}: corrupted sizes`);
+      endCompressed();
+    });
+    bytesRead = src.size;
+  }
+  queue.flush();
+  delivery.end();
+  // Numbered after the last event released, which is where reading stopped.
+  if (damage !== undefined) diagnostics.add('binary_damaged', delivery.events(), damage);
+  // perf record's end-of-run LOST_SAMPLES counts (no time) tell the same losses as its LOST records
+  // (`perf script` prints neither count): a diagnostic only when no LOST record said anything.
+  if (diagnostics.count('lost_events') === 0) {
+    for (const [cpu, count] of [...lostAtEnd].sort((a, b) => a[0] - b[0])) {
+      diagnostics.add('lost_events', delivery.events(), `CPU ${cpu} lost ${count} samples (perf's count at the end of the recording: when is not known)`);
+    }
+  }
+  if (attrs.length === 0) fail('no event attributes: not a usable perf.data');
+  return {
+    mode,
+    little: hdr.little,
+    compressed: compressedBytes > 0 || meta.compression !== undefined,
+    meta,
+    eventNames: attrs.map((a) => a.name ?? handler.decoder()?.name(a.config) ?? `type${a.type}:${a.config}`),
+    events: delivery.events(),
+    samples: handler.samples(),
+    bytes: bytesRead,
+    baseSec: delivery.baseSec(),
+    lostSamples: lostAtEnd,
+    diagnostics,
+  };
+}
+
+/** File mode: the attrs with their ids, the feature sections, the tracing data's decoder. */
+async function readFileHeaderParts(src: ByteSource, hdr: FileHeader, attrs: Attr[], meta: PerfMeta, handler: RecordHandler, makeDecoder: DecoderFactory): Promise<void> {
+  const size = src.size;
+  const little = hdr.little;
+  checkSection(hdr.attrs, size, 'attrs');
+  checkSection(hdr.data, size, 'data');
+  if (hdr.attrSize < 64 + 16 || hdr.attrSize > 4096) fail(`attr entry size ${hdr.attrSize} is not a perf_event_attr plus its ids section`);
+  if (hdr.attrs.size % hdr.attrSize !== 0) fail(`attrs section of ${hdr.attrs.size} bytes is not a whole number of ${hdr.attrSize}-byte entries`);
+  const ab = await src.read(hdr.attrs.offset, hdr.attrs.size);
+  const adv = dataView(ab);
+  for (let at = 0, i = 0; at < ab.length; at += hdr.attrSize, i++) {
+    const a = parseAttr(adv, at, hdr.attrSize - 16, little, i);
+    const ids = { offset: u64(adv, at + hdr.attrSize - 16, little), size: u64(adv, at + hdr.attrSize - 8, little) };
+    checkSection(ids, size, `ids of event ${i}`);
+    const ib = await src.read(ids.offset, ids.size);
+    const idv = dataView(ib);
+    for (let p = 0; p + 8 <= ib.length; p += 8) a.ids.push(u64(idv, p, little));
+    attrs.push(a);
+  }
+  // One {offset, size} per set feature bit, right after the data section.
+  const table = { offset: hdr.data.offset + hdr.data.size, size: hdr.features.length * 16 };
+  checkSection(table, size, 'feature table');
+  const tb = await src.read(table.offset, table.size);
+  const tdv = dataView(tb);
+  let tracing = false;
+  for (let i = 0; i < hdr.features.length; i++) {
+    const feat = hdr.features[i] as number;
+    const s = { offset: u64(tdv, i * 16, little), size: u64(tdv, i * 16 + 8, little) };
+    // Every section is checked, read or not: a cut file loses its last one first.
+    checkSection(s, size, `feature ${feat}`);
+    if (![FEAT.TRACING_DATA, FEAT.HOSTNAME, FEAT.OSRELEASE, FEAT.VERSION, FEAT.NRCPUS, FEAT.CMDLINE, FEAT.EVENT_DESC, FEAT.COMPRESSED].includes(feat as never)) continue;
+    const bytes = await src.read(s.offset, s.size);
+    if (feat === FEAT.TRACING_DATA) {
+      handler.setDecoder(makeDecoder(bytes));
+      tracing = true;
+    } else readFeature(meta, feat, bytes, little);
+  }
+  if (!tracing && attrs.some((a) => a.type === 2)) fail('tracepoints recorded but no tracing data (HEADER_TRACING_DATA): their fields cannot be decoded');
+}

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import type { BinaryReader } from '../reader-types.js';
+import { DamagedInputError } from '../errors.js';
+import { BinaryError } from '../tep/bytes.js';
+import { parseKallsyms, type Kallsyms } from '../tep/kallsyms.js';
+import { initZstd, zstdStream } from '../zstd.js';
+import { perfMagic } from './header.js';
+import { readPerfData } from './read.js';
+import { perfDecoderFactory } from './tep-decoder.js';
+
+/**
+ * perf.data in the binary-reader registry (../dispatch.ts): magic `PERFILE2` (byte-swapped on a
+ * big-endian recording), file or pipe mode, `perf record -z` too. A damaged header, attribute or
+ * feature section is refused as a DamagedInputError (one line, exit 2); damage in the records is a
+ * `binary_damaged` diagnostic after the events before it.
+ */
+
+let kallsyms: { path: string; syms: Kallsyms } | undefined;
+/** Carries the path to the parsing thread of a large file (workers get a copy of the environment). */
+const ENV = 'IOPATH_KALLSYMS';
+
+/**
+ * `--kallsyms FILE`: `/proc/kallsyms` of the boot a perf.data was recorded on, to name the
+ * functions of work items (perf.data stores no symbols). Process-wide: the CLI sets it once.
+ */
+export function useKallsyms(path: string | undefined): void {
+  if (path === undefined) {
+    kallsyms = undefined;
+    delete process.env[ENV];
+    return;
+  }
+  kallsyms = { path, syms: parseKallsyms(readFileSync(path, 'latin1')) };
+  process.env[ENV] = path;
+}
+
+function currentKallsyms(): Kallsyms | undefined {
+  const path = process.env[ENV];
+  if (path !== undefined && kallsyms?.path !== path) useKallsyms(path);
+  return kallsyms?.syms;
+}
+
+export const PERF_DATA_READER: BinaryReader = {
+  format: 'perf.data',
+  magicBytes: 8,
+  matches: (head) => perfMagic(head) !== null,
+  async read(source, onEvent, opts) {
+    await initZstd();
+    try {
+      const r = await readPerfData('path' in source ? source.path : source.bytes, onEvent, {
+        makeDecoder: perfDecoderFactory({ payloads: opts.payloads ?? 'all', kallsyms: currentKallsyms() }),
+        zstd: zstdStream,
+        diagnostics: opts.diagnostics,
+        label: opts.label,
+        pace: opts.pace,
+        onProgress: opts.onProgress ? (bytes) => opts.onProgress?.(bytes, false) : undefined,
+      });
+      return {
+        format: 'perf.data',
+        detection: null,
+        read: { bytes: r.bytes, lines: r.events, gzip: false },
+        events: r.events,
+        cpusHeader: r.meta.cpusOnline,
+        baseSec: r.baseSec,
+        diagnostics: opts.diagnostics,
+      };
+    } catch (err) {
+      if (err instanceof BinaryError) throw new DamagedInputError(opts.label, `damaged perf.data: ${err.message}`);
+      throw err;
+    }
+  },
+};

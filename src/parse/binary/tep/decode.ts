@@ -1,0 +1,226 @@
+import { contextFromFlags } from '../../header.js';
+import type { ExecContext, OtherEvent, TraceEvent } from '../../../model/events.js';
+import { intern } from '../../names.js';
+import { readNumberAt, readString, type RawRecord } from './fields.js';
+import type { EventFormat, FieldFormat } from './format.js';
+import { MODELLED_DECODERS, type Head, type ModelledDecoder } from './modelled.js';
+import type { SymbolSource } from './print-eval.js';
+import { createEventPrinter, type EventPrinter } from './render.js';
+import { createCommRegistry, symbolSource, type CommRegistry } from './symbols.js';
+import type { TracingData } from './tracing-data.js';
+
+/**
+ * Turns one raw tracepoint record (common fields + payload, as a ring buffer or a perf sample
+ * holds it) into the TraceEvent the text parsers make of the same event printed by
+ * `trace-cmd report`: the modelled events get their fields (modelled.ts), every other event
+ * becomes `other` with its print fmt rendered as libtraceevent would (render.ts). Beside what the
+ * text shows, a binary record also says the execution context: `flags` is libtraceevent's
+ * latency-format column (`d.h1.`, as `trace-cmd report -l` prints it) and `ctx` follows from it.
+ */
+
+/** Which events get their payload decoded; the others become `other` events (as PayloadSelection). */
+export type DecodeSelection = 'all' | 'none' | ReadonlySet<string>;
+
+export interface DecoderOptions {
+  payloads?: DecodeSelection;
+  /** Set `flags` and `ctx` from common_flags / common_preempt_count (default true). */
+  latencyFlags?: boolean;
+  /** Function names for `%ps` when the file has no kallsyms (perf.data), tried after the file's own. */
+  findFunction?: SymbolSource['findFunction'];
+  /**
+   * The task name of an event's header, instead of trace-cmd's (cmdlines, then what the sched
+   * plugin names): perf.data names tasks by its COMM records.
+   */
+  commOf?: (pid: number) => string;
+}
+
+export interface RecordDecoder {
+  /**
+   * Decodes the record `r` (its payload starts at r.start) seen at `ts` on `cpu`; `line` is the
+   * number the event is known by (its position in the merged stream). Never throws: a record
+   * shorter than its format reads missing fields as 0 / ''.
+   */
+  decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent;
+  /** The event format of a record's common_type, or undefined for an id the file does not describe. */
+  formatOf(r: RawRecord): EventFormat | undefined;
+  readonly comms: CommRegistry;
+  readonly syms: SymbolSource;
+}
+
+interface Common {
+  type: FieldFormat | undefined;
+  flags: FieldFormat | undefined;
+  preempt: FieldFormat | undefined;
+  pid: FieldFormat | undefined;
+}
+
+function commonFields(events: Map<number, EventFormat>): Common {
+  for (const ev of events.values()) {
+    const type = ev.byName.get('common_type');
+    if (!type) continue;
+    return { type, flags: ev.byName.get('common_flags'), preempt: ev.byName.get('common_preempt_count'), pid: ev.byName.get('common_pid') };
+  }
+  return { type: undefined, flags: undefined, preempt: undefined, pid: undefined };
+}
+
+/** libtraceevent's latency column: irqs-off, need-resched, hard/softirq, preempt depth (low, high nibble). */
+function latencyFlags(flags: number, pc: number): string {
+  const hard = flags & 0x08;
+  const soft = flags & 0x10;
+  return (
+    (flags & 0x01 ? 'd' : flags & 0x02 ? 'X' : '.') +
+    (flags & 0x04 ? 'N' : '.') +
+    (hard && soft ? 'H' : hard ? 'h' : soft ? 's' : '.') +
+    (pc & 0xf ? (pc & 0xf).toString(16) : '.') +
+    (pc & 0xf0 ? (pc >> 4).toString(16) : '.')
+  );
+}
+
+interface Compiled {
+  ev: EventFormat;
+  name: string;
+  system: string;
+  printer: EventPrinter;
+  /** The modelled decoder, when the event is modelled, selected and its format has the fields. */
+  modelled: ModelledDecoder | null;
+  /** Names the tasks the sched plugin would name when `trace-cmd report` prints this event. */
+  registers: ((r: RawRecord) => void) | null;
+  /** Not among the payloads asked for: its text is rendered when (if ever) `args` is read. */
+  lazyArgs: boolean;
+}
+
+/**
+ * An `other` event whose `args` is rendered on first read. Rendering evaluates the print fmt, which
+ * costs far more than reading the record, and a census (`inspect`) or an analysis never reads it.
+ * A class, not a closure: the getter lives once on the prototype instead of two closures per event
+ * (they cost more than decoding the record). Reading `args` makes it an own property, as on any
+ * other event; until then it is not among the object's own keys.
+ * The record's bytes are kept by reference: the readers never write into a block once read (each
+ * read or decompression makes a new one).
+ */
+class LazyOther {
+  readonly kind = 'other' as const;
+  // Private fields: not among the event's keys (JSON, spreads and deep equality see an ordinary event).
+  readonly #rec: RawRecord;
+  readonly #printer: EventPrinter;
+  constructor(
+    readonly line: number,
+    readonly ts: number,
+    readonly cpu: number,
+    readonly pid: number,
+    readonly comm: string,
+    readonly name: string,
+    readonly system: string,
+    rec: RawRecord,
+    printer: EventPrinter,
+  ) {
+    this.#rec = rec;
+    this.#printer = printer;
+  }
+
+  get args(): string {
+    const text = this.#printer.render(this.#rec);
+    Object.defineProperty(this, 'args', { value: text, enumerable: true, writable: true, configurable: true });
+    return text;
+  }
+}
+
+function lazyOther(c: Compiled, r: RawRecord, line: number, ts: number, cpu: number, pid: number, comm: string): OtherEvent {
+  return new LazyOther(line, ts, cpu, pid, comm, c.name, c.system, { bytes: r.bytes, view: r.view, start: r.start, size: r.size, little: r.little }, c.printer) as unknown as OtherEvent;
+}
+
+export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {
+  const payloads = opts.payloads ?? 'all';
+  const wantsLatency = opts.latencyFlags ?? true;
+  const commOf = opts.commOf;
+  const syms = symbolSource(td, opts.findFunction);
+  const comms = createCommRegistry(td.cmdlines);
+  const common = commonFields(td.events);
+  const typeOff = common.type?.offset ?? 0;
+  const typeSize = common.type?.size ?? 2;
+  const compiled: (Compiled | undefined)[] = [];
+  const flagStrings = new Map<number, { flags: string; ctx: ExecContext | undefined }>();
+
+  const selected = (name: string): boolean => payloads === 'all' || (payloads !== 'none' && payloads.has(name));
+
+  function registrar(ev: EventFormat): Compiled['registers'] {
+    const pairs: [FieldFormat, FieldFormat][] = [];
+    const add = (pid: string, comm: string): void => {
+      const p = ev.byName.get(pid);
+      const c = ev.byName.get(comm);
+      if (p && c) pairs.push([p, c]);
+    };
+    if (ev.system === 'sched' && ev.name === 'sched_switch') {
+      add('prev_pid', 'prev_comm');
+      add('next_pid', 'next_comm');
+    } else if (ev.system === 'sched' && (ev.name === 'sched_wakeup' || ev.name === 'sched_wakeup_new')) add('pid', 'comm');
+    if (pairs.length === 0) return null;
+    return (r) => {
+      for (const [p, c] of pairs) {
+        const pid = readNumberAt(r, p.offset, p.size, p.signed);
+        if (!comms.has(pid)) comms.register(pid, intern(readString(r, c)));
+      }
+    };
+  }
+
+  function compile(id: number): Compiled | undefined {
+    const ev = td.events.get(id);
+    if (!ev) return undefined;
+    const printer = createEventPrinter(ev, syms);
+    const factory = MODELLED_DECODERS.get(ev.name);
+    const modelled = factory && selected(ev.name) ? factory(ev, { syms, printer }) : null;
+    // An event whose payload the caller did not ask for prints its text only if it is read.
+    const lazyArgs = payloads !== 'all' && !selected(ev.name);
+    const c: Compiled = { ev, name: intern(ev.name), system: intern(ev.system), printer, modelled, registers: registrar(ev), lazyArgs };
+    compiled[id] = c;
+    return c;
+  }
+
+  const head: Head = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
+
+  function decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent {
+    const id = readNumberAt(r, typeOff, typeSize, false);
+    const c = compiled[id] ?? compile(id);
+    const pid = common.pid ? readNumberAt(r, common.pid.offset, common.pid.size, common.pid.signed) : -1;
+    head.line = line;
+    head.ts = ts;
+    head.cpu = cpu;
+    head.pid = pid;
+    // The task name is resolved before the payload names anything (trace-cmd prints it first).
+    head.comm = commOf ? commOf(pid) : comms.comm(pid);
+    let e: TraceEvent;
+    if (!c) {
+      const o: OtherEvent = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: `unknown_event_${id}`, args: `[UNKNOWN TYPE ${id}]` };
+      e = o;
+    } else {
+      if (c.modelled) e = c.modelled(r, head);
+      else if (c.lazyArgs) e = lazyOther(c, r, line, ts, cpu, pid, head.comm);
+      else e = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: c.name, system: c.system, args: c.printer.render(r) };
+      c.registers?.(r);
+    }
+    if (wantsLatency && common.flags) {
+      const f = readNumberAt(r, common.flags.offset, common.flags.size, false);
+      const pc = common.preempt ? readNumberAt(r, common.preempt.offset, common.preempt.size, false) : 0;
+      const key = f * 256 + pc;
+      let l = flagStrings.get(key);
+      if (l === undefined) {
+        const flags = latencyFlags(f, pc);
+        l = { flags, ctx: contextFromFlags(flags) };
+        flagStrings.set(key, l);
+      }
+      e.flags = l.flags;
+      if (l.ctx !== undefined) e.ctx = l.ctx;
+    }
+    return e;
+  }
+
+  return {
+    decode,
+    formatOf: (r) => {
+      const id = readNumberAt(r, typeOff, typeSize, false);
+      return (compiled[id] ?? compile(id))?.ev;
+    },
+    comms,
+    syms,
+  };
+}

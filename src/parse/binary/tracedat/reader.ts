@@ -1,0 +1,42 @@
+import type { BinaryReader } from '../reader-types.js';
+import { DamagedInputError } from '../errors.js';
+import { BinaryError } from '../tep/bytes.js';
+import { hasTracingMagic } from '../tep/tracing-data.js';
+import { readTraceDat } from './read.js';
+import { fileSource, memorySource } from './source.js';
+
+/**
+ * trace.dat in the binary-reader registry: magic `17 08 44 "tracing"`, read by readTraceDat.
+ * Damage that leaves nothing to read (the header, the formats, the options) is refused as a
+ * DamagedInputError, one line for the CLI; damage later in the data is a diagnostic.
+ */
+export const TRACE_DAT_READER: BinaryReader = {
+  format: 'trace.dat',
+  magicBytes: 10,
+  matches: (head) => hasTracingMagic(head),
+  async read(source, onEvent, opts) {
+    const src = 'path' in source ? fileSource(source.path) : memorySource(source.bytes);
+    try {
+      const r = await readTraceDat(src, onEvent, {
+        diagnostics: opts.diagnostics,
+        payloads: opts.payloads,
+        pace: opts.pace,
+        onProgress: opts.onProgress ? (bytes) => opts.onProgress?.(bytes, false) : undefined,
+      });
+      return {
+        format: 'trace.dat',
+        detection: null,
+        read: { bytes: r.bytes, lines: r.lines, gzip: false },
+        events: r.events,
+        cpusHeader: r.cpus,
+        baseSec: r.baseSec,
+        diagnostics: opts.diagnostics,
+      };
+    } catch (err) {
+      if (err instanceof BinaryError) throw new DamagedInputError(opts.label, `damaged trace.dat: ${err.message}`);
+      throw err;
+    } finally {
+      src.close();
+    }
+  },
+};
