@@ -12,6 +12,7 @@ import { registerCapture } from './commands/capture.js';
 import { registerCompare } from './commands/compare.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerWhatif } from './commands/whatif.js';
+import { registerSql } from './commands/sql.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -55,6 +56,7 @@ registerExport(program);
 registerCapture(program);
 registerCalibrate(program);
 registerWhatif(program);
+registerSql(program);
 
 program
   .command('demo')
