@@ -7,6 +7,7 @@ import { benchTasks, findBenchTask, type TaskResult } from './registry.js';
 import './tasks.js';
 import './analyze-tasks.js';
 import './floor-tasks.js';
+import './fleet-tasks.js';
 
 /**
  * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same

@@ -58,7 +58,8 @@ export async function analyzeMany(jobs: readonly TraceJob[], threads = available
       w.once('error', reject);
       take();
     });
-  const workers = Array.from({ length: n }, () => new Worker(WORKER));
+  // Each worker parses on its own thread (IOPATH_THREADS=0): the cores are already all busy with traces.
+  const workers = Array.from({ length: n }, () => new Worker(WORKER, { env: { ...process.env, IOPATH_THREADS: '0' } }));
   try {
     await Promise.all(workers.map(run));
   } finally {
