@@ -1,8 +1,8 @@
 import { analyze, type AnalyzeOptions, type TraceInput } from '../index.js';
 import type { Analysis } from '../model/analysis.js';
-import type { IoPath } from '../model/io.js';
-import { TABLE_NAMES } from './columns.js';
-import { createTraceWriters } from './parquet.js';
+import type { IoPath, IoUnit } from '../model/io.js';
+import { TABLE_NAMES, TABLES } from './columns.js';
+import { createTableWriter, createTraceWriters, partPath } from './parquet.js';
 import { cpuRows, diagnosticRows, ioRow, traceRow, workItemRow } from './rows.js';
 
 /**
@@ -12,8 +12,19 @@ import { cpuRows, diagnosticRows, ioRow, traceRow, workItemRow } from './rows.js
  */
 export async function analyzeToParquet(input: TraceInput, dir: string, trace: string, options: AnalyzeOptions = {}): Promise<Analysis> {
   const w = createTraceWriters(dir, trace);
+  let unit: IoUnit | undefined;
   const onIo = (p: IoPath): void => {
     options.onIo?.(p);
+    // With --unit auto the analysis counts block requests until the first iomap event, then
+    // restarts with DIOs: the request rows written before it are not in the analysis, so the
+    // per-I/O files start again (this happens once, early, so memory stays bounded).
+    if (unit !== undefined && p.unit !== unit) {
+      for (const t of ['ios', 'work_items'] as const) {
+        w[t].close();
+        w[t] = createTableWriter(partPath(dir, t, trace), TABLES[t]);
+      }
+    }
+    unit = p.unit;
     w.ios.add(ioRow(p));
     const item = workItemRow(p);
     if (item) w.work_items.add(item);
