@@ -56,9 +56,9 @@ export type Row = Record<string, string | number | undefined>;
 /** DuckDB's name for each type (for the empty tables `iopath sql` declares). */
 export const SQL_TYPES: Record<ColumnType, string> = { string: 'VARCHAR', int32: 'INTEGER', int64: 'BIGINT', double: 'DOUBLE' };
 
-/** A trace's name as a partition value: its file name without .gz/.txt/.dat, safe in a path. */
+/** A trace's name as a partition value: its file name less .gz, .txt and a format tag (.raw, .tcmd, .perf, .ftrace), safe in a path. */
 export function traceName(path: string): string {
   const base = path.split(/[\\/]/).pop() ?? path;
-  const stem = base.replace(/(\.gz)?$/, '').replace(/\.(txt|dat|json)$/, '') || 'trace';
+  const stem = base.replace(/(\.gz)?$/, '').replace(/\.(txt|dat|json)$/, '').replace(/\.(raw|tcmd|perf|ftrace|trace)$/, '') || 'trace';
   return stem.replace(/[^A-Za-z0-9._-]/g, '_');
 }

@@ -84,7 +84,7 @@ describe('rows', () => {
     expect(r['layer']).toBe('top');
   });
   it('names a trace by its file', () => {
-    expect(traceName('/a/b/libaio-randwrite-cpu0.ftrace.txt.gz')).toBe('libaio-randwrite-cpu0.ftrace');
+    expect(traceName('/a/b/libaio-randwrite-cpu0.ftrace.txt.gz')).toBe('libaio-randwrite-cpu0');
     expect(traceName('x/we ird=name.txt')).toBe('we_ird_name');
   });
 });
