@@ -29,3 +29,9 @@ async function result(src: Source, run: (j: TraceJob[]) => Promise<{ input: { li
 
 benchTask('analyze-8-seq', `analyze the trace ${COPIES} times, one after another`, (src) => result(src, analyzeSequential));
 benchTask('analyze-8-pool', `analyze the trace ${COPIES} times in one call, a worker thread per core`, (src) => result(src, (j) => analyzeMany(j)));
+
+/** The same 8 in a row with parsing on the analyzing thread: the single-thread work the pool splits over the cores. */
+benchTask('analyze-8-seq-1t', `analyze the trace ${COPIES} times, one after another, IOPATH_THREADS=0`, (src) => {
+  process.env['IOPATH_THREADS'] = '0';
+  return result(src, analyzeSequential);
+});

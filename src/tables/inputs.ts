@@ -6,7 +6,8 @@ import type { IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { TABLE_NAMES, traceName, type TableName } from './columns.js';
 import { createTraceWriters } from './parquet.js';
-import { analyzeToParquet, writeAnalysisTables } from './trace-tables.js';
+import { analyzeMany, type TraceJob } from './pool.js';
+import { writeAnalysisTables } from './trace-tables.js';
 
 /**
  * What `iopath sql` reads, brought to one shape: directories in the Parquet layout. A Parquet
@@ -39,6 +40,7 @@ export function uniqueNames(paths: readonly string[]): string[] {
 export async function materialize(inputs: readonly string[], scratch: string, o: InputOptions = {}): Promise<string[]> {
   const names = uniqueNames(inputs);
   const roots = new Set<string>();
+  const traces: TraceJob[] = [];
   for (const [i, path] of inputs.entries()) {
     const st = statSync(path, { throwIfNoEntry: false });
     if (st?.isDirectory()) {
@@ -51,10 +53,12 @@ export async function materialize(inputs: readonly string[], scratch: string, o:
       for (const t of TABLE_NAMES) w[t].close();
       roots.add(scratch);
     } else {
-      await analyzeToParquet(path, scratch, names[i]!, { ...o, label: path });
+      traces.push({ path, trace: names[i]!, parquet: scratch, format: o.format, unit: o.unit });
       roots.add(scratch);
     }
   }
+  // Traces on a worker thread per core, as `analyze A B …` does.
+  await analyzeMany(traces);
   return [...roots];
 }
 

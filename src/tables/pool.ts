@@ -40,7 +40,8 @@ export async function analyzeSequential(jobs: readonly TraceJob[]): Promise<Anal
 
 export async function analyzeMany(jobs: readonly TraceJob[], threads = availableParallelism()): Promise<Analysis[]> {
   const n = Math.max(1, Math.min(threads, jobs.length));
-  if (n === 1 || !existsSync(WORKER)) return analyzeSequential(jobs);
+  // Standard input is this thread's: a job reading it stays here.
+  if (n === 1 || !existsSync(WORKER) || jobs.some((j) => j.path === '-')) return analyzeSequential(jobs);
   const results: Analysis[] = new Array(jobs.length);
   let next = 0;
   const run = (w: Worker): Promise<void> =>
