@@ -38,7 +38,7 @@ program
 program
   .command('analyze')
   .description("rebuild every I/O's completion path, classify where it completed, attribute latency and CPU time")
-  .argument('<traces...>', 'trace files (ftrace, trace-cmd report or perf script text; .gz is detected), or - for stdin; several: a fleet summary')
+  .argument('<trace...>', 'trace files (ftrace, trace-cmd report or perf script text; .gz is detected), or - for stdin; several: a fleet summary')
   .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
   .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)', 'auto')
   .option('--parquet <dir>', 'write the tables (docs/tables.md) as Parquet under DIR/<table>/trace=<name>/')
