@@ -13,6 +13,7 @@ import { registerCompare } from './commands/compare.js';
 import { registerCalibrate } from './commands/calibrate.js';
 import { registerWhatif } from './commands/whatif.js';
 import { useKallsyms } from './parse/binary/perfdata/reader.js';
+import { registerSql } from './commands/sql.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
 
@@ -40,15 +41,16 @@ program
 program
   .command('analyze')
   .description("rebuild every I/O's completion path, classify where it completed, attribute latency and CPU time")
-  .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text; .gz is detected), or - for stdin')
+  .argument('<trace...>', 'trace files (ftrace, trace-cmd report or perf script text; .gz is detected), or - for stdin; several: a fleet summary')
   .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
   .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)', 'auto')
+  .option('--parquet <dir>', 'write the tables (docs/tables.md) as Parquet under DIR/<table>/trace=<name>/')
   .option('--json', `print the analysis as JSON (schema ${ANALYSIS_SCHEMA})`)
   .option('--csv <file>', 'write one CSV row per I/O (formula-escaped)')
   .option('--fio-log <prefix>', "cross-check with fio's latency logs PREFIX_{lat,clat,slat}.N.log[.gz]")
   .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
-  .action(async (trace: string, opts) => {
-    process.exitCode = await runAnalyze(trace, opts);
+  .action(async (traces: string[], opts) => {
+    process.exitCode = await runAnalyze(traces, opts);
   });
 
 registerSimulate(program);
@@ -58,6 +60,7 @@ registerExport(program);
 registerCapture(program);
 registerCalibrate(program);
 registerWhatif(program);
+registerSql(program);
 
 program
   .command('demo')

@@ -9,6 +9,7 @@ import './analyze-tasks.js';
 import './floor-tasks.js';
 import './binary-tasks.js';
 import './perfdata-tasks.js';
+import './fleet-tasks.js';
 
 /**
  * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same

@@ -6,6 +6,9 @@ import type { IoPath } from '../model/io.js';
 import { createCsvWriter, type CsvWriter } from '../report/csv.js';
 import { formatAnalysisText } from '../report/text.js';
 import { CliError, command, progressLine, writeJson } from './common.js';
+import { traceName } from '../tables/columns.js';
+import { analyzeToParquet } from '../tables/trace-tables.js';
+import { analyzeManyCli } from './analyze-many.js';
 import { formatOption, unitOption } from './options.js';
 
 export interface AnalyzeCliOptions {
@@ -15,9 +18,12 @@ export interface AnalyzeCliOptions {
   csv?: string;
   fioLog?: string;
   strict?: boolean;
+  parquet?: string;
 }
 
-export const runAnalyze = command(async (path: string, opts: AnalyzeCliOptions): Promise<number> => {
+export const runAnalyze = command(async (paths: string | string[], opts: AnalyzeCliOptions): Promise<number> => {
+  if (Array.isArray(paths) && paths.length > 1) return analyzeManyCli(paths, opts);
+  const path = Array.isArray(paths) ? paths[0]! : paths;
   checkInputPath(path);
   const format = formatOption(opts.format);
   const unit = unitOption(opts.unit);
@@ -29,7 +35,9 @@ export const runAnalyze = command(async (path: string, opts: AnalyzeCliOptions):
   const toCsv = opts.csv !== undefined ? (p: IoPath) => (csv ??= createCsvWriter(opts.csv!)).write(p) : undefined;
   const onIo = toCsv || matcher ? (p: IoPath) => (toCsv?.(p), matcher?.onPath(p)) : undefined;
   const progress = progressLine(path);
-  const analysis = await analyze(path, { format, unit, strict: opts.strict ?? false, onIo, onProgress: progress.onProgress }).finally(() => progress.done());
+  const o = { format, unit, strict: opts.strict ?? false, onIo, onProgress: progress.onProgress };
+  const run = opts.parquet !== undefined ? analyzeToParquet(path, opts.parquet, traceName(path), o) : analyze(path, o);
+  const analysis = await run.finally(() => progress.done());
   if (opts.csv !== undefined) await (csv ?? createCsvWriter(opts.csv)).close();
   if (matcher) analysis.fio = matcher.result(analysis.iops);
   if (opts.json) writeJson(analysis);

@@ -1,0 +1,22 @@
+import { checkInputPath } from '../input/check.js';
+import { fleetSummary, formatFleetText } from '../tables/fleet.js';
+import { uniqueNames } from '../tables/inputs.js';
+import { analyzeMany } from '../tables/pool.js';
+import type { AnalyzeCliOptions } from './analyze.js';
+import { CliError, writeJson } from './common.js';
+import { formatOption, unitOption } from './options.js';
+
+/** `iopath analyze A B C… [--parquet DIR]`: every trace on a worker thread, then one fleet summary. */
+export async function analyzeManyCli(paths: string[], opts: AnalyzeCliOptions): Promise<number> {
+  if (opts.csv !== undefined || opts.fioLog !== undefined) throw new CliError('--csv and --fio-log take one trace; with several, write --parquet DIR');
+  if (paths.includes('-')) throw new CliError('several inputs are read by worker threads: give files, not stdin');
+  for (const p of paths) checkInputPath(p);
+  const format = formatOption(opts.format);
+  const unit = unitOption(opts.unit);
+  const names = uniqueNames(paths);
+  const analyses = await analyzeMany(paths.map((path, i) => ({ path, trace: names[i]!, parquet: opts.parquet, format, unit, strict: opts.strict ?? false })));
+  const fleet = fleetSummary(analyses.map((analysis, i) => ({ trace: names[i]!, analysis })));
+  if (opts.json) writeJson(fleet);
+  else process.stdout.write(formatFleetText(fleet));
+  return 0;
+}
