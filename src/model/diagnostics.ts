@@ -24,8 +24,8 @@ export const DIAGNOSTIC_CODES = {
   context_repaired: ['data-loss', 'an irq/softirq entry without its exit (events dropped without a marker): the context stack was reset at the next task event'],
   missing_completion: ['data-loss', 'an I/O completed but its block_rq_complete never appeared: the tracer dropped it without a marker (perf drops interrupt-context samples of an idle CPU)'],
   vanished_io: ['data-loss', 'an I/O submitted long before the trace ended whose completion never appeared: unreported event loss'],
-  ftrace_text: ['info', 'ordinary ftrace text that is no event of the analysis: stack traces (`<stack trace>`, ` => func`), function-tracer (`func <-parent`), latency-format and function_graph lines (skipped)'],
-  ambiguous_state: ['info', 'a numeric sched_switch prev_state whose letters changed between kernel versions (the bit layout changed in 4.14): read with the layout of 4.14 and later, which the trace cannot confirm'],
+  ftrace_text: ['info', 'ordinary ftrace text that is no event of the analysis: stack traces (`<stack trace>`, ` => func`), function-tracer (`func <-parent`), latency-format and function_graph lines, the HTML of Android systrace around its trace text (skipped)'],
+  ambiguous_state: ['info', 'a numeric sched_switch prev_state that kernels before and after 4.14 print differently (the bit layout changed): read as the newest plausible kernel prints it'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
