@@ -4,8 +4,9 @@ import type { BlockRqCompleteEvent, BlockRqEvent } from '../../src/model/events.
 import { collect } from './helpers.js';
 
 /**
- * block_rq payloads of other kernels and of lines quoted without parts. Payloads are real: LKML,
- * Dongliang Cui, "[PATCH] block: add ioprio to block_rq tracepoint" (2024-04), which printed the
+ * block_rq payloads of other kernels and of lines quoted without parts. Payloads are real: the
+ * example of Dongliang Cui's 2024-04 patch adding the ioprio to the block_rq events (linux-block,
+ * LKML; "Sometimes we need to track the processing order of requests with ioprio set"), which printed the
  * ioprio as `rt,4` (class,level) before the merged `be,0,4` (class,hint,level):
  *   `block_rq_issue: 8,0 WS 4096 () 16573296 + 8 rt,4 [kworker/7:0H]`
  *   `block_rq_complete: 8,0 WS () 16573296 + 8 rt,4 [0]`
