@@ -78,7 +78,18 @@ export function createLineParser(opts: LineParserOptions): LineParser {
   }
 
   function nonEvent(line: string, lineNo: number): TraceEvent | null {
+    // A report of several files prints its markers behind the file's name too
+    // (`trace.dat: CPU:1 [188240 EVENTS DROPPED]`): the marker's CPU is in that file's space.
+    let cpuOffset = 0;
+    if (prefixes !== undefined && line.includes(': CPU:')) {
+      const f = prefixes.split(line.trimStart());
+      if (f !== null && f.comm.startsWith('CPU:')) {
+        line = f.comm;
+        cpuOffset = f.offset;
+      }
+    }
     const loss = parseLossMarker(line);
+    if (loss && loss.cpu >= 0) loss.cpu += cpuOffset;
     if (loss) {
       diagnostics.add(
         loss.form === 'buffer-started' ? 'buffer_started' : 'lost_events',

@@ -45,6 +45,24 @@ describe('several files in one trace-cmd report', () => {
     expect(result.cpusHeader).toBe(20);
   });
 
+  it('a loss marker behind a file name is that file\'s CPU', async () => {
+    const lines = [
+      'cpus=2',
+      'cpus=2',
+      ' host.dat:             fio-7909  [001]   508.368487: softirq_entry:        vec=4 [action=BLOCK]',
+      // trace-cmd's marker (fixtures/excerpts/trace-cmd-events-dropped.txt) behind the guest's name.
+      'guest.dat: CPU:1 [188240 EVENTS DROPPED]',
+      'guest.dat:             fio-7909  [001]   508.368490: softirq_entry:        vec=4 [action=BLOCK]',
+    ];
+    const { events, result } = await collect(Readable.from([Buffer.from(`${lines.join('\n')}\n`)]), { format: 'trace-cmd' });
+    expect(result.diagnostics.counts()).toEqual({ lost_events: 1 });
+    expect(events.map((e) => [e.kind, e.cpu])).toEqual([
+      ['softirq_entry', 1],
+      ['lost', 3],
+      ['softirq_entry', 3],
+    ]);
+  });
+
   it('a task name holding ": " is not a file prefix in a one-file report', async () => {
     const line = '   my task: x-4242  [001]   508.368487: softirq_entry:        vec=4 [action=BLOCK]';
     const { events } = await collect(Readable.from([Buffer.from(`cpus=2\n${line}\n`)]), { format: 'trace-cmd' });
