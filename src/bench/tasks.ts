@@ -36,7 +36,7 @@ benchTask('parse', 'streamEvents with every modelled payload parsed', async (src
   return { bytes: r.read.bytes, lines: r.read.lines, events: r.events, note: `${r.format ?? 'unknown'} ${diags}`.trim() + (kept < 0 ? '!' : '') };
 });
 
-benchTask('inspect', 'the `iopath inspect` census (headers only, payloads skipped)', async (src) => {
+benchTask('inspect', 'the `iopath inspect` census (the payloads analyze reads are parsed)', async (src) => {
   const r = await inspectTrace(src);
   return { bytes: r.bytes, lines: r.lines, events: r.events, note: r.format ?? 'unknown' };
 });

@@ -49,6 +49,7 @@ export function formatInspection(r: Inspection): string {
   const width = Math.max(...Object.keys(r.eventsByName).map((k) => k.length), 4);
   for (const [k, v] of Object.entries(r.eventsByName)) out.push(`  ${k.padEnd(width)}  ${String(v).padStart(9)}`);
   out.push('', r.diagnosticDetails.length === 0 ? 'diagnostics: none' : 'diagnostics');
+  if (!r.payloadsParsed) out.push('  (event payloads were not parsed: payload diagnostics are not counted)');
   for (const d of r.diagnosticDetails) {
     out.push(`  ${d.code} (${d.severity}) × ${d.count}: ${d.description}`);
     for (const ex of d.examples.slice(0, 3)) out.push(`    line ${ex.line}: ${ex.message}${ex.text !== undefined ? `\n      ${ex.text}` : ''}`);

@@ -1,3 +1,4 @@
+import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
 import type { Source } from '../input/lines.js';
 import type { DiagnosticSummary } from '../model/diagnostics.js';
 import { eventName } from '../model/events.js';
@@ -26,6 +27,11 @@ export interface Inspection {
   cpusHeader: number | null;
   startNs: number | null;
   endNs: number | null;
+  /**
+   * Whether the modelled events' payloads were parsed (so their `malformed_payload` diagnostics are
+   * here, as analyze reports them): true unless the caller asked for a header-only census.
+   */
+  payloadsParsed: boolean;
   diagnostics: Record<string, number>;
   diagnosticDetails: DiagnosticSummary[];
 }
@@ -35,7 +41,10 @@ export async function inspectTrace(source: Source, opts: StreamOptions = {}): Pr
   const cpus = new Set<number>();
   let start = Infinity;
   let end = -Infinity;
-  // Payloads are not needed for a census: skip their parsing (it is most of the per-line cost).
+  // The payloads analyze reads are parsed here too, so that inspect reports the same parse
+  // diagnostics (and `inspect --strict` stops on the line where `analyze --strict` does); a caller
+  // may still ask for a header-only census with `payloads: 'none'`, and the result says so.
+  const payloads = opts.payloads ?? ANALYZED_EVENTS;
   const res = await streamEvents(
     source,
     (e) => {
@@ -46,7 +55,7 @@ export async function inspectTrace(source: Source, opts: StreamOptions = {}): Pr
       if (e.ts < start) start = e.ts;
       if (e.ts > end) end = e.ts;
     },
-    { payloads: 'none', ...opts },
+    { ...opts, payloads },
   );
   const eventsByName: Record<string, number> = {};
   for (const [k, v] of [...byName].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))) eventsByName[k] = v;
@@ -67,6 +76,7 @@ export async function inspectTrace(source: Source, opts: StreamOptions = {}): Pr
     cpusHeader: res.cpusHeader ?? null,
     startNs: Number.isFinite(start) ? start + baseNs : null,
     endNs: Number.isFinite(end) ? end + baseNs : null,
+    payloadsParsed: payloads !== 'none',
     diagnostics: res.diagnostics.counts(),
     diagnosticDetails: res.diagnostics.summaries(),
   };

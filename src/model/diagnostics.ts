@@ -26,6 +26,8 @@ export const DIAGNOSTIC_CODES = {
   binary_damaged: ['error', 'a binary trace (trace.dat, perf.data) damaged or truncated in its event data: the events read before the damage are kept, the rest of that part is skipped'],
   other_buffers: ['info', 'a binary trace holding several ring buffers (trace-cmd instances): one is read as the timeline, the others are named here'],
   vanished_io: ['data-loss', 'an I/O submitted long before the trace ended whose completion never appeared: unreported event loss'],
+  ftrace_text: ['info', 'ordinary ftrace text that is no event of the analysis: stack traces (`<stack trace>`, ` => func`), function-tracer (`func <-parent`), latency-format and function_graph lines, the HTML of Android systrace around its trace text (skipped)'],
+  ambiguous_state: ['info', 'a numeric sched_switch prev_state that kernels before and after 4.14 print differently (the bit layout changed): read as the newest plausible kernel prints it'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -19,6 +19,9 @@ import { CPUS_HEADER } from './markers.js';
  */
 export const TRACE_CMD_PADS_BELOW = 20;
 
+/** `trace-cmd report -i a.dat -i b.dat` prints each line behind its file's name (file-prefix.ts). */
+const FILE_PREFIX = /^\S+\.dat: +\S/;
+
 export interface Detection {
   format: TraceFormat;
   /** Event lines among those sniffed. */
@@ -35,6 +38,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   let plugin = 0;
   let latency = 0;
   let cpusHeader = false;
+  let filePrefix = 0;
   let tracerHeader = false;
   for (const line of lines) {
     if (CPUS_HEADER.test(line)) cpusHeader = true;
@@ -46,6 +50,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
       continue;
     }
     dash++;
+    if (FILE_PREFIX.test(h.comm)) filePrefix++;
     if (h.layout === 'latency') latency++;
     // trace-cmd pads "name:" (the kernel writes exactly one space after it).
     const gap = h.payloadStart - h.afterName;
@@ -57,6 +62,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   }
   if (perf === 0 && dash === 0) return null;
   if (perf > dash) return { format: 'perf', eventLines: perf, reason: 'lines of the form "comm tid [cpu] ts: system:event:"' };
+  if (filePrefix > dash / 2) return { format: 'trace-cmd', eventLines: dash, reason: 'trace-cmd report of several files ("trace.dat: " before each line)' };
   if (cpusHeader) return { format: 'trace-cmd', eventLines: dash, reason: 'trace-cmd report "cpus=N" header' };
   if (tracerHeader) return { format: 'ftrace', eventLines: dash, reason: 'tracefs "# tracer:" header' };
   if (latency > dash / 2) return { format: 'trace-cmd', eventLines: dash, reason: 'trace-cmd report -l lines (CPU without brackets, glued to the flags)' };

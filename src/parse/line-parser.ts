@@ -3,9 +3,11 @@ import type { LostEvent, OtherEvent, TraceEvent } from '../model/events.js';
 import { chooseBaseSec, parseTimestampNs, timestampNs } from '../model/time.js';
 import type { TraceFormat } from './formats.js';
 import { contextFromFlags, newHeader, tokenizeHeader } from './header.js';
-import { CPUS_HEADER, KNOWN_HEADER, parseLossMarker } from './markers.js';
+import { createFilePrefixes } from './file-prefix.js';
+import { CPUS_HEADER, ftraceTextKind, KNOWN_HEADER, parseLossMarker } from './markers.js';
 import { intern } from './names.js';
 import { PAYLOAD_PARSERS, type EventHead } from './payload/index.js';
+import { takeAmbiguity } from './payload/notes.js';
 import { printable, quoteLine } from './printable.js';
 
 /**
@@ -37,6 +39,13 @@ const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
 const ENTRIES = '# entries-in-buffer/entries-written:';
 const ENTRIES_COUNTS = /^# entries-in-buffer\/entries-written: (\d+)\/(\d+)/;
 
+const FTRACE_TEXT = {
+  stack: 'stack trace line skipped',
+  function: 'function-tracer line skipped',
+  latency: 'latency-format line skipped (relative µs time, no event of the analysis)',
+  function_graph: 'function_graph line skipped',
+} as const;
+
 export function createLineParser(opts: LineParserOptions): LineParser {
   const { format, diagnostics } = opts;
   const payloads = opts.payloads ?? 'all';
@@ -46,7 +55,12 @@ export function createLineParser(opts: LineParserOptions): LineParser {
   let baseSec: number | undefined;
   let lastTs = 0;
   let cpusHeader: number | undefined;
+  /** The largest and the sum of the `cpus=` headers: trace-cmd prints one per input file. */
+  let cpusMax: number | undefined;
   const wantsPerf = format === 'perf';
+  // trace-cmd report prints file names before the task (several -i files or instances); a
+  // pasted excerpt of one may be taken for tracefs text, so any comm-pid format looks for them.
+  const prefixes = format !== 'perf' ? createFilePrefixes(() => cpusMax) : undefined;
 
   /**
    * `# entries-in-buffer/entries-written: 1870/190898   #P:2` (tracefs header): more written than
@@ -64,7 +78,18 @@ export function createLineParser(opts: LineParserOptions): LineParser {
   }
 
   function nonEvent(line: string, lineNo: number): TraceEvent | null {
+    // A report of several files prints its markers behind the file's name too
+    // (`trace.dat: CPU:1 [188240 EVENTS DROPPED]`): the marker's CPU is in that file's space.
+    let cpuOffset = 0;
+    if (prefixes !== undefined && line.includes(': CPU:')) {
+      const f = prefixes.split(line.trimStart());
+      if (f !== null && f.comm.startsWith('CPU:')) {
+        line = f.comm;
+        cpuOffset = f.offset;
+      }
+    }
     const loss = parseLossMarker(line);
+    if (loss && loss.cpu >= 0) loss.cpu += cpuOffset;
     if (loss) {
       diagnostics.add(
         loss.form === 'buffer-started' ? 'buffer_started' : 'lost_events',
@@ -86,7 +111,9 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     }
     const cpus = CPUS_HEADER.exec(line);
     if (cpus) {
-      cpusHeader = Number(cpus[1]);
+      const n = Number(cpus[1]);
+      cpusHeader = (cpusHeader ?? 0) + n;
+      cpusMax = Math.max(cpusMax ?? 0, n);
       return null;
     }
     if (KNOWN_HEADER.test(line)) return null;
@@ -98,6 +125,11 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     // perf script with callchains prints indented "\t ffffffff8123 func+0x12 (…)" lines.
     if (wantsPerf && line.charCodeAt(0) === 9) {
       diagnostics.add('unknown_line', lineNo, 'perf callchain line skipped', quoteLine(line));
+      return null;
+    }
+    const kind = ftraceTextKind(line);
+    if (kind !== null) {
+      diagnostics.add('ftrace_text', lineNo, FTRACE_TEXT[kind], quoteLine(line));
       return null;
     }
     diagnostics.add('malformed_line', lineNo, 'not an event line of this format', quoteLine(line));
@@ -133,12 +165,21 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     head.cpu = h.cpu;
     head.pid = h.pid;
     head.comm = h.comm;
+    if (prefixes !== undefined && h.comm.includes(': ')) {
+      const f = prefixes.split(h.comm);
+      if (f !== null) {
+        head.comm = h.comm = f.comm;
+        head.cpu = h.cpu += f.offset;
+      }
+    }
     let ev: TraceEvent | null = null;
     if (parseAll || (selected !== undefined && selected.has(name))) {
       const parser = PAYLOAD_PARSERS.get(name);
       if (parser !== undefined) {
         ev = parser(line, h.payloadStart, head);
         if (ev === null) diagnostics.add('malformed_payload', lineNo, `${name} payload does not parse`, quoteLine(line));
+        const ambiguity = takeAmbiguity();
+        if (ambiguity !== undefined) diagnostics.add('ambiguous_state', lineNo, ambiguity, quoteLine(line));
       }
     }
     if (ev === null) {

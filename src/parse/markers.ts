@@ -70,3 +70,31 @@ export function parseLossMarker(line: string): LossMarker | null {
 export const CPUS_HEADER = /^cpus=(\d+)\s*$/;
 /** Other header lines trace-cmd and tracefs print that carry nothing we need. */
 export const KNOWN_HEADER = /^(version = \d+|CPU \d+ is empty|cpus=\d+|CPU:\d+ \[SUBBUFFER START\]|# .*|#)\s*$/;
+
+/**
+ * Ordinary ftrace text that is not an event of ours and not damage: recognised so that it is
+ * counted (`ftrace_text`, info) rather than reported as a malformed line.
+ *
+ *   stacktrace option  `            bash-2891  [001] ...1.   128.143630: <stack trace>`
+ *                      ` => __blk_mq_end_request`            (tracefs, kernel/trace/trace_output.c)
+ *                      `=> blk_mq_end_request (ffffffff8161f0f5)`   (trace-cmd report)
+ *                      ` =>  <00007f3c1a2b4c5d>`             (userstacktrace)
+ *   function tracer    `            bash-2891  [001] ....   128.143630: do_sys_open <-__x64_sys_openat`
+ *   latency format     `      ps-6143    2d..1  259us+: trace_hardirqs_on <-_raw_spin_unlock_irqrestore`
+ *                      (irqsoff/wakeup tracers and options/latency-format: time relative, in µs)
+ *   function_graph     ` 1)   0.351 us    |        rcu_all_qs();`   ` 1) + 14.245 us   |  }`
+ */
+const STACK_FRAME = /^\s*=> /;
+const STACK_HEAD = /: <(?:user )?stack trace ?>\s*$/;
+const FUNCTION_LINE = /\d\.\d+: [\w.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)? <-[\w.$]+(?:\+0x[0-9a-f]+\/0x[0-9a-f]+)?\s*$/;
+const LATENCY_LINE = /-\d+\s+\d+\S{3,8}\s+\d+(?:\.\d+)?us ?[!+#*@$ ]?: \S/;
+const FUNCGRAPH_LINE = /^\s*\d+\)[^|]*\|\s/;
+
+/** What kind of ordinary ftrace text `line` is, or null. */
+export function ftraceTextKind(line: string): 'stack' | 'function' | 'latency' | 'function_graph' | null {
+  if (STACK_FRAME.test(line) || STACK_HEAD.test(line)) return 'stack';
+  if (FUNCTION_LINE.test(line)) return 'function';
+  if (LATENCY_LINE.test(line)) return 'latency';
+  if (FUNCGRAPH_LINE.test(line)) return 'function_graph';
+  return null;
+}

@@ -9,6 +9,7 @@ import { createLineParser, type LineParser, type PayloadSelection } from './line
 import { newHeader, tokenizeHeader } from './header.js';
 import { quoteLine } from './printable.js';
 import { createReorderer, REORDER_WINDOW_NS, type Reorderer } from './reorder.js';
+import { createHtmlUnwrapper } from './systrace-html.js';
 
 /**
  * Reads a trace and calls `onEvent` for each event in input order, in one streaming pass.
@@ -105,11 +106,15 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
   }
 
   let linesSeen = 0;
+  /** Android systrace's HTML around the trace text (systrace-html.ts). */
+  const html = createHtmlUnwrapper();
   let tooLongBytes = 0;
   const read = await readLines(
     source,
-    (line, no) => {
-      linesSeen = no;
+    (raw, no) => {
+      const line = html.unwrap(raw);
+      if (line === null) return;
+      linesSeen = no - html.skipped();
       if (parser) {
         if (sniff !== null) {
           sniff.push(line);
@@ -137,6 +142,7 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
     },
   );
   if (!parser && held.length > 0) decide();
+  if (html.skipped() > 0) diagnostics.add('ftrace_text', 1, `systrace HTML: ${html.skipped()} lines of the viewer around the trace text skipped`, undefined, html.skipped());
   (reorder as Reorderer | null)?.flush();
   if (sniff !== null) detection = detectFormat(sniff);
   if (read.gzipError) diagnostics.add('malformed_line', read.lines, `gzip stream damaged or truncated: ${read.gzipError}`);

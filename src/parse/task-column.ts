@@ -21,6 +21,7 @@ export interface TaskColumn {
 }
 
 const SP = 32;
+const TAB = 9;
 const DASH = 45;
 const SLASH = 47;
 const RPAREN = 41;
@@ -100,7 +101,9 @@ export function readTask(s: string, end: number, out: TaskColumn, perf: boolean)
   if (slash >= 0) out.tgid = tg;
   out.pid = pid;
   let c = 0;
-  while (c < d - 1 && s.charCodeAt(c) === SP) c++;
+  // Leading padding is not part of the name, tabs included (`\tirq/43-e-280`: a line pasted
+  // with a tab indent, or a tab-separated dump).
+  while (c < d - 1 && (s.charCodeAt(c) === SP || s.charCodeAt(c) === TAB)) c++;
   let ce = d - 1;
   // perf right-aligns the comm and pads the tid: trim the gap between them.
   if (sep === SP) while (ce > c && s.charCodeAt(ce - 1) === SP) ce--;

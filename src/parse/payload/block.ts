@@ -43,13 +43,20 @@ function devRwbs(s: string, p: number): boolean {
   return true;
 }
 
-/** `(cmd) sector + nr` from `p` (at the `(`); the index after nr is left in at.p. */
+/**
+ * `(cmd) sector + nr` from `p` (at the `(`), or `sector + nr` where the line has no cmd (lines
+ * quoted without it, `8,0 W 4096 16573304 + 8 [dd]`, read the same); the index after nr is left
+ * in at.p.
+ */
 function cmdSectors(s: string, p: number): boolean {
-  if (s.charCodeAt(p) !== LPAREN) return false;
-  const close = s.indexOf(') ', p + 1);
-  if (close < 0) return false;
-  f.cmd = close === p + 1 ? '' : s.slice(p + 1, close);
-  const sector = u64(s, close + 2);
+  let from = p;
+  if (s.charCodeAt(p) === LPAREN) {
+    const close = s.indexOf(') ', p + 1);
+    if (close < 0) return false;
+    f.cmd = close === p + 1 ? '' : s.slice(p + 1, close);
+    from = close + 2;
+  } else f.cmd = '';
+  const sector = u64(s, from);
   p = at.p;
   if (sector !== sector || s.charCodeAt(p) !== SP || s.charCodeAt(p + 1) !== 43 /* + */ || s.charCodeAt(p + 2) !== SP) return false;
   const nr = uint(s, p + 3);

@@ -1,3 +1,5 @@
+import { stateLetters, TASK_STATE_LAYOUTS, type TaskStateLayout } from '../../kernel/task-states.js';
+
 /**
  * Symbol tables of the kernel's TP_printk formats, needed to turn `trace-cmd report -R` raw values
  * back into the printed text. Taken from the event `format` files of Linux 6.18 (the kernel of the
@@ -33,28 +35,7 @@ export const IOMAP_DIO_FLAGS: readonly (readonly [number, string])[] = [
   [1 << 2, 'DIO_PARTIAL'],
 ];
 
-/**
- * sched_switch `prev_state` as the kernel prints it (include/trace/events/sched.h): the report bits
- * S D T t X Z P I, `R` when none is set, and `+` when TASK_REPORT_MAX (0x100) says preempted.
- * (libtraceevent's sched plugin prints other letters for the same bits: `W` for 0x80, and `X`/`Z`
- * swapped; those are kept as printed.)
- */
-const TASK_STATES: readonly (readonly [number, string])[] = [
-  [0x01, 'S'],
-  [0x02, 'D'],
-  [0x04, 'T'],
-  [0x08, 't'],
-  [0x10, 'X'],
-  [0x20, 'Z'],
-  [0x40, 'P'],
-  [0x80, 'I'],
-];
-const TASK_REPORT_MAX = 0x100;
-
+/** sched_switch `prev_state` letters of 4.14 and later; the layouts of every kernel are in kernel/task-states.ts. */
 export function taskStateLetters(state: number): string {
-  const bits = state & (TASK_REPORT_MAX - 1);
-  let out = '';
-  for (const [bit, letter] of TASK_STATES) if (bits & bit) out += out.length > 0 ? `|${letter}` : letter;
-  if (out.length === 0) out = 'R';
-  return state & TASK_REPORT_MAX ? `${out}+` : out;
+  return stateLetters(state, TASK_STATE_LAYOUTS[0] as TaskStateLayout);
 }

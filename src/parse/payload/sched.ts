@@ -1,7 +1,8 @@
 import type { SchedMigrateEvent, SchedSwitchEvent, SchedWakeEvent } from '../../model/events.js';
 import { internName } from '../names.js';
 import { at, sint } from '../scan.js';
-import { taskStateLetters } from './kernel-tables.js';
+import { decodeTaskState } from '../../kernel/task-states.js';
+import { noteAmbiguity } from './notes.js';
 import { rawFields, rawNumber } from './raw.js';
 import { withHead, type EventHead } from './types.js';
 
@@ -31,7 +32,9 @@ function parseSchedSwitchRaw(payload: string, h: EventHead): SchedSwitchEvent | 
   const nextPid = rawNumber(f.get('next_pid'));
   const nextPrio = rawNumber(f.get('next_prio'));
   if (prevComm === undefined || nextComm === undefined || [prevPid, prevPrio, state, nextPid, nextPrio].some(Number.isNaN)) return null;
-  return withHead<SchedSwitchEvent>(h, { kind: 'sched_switch', prevComm, prevPid, prevPrio, prevState: taskStateLetters(state), nextComm, nextPid, nextPrio, form: 'kernel' });
+  const decoded = decodeTaskState(state);
+  if (decoded.readings !== undefined) noteAmbiguity(`prev_state=${state} reads ${decoded.readings.join('; ')}: kept as ${decoded.letters}`);
+  return withHead<SchedSwitchEvent>(h, { kind: 'sched_switch', prevComm, prevPid, prevPrio, prevState: decoded.letters, nextComm, nextPid, nextPrio, form: 'kernel' });
 }
 
 /** A task name from the payload: shared, since the same few names recur in every line. */
