@@ -25,7 +25,7 @@ function limitations(ctx: AnalyzerContext, format: string | null, byDir: Fold['b
         : 'No iomap_dio_rw_begin/iomap_dio_complete events (Linux ≥ 6.4, iomap:*): I/Os are block requests, and where each completed is inferred from block, workqueue and irq events instead of read from the completion itself.',
     );
   }
-  if (ctx.unit === 'request' && ctx.io.deferredWrites === 0 && byDir.W > 0)
+  if (ctx.unit === 'request' && ctx.io.deferredWrites === 0 && byDir.W > 0 && has('workqueue_queue_work'))
     out.push(
       'No DIO completion work (iomap_dio_complete_work, dio_aio_complete_work) was queued in this trace: writes are counted as completed where the block completion ran. That is right for a kernel that completes them inline (4.18, 6.19+ overwrites) but wrong if the workqueue events were filtered out or not enabled.',
     );
@@ -117,6 +117,7 @@ export function buildAnalysis(
       taskInline: { ...fold.taskInline },
       unresolvedReasons: { ...fold.unresolvedReasons },
       byDirection: { ...fold.byDirection },
+      ...(fold.noContext.ios > 0 ? { noContext: { ...fold.noContext } } : {}),
     },
     iops: spanS > 0 ? round3(ios / spanS) : 0,
     mbps: spanS > 0 ? round3(fold.completedBytes / BYTES_PER_MB / spanS) : 0,

@@ -19,7 +19,8 @@ export interface ReqRecord {
   issue?: Stage;
   issuerPid?: number;
   issuerComm?: string;
-  complete?: Stage & { ctx: ExecContext | 'unknown' };
+  /** The block completion, with the task its line names (the interrupted one in irq context). */
+  complete?: Stage & { ctx: ExecContext | 'unknown'; pid: number; comm: string };
   dio?: DioRecord;
   /** request unit: the path being built for this request. */
   path?: IoPath;

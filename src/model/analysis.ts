@@ -53,6 +53,11 @@ export interface Analysis {
     taskInline: { submitter: number; 'sync-waiter': number; 'other-task': number };
     unresolvedReasons: Partial<Record<UnresolvedReason, number>>;
     byDirection: { R: number; W: number; unknown: number };
+    /**
+     * Present when some I/Os are `no_context` (paired, completion context unknown): how many, and
+     * how many of their completions ran while the idle task (pid 0) or their own issuer was current.
+     */
+    noContext?: { ios: number; idleTask: number; issuingTask: number };
   };
   iops: number;
   mbps: number;

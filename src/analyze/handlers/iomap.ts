@@ -19,10 +19,20 @@ import { isKworker } from './workqueue-state.js';
  * Its state is iomap-state.ts.
  */
 
+/**
+ * The direction the iocb flags prove: `WRITE` is a write. Its absence proves nothing: a
+ * synchronous write through write(2)/pwrite(2) on 6.x prints `flags DIRECT dio_flags  aio 0`
+ * (init_sync_kiocb does not set IOCB_WRITE), and so does a loop device's own DIO on its backing
+ * file. Such a DIO stays '' until its block requests' rwbs tell (finishDio).
+ */
+export function dioDirection(iocbFlags: string): 'W' | '' {
+  return iocbFlags.split('|').includes('WRITE') ? 'W' : '';
+}
+
 export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   startWindow(ctx, e.ts);
   const dev = `${e.dev.major}:${e.dev.minor}`;
-  const p = newPath(ctx, 'dio', e.iocbFlags.includes('WRITE') ? 'W' : 'R', e.length);
+  const p = newPath(ctx, 'dio', dioDirection(e.iocbFlags), e.length);
   p.dev = dev;
   p.ino = e.ino;
   p.offset = e.offset;
@@ -56,7 +66,7 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
   const done = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx, pid: e.pid, comm: e.comm };
   if (!dio) {
     ctx.diagnostics.add('unmatched_complete', e.line, `iomap_dio_complete of ino ${e.ino} offset ${e.offset} has no rw_begin in the trace`);
-    const p = newPath(ctx, 'dio', e.iocbFlags.includes('WRITE') ? 'W' : 'R', Math.max(e.ret, 0));
+    const p = newPath(ctx, 'dio', dioDirection(e.iocbFlags), Math.max(e.ret, 0));
     p.dev = dev;
     p.ino = e.ino;
     p.offset = want;
@@ -82,7 +92,7 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
   }
   if (ectx === 'unknown') {
     p.mode = 'unresolved';
-    p.unresolvedReason = 'missing_events';
+    p.unresolvedReason = 'no_context'; // completed (its time and task are known), context unknown
     finishDio(ctx, dio, false);
     return;
   }
