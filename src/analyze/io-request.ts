@@ -34,6 +34,7 @@ export function requestCompleted(ctx: AnalyzerContext, req: ReqRecord, c: Analyz
     if (req.issue) return; // paired, but not an I/O of the workload (readahead)
     // Completion of a request issued before the trace began.
     const p = newPath(ctx, 'request', req.dir, req.bytes);
+    if (req.dev) p.dev = req.dev;
     p.sector = req.sector;
     const { pid, comm, ...stage } = req.complete as NonNullable<ReqRecord['complete']>;
     p.deviceComplete = stage;

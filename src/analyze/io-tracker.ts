@@ -90,7 +90,7 @@ export function finishDio(ctx: AnalyzerContext, dio: DioRecord, tainted: boolean
   // The iocb flags did not prove a write: the requests' rwbs tell, when they agree.
   if (p.dir === '') p.dir = requestsDirection(dio.requests);
   // The DIO completed but a request of it never did: its block_rq_complete was dropped silently.
-  if (p.completion && uncompleted > 0 && !anyTainted) {
+  if (p.completion && uncompleted > 0 && !anyTainted && ctx.seen.has('block_rq_complete')) {
     ctx.io.missingDeviceCompletions++;
     ctx.diagnostics.add('missing_completion', p.completion.line, `DIO completed on CPU ${p.completion.cpu} but ${uncompleted} of its block requests never completed in the trace`);
     for (const r of dio.requests) if (!r.complete) dropRequest(ctx, r);

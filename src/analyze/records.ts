@@ -22,6 +22,8 @@ export interface ReqRecord {
   /** The block completion, with the task its line names (the interrupted one in irq context). */
   complete?: Stage & { ctx: ExecContext | 'unknown'; pid: number; comm: string };
   dio?: DioRecord;
+  /** The device (`major,minor`) of a request known only by its completion. */
+  dev?: string;
   /** request unit: the path being built for this request. */
   path?: IoPath;
   tainted: boolean;

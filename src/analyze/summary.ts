@@ -38,6 +38,8 @@ export interface Fold {
   readonly noContext: { ios: number; idleTask: number; issuingTask: number };
   readonly completedBytes: number;
   readonly completed: number;
+  /** First start (submit or issue) and last end of the I/Os counted as completed (NaN: none). */
+  readonly span: { firstNs: number; lastNs: number };
   latency(): Partial<Record<Phase, LatencySummary>>;
   latencyByMode(): Partial<Record<CompletionMode, Partial<Record<Phase, LatencySummary>>>>;
   sketches(): { overall: Partial<Record<Phase, QuantileSketch>>; byMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> };
@@ -69,6 +71,7 @@ export function createFold(): Fold {
   let total = 0;
   let completed = 0;
   let completedBytes = 0;
+  const span = { firstNs: NaN, lastNs: NaN };
 
   const sketchFor = (m: Partial<Record<Phase, QuantileSketch>>, ph: Phase): QuantileSketch => (m[ph] ??= createSketch());
   // Reservoirs by group then phase index: built once, looked up without making a key per value.
@@ -110,6 +113,9 @@ export function createFold(): Fold {
         completed++;
         completedBytes += p.bytes;
         windows.add(end.ts);
+        const start = (p.submit ?? p.issue)?.ts;
+        if (start !== undefined && !(start >= span.firstNs)) span.firstNs = start;
+        if (!(end.ts <= span.lastNs)) span.lastNs = end.ts;
       }
       const ph = phasesOf(p);
       const mm = (perMode[p.mode] ??= {});
@@ -132,6 +138,7 @@ export function createFold(): Fold {
     unresolvedReasons,
     byDirection,
     noContext,
+    span,
     get completed() {
       return completed;
     },

@@ -58,6 +58,11 @@ export interface Analysis {
      * how many of their completions ran while the idle task (pid 0) or their own issuer was current.
      */
     noContext?: { ios: number; idleTask: number; issuingTask: number };
+    /**
+     * Present when the trace issued requests that move no data: flushes, discards, and other ops
+     * (`N`: write-zeroes among them). They are not I/Os: not in `total`, IOPS or MB/s.
+     */
+    nonData?: { flush: number; discard: number; other: number };
   };
   iops: number;
   mbps: number;
