@@ -30,7 +30,7 @@ export function explain(a: Analysis, ev: ExplainEvidence = { workqueueTraced: tr
   const main = order.slice().sort((x, y) => m[y] - m[x])[0] as CompletionMode;
   const nc = a.ios.noContext;
   const ncIos = nc?.ios ?? 0;
-  if (resolved === 0 && ncIos === a.ios.total) {
+  if (resolved === 0 && ncIos > 0) {
     parts.push(`Where the ${a.ios.total} ${unit} completed cannot be told from this trace.`);
   } else if (resolved === 0) {
     parts.push(`None of the ${a.ios.total} ${unit} could be followed to its completion (${Object.entries(a.ios.unresolvedReasons).map(([k, v]) => `${k}: ${v}`).join(', ')}).`);
