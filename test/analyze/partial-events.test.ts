@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
+import { FORMS, formLine, formText } from '../helpers/forms.js';
 import { textSource } from '../helpers/paths.js';
 
 /**
@@ -8,15 +9,14 @@ import { textSource } from '../helpers/paths.js';
  * are counted apart from data I/O and never in MB/s. Lines from this project's 6.18 captures.
  */
 
-const ISSUES = Array.from({ length: 40 }, (_, i) => {
-  const ts = (389.7 + i * 0.01).toFixed(6);
-  return `             fio-4392    [001] .....   ${ts}: block_rq_issue: 254,0 WS 4096 () ${46697520 + 8 * i} + 8 be,0,4 [fio]`;
-});
+const issues = (f: (typeof FORMS)[number]) =>
+  Array.from({ length: 40 }, (_, i) => formLine(f, 'fio', 4392, 1, '.....', (389.7 + i * 0.01).toFixed(6), 'block_rq_issue', `254,0 WS 4096 () ${46697520 + 8 * i} + 8 be,0,4 [fio]`));
 
-describe('issue-only traces', () => {
+describe.each(FORMS)('issue-only traces (%s)', (f) => {
   it('claim no loss and name the missing event', async () => {
     // Long enough (0.4 s) that the vanish rule would fire if it applied to absent event types.
-    const { analysis: a } = await analyzeTrace(textSource(`${ISSUES.join('\n')}\n`), {});
+    const { analysis: a } = await analyzeTrace(textSource(formText(f, issues(f))), {});
+    expect(a.ios.total).toBe(40);
     expect(a.dataLoss.suspected).toBe(false);
     expect(a.dataLoss.vanishedIos).toBe(0);
     expect(a.explanation).not.toMatch(/lost/);
@@ -26,9 +26,9 @@ describe('issue-only traces', () => {
   });
 
   it('with the completion events present, the same never-completed I/Os are vanished', async () => {
-    const done = '          <idle>-0       [001] ..s1.   389.700100: block_rq_complete: 254,0 WS () 46697520 + 8 be,0,4 [0]';
-    const lines = [ISSUES[0], done, ...ISSUES.slice(1)];
-    const { analysis: a } = await analyzeTrace(textSource(`${lines.join('\n')}\n`), {});
+    const done = formLine(f, '<idle>', 0, 1, '..s1.', '389.700100', 'block_rq_complete', '254,0 WS () 46697520 + 8 be,0,4 [0]');
+    const all = issues(f);
+    const { analysis: a } = await analyzeTrace(textSource(formText(f, [all[0] as string, done, ...all.slice(1)])), {});
     expect(a.dataLoss.vanishedIos).toBeGreaterThan(0);
   });
 });
