@@ -37,6 +37,11 @@ describe('DIO direction', () => {
     expect((await paths(noRequest)).out[0]?.dir).toBe('');
   });
 
+  it('an AIO_RW iocb without WRITE is a read even with no request (aio and io_uring set IOCB_WRITE on writes)', async () => {
+    const noRequest = SYNC_WRITE.split('\n').filter((l) => !l.includes('block_rq_')).join('\n');
+    expect((await paths(noRequest.replaceAll('flags DIRECT ', 'flags DIRECT|AIO_RW '))).out[0]?.dir).toBe('R');
+  });
+
   it('WRITE in the iocb flags is a write by itself (aio)', async () => {
     const aio = SYNC_WRITE.replaceAll('flags DIRECT ', 'flags DIRECT|WRITE|AIO_RW ').replace(/ WS /g, ' N ');
     expect((await paths(aio)).out[0]?.dir).toBe('W');

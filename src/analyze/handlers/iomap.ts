@@ -20,13 +20,17 @@ import { isKworker } from './workqueue-state.js';
  */
 
 /**
- * The direction the iocb flags prove: `WRITE` is a write. Its absence proves nothing: a
+ * The direction the iocb flags prove: `WRITE` is a write. Alone, its absence proves nothing: a
  * synchronous write through write(2)/pwrite(2) on 6.x prints `flags DIRECT dio_flags  aio 0`
  * (init_sync_kiocb does not set IOCB_WRITE), and so does a loop device's own DIO on its backing
- * file. Such a DIO stays '' until its block requests' rwbs tell (finishDio).
+ * file; such a DIO stays '' until its block requests' rwbs tell (finishDio). An `AIO_RW` iocb
+ * (aio or io_uring) is different: both set IOCB_WRITE on every write they prepare (fs/aio.c
+ * aio_write, io_uring/rw.c io_write), so there a missing WRITE is a read.
  */
-export function dioDirection(iocbFlags: string): 'W' | '' {
-  return iocbFlags.split('|').includes('WRITE') ? 'W' : '';
+export function dioDirection(iocbFlags: string): 'R' | 'W' | '' {
+  const flags = iocbFlags.split('|');
+  if (flags.includes('WRITE')) return 'W';
+  return flags.includes('AIO_RW') ? 'R' : '';
 }
 
 export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
