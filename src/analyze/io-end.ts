@@ -109,8 +109,9 @@ export function endOfTrace(ctx: AnalyzerContext, vanishAfter = Infinity): void {
   sweepStale(ctx, ctx.lastTs);
   const traced = completionTraced(ctx);
   const endReason = (submit: Stage | undefined): UnresolvedReason => {
-    if (!traced) return 'missing_events';
     if (!submit || !(ctx.lastTs - submit.ts > vanishAfter)) return 'trace_end';
+    // Long in flight, but the trace carries no event that would have ended it: not a loss.
+    if (!traced) return 'missing_events';
     io.vanished++;
     const w = io.vanishedByCpu.get(submit.cpu);
     if (w) {

@@ -22,7 +22,9 @@ describe.each(FORMS)('issue-only traces (%s)', (f) => {
     expect(a.explanation).not.toMatch(/lost/);
     expect(a.limitations.join('\n')).toMatch(/No block_rq_complete events/);
     expect(a.limitations.join('\n')).not.toMatch(/No block_rq_issue/);
-    expect(a.ios.unresolvedReasons.missing_events).toBe(40);
+    // The long-outstanding ones are missing_events (their end is not traced), the latest trace_end.
+    expect(a.ios.unresolvedReasons.missing_events).toBeGreaterThan(20);
+    expect((a.ios.unresolvedReasons.missing_events ?? 0) + (a.ios.unresolvedReasons.trace_end ?? 0)).toBe(40);
   });
 
   it('with the completion events present, the same never-completed I/Os are vanished', async () => {
