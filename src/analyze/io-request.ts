@@ -36,14 +36,12 @@ export function requestCompleted(ctx: AnalyzerContext, req: ReqRecord, c: Analyz
     const p = newPath(ctx, 'request', req.dir, req.bytes);
     if (req.dev) p.dev = req.dev;
     p.sector = req.sector;
-    const { pid, comm, ...stage } = req.complete as NonNullable<ReqRecord['complete']>;
-    p.deviceComplete = stage;
+    p.deviceComplete = req.complete;
     unresolved(p, 'trace_start');
     finish(ctx, p, false);
     return;
   }
-  const { pid, comm, ...stage } = req.complete as NonNullable<ReqRecord['complete']>;
-  req.path.deviceComplete = stage;
+  req.path.deviceComplete = req.complete;
   c.undecided = { req, invocation: c.invocation };
 }
 
@@ -60,8 +58,8 @@ export function decideUndecided(ctx: AnalyzerContext, c: AnalyzerCpu): void {
   const p = req.path as IoPath;
   const cctx = req.complete?.ctx ?? 'unknown';
   p.evidence = 'inferred';
-  const done = req.complete;
-  if (!done) return;
+  if (!req.complete) return;
+  const done = { ...req.complete, pid: req.completer?.pid ?? -1, comm: req.completer?.comm ?? '' };
   // Only the issuer's latest request can be one it is still submitting or waiting for.
   const latest = req.latestOfIssuer;
   if (cctx === 'unknown') {

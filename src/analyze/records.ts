@@ -19,8 +19,9 @@ export interface ReqRecord {
   issue?: Stage;
   issuerPid?: number;
   issuerComm?: string;
-  /** The block completion, with the task its line names (the interrupted one in irq context). */
-  complete?: Stage & { ctx: ExecContext | 'unknown'; pid: number; comm: string };
+  complete?: Stage & { ctx: ExecContext | 'unknown' };
+  /** The task the block completion's line names (the interrupted one in irq context). */
+  completer?: { pid: number; comm: string };
   dio?: DioRecord;
   /** The device (`major,minor`) of a request known only by its completion. */
   dev?: string;

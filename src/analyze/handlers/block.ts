@@ -90,7 +90,8 @@ export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ec
     pushFifo(b.requests, req.key, req);
     return;
   }
-  req.complete = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx, pid: e.pid, comm: e.comm };
+  req.complete = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx };
+  req.completer = { pid: e.pid, comm: e.comm };
   const c = cpuOf(ctx, e.cpu);
   const pid = req.issuerPid;
   if (pid !== undefined) {
