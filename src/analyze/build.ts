@@ -25,11 +25,16 @@ function limitations(ctx: AnalyzerContext, format: string | null, byDir: Fold['b
         : 'No iomap_dio_rw_begin/iomap_dio_complete events (Linux ≥ 6.4, iomap:*): I/Os are block requests, and where each completed is inferred from block, workqueue and irq events instead of read from the completion itself.',
     );
   }
-  if (ctx.unit === 'request' && ctx.io.deferredWrites === 0 && byDir.W > 0)
+  if (ctx.unit === 'request' && ctx.io.deferredWrites === 0 && byDir.W > 0 && has('workqueue_queue_work'))
     out.push(
       'No DIO completion work (iomap_dio_complete_work, dio_aio_complete_work) was queued in this trace: writes are counted as completed where the block completion ran. That is right for a kernel that completes them inline (4.18, 6.19+ overwrites) but wrong if the workqueue events were filtered out or not enabled.',
     );
-  if (!has('block_rq_issue') || !has('block_rq_complete')) out.push('No block_rq_issue/block_rq_complete events: device time is not measured and completions cannot be tied to interrupts.');
+  // Name exactly the block events that are missing: a trace of issues only is not one of no block I/O.
+  const noBlock = ['block_rq_issue', 'block_rq_complete'].filter((n) => !has(n));
+  if (noBlock.length > 0)
+    out.push(
+      `No ${noBlock.join(' or ')} events: device time is not measured${has('block_rq_complete') ? '' : ', completions cannot be tied to interrupts, and I/Os that never complete in the trace are not counted as lost'}.`,
+    );
   if (!has('workqueue_queue_work') || !has('workqueue_execute_start')) out.push('No workqueue_queue_work/execute_start events: deferral to a kworker cannot be timed (and, without iomap events, not even seen).');
   if (!has('#flags') && !has('irq_handler_entry') && !has('softirq_entry'))
     out.push(`No latency-flags column${format === 'trace-cmd' ? ' (trace-cmd report without -l)' : format === 'perf' ? ' (perf script)' : ''} and no irq_handler_*/softirq_* events: whether a completion ran in hardirq, softirq or a task cannot be told.`);
@@ -72,13 +77,16 @@ export function buildAnalysis(
   label: string,
 ): Analysis {
   const t = ctx.time;
-  const startNs = Number.isNaN(t.windowStart) ? 0 : t.windowStart;
-  const endNs = Number.isNaN(t.windowEnd) ? startNs : t.windowEnd;
+  // The window spans the I/Os themselves: input out of time order past the reorder window can
+  // start the CPU window after I/Os it then analyzes (a pasted earlier block); rates must cover them.
+  const startNs = Number.isNaN(t.windowStart) || t.windowStart > fold.span.firstNs ? (Number.isNaN(fold.span.firstNs) ? 0 : fold.span.firstNs) : t.windowStart;
+  const endNs = Number.isNaN(t.windowEnd) || t.windowEnd < fold.span.lastNs ? (Number.isNaN(fold.span.lastNs) ? startNs : fold.span.lastNs) : t.windowEnd;
   const spanS = (endNs - startNs) / NS_PER_S;
   const zero = new Float64Array(ACC_SLOTS);
   const cpus: CpuShare[] = [];
   for (const c of ctx.cpus) {
-    if (!c) continue;
+    // A CPU no event came from (only below the highest one seen) has no time to show.
+    if (!c || Number.isNaN(c.lastSeen)) continue;
     const a = t.accAtStart[c.cpu] ?? zero;
     const b = t.accAtEnd[c.cpu] ?? a;
     const d = (slot: number): number => (b[slot] ?? 0) - (a[slot] ?? 0);
@@ -105,6 +113,7 @@ export function buildAnalysis(
   const sum = (xs: CpuShare[], f: (c: CpuShare) => number): number => xs.reduce((s, c) => s + f(c), 0);
   const diagnostics = stream.diagnostics.counts() as Record<string, number>;
   const byMode = { ...fold.byMode } as Record<CompletionMode, number>;
+  const nonData = ctx.block.nonData;
   const analysis: Analysis = {
     schema: ANALYSIS_SCHEMA,
     input: { path: label, format: stream.format ?? 'unknown', lines: stream.read.lines, events: stream.events, diagnostics },
@@ -117,6 +126,8 @@ export function buildAnalysis(
       taskInline: { ...fold.taskInline },
       unresolvedReasons: { ...fold.unresolvedReasons },
       byDirection: { ...fold.byDirection },
+      ...(fold.noContext.ios > 0 ? { noContext: { ...fold.noContext } } : {}),
+      ...(nonData.flush + nonData.discard + nonData.other > 0 ? { nonData: { ...nonData } } : {}),
     },
     iops: spanS > 0 ? round3(ios / spanS) : 0,
     mbps: spanS > 0 ? round3(fold.completedBytes / BYTES_PER_MB / spanS) : 0,
@@ -140,7 +151,7 @@ export function buildAnalysis(
     distributions: fold.distributions(),
     diagnostics: stream.diagnostics.summaries(),
   };
-  analysis.explanation = explain(analysis);
+  analysis.explanation = explain(analysis, { workqueueTraced: ctx.seen.has('workqueue_queue_work') });
   if (analysis.dataLoss.suspected) analysis.explanation = `${analysis.dataLoss.note} ${analysis.explanation}`;
   return analysis;
 }

@@ -1,3 +1,4 @@
+import { BLOCK_TIMEOUT_NS } from '../kernel/block.js';
 import type { Stage, UnresolvedReason } from '../model/io.js';
 import { NS_PER_MS, NS_PER_S } from '../model/time.js';
 import type { AnalyzerContext } from './context.js';
@@ -10,8 +11,8 @@ import type { DioRecord, ReqRecord, WorkItem } from './records.js';
  * flight past the block layer's timeout (their end was never traced), and the end of the trace.
  */
 
-/** I/Os in flight longer than this are given up as `timeout` (the block layer's default is 30 s). */
-export const STALE_AFTER_NS = 30 * NS_PER_S;
+/** I/Os in flight longer than the block layer's request timeout are given up as `timeout`. */
+export const STALE_AFTER_NS = BLOCK_TIMEOUT_NS;
 /** How often the pass sweeps for stale I/Os. */
 export const SWEEP_EVERY_NS = NS_PER_S;
 
@@ -53,16 +54,26 @@ export function maybeSweep(ctx: AnalyzerContext, now: number): void {
   }
 }
 
+/**
+ * Whether the trace carries the event that ends an I/O of the current unit. Without it, an I/O
+ * that never completes says nothing about loss: the loss and timeout rules apply only to event
+ * types the trace carries, and such an I/O is `missing_events`.
+ */
+export function completionTraced(ctx: AnalyzerContext): boolean {
+  return ctx.seen.has(ctx.unit === 'dio' ? 'iomap_dio_complete' : 'block_rq_complete');
+}
+
 /** Gives up on I/Os in flight for longer than the block layer's timeout (their end was never traced). */
 export function sweepStale(ctx: AnalyzerContext, now: number): void {
   const limit = now - STALE_AFTER_NS;
+  const reason: UnresolvedReason = completionTraced(ctx) ? 'timeout' : 'missing_events';
   const { dios, submitting } = ctx.iomap;
   const { pendingWork, runningWork } = ctx.work;
   const requests = ctx.block.requests;
   for (const [k, q] of dios) {
     while (q.length > 0 && (q[0] as DioRecord).path.submit!.ts < limit) {
       const d = q.shift() as DioRecord;
-      unresolved(d.path, 'timeout');
+      unresolved(d.path, reason);
       finishDio(ctx, d, false);
     }
     if (q.length === 0) dios.delete(k);
@@ -71,7 +82,7 @@ export function sweepStale(ctx: AnalyzerContext, now: number): void {
     while (q.length > 0 && ((q[0] as ReqRecord).issue?.ts ?? 0) < limit) {
       const r = q.shift() as ReqRecord;
       if (r.path) {
-        unresolved(r.path, 'timeout');
+        unresolved(r.path, reason);
         finish(ctx, r.path, false);
       }
     }
@@ -94,8 +105,13 @@ export function sweepStale(ctx: AnalyzerContext, now: number): void {
  */
 export function endOfTrace(ctx: AnalyzerContext, vanishAfter = Infinity): void {
   const io = ctx.io;
+  // I/Os in flight past the block layer's timeout at the end are `timeout`, as during the trace.
+  sweepStale(ctx, ctx.lastTs);
+  const traced = completionTraced(ctx);
   const endReason = (submit: Stage | undefined): UnresolvedReason => {
     if (!submit || !(ctx.lastTs - submit.ts > vanishAfter)) return 'trace_end';
+    // Long in flight, but the trace carries no event that would have ended it: not a loss.
+    if (!traced) return 'missing_events';
     io.vanished++;
     const w = io.vanishedByCpu.get(submit.cpu);
     if (w) {

@@ -34,6 +34,7 @@ export function requestCompleted(ctx: AnalyzerContext, req: ReqRecord, c: Analyz
     if (req.issue) return; // paired, but not an I/O of the workload (readahead)
     // Completion of a request issued before the trace began.
     const p = newPath(ctx, 'request', req.dir, req.bytes);
+    if (req.dev) p.dev = req.dev;
     p.sector = req.sector;
     p.deviceComplete = req.complete;
     unresolved(p, 'trace_start');
@@ -57,12 +58,18 @@ export function decideUndecided(ctx: AnalyzerContext, c: AnalyzerCpu): void {
   const p = req.path as IoPath;
   const cctx = req.complete?.ctx ?? 'unknown';
   p.evidence = 'inferred';
-  const done = req.complete;
-  if (!done) return;
+  if (!req.complete) return;
+  const done = { ...req.complete, pid: req.completer?.pid ?? -1, comm: req.completer?.comm ?? '' };
   // Only the issuer's latest request can be one it is still submitting or waiting for.
   const latest = req.latestOfIssuer;
-  if (cctx === 'unknown') unresolved(p, 'missing_events');
-  else if (latest && req.soleOfIssuer && req.issuerBlocked) {
+  if (cctx === 'unknown') {
+    // Paired, but neither a flags column nor irq/softirq events tell hardirq, softirq or task: the
+    // I/O keeps its device time, size and direction and counts toward IOPS; only its mode is open.
+    unresolved(p, 'no_context');
+    p.deviceComplete = { ...done };
+    finish(ctx, p, req.tainted);
+    return;
+  } else if (latest && req.soleOfIssuer && req.issuerBlocked) {
     // Its issuer had only this request in flight and went to sleep in D after issuing it: a
     // synchronous waiter, woken to complete it (an async submitter has others in flight).
     p.mode = 'task-inline';
@@ -73,6 +80,11 @@ export function decideUndecided(ctx: AnalyzerContext, c: AnalyzerCpu): void {
     // reference and completes it itself (kernel notes §1b). Reads cannot be told apart this way.
     p.mode = 'task-inline';
     p.taskKind = 'submitter';
+  } else if (cctx === 'task' && req.issuerPid !== undefined && done.pid === req.issuerPid) {
+    // Completed in the task that issued it (mmcqd, a loop or zram submitter, a task polling or
+    // flushing its own plug): the submitter itself.
+    p.mode = 'task-inline';
+    p.taskKind = 'submitter';
   } else if (cctx === 'task') {
     p.mode = 'task-inline';
     p.taskKind = 'other-task';
@@ -80,7 +92,11 @@ export function decideUndecided(ctx: AnalyzerContext, c: AnalyzerCpu): void {
     p.mode = 'irq-inline';
     p.irqContext = cctx === 'softirq' ? 'softirq' : 'hardirq';
   }
-  if (p.mode !== 'unresolved') p.completion = { ...done, ctx: cctx, pid: -1, comm: '' };
+  // Who completed it: the issuer when it is the waiter or the submitter; otherwise the task the
+  // block completion's line names (the completer in task context, the interrupted task in
+  // hardirq/softirq: 0, the idle task, when the CPU was idle).
+  const byIssuer = p.taskKind === 'sync-waiter' || p.taskKind === 'submitter';
+  p.completion = byIssuer && req.issuerPid !== undefined ? { ...done, ctx: cctx, pid: req.issuerPid, comm: req.issuerComm ?? done.comm } : { ...done, ctx: cctx };
   finish(ctx, p, req.tainted);
 }
 

@@ -25,6 +25,10 @@ export function unresolved(p: IoPath, reason: UnresolvedReason): void {
 export function finish(ctx: AnalyzerContext, p: IoPath, tainted: boolean): void {
   if (tainted && p.mode !== 'unresolved') unresolved(p, 'lost_events');
   if (p.completion && p.mode !== 'unresolved') extendWindow(ctx, p.completion.ts);
+  else if (p.unresolvedReason === 'no_context') {
+    const end = p.completion ?? p.deviceComplete;
+    if (end) extendWindow(ctx, end.ts);
+  }
   ctx.onFinished(p);
 }
 
@@ -83,13 +87,25 @@ export function finishDio(ctx: AnalyzerContext, dio: DioRecord, tainted: boolean
     if (p.sector === undefined) p.sector = r.sector;
     anyTainted ||= r.tainted;
   }
+  // The iocb flags did not prove a write: the requests' rwbs tell, when they agree.
+  if (p.dir === '') p.dir = requestsDirection(dio.requests);
   // The DIO completed but a request of it never did: its block_rq_complete was dropped silently.
-  if (p.completion && uncompleted > 0 && !anyTainted) {
+  if (p.completion && uncompleted > 0 && !anyTainted && ctx.seen.has('block_rq_complete')) {
     ctx.io.missingDeviceCompletions++;
     ctx.diagnostics.add('missing_completion', p.completion.line, `DIO completed on CPU ${p.completion.cpu} but ${uncompleted} of its block requests never completed in the trace`);
     for (const r of dio.requests) if (!r.complete) dropRequest(ctx, r);
   }
   finish(ctx, p, anyTainted);
+}
+
+/** The direction all of a DIO's requests share ('' when there are none or they disagree). */
+function requestsDirection(reqs: readonly ReqRecord[]): IoPath['dir'] {
+  let dir: IoPath['dir'] = '';
+  for (const r of reqs) {
+    if (r.dir === '' || (dir !== '' && r.dir !== dir)) return '';
+    dir = r.dir;
+  }
+  return dir;
 }
 
 /** Forgets an outstanding request whose completion the trace lost. */

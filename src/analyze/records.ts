@@ -20,7 +20,11 @@ export interface ReqRecord {
   issuerPid?: number;
   issuerComm?: string;
   complete?: Stage & { ctx: ExecContext | 'unknown' };
+  /** The task the block completion's line names (the interrupted one in irq context). */
+  completer?: { pid: number; comm: string };
   dio?: DioRecord;
+  /** The device (`major,minor`) of a request known only by its completion. */
+  dev?: string;
   /** request unit: the path being built for this request. */
   path?: IoPath;
   tainted: boolean;

@@ -34,8 +34,12 @@ export interface Fold {
   readonly taskInline: { submitter: number; 'sync-waiter': number; 'other-task': number };
   readonly unresolvedReasons: Partial<Record<UnresolvedReason, number>>;
   readonly byDirection: { R: number; W: number; unknown: number };
+  /** `no_context` I/Os, and those whose completing line names the idle task or their issuer. */
+  readonly noContext: { ios: number; idleTask: number; issuingTask: number };
   readonly completedBytes: number;
   readonly completed: number;
+  /** First start (submit or issue) and last end of the I/Os counted as completed (NaN: none). */
+  readonly span: { firstNs: number; lastNs: number };
   latency(): Partial<Record<Phase, LatencySummary>>;
   latencyByMode(): Partial<Record<CompletionMode, Partial<Record<Phase, LatencySummary>>>>;
   sketches(): { overall: Partial<Record<Phase, QuantileSketch>>; byMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> };
@@ -59,6 +63,7 @@ export function createFold(): Fold {
   const taskInline = { submitter: 0, 'sync-waiter': 0, 'other-task': 0 };
   const unresolvedReasons: Partial<Record<UnresolvedReason, number>> = {};
   const byDirection = { R: 0, W: 0, unknown: 0 };
+  const noContext = { ios: 0, idleTask: 0, issuingTask: 0 };
   const overall: Partial<Record<Phase, QuantileSketch>> = {};
   const perMode: Partial<Record<CompletionMode, Partial<Record<Phase, QuantileSketch>>>> = {};
   const samples = new Map<CompletionMode, Reservoir<IoPath>>();
@@ -66,6 +71,7 @@ export function createFold(): Fold {
   let total = 0;
   let completed = 0;
   let completedBytes = 0;
+  const span = { firstNs: NaN, lastNs: NaN };
 
   const sketchFor = (m: Partial<Record<Phase, QuantileSketch>>, ph: Phase): QuantileSketch => (m[ph] ??= createSketch());
   // Reservoirs by group then phase index: built once, looked up without making a key per value.
@@ -90,12 +96,26 @@ export function createFold(): Fold {
       let res = samples.get(p.mode);
       if (!res) samples.set(p.mode, (res = createReservoir<IoPath>(SAMPLES_PER_MODE, `paths/${p.mode}`)));
       res.add(p);
-      // Latencies of unresolved I/Os may span a gap in the trace: they are not summarised.
-      if (p.mode === 'unresolved') return;
-      if (p.completion) {
+      // Latencies of unresolved I/Os may span a gap in the trace: they are not summarised. An I/O
+      // unresolved for `no_context` spans none: it was paired, only its completion context is
+      // unknown, so its phases and its completion count (in the overall figures and under
+      // `unresolved`, never under a mode it may not have had).
+      const isNoContext = p.unresolvedReason === 'no_context';
+      if (p.mode === 'unresolved' && !isNoContext) return;
+      const end = p.completion ?? (isNoContext ? p.deviceComplete : undefined);
+      if (isNoContext) {
+        noContext.ios++;
+        const pid = p.completion?.pid ?? p.deviceComplete?.pid;
+        if (pid === 0) noContext.idleTask++;
+        else if (pid !== undefined && pid === p.submitterPid) noContext.issuingTask++;
+      }
+      if (end) {
         completed++;
         completedBytes += p.bytes;
-        windows.add(p.completion.ts);
+        windows.add(end.ts);
+        const start = (p.submit ?? p.issue)?.ts;
+        if (start !== undefined && !(start >= span.firstNs)) span.firstNs = start;
+        if (!(end.ts <= span.lastNs)) span.lastNs = end.ts;
       }
       const ph = phasesOf(p);
       const mm = (perMode[p.mode] ??= {});
@@ -117,6 +137,8 @@ export function createFold(): Fold {
     taskInline,
     unresolvedReasons,
     byDirection,
+    noContext,
+    span,
     get completed() {
       return completed;
     },

@@ -53,6 +53,16 @@ export interface Analysis {
     taskInline: { submitter: number; 'sync-waiter': number; 'other-task': number };
     unresolvedReasons: Partial<Record<UnresolvedReason, number>>;
     byDirection: { R: number; W: number; unknown: number };
+    /**
+     * Present when some I/Os are `no_context` (paired, completion context unknown): how many, and
+     * how many of their completions ran while the idle task (pid 0) or their own issuer was current.
+     */
+    noContext?: { ios: number; idleTask: number; issuingTask: number };
+    /**
+     * Present when the trace issued requests that move no data: flushes, discards, and other ops
+     * (`N`: write-zeroes among them). They are not I/Os: not in `total`, IOPS or MB/s.
+     */
+    nonData?: { flush: number; discard: number; other: number };
   };
   iops: number;
   mbps: number;

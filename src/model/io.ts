@@ -19,6 +19,7 @@ export type UnresolvedReason =
   | 'trace_end' // still in flight when the trace ended
   | 'lost_events' // the tracer lost events on a CPU while it was in flight
   | 'missing_events' // the event types needed to follow it are not in the trace
+  | 'no_context' // paired (device time, size, direction known), but no event tells the context it completed in
   | 'timeout'; // in flight longer than the block layer's own timeout: its end was never traced
 
 /** For task-inline: the submitter completed it before submission returned, or a sync waiter did. */
@@ -47,7 +48,11 @@ export interface IoPath {
   // stages
   submit?: Stage;
   issue?: Stage;
-  deviceComplete?: Stage & { ctx: ExecContext | 'unknown' };
+  /**
+   * The block completion. `pid`/`comm` (the task its line names) are given when its context is
+   * unknown (`no_context`): then the task is all the trace says about where it ran.
+   */
+  deviceComplete?: Stage & { ctx: ExecContext | 'unknown'; pid?: number; comm?: string };
   queueWork?: Stage;
   activate?: Stage;
   /** sched_waking of the kworker (wakeup asked for) and sched_wakeup (runnable), when it slept. */

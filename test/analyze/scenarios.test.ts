@@ -204,7 +204,9 @@ describe('what the trace cannot show', () => {
   });
 
   it('a block completion dropped without a marker is reported as data loss, the mode still read off the completion', async () => {
-    const { a } = await run(deferredOne.filter((l) => !l.includes('block_rq_complete')));
+    // The trace carries block_rq_complete (a request's completion before the DIO): only this one was dropped.
+    const earlier = ft('<idle>', 0, 1, '..s1.', 50, 'block_rq_complete', COMPLETE(46600000));
+    const { a } = await run([earlier, ...deferredOne.filter((l) => !l.includes('block_rq_complete'))]);
     expect(a.ios.byMode['kworker-deferred']).toBe(1);
     expect(a.dataLoss).toMatchObject({ suspected: true, missingDeviceCompletions: 1 });
     expect(a.input.diagnostics.missing_completion).toBe(1);
@@ -213,11 +215,17 @@ describe('what the trace cannot show', () => {
   });
 
   it('I/Os that never complete while the trace goes on are vanished (lost_events), with their CPU and window', async () => {
-    const late = deferredOne.map((l) => l).concat([ft('fio', 7888, 1, '.....', 900_000, 'sched_waking', 'comm=fio pid=7888 prio=120 target_cpu=001')]);
-    const { a } = await run([late[0] as string, late[1] as string, late[2] as string, late[late.length - 1] as string]);
+    // The first DIO completes (the trace carries iomap_dio_complete); a second one, begun at 300 µs, never does.
+    const second = [
+      ft('fio', 7888, 1, '.....', 300, 'iomap_dio_rw_begin', BEGIN('0xf80000')),
+      ft('fio', 7888, 1, '.....', 303, 'block_rq_issue', ISSUE(46699400)),
+      ft('fio', 7888, 1, '.....', 310, 'iomap_dio_rw_queued', 'dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf81000 length 0x0'),
+    ];
+    const tail = ft('fio', 7888, 1, '.....', 900_000, 'sched_waking', 'comm=fio pid=7888 prio=120 target_cpu=001');
+    const { a } = await run([...deferredOne, ...second, tail]);
     expect(a.ios.unresolvedReasons).toEqual({ lost_events: 1 });
     expect(a.dataLoss.vanishedIos).toBe(1);
-    expect(a.dataLoss.vanishedByCpu).toEqual([{ cpu: 1, ios: 1, firstNs: 100_000, lastNs: 100_000 }]);
+    expect(a.dataLoss.vanishedByCpu).toEqual([{ cpu: 1, ios: 1, firstNs: 300_000, lastNs: 300_000 }]);
   });
 
   it('a trace that begins or ends mid-I/O counts those I/Os as unresolved with the reason', async () => {

@@ -12,6 +12,8 @@ export interface BlockState {
   inFlightByIssuer: Map<number, number>;
   /** Block completions per CPU. */
   irqCompletions: Map<number, number>;
+  /** Issued requests that move no data (counted apart from I/Os). */
+  nonData: { flush: number; discard: number; other: number };
 }
 
 /**
@@ -21,7 +23,7 @@ export interface BlockState {
  */
 export function blockState(prev?: BlockState): BlockState {
   if (prev) for (const q of prev.requests.values()) for (const r of q) r.path = undefined;
-  return { requests: prev?.requests ?? new Map(), devSlots: prev?.devSlots ?? new Map(), lastIssued: new Map(), inFlightByIssuer: new Map(), irqCompletions: new Map() };
+  return { requests: prev?.requests ?? new Map(), devSlots: prev?.devSlots ?? new Map(), lastIssued: new Map(), inFlightByIssuer: new Map(), irqCompletions: new Map(), nonData: prev?.nonData ?? { flush: 0, discard: 0, other: 0 } };
 }
 
 /** Device slots folded into a request key: more devices than this share slots. */

@@ -1,3 +1,4 @@
+import { BLOCK_TIMEOUT_NS, rwbsDirection, rwbsKind } from '../../kernel/block.js';
 import type { EventContext } from '../../kernel/cpu-context.js';
 import type { BlockRqCompleteEvent, BlockRqEvent } from '../../model/events.js';
 import { cpuOf, type AnalyzerContext } from '../context.js';
@@ -19,29 +20,21 @@ import { startWindow } from './cpu-time.js';
  * Its state is block-state.ts.
  */
 
-function direction(rwbs: string): 'R' | 'W' | '' {
-  // rwbs: optional F (preflush), then the op: R, W, D (discard), F (flush), N.
-  for (let i = 0; i < rwbs.length; i++) {
-    const c = rwbs[i];
-    if (c === 'R') return 'R';
-    if (c === 'W') return 'W';
-    if (c === 'D' || c === 'N') return '';
-  }
-  return '';
-}
-
 export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: EventContext): void {
   // block_rq_insert precedes issue for scheduler-queued requests; only issue starts the device time.
   if (e.kind !== 'block_rq_issue') return;
-  // Flushes and zero-length requests carry no data and complete with sector -1: not I/Os.
-  if (e.nrSector === 0) return;
   const b = ctx.block;
+  // Flushes, discards and write-zeroes move no data: counted apart, never as I/Os or in MB/s.
+  const kind = e.nrSector === 0 ? 'flush' : rwbsKind(e.rwbs);
+  if (kind !== 'data') b.nonData[kind]++;
+  // Zero-length requests (flushes) complete with sector -1: nothing to pair.
+  if (e.nrSector === 0) return;
   const req: ReqRecord = {
     key: requestKey(b, e.dev.major, e.dev.minor, e.sector),
     sector: e.sector,
     nrSector: e.nrSector,
     bytes: e.bytes > 0 ? e.bytes : e.nrSector * 512,
-    dir: direction(e.rwbs),
+    dir: rwbsDirection(e.rwbs),
     issue: stage(e.ts, e.cpu, e.line),
     tainted: false,
     issuerBlocked: false,
@@ -68,7 +61,7 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: EventCo
       dio.requests.push(req);
       dio.bytesIssued += req.bytes;
     }
-  } else if (!e.rwbs.includes('A')) {
+  } else if (!e.rwbs.includes('A') && kind === 'data') {
     // Readahead (rwbs `RA`) is page-cache I/O the kernel starts by itself, not a request of the
     // workload: it is paired (so its completion is not an orphan) but not counted as an I/O.
     startWindow(ctx, e.ts);
@@ -80,11 +73,15 @@ export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ec
   if (e.nrSector === 0) return;
   const b = ctx.block;
   const key = requestKey(b, e.dev.major, e.dev.minor, e.sector);
-  let req = takeFifo(b.requests, key);
+  // Never pair with a request of another direction, or one smaller than what completed, or one
+  // issued longer ago than the block layer's timeout: that is another request at the same sector.
+  const dir = rwbsDirection(e.rwbs);
+  let req = takeFifo(b.requests, key, (r) => r.dir === dir && r.nrSector >= e.nrSector && (r.issue === undefined || e.ts - r.issue.ts <= BLOCK_TIMEOUT_NS));
+  if (!req && rwbsKind(e.rwbs) !== 'data') return; // a discard or other no-data op: not an I/O
   if (!req) {
     // Issued before the trace began (or its issue was lost): still a completion on this CPU.
     ctx.diagnostics.add('unmatched_complete', e.line, `block_rq_complete of sector ${e.sector} has no issue in the trace`);
-    req = { key, sector: e.sector, nrSector: e.nrSector, bytes: e.nrSector * 512, dir: direction(e.rwbs), tainted: false, issuerBlocked: false, latestOfIssuer: false, soleOfIssuer: false, issuerRunning: false };
+    req = { key, dev: `${e.dev.major},${e.dev.minor}`, sector: e.sector, nrSector: e.nrSector, bytes: e.nrSector * 512, dir: rwbsDirection(e.rwbs), tainted: false, issuerBlocked: false, latestOfIssuer: false, soleOfIssuer: false, issuerRunning: false };
   } else if (e.nrSector < req.nrSector) {
     // Partial completion: the rest stays outstanding at the next sector, as the same request.
     req.sector = e.sector + e.nrSector;
@@ -94,6 +91,7 @@ export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ec
     return;
   }
   req.complete = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx };
+  req.completer = { pid: e.pid, comm: e.comm };
   const c = cpuOf(ctx, e.cpu);
   const pid = req.issuerPid;
   if (pid !== undefined) {

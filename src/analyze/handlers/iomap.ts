@@ -19,10 +19,24 @@ import { isKworker } from './workqueue-state.js';
  * Its state is iomap-state.ts.
  */
 
+/**
+ * The direction the iocb flags prove: `WRITE` is a write. Alone, its absence proves nothing: a
+ * synchronous write through write(2)/pwrite(2) on 6.x prints `flags DIRECT dio_flags  aio 0`
+ * (init_sync_kiocb does not set IOCB_WRITE), and so does a loop device's own DIO on its backing
+ * file; such a DIO stays '' until its block requests' rwbs tell (finishDio). An `AIO_RW` iocb
+ * (aio or io_uring) is different: both set IOCB_WRITE on every write they prepare (fs/aio.c
+ * aio_write, io_uring/rw.c io_write), so there a missing WRITE is a read.
+ */
+export function dioDirection(iocbFlags: string): 'R' | 'W' | '' {
+  const flags = iocbFlags.split('|');
+  if (flags.includes('WRITE')) return 'W';
+  return flags.includes('AIO_RW') ? 'R' : '';
+}
+
 export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   startWindow(ctx, e.ts);
   const dev = `${e.dev.major}:${e.dev.minor}`;
-  const p = newPath(ctx, 'dio', e.iocbFlags.includes('WRITE') ? 'W' : 'R', e.length);
+  const p = newPath(ctx, 'dio', dioDirection(e.iocbFlags), e.length);
   p.dev = dev;
   p.ino = e.ino;
   p.offset = e.offset;
@@ -56,7 +70,7 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
   const done = { ts: e.ts, cpu: e.cpu, line: e.line, ctx: ectx, pid: e.pid, comm: e.comm };
   if (!dio) {
     ctx.diagnostics.add('unmatched_complete', e.line, `iomap_dio_complete of ino ${e.ino} offset ${e.offset} has no rw_begin in the trace`);
-    const p = newPath(ctx, 'dio', e.iocbFlags.includes('WRITE') ? 'W' : 'R', Math.max(e.ret, 0));
+    const p = newPath(ctx, 'dio', dioDirection(e.iocbFlags), Math.max(e.ret, 0));
     p.dev = dev;
     p.ino = e.ino;
     p.offset = want;
@@ -82,7 +96,7 @@ export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, e
   }
   if (ectx === 'unknown') {
     p.mode = 'unresolved';
-    p.unresolvedReason = 'missing_events';
+    p.unresolvedReason = 'no_context'; // completed (its time and task are known), context unknown
     finishDio(ctx, dio, false);
     return;
   }

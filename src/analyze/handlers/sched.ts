@@ -43,7 +43,8 @@ export function handleSwitch(ctx: AnalyzerContext, e: SchedSwitchEvent): void {
  */
 export function noteRunning(ctx: AnalyzerContext, c: AnalyzerCpu, e: TraceEvent): void {
   if (c.curPid !== undefined) {
-    ctx.diagnostics.add('untraced_switch', e.line, `CPU ${e.cpu}: ${e.comm}-${e.pid} runs, but the last switch was to pid ${c.curPid}`);
+    // Only a trace that traces switches can miss one: without sched_switch every change of task is untraced.
+    if (ctx.seen.has('sched_switch')) ctx.diagnostics.add('untraced_switch', e.line, `CPU ${e.cpu}: ${e.comm}-${e.pid} runs, but the last switch was to pid ${c.curPid}`);
     if (c.lastSeen > c.lastMark) charge(ctx, c, c.lastSeen);
     endRun(ctx, c, Number.isNaN(c.lastSeen) ? e.ts : c.lastSeen);
     c.curPid = undefined;
