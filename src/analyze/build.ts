@@ -151,7 +151,7 @@ export function buildAnalysis(
     distributions: fold.distributions(),
     diagnostics: stream.diagnostics.summaries(),
   };
-  analysis.explanation = explain(analysis, { workqueueTraced: ctx.seen.has('workqueue_queue_work') });
+  analysis.explanation = explain(analysis, { workqueueTraced: ctx.seen.has('workqueue_queue_work'), schedTraced: ctx.seen.has('sched_switch') });
   if (analysis.dataLoss.suspected) analysis.explanation = `${analysis.dataLoss.note} ${analysis.explanation}`;
   return analysis;
 }

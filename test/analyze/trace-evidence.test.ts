@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
 import type { IoPath } from '../../src/model/io.js';
-import { textSource } from '../helpers/paths.js';
+import { join } from 'node:path';
+import { FIXTURES, textSource } from '../helpers/paths.js';
 
 /**
  * Outputs state only what the trace shows: the irq-inline sentence without workqueue events says
@@ -26,6 +27,14 @@ describe('what the trace shows', () => {
     expect(without).not.toMatch(/no kworker involved/);
     const withWq = (await run([QW, ISSUE, DONE])).a.explanation;
     expect(withWq).toMatch(/with no kworker involved/);
+  });
+
+  it('without sched_switch events the explanation counts no context switches; with them it does', async () => {
+    const { analysis: none } = await analyzeTrace(join(FIXTURES, 'excerpts', 'perf-block-only.txt'));
+    expect(none.explanation).toContain('no sched_switch events: context switches are not counted');
+    expect(none.explanation).not.toMatch(/context switches per I\/O/);
+    const { analysis: some } = await analyzeTrace(join(FIXTURES, 'excerpts', 'ftrace-libaio-randwrite-cpu1.txt'));
+    expect(some.explanation).toMatch(/\d\.\d\d context switches per I\/O/);
   });
 
   it('CPUs 0 and 1, never seen, are not listed with time', async () => {
