@@ -46,6 +46,11 @@ export interface LayersState {
   stacked: boolean;
   /** Paths submitted by a worker servicing an upper device. */
   servicingPaths: WeakSet<IoPath>;
+  /** Requests with REQ_META a task issued: the filesystem's own, background on a stack. */
+  metaPaths: WeakSet<IoPath>;
+  /** First submission and last completion of the workload's I/Os (ns): its rate on a stack. */
+  workloadStart: number;
+  workloadEnd: number;
   /** Upper I/Os waiting for their servicer, per upper device, oldest first. */
   awaiting: Map<string, IoPath[]>;
   /** Lower path → the upper path it services. */
@@ -73,6 +78,9 @@ export function layersState(prev?: LayersState): LayersState {
     stacked: prev?.stacked ?? false,
     servicingPaths: new WeakSet(),
     awaiting: new Map(),
+    metaPaths: new WeakSet(),
+    workloadStart: NaN,
+    workloadEnd: NaN,
     services: new WeakMap(),
     hops: new WeakMap(),
     tallies: new Map(),

@@ -154,6 +154,8 @@ export function layersIssue(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecor
   }
   const up = owner(req);
   if (!up || s.servicingPaths.has(up)) return;
+  // REQ_META (`RM`): the filesystem reading its own trees in the task's context, not its data.
+  if (e.rwbs.includes('M') && req.path) s.metaPaths.add(req.path);
   let q = s.awaiting.get(dev);
   if (!q) s.awaiting.set(dev, (q = []));
   if (q[q.length - 1] !== up) q.push(up);
@@ -182,7 +184,7 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
     if (up) s.hops.set(up, [...hops, ...(s.hops.get(up) ?? [])]);
     return true;
   }
-  if (s.stacked && (s.below.has(dev) || isBackground(p))) {
+  if (s.stacked && (s.below.has(dev) || isBackground(p) || s.metaPaths.has(p))) {
     t.background.add(p);
     const who = p.submitterComm ?? 'kernel';
     if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
@@ -190,6 +192,16 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
     return true;
   }
   t.workload++;
+  // Request unit on a stack: a completion that queued work (any function) was deferred; the
+  // request-unit inference only knows the DIO completion functions (kernel/work-functions.ts).
+  if (s.stacked && p.unit === 'request' && hops.length > 0 && (p.mode === 'irq-inline' || p.mode === 'task-inline')) {
+    p.mode = 'kworker-deferred';
+    delete p.irqContext;
+    delete p.taskKind;
+  }
+  const start = (p.submit ?? p.issue)?.ts;
+  if (start !== undefined && (Number.isNaN(s.workloadStart) || start < s.workloadStart)) s.workloadStart = start;
+  if (p.completion && p.mode !== 'unresolved' && !(p.completion.ts <= s.workloadEnd)) s.workloadEnd = p.completion.ts;
   if (p.mode !== 'unresolved') {
     s.hopCounts.set(hops.length, (s.hopCounts.get(hops.length) ?? 0) + 1);
     const chain = hops.map((h) => `${h.fn}@${h.workqueue}`).join(' > ');
