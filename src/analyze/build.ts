@@ -5,6 +5,7 @@ import type { StreamResult } from '../parse/stream.js';
 import type { AnalyzerContext } from './context.js';
 import { explain } from './explain.js';
 import { buildLayers } from './layers/build-layers.js';
+import { stackSentence } from './layers/explain-stack.js';
 import { ACC, ACC_SLOTS } from './records.js';
 import type { Fold } from './summary.js';
 
@@ -154,6 +155,8 @@ export function buildAnalysis(
     analysis.mbps = round3(fold.completedBytes / BYTES_PER_MB / span);
   }
   analysis.explanation = explain(analysis);
+  const stackNote = stackSentence(analysis);
+  if (stackNote) analysis.explanation = `${analysis.explanation} ${stackNote}`;
   if (analysis.dataLoss.suspected) analysis.explanation = `${analysis.dataLoss.note} ${analysis.explanation}`;
   return analysis;
 }
