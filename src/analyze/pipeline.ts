@@ -61,15 +61,16 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     fold.add(p);
     opts.onPath?.(p);
   };
-  // Request unit before any layer link is proved: a finished request may still turn out to be a
-  // lower layer's (the backing device's) once the stack is known; hold a bounded few back.
+  // Before any layer link is proved, a finished I/O may still turn out to be a lower layer's (the
+  // backing device's, e.g. one begun before the trace) once the stack is known: hold a bounded few
+  // back, in order, so a single-disk trace folds exactly what it folded before.
   const flushPending = (): void => {
     const held = ctx.layers.pending.splice(0);
     for (const p of held) toFold(p);
   };
   const onFinished = (p: IoPath): void => {
     const pending = ctx.layers.pending;
-    if (ctx.unit === 'request' && !ctx.layers.stacked && pending.length < PENDING_MAX) {
+    if (!ctx.layers.stacked && pending.length < PENDING_MAX) {
       pending.push(p);
       return;
     }
