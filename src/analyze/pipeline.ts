@@ -25,6 +25,9 @@ import type { Analysis } from '../model/analysis.js';
  * summary. Memory follows what is in flight, not the trace's length.
  */
 
+/** -EAGAIN as iomap_dio_complete prints it. */
+const EAGAIN = 11;
+
 export interface AnalyzeOptions {
   format?: TraceFormat;
   strict?: boolean;
@@ -164,7 +167,13 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
         }
         if (e.kind === 'iomap_dio_rw_begin') handleBegin(ctx, e);
         else if (e.kind === 'iomap_dio_rw_queued') handleQueued(ctx, e);
-        else handleDioComplete(ctx, e, ectx);
+        else {
+          // `iomap_dio_complete: … flags NOWAIT|DIRECT|WRITE|ALLOC_CACHE aio 1 error -11 ret -11`:
+          // a nowait attempt that would block; the caller retries it (io_uring in iou-wrk).
+          ctx.layers.nowaitRetry = e.ret === -EAGAIN && e.iocbFlags.includes('NOWAIT');
+          handleDioComplete(ctx, e, ectx);
+          ctx.layers.nowaitRetry = false;
+        }
         if (e.kind === 'iomap_dio_rw_queued') layersQueued(ctx, e.pid);
         break;
       default:

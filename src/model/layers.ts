@@ -49,6 +49,8 @@ export interface Layer extends LayerIoCounts {
   background: LayerIoCounts & { submitters: { comm: string; ios: number }[] };
   /** Share of this device's completed I/Os that were background, 0..1. */
   backgroundShare: number;
+  /** Top layer: nowait DIO attempts that returned -EAGAIN and were retried (not I/Os). */
+  nowaitRetries?: number;
 }
 
 /** One completion deferral of a workload I/O: a work item queued from a completion's context. */

@@ -45,6 +45,7 @@ export function buildLayers(s: LayersState, fold: Fold, unit: 'dio' | 'request')
       background: { ...bg, submitters: t ? [...t.backgroundSubmitters].map(([comm, ios]) => ({ comm, ios })).sort((a, b) => b.ios - a.ios).slice(0, 10) : [] },
       backgroundShare: all > 0 ? Math.round((bg.ios / all) * 1000) / 1000 : 0,
     };
+    if (isTop && s.nowaitRetries > 0) layer.nowaitRetries = s.nowaitRetries;
     if (link) layer.linkedBy = link.fn === 'inline' ? `its DIOs were submitted inline by the task that issued on ${link.upper} (same byte position)` : `${link.fn}${link.workqueue ? ` on ${link.workqueue}` : ''}, queued after an issue on ${link.upper}, ran its I/O`;
     return layer;
   });

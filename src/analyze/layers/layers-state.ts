@@ -51,6 +51,9 @@ export interface LayersState {
   /** First submission and last completion of the workload's I/Os (ns): its rate on a stack. */
   workloadStart: number;
   workloadEnd: number;
+  /** Set while a nowait DIO attempt that returned -EAGAIN finishes: it is retried, not an I/O. */
+  nowaitRetry: boolean;
+  nowaitRetries: number;
   /** Upper I/Os waiting for their servicer, per upper device, oldest first. */
   awaiting: Map<string, IoPath[]>;
   /** Lower path → the upper path it services. */
@@ -78,6 +81,8 @@ export function layersState(prev?: LayersState): LayersState {
     stacked: prev?.stacked ?? false,
     servicingPaths: new WeakSet(),
     awaiting: new Map(),
+    nowaitRetry: false,
+    nowaitRetries: 0,
     metaPaths: new WeakSet(),
     workloadStart: NaN,
     workloadEnd: NaN,

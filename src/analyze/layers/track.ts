@@ -179,6 +179,11 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
   const t = tallyOf(s, dev);
   t.unit ??= p.unit;
   const hops = s.hops.get(p) ?? [];
+  if (s.nowaitRetry && !p.issue) {
+    s.nowaitRetries++;
+    if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
+    return true;
+  }
   if (s.servicingPaths.has(p)) {
     t.servicing.add(p);
     const up = s.services.get(p);
