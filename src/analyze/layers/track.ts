@@ -10,7 +10,7 @@ import { SECTOR_BYTES } from '../../model/events.js';
 import { devKey, tallyOf, type LayersState } from './layers-state.js';
 
 /**
- * The storage stack from what the trace proves (kernel notes §9):
+ * The storage stack from what the trace proves (kernel notes §8):
  *
  * - A work item queued by a task in task context right after it issued on device U, whose worker
  *   then issues on another device L, services U's I/O: L is beneath U. Loop does exactly this:
