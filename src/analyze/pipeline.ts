@@ -15,6 +15,7 @@ import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
 import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs } from './io-end.js';
 import { createFold, type Fold } from './summary.js';
+import { isLowerIomap, layersExecuteEnd, layersQueued, layersExecuteStart, layersQueueWork, PENDING_MAX, routePath } from './layers/track.js';
 import type { Analysis } from '../model/analysis.js';
 
 /**
@@ -23,6 +24,9 @@ import type { Analysis } from '../model/analysis.js';
  * block / iomap / workqueue trackers — and the I/O tracker folding each finished I/O into the
  * summary. Memory follows what is in flight, not the trace's length.
  */
+
+/** -EAGAIN as iomap_dio_complete prints it. */
+const EAGAIN = 11;
 
 export interface AnalyzeOptions {
   format?: TraceFormat;
@@ -55,9 +59,26 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   const diagnostics = createDiagnostics(label, opts.strict ?? false);
   const forced = opts.unit && opts.unit !== 'auto' ? opts.unit : undefined;
   let fold = createFold();
-  const onFinished = (p: IoPath): void => {
+  const toFold = (p: IoPath): void => {
+    if (routePath(ctx, p)) return;
     fold.add(p);
     opts.onPath?.(p);
+  };
+  // Before any layer link is proved, a finished I/O may still turn out to be a lower layer's (the
+  // backing device's, e.g. one begun before the trace) once the stack is known: hold a bounded few
+  // back, in order, so a single-disk trace folds exactly what it folded before.
+  const flushPending = (): void => {
+    const held = ctx.layers.pending.splice(0);
+    for (const p of held) toFold(p);
+  };
+  const onFinished = (p: IoPath): void => {
+    const pending = ctx.layers.pending;
+    if (!ctx.layers.stacked && pending.length < PENDING_MAX) {
+      pending.push(p);
+      return;
+    }
+    if (pending.length > 0) flushPending();
+    toFold(p);
   };
   let ctx = createContext(forced ?? 'request', diagnostics, onFinished);
 
@@ -118,15 +139,18 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
         handleComplete(ctx, e, ectx);
         break;
       case 'workqueue_queue_work':
+        layersQueueWork(ctx, e, ectx);
         handleQueueWork(ctx, e);
         break;
       case 'workqueue_activate_work':
         handleActivate(ctx, e);
         break;
       case 'workqueue_execute_start':
+        layersExecuteStart(ctx, e);
         handleExecuteStart(ctx, e);
         break;
       case 'workqueue_execute_end':
+        layersExecuteEnd(ctx, e);
         handleExecuteEnd(ctx, e);
         break;
       case 'iomap_dio_rw_begin':
@@ -134,11 +158,23 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
       case 'iomap_dio_complete':
         if (ctx.unit === 'request') {
           if (forced === 'request') return;
+          if (isLowerIomap(ctx, e)) {
+            if (e.kind === 'iomap_dio_rw_queued') layersQueued(ctx, e.pid);
+            break; // the lower layer is counted by its requests
+          }
+          ctx.layers.pending.length = 0; // requests before the switch were not the DIO workload
           switchToDio();
         }
         if (e.kind === 'iomap_dio_rw_begin') handleBegin(ctx, e);
         else if (e.kind === 'iomap_dio_rw_queued') handleQueued(ctx, e);
-        else handleDioComplete(ctx, e, ectx);
+        else {
+          // `iomap_dio_complete: … flags NOWAIT|DIRECT|WRITE|ALLOC_CACHE aio 1 error -11 ret -11`:
+          // a nowait attempt that would block; the caller retries it (io_uring in iou-wrk).
+          ctx.layers.nowaitRetry = e.ret === -EAGAIN && e.iocbFlags.includes('NOWAIT');
+          handleDioComplete(ctx, e, ectx);
+          ctx.layers.nowaitRetry = false;
+        }
+        if (e.kind === 'iomap_dio_rw_queued') layersQueued(ctx, e.pid);
         break;
       default:
         break;
@@ -159,7 +195,9 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, onEvent, streamOpts) : await streamEvents(source, onEvent, streamOpts);
   // An I/O in flight far longer than the slowest 1% took when the trace ended did not just miss
   // the end: its completion was lost (io-end.ts: the vanish rule).
+  flushPending();
   endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)));
+  flushPending();
   const analysis = buildAnalysis(ctx, fold, stream, label);
   return { analysis, fold, stream };
 }

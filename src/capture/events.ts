@@ -7,8 +7,8 @@ import type { Tracefs } from './tracefs.js';
  * the events the analyzer reads when present.
  */
 
-export type EventSetName = 'default' | 'minimal' | 'full';
-export const EVENT_SET_NAMES: readonly EventSetName[] = ['default', 'minimal', 'full'];
+export type EventSetName = 'default' | 'minimal' | 'full' | 'stack';
+export const EVENT_SET_NAMES: readonly EventSetName[] = ['default', 'minimal', 'full', 'stack'];
 
 export function isEventSetName(v: string): v is EventSetName {
   return (EVENT_SET_NAMES as readonly string[]).includes(v);
@@ -54,9 +54,17 @@ const DEFAULT = [
   'iomap:iomap_dio_rw_queued',
 ];
 
-const FULL = [...DEFAULT, 'block:block_rq_insert', 'block:block_rq_error', 'sched:sched_wakeup_new', 'sched:sched_migrate_task', 'irq:softirq_raise'];
+/**
+ * Storage stacks: the bio events that follow I/O through devices without requests (zram, brd,
+ * bio-based dm: `block_bio_queue` … `block_bio_complete`), through remaps (dm-linear, partitions:
+ * `block_bio_remap`) and splits, plus `block_rq_insert` (who queued a request a kworker dispatched).
+ */
+const STACK_EXTRA = ['block:block_rq_insert', 'block:block_bio_queue', 'block:block_bio_complete', 'block:block_bio_remap', 'block:block_split', 'block:block_bio_backmerge'];
+const STACK = [...DEFAULT, ...STACK_EXTRA];
 
-export const EVENT_SETS: Readonly<Record<EventSetName, readonly string[]>> = { minimal: MINIMAL, default: DEFAULT, full: FULL };
+const FULL = [...DEFAULT, 'block:block_rq_insert', 'block:block_rq_error', 'sched:sched_wakeup_new', 'sched:sched_migrate_task', 'irq:softirq_raise', ...STACK_EXTRA.filter((e) => e !== 'block:block_rq_insert')];
+
+export const EVENT_SETS: Readonly<Record<EventSetName, readonly string[]>> = { minimal: MINIMAL, default: DEFAULT, full: FULL, stack: STACK };
 
 /** Why a kernel may lack an event, for the warning. */
 const MISSING_HINT: Readonly<Record<string, string>> = {

@@ -90,6 +90,7 @@ export function registerCapture(program: Command, deps: Partial<CaptureDeps> = {
     `  minimal (${EVENT_SETS.minimal.length}) ${names(EVENT_SETS.minimal)}`,
     `  default (${EVENT_SETS.default.length}) ${added('default', 'minimal')}`,
     `  full    (${EVENT_SETS.full.length}) ${added('full', 'default')}`,
+    `  stack   (${EVENT_SETS.stack.length}) ${added('stack', 'default')}`,
   ].join('\n');
   program
     .command('capture')

@@ -74,6 +74,12 @@ function warningsFor(before: readonly Analysis[], after: readonly Analysis[], r:
   const da = dominantDirection(sa.direction);
   if (db !== da) w.push(`The sides do different I/O (${sb.label}: ${db}; ${sa.label}: ${da}): this compares two workloads, not one workload before and after a change.`);
   if (sb.unit !== sa.unit) w.push(`I/Os are counted differently (${sb.label}: ${sb.unit}, ${sa.label}: ${sa.unit}; one trace lacks iomap events): modes of block requests are inferred, those of DIOs observed.`);
+  // The storage stack each side ran on (roles of its layers, top first): a loop or dm layer beneath
+  // changes where completions run, so the sides would not be one workload before and after.
+  const stackOf = (xs: readonly Analysis[]): string => [...new Set(xs.map((x) => (x.layers ?? []).filter((l) => l.role === 'top' || l.servicing > 0).map((l) => l.role).join(' > ') || 'top'))].join(' | ');
+  const stB = stackOf(before);
+  const stA = stackOf(after);
+  if (stB !== stA) w.push(`The sides ran on different storage stacks (${sb.label}: ${stB}; ${sa.label}: ${stA}): lower layers add completion hops of their own, so a difference may come from the stack, not the change.`);
   const subB = sb.submitters[0]?.comm;
   const subA = sa.submitters[0]?.comm;
   if (subB && subA && subB !== subA) w.push(`The main submitter differs (${sb.label}: ${subB}, ${sa.label}: ${subA}).`);

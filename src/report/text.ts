@@ -1,5 +1,6 @@
 import type { Analysis, LatencySummary } from '../model/analysis.js';
 import { COMPLETION_MODES, PHASES } from '../model/io.js';
+import { formatLayersText } from './layers-text.js';
 
 /** The human summary of an analysis: what people read first. */
 
@@ -50,6 +51,7 @@ export function formatAnalysisText(a: Analysis): string {
   out.push(
     `Per I/O: ${a.perIo.contextSwitches.toFixed(3)} context switches on the submitters' CPUs, ${a.perIo.submitterPreemptions.toFixed(3)} submitter preemptions by a kworker; per deferred I/O: ${a.perIo.deferredCpuUs.toFixed(2)} µs of kworker CPU (${a.perIo.dioWorkUs.toFixed(2)} µs in the work item).`,
   );
+  out.push(...formatLayersText(a));
   out.push(`Submitters: ${a.submitters.map((s) => `${s.comm} (pid ${s.pid}, CPU ${s.cpus.join('/')}): ${s.ios} I/Os`).join('; ') || 'none'}`);
   if (a.fio) {
     out.push('', `fio cross-check (${a.fio.prefix})`);

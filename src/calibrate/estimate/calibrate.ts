@@ -45,6 +45,11 @@ export async function calibrateTrace(path: string, opts: CalibrateOptions = {}):
   const label = opts.label ?? path;
   const io = await ioPass(path, { format: opts.format, label });
   if (io.submitter === null || io.analysis.ios.total === 0) throw new CalibrateError(`${label}: no I/O followed from submission to completion: nothing to calibrate`);
+  // The model is one device under one filesystem: a stack (loop, dm) adds layers and completion
+  // hops it does not simulate, so its prediction would be wrong rather than approximate.
+  const lower = (io.analysis.layers ?? []).filter((l) => l.role !== 'top' && l.servicing > 0);
+  if (lower.length > 0)
+    throw new CalibrateError(`${label}: the workload runs over a storage stack (${(io.analysis.layers ?? []).filter((l) => l.role === 'top' || l.servicing > 0).map((l) => `${l.name} ${l.role}`).join(' > ')}): calibrate and whatif model a single device, not a stack; trace the workload on a device without a loop or dm layer beneath it`);
   const walker = createWalker(io.walk);
   const stream = await streamEvents(path, walker.onEvent, { format: opts.format ?? io.analysis.input.format as TraceFormat, payloads: ANALYZED_EVENTS, label });
   const w = walker.result();
