@@ -106,8 +106,9 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
   function stage(s: Seg, d: DeviceInfo, unit: LayerUnit): LayerStage {
     return { device: devText(d.dev), name: d.name, role: d.role, unit, submitter: who(s.task), submitCpu: s.cpu, submitNs: s.t + startNs, issueNs: null, completeNs: null, completeCtx: null, completeTask: null, completeCpu: null };
   }
-  function done(s: Seg, st: LayerStage): void {
-    st.completeNs = s.t + startNs;
+  /** Records a layer's completion, at `ts` (engine ns: the instant its completion event was written). */
+  function done(s: Seg, st: LayerStage, ts: number): void {
+    st.completeNs = ts + startNs;
     st.completeCtx = s.ctx === 'nmi' ? null : s.ctx;
     st.completeTask = who(s.task);
     st.completeCpu = s.cpu;
@@ -123,9 +124,11 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
   function dioQueued(s: Seg, d: DeviceInfo, offset: number, bytes: number): void {
     s.put({ kind: 'iomap_dio_rw_queued', dev: d.dev, ino: d.ino, size: d.size, offset: offset + bytes, length: 0 });
   }
-  function dioComplete(s: Seg, d: DeviceInfo, offset: number, bytes: number, flags: string): void {
+  function dioComplete(s: Seg, d: DeviceInfo, offset: number, bytes: number, flags: string): number {
+    const ts = s.t;
     s.put({ kind: 'iomap_dio_complete', dev: d.dev, ino: d.ino, size: d.size, offset: offset + bytes, iocbFlags: flags, aio: 1, error: 0, ret: bytes });
     s.spend(p.completeNs / 2);
+    return ts;
   }
   function bioQueue(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): void {
     s.put({ kind: 'other', name: 'block_bio_queue', args: `${blkDev(d.dev)} ${rwbs(write)} ${sector} + ${bytes / SECTOR_BYTES} [${s.task.pid === 0 ? 'swapper/' + s.cpu : s.task.comm}]` });
@@ -133,16 +136,20 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
   function bioRemap(s: Seg, to: DeviceInfo, from: DeviceInfo, write: boolean, sector: number, fromSector: number, bytes: number): void {
     s.put({ kind: 'other', name: 'block_bio_remap', args: `${blkDev(to.dev)} ${rwbs(write)} ${sector} + ${bytes / SECTOR_BYTES} <- (${blkDev(from.dev)}) ${fromSector}` });
   }
-  function bioComplete(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): void {
+  function bioComplete(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): number {
+    const ts = s.t;
     s.put({ kind: 'other', name: 'block_bio_complete', args: `${blkDev(d.dev)} ${rwbs(write)} ${sector} + ${bytes / SECTOR_BYTES} [0]` });
+    return ts;
   }
   function rqIssue(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): void {
     s.put({ kind: 'block_rq_issue', dev: d.dev, rwbs: rwbs(write), bytes, cmd: '', sector, nrSector: bytes / SECTOR_BYTES, ioprio: 'be,0,4', issuer: s.task.comm });
     s.spend(p.submitNs / 3);
   }
-  function rqComplete(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): void {
+  function rqComplete(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): number {
+    const ts = s.t;
     s.put({ kind: 'block_rq_complete', dev: d.dev, rwbs: rwbs(write), cmd: '', sector, nrSector: bytes / SECTOR_BYTES, ioprio: 'be,0,4', error: 0 });
     s.spend(p.completeNs / 2);
+    return ts;
   }
   /** A request on the disk from segment `s`; `then` runs in its completion context. */
   function diskRq(s: Seg, io: SIo, sector: number, stages: LayerStage[], then: (s: Seg) => void): void {
@@ -151,8 +158,7 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
     rqIssue(s, lowDev, io.write, sector, io.bytes);
     st.issueNs = s.t + startNs;
     disk.submit({ queue: p.perCpuQueues ? s.cpu : 0, complete: (c) => {
-      rqComplete(c, lowDev, io.write, sector, io.bytes);
-      done(c, st);
+      done(c, st, rqComplete(c, lowDev, io.write, sector, io.bytes));
       then(c);
     } }, s.t);
   }
@@ -166,10 +172,10 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
     workers.queue(s, bound[s.cpu] as Worker, { work: ptr(0x35791000, io.id), fn: 'iomap_dio_complete_work', run: (w) => finalComplete(w, io), hop: h }, `dio/${top.name}`, nrCpus);
   }
   function finalComplete(s: Seg, io: SIo): void {
-    dioComplete(s, top, io.offset, io.bytes, topFlags(io));
+    const ts = dioComplete(s, top, io.offset, io.bytes, topFlags(io));
     const r = io.row;
-    done(s, r.layers[0] as LayerStage);
-    r.completeNs = s.t + startNs;
+    done(s, r.layers[0] as LayerStage, ts);
+    r.completeNs = ts + startNs;
     r.completeCtx = s.ctx === 'nmi' ? null : s.ctx;
     r.completeTask = who(s.task);
     r.completeCpu = s.cpu;
@@ -222,17 +228,16 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
   }
   function backingDone(s: Seg, io: SIo, low: StackTruthRow, dst: LayerStage, off: number): void {
     const finish = (c: Seg): void => {
-      dioComplete(c, lowDev, off, io.bytes, 'DIRECT');
-      done(c, dst);
-      low.completeNs = c.t + startNs;
+      const ts = dioComplete(c, lowDev, off, io.bytes, 'DIRECT');
+      done(c, dst, ts);
+      low.completeNs = ts + startNs;
       low.completeCtx = c.ctx === 'nmi' ? null : c.ctx;
       low.completeTask = who(c.task);
       low.completeCpu = c.cpu;
       // lo_rw_aio_complete → blk_mq_complete_request: loop has one hardware queue, so the
       // request completes in the BLOCK softirq of this CPU.
       disk.raiseBlock(c.cpu, (b) => {
-        rqComplete(b, top, io.write, io.sector, io.bytes);
-        done(b, io.row.layers[1] as LayerStage);
+        done(b, io.row.layers[1] as LayerStage, rqComplete(b, top, io.write, io.sector, io.bytes));
         topDioDone(b, io);
       });
     };
@@ -257,8 +262,7 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
     diskRq(s, io, sector, io.row.layers, then);
   }
   function dmBioDone(s: Seg, io: SIo): void {
-    bioComplete(s, top, io.write, io.sector, io.bytes);
-    done(s, io.row.layers[1] as LayerStage);
+    done(s, io.row.layers[1] as LayerStage, bioComplete(s, top, io.write, io.sector, io.bytes));
     topDioDone(s, io);
   }
   function cryptWork(io: SIo, run: (s: Seg) => void, completion: boolean): { work: string; fn: string; run: (s: Seg) => void; hop: Hop | null } {
