@@ -23,6 +23,8 @@ interface SIo {
   bytes: number;
   /** Sector on the top device. */
   sector: number;
+  /** fio lays out a file per job (numjobs: `<name>.<job>.0`), so each job has its inode. */
+  ino: string;
   row: StackTruthRow;
   lower: StackTruthRow[];
 }
@@ -36,6 +38,8 @@ interface Job {
   ring: SIo[];
   armed: boolean;
   rng: ReturnType<typeof createRng>;
+  /** Offsets in flight. */
+  busy: Set<number>;
 }
 
 export interface StackModel {
@@ -98,6 +102,7 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
     ring: [],
     armed: false,
     rng: rng.fork('job', j),
+    busy: new Set<number>(),
   }));
   let nextId = 0;
   let live = p.jobs;
@@ -117,16 +122,16 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
   const rel = (h: Hop): Hop => ({ ...h, queueNs: h.queueNs + startNs, startNs: h.startNs === null ? null : h.startNs + startNs, endNs: h.endNs === null ? null : h.endNs + startNs });
 
   // --- events of one layer ---
-  function dioBegin(s: Seg, d: DeviceInfo, offset: number, bytes: number, flags: string): void {
-    s.put({ kind: 'iomap_dio_rw_begin', dev: d.dev, ino: d.ino, size: d.size, offset, length: bytes, doneBefore: 0, iocbFlags: flags, dioFlags: '', aio: 1 });
+  function dioBegin(s: Seg, d: DeviceInfo, ino: string, offset: number, bytes: number, flags: string): void {
+    s.put({ kind: 'iomap_dio_rw_begin', dev: d.dev, ino, size: d.size, offset, length: bytes, doneBefore: 0, iocbFlags: flags, dioFlags: '', aio: 1 });
     s.spend(p.submitNs / 3);
   }
-  function dioQueued(s: Seg, d: DeviceInfo, offset: number, bytes: number): void {
-    s.put({ kind: 'iomap_dio_rw_queued', dev: d.dev, ino: d.ino, size: d.size, offset: offset + bytes, length: 0 });
+  function dioQueued(s: Seg, d: DeviceInfo, ino: string, offset: number, bytes: number): void {
+    s.put({ kind: 'iomap_dio_rw_queued', dev: d.dev, ino, size: d.size, offset: offset + bytes, length: 0 });
   }
-  function dioComplete(s: Seg, d: DeviceInfo, offset: number, bytes: number, flags: string): number {
+  function dioComplete(s: Seg, d: DeviceInfo, ino: string, offset: number, bytes: number, flags: string): number {
     const ts = s.t;
-    s.put({ kind: 'iomap_dio_complete', dev: d.dev, ino: d.ino, size: d.size, offset: offset + bytes, iocbFlags: flags, aio: 1, error: 0, ret: bytes });
+    s.put({ kind: 'iomap_dio_complete', dev: d.dev, ino, size: d.size, offset: offset + bytes, iocbFlags: flags, aio: 1, error: 0, ret: bytes });
     s.spend(p.completeNs / 2);
     return ts;
   }
@@ -172,7 +177,7 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
     workers.queue(s, bound[s.cpu] as Worker, { work: ptr(0x35791000, io.id), fn: 'iomap_dio_complete_work', run: (w) => finalComplete(w, io), hop: h }, `dio/${top.name}`, nrCpus);
   }
   function finalComplete(s: Seg, io: SIo): void {
-    const ts = dioComplete(s, top, io.offset, io.bytes, topFlags(io));
+    const ts = dioComplete(s, top, io.ino, io.offset, io.bytes, topFlags(io));
     const r = io.row;
     done(s, r.layers[0] as LayerStage, ts);
     r.completeNs = ts + startNs;
@@ -219,16 +224,16 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
     const dst = stage(s, lowDev, 'dio');
     low.layers.push(dst);
     io.row.layers.push(dst);
-    dioBegin(s, lowDev, off, io.bytes, 'DIRECT');
+    dioBegin(s, lowDev, lowDev.ino, off, io.bytes, 'DIRECT');
     const sector = lowDev.fileStartSector + off / SECTOR_BYTES;
     bioQueue(s, lowDev, io.write, sector, io.bytes);
     diskRq(s, io, sector, low.layers, (c) => backingDone(c, io, low, dst, off));
     io.row.layers.push(low.layers[1] as LayerStage);
-    dioQueued(s, lowDev, off, io.bytes);
+    dioQueued(s, lowDev, lowDev.ino, off, io.bytes);
   }
   function backingDone(s: Seg, io: SIo, low: StackTruthRow, dst: LayerStage, off: number): void {
     const finish = (c: Seg): void => {
-      const ts = dioComplete(c, lowDev, off, io.bytes, 'DIRECT');
+      const ts = dioComplete(c, lowDev, lowDev.ino, off, io.bytes, 'DIRECT');
       done(c, dst, ts);
       low.completeNs = ts + startNs;
       low.completeCtx = c.ctx === 'nmi' ? null : c.ctx;
@@ -274,13 +279,19 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
   // --- submission of one workload I/O from fio's segment ---
   function submit(s: Seg, job: Job): void {
     const write = job.rng.next() * 100 >= p.readPct;
-    const offset = job.rng.int(blocks) * p.bs;
-    const io: SIo = { id: nextId++, job, write, offset, bytes: p.bs, sector: top.fileStartSector + offset / SECTOR_BYTES, row: null as unknown as StackTruthRow, lower: [] };
+    // fio's random map (norandommap off) never issues a block twice in a pass: at least, never
+    // one that is still in flight.
+    let offset = job.rng.int(blocks) * p.bs;
+    while (job.busy.has(offset)) offset = job.rng.int(blocks) * p.bs;
+    job.busy.add(offset);
+    const fileStart = top.fileStartSector + job.id * (p.fileSize / SECTOR_BYTES);
+    const ino = `0x${(Number(top.ino) + job.id).toString(16)}`;
+    const io: SIo = { id: nextId++, job, write, offset, bytes: p.bs, sector: fileStart + offset / SECTOR_BYTES, ino, row: null as unknown as StackTruthRow, lower: [] };
     io.row = { role: 'workload', id: io.id, parent: null, job: job.id, op: write ? 'write' : 'read', offset, bytes: p.bs, submitter: who(job.task), submitCpu: s.cpu, mode: null, completeCtx: null, completeTask: null, completeCpu: null, submitNs: s.t + startNs, completeNs: null, reapNs: null, hops: [], layers: [] };
     job.submitted++;
     job.inflight++;
     io.row.layers.push(stage(s, top, 'dio'));
-    dioBegin(s, top, offset, p.bs, topFlags(io));
+    dioBegin(s, top, ino, offset, p.bs, topFlags(io));
     switch (p.stack) {
       case 'nvme':
         diskRq(s, io, io.sector, io.row.layers, (c) => topDioDone(c, io));
@@ -327,7 +338,7 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
         break;
       }
     }
-    dioQueued(s, top, offset, p.bs);
+    dioQueued(s, top, io.ino, offset, p.bs);
   }
 
   // --- fio: reap what completed, refill to iodepth, sleep in io_getevents ---
@@ -342,6 +353,7 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
       for (const io of ready) {
         io.row.reapNs = s.t + startNs;
         job.inflight--;
+        job.busy.delete(io.offset);
         // Hop times were taken on the engine's clock: put them on the trace clock like the rest.
         for (const r of [io.row, ...io.lower]) r.hops = r.hops.map(rel);
         onDone([io.row, ...io.lower]);
