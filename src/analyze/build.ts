@@ -4,6 +4,7 @@ import { NS_PER_S, NS_PER_US } from '../model/time.js';
 import type { StreamResult } from '../parse/stream.js';
 import type { AnalyzerContext } from './context.js';
 import { explain } from './explain.js';
+import { buildLayers } from './layers/build-layers.js';
 import { ACC, ACC_SLOTS } from './records.js';
 import type { Fold } from './summary.js';
 
@@ -140,6 +141,18 @@ export function buildAnalysis(
     distributions: fold.distributions(),
     diagnostics: stream.diagnostics.summaries(),
   };
+  const stack = buildLayers(ctx.layers, fold, ctx.unit);
+  if (stack.layers.length > 0) {
+    analysis.layers = stack.layers;
+    analysis.hops = stack.hops;
+  }
+  // On a proved stack the rate is the workload's own span: background before or after it is not.
+  const l = ctx.layers;
+  if (l.stacked && l.workloadEnd > l.workloadStart) {
+    const span = (l.workloadEnd - l.workloadStart) / NS_PER_S;
+    analysis.iops = round3(ios / span);
+    analysis.mbps = round3(fold.completedBytes / BYTES_PER_MB / span);
+  }
   analysis.explanation = explain(analysis);
   if (analysis.dataLoss.suspected) analysis.explanation = `${analysis.dataLoss.note} ${analysis.explanation}`;
   return analysis;

@@ -8,6 +8,7 @@ import { iomapState, type IomapState } from './handlers/iomap-state.js';
 import { schedState, type SchedState } from './handlers/sched-state.js';
 import { workqueueState, type WorkqueueState } from './handlers/workqueue-state.js';
 import { ioState, type IoState } from './io-state.js';
+import { layersState, type LayersState } from './layers/layers-state.js';
 import { forgetCompletions, newAnalyzerCpu, type AnalyzerCpu } from './records.js';
 
 /**
@@ -36,6 +37,8 @@ export interface AnalyzerContext {
   readonly sched: SchedState;
   readonly time: CpuTimeState;
   readonly io: IoState;
+  /** The storage stack's layers (layers/track.ts); a unit switch keeps the links, not the tallies. */
+  readonly layers: LayersState;
 }
 
 /**
@@ -65,6 +68,7 @@ export function createContext(unit: IoUnit, diagnostics: DiagnosticsCollector, o
     sched: schedState(prev?.sched),
     time: cpuTimeState(),
     io: ioState(),
+    layers: layersState(prev?.layers),
   };
 }
 

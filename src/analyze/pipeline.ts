@@ -1,7 +1,7 @@
 import type { Source } from '../input/lines.js';
 import type { EventContext } from '../kernel/cpu-context.js';
 import { createDiagnostics } from '../model/diagnostics.js';
-import { eventName, MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
+import { eventName, MODELLED_EVENTS, type IomapCompleteEvent, type TraceEvent } from '../model/events.js';
 import type { IoPath, IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions, type StreamResult } from '../parse/stream.js';
@@ -15,6 +15,7 @@ import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
 import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs } from './io-end.js';
 import { createFold, type Fold } from './summary.js';
+import { isLowerIomap, layersExecuteEnd, layersQueued, layersExecuteStart, layersQueueWork, PENDING_MAX, routePath } from './layers/track.js';
 import type { Analysis } from '../model/analysis.js';
 
 /**
@@ -23,6 +24,9 @@ import type { Analysis } from '../model/analysis.js';
  * block / iomap / workqueue trackers — and the I/O tracker folding each finished I/O into the
  * summary. Memory follows what is in flight, not the trace's length.
  */
+
+/** iomap completions held before the first DIO begin (replayed when DIOs become the unit). */
+const EARLY_COMPLETES_MAX = 1024;
 
 export interface AnalyzeOptions {
   format?: TraceFormat;
@@ -55,9 +59,25 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   const diagnostics = createDiagnostics(label, opts.strict ?? false);
   const forced = opts.unit && opts.unit !== 'auto' ? opts.unit : undefined;
   let fold = createFold();
-  const onFinished = (p: IoPath): void => {
+  const toFold = (p: IoPath): void => {
+    if (routePath(ctx, p)) return;
     fold.add(p);
     opts.onPath?.(p);
+  };
+  // Request unit before any layer link is proved: a finished request may still turn out to be a
+  // lower layer's (the backing device's) once the stack is known; hold a bounded few back.
+  const flushPending = (): void => {
+    const held = ctx.layers.pending.splice(0);
+    for (const p of held) toFold(p);
+  };
+  const onFinished = (p: IoPath): void => {
+    const pending = ctx.layers.pending;
+    if (ctx.unit === 'request' && !ctx.layers.stacked && pending.length < PENDING_MAX) {
+      pending.push(p);
+      return;
+    }
+    if (pending.length > 0) flushPending();
+    toFold(p);
   };
   let ctx = createContext(forced ?? 'request', diagnostics, onFinished);
 
@@ -71,6 +91,7 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     ctx = createContext('dio', diagnostics, onFinished, ctx);
   };
 
+  const earlyCompletes: [IomapCompleteEvent, EventContext][] = [];
   const onEvent = (e: TraceEvent): void => {
     const name = eventName(e);
     if (!ctx.seen.has(name)) ctx.seen.add(name);
@@ -118,15 +139,18 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
         handleComplete(ctx, e, ectx);
         break;
       case 'workqueue_queue_work':
+        layersQueueWork(ctx, e, ectx);
         handleQueueWork(ctx, e);
         break;
       case 'workqueue_activate_work':
         handleActivate(ctx, e);
         break;
       case 'workqueue_execute_start':
+        layersExecuteStart(ctx, e);
         handleExecuteStart(ctx, e);
         break;
       case 'workqueue_execute_end':
+        layersExecuteEnd(ctx, e);
         handleExecuteEnd(ctx, e);
         break;
       case 'iomap_dio_rw_begin':
@@ -134,11 +158,24 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
       case 'iomap_dio_complete':
         if (ctx.unit === 'request') {
           if (forced === 'request') return;
+          if (isLowerIomap(ctx, e)) {
+            if (e.kind === 'iomap_dio_rw_queued') layersQueued(ctx, e.pid);
+            break; // the lower layer is counted by its requests
+          }
+          // Only a DIO a task begins makes DIOs the unit: a completion alone may be a lower
+          // layer's (the stack is not known yet); it is replayed at the switch (bounded).
+          if (e.kind !== 'iomap_dio_rw_begin') {
+            if (e.kind === 'iomap_dio_complete' && earlyCompletes.length < EARLY_COMPLETES_MAX) earlyCompletes.push([e, ectx]);
+            break;
+          }
+          ctx.layers.pending.length = 0; // requests before the switch were not the DIO workload
           switchToDio();
+          for (const [c, cctx] of earlyCompletes.splice(0)) if (!isLowerIomap(ctx, c)) handleDioComplete(ctx, c, cctx);
         }
         if (e.kind === 'iomap_dio_rw_begin') handleBegin(ctx, e);
         else if (e.kind === 'iomap_dio_rw_queued') handleQueued(ctx, e);
         else handleDioComplete(ctx, e, ectx);
+        if (e.kind === 'iomap_dio_rw_queued') layersQueued(ctx, e.pid);
         break;
       default:
         break;
@@ -159,7 +196,9 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, onEvent, streamOpts) : await streamEvents(source, onEvent, streamOpts);
   // An I/O in flight far longer than the slowest 1% took when the trace ended did not just miss
   // the end: its completion was lost (io-end.ts: the vanish rule).
+  flushPending();
   endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)));
+  flushPending();
   const analysis = buildAnalysis(ctx, fold, stream, label);
   return { analysis, fold, stream };
 }

@@ -1,6 +1,7 @@
 import type { DiagnosticSummary } from './diagnostics.js';
 import type { SketchJSON } from '../stats/sketch.js';
 import type { CompletionMode, IoPath, IoUnit, Phase, UnresolvedReason } from './io.js';
+import type { HopSummary, Layer } from './layers.js';
 
 /**
  * The Analysis: plain data, the single source for every output (text, JSON, CSV, HTML, Perfetto).
@@ -104,6 +105,10 @@ export interface Analysis {
   distributions: Partial<Record<CompletionMode | 'all', Partial<Record<Phase, { sketch: SketchJSON; sample: number[] }>>>>;
   diagnostics: DiagnosticSummary[];
   fio?: FioCrossCheck;
+  /** The storage stack, top first (model/layers.ts): the workload on the top, lower layers and background apart. */
+  layers?: Layer[];
+  /** Completion hops per workload I/O (deferrals between the device interrupt and the final completion). */
+  hops?: HopSummary;
 }
 
 export interface FioCrossCheck {

@@ -1,4 +1,5 @@
 import type { ExecContext } from './events.js';
+import type { IoLayerPath } from './layers.js';
 import type { Nanos } from './time.js';
 
 /**
@@ -64,6 +65,8 @@ export interface IoPath {
   unresolvedReason?: UnresolvedReason;
   /** How the mode was decided: from the completion event's context, or inferred without iomap events. */
   evidence: 'iomap_dio_complete' | 'inferred' | 'none';
+  /** The device layers it went through (top first) and its completion hops (model/layers.ts). */
+  layers?: IoLayerPath;
 }
 
 export const PHASES = ['total', 'device', 'completion', 'deferralWait', 'work'] as const;

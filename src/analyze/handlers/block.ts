@@ -5,6 +5,7 @@ import { pushFifo, takeFifo } from '../fifo.js';
 import { newRequestPath, requestCompleted } from '../io-request.js';
 import { stage, type ReqRecord } from '../records.js';
 import { requestKey } from './block-state.js';
+import { layersIssue } from '../layers/track.js';
 import { startWindow } from './cpu-time.js';
 
 /**
@@ -74,6 +75,7 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: EventCo
     startWindow(ctx, e.ts);
     newRequestPath(ctx, req, e);
   }
+  layersIssue(ctx, e, req, ectx);
 }
 
 export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ectx: EventContext): void {

@@ -4,6 +4,7 @@ import { cpuOf, type AnalyzerContext } from '../context.js';
 import { pushFifo } from '../fifo.js';
 import { dropDio, finish, finishDio, newPath, noteSubmitter } from '../io-tracker.js';
 import { stage, type AnalyzerCpu, type DioRecord } from '../records.js';
+import { layersBegin } from '../layers/track.js';
 import { startWindow } from './cpu-time.js';
 import { isKworker } from './workqueue-state.js';
 
@@ -34,6 +35,7 @@ export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   ctx.iomap.submitting.set(e.pid, dio);
   ctx.io.submissions++;
   noteSubmitter(ctx, e.pid, e.comm, e.cpu);
+  layersBegin(ctx, e, p);
 }
 
 /** `iomap_dio_rw_queued: … offset 0xf71000 length 0x0`: submission returned -EIOCBQUEUED. */

@@ -1,0 +1,102 @@
+import type { CompletionHop } from '../../model/layers.js';
+import type { IoPath } from '../../model/io.js';
+import { createFold, type Fold } from '../summary.js';
+
+/**
+ * What the layer tracker (track.ts) keeps between events: which work items service an upper
+ * device's I/O, the links between devices they prove, the I/Os of lower layers and background
+ * I/O folded per device apart from the workload, and the completion hops of each I/O in flight.
+ */
+
+export interface DeviceTally {
+  /** I/Os that service an upper layer's I/O (the loop worker's DIOs on the backing file). */
+  servicing: Fold;
+  /** I/Os the kernel (or another task on a lower device) issued on its own. */
+  background: Fold;
+  backgroundSubmitters: Map<string, number>;
+  /** Workload I/Os on it (the top), counted when they finish. */
+  workload: number;
+  unit: 'dio' | 'request' | undefined;
+}
+
+export interface ServiceLink {
+  upper: string;
+  fn: string;
+  workqueue: string;
+}
+
+export interface LayersState {
+  /** Work pointer → who queued it: the device its queuer last issued on (task context only), and its workqueue. */
+  queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string }>;
+  /** The work item each task is executing (all functions, not only completion work). */
+  executing: Map<number, { work: string; fn: string; workqueue: string; upperDev?: string; hopOf?: IoPath; device?: string }>;
+  /** The last request each task issued itself (not servicing), for loop's inline submission. */
+  lastIssue: Map<number, { dev: string; sector: number; path?: IoPath }>;
+  /** Tasks between rw_begin and rw_queued of a lower layer's DIO. */
+  lowerSubmitting: Set<number>;
+  /** What the lower DIO each of those tasks is submitting services. */
+  lowerBy: Map<number, { upperDev?: string; fn: string; workqueue: string; upper?: IoPath }>;
+  /** The device each task last issued a request or began a DIO on. */
+  lastDev: Map<number, string>;
+  /** lower device → link to the device it services (first proof). */
+  below: Map<string, ServiceLink>;
+  /** Readable names of devices (`loop0`, `vda`) from the workqueues that carry them. */
+  names: Map<string, string>;
+  /** True once a link between two devices was proved. */
+  stacked: boolean;
+  /** Paths submitted by a worker servicing an upper device. */
+  servicingPaths: WeakSet<IoPath>;
+  /** Requests with REQ_META a task issued: the filesystem's own, background on a stack. */
+  metaPaths: WeakSet<IoPath>;
+  /** First submission and last completion of the workload's I/Os (ns): its rate on a stack. */
+  workloadStart: number;
+  workloadEnd: number;
+  /** Upper I/Os waiting for their servicer, per upper device, oldest first. */
+  awaiting: Map<string, IoPath[]>;
+  /** Lower path → the upper path it services. */
+  services: WeakMap<IoPath, IoPath>;
+  /** Hops gathered beneath an upper path before it completes. */
+  hops: WeakMap<IoPath, CompletionHop[]>;
+  tallies: Map<string, DeviceTally>;
+  /** Hops per workload I/O: count → I/Os, and chains → I/Os. */
+  hopCounts: Map<number, number>;
+  hopChains: Map<string, number>;
+  /** Request unit before any link is proved: finished paths held back (bounded) until the stack is known. */
+  pending: IoPath[];
+}
+
+export function layersState(prev?: LayersState): LayersState {
+  return {
+    queued: prev?.queued ?? new Map(),
+    executing: prev?.executing ?? new Map(),
+    lastDev: prev?.lastDev ?? new Map(),
+    lastIssue: new Map(),
+    lowerSubmitting: new Set(),
+    lowerBy: new Map(),
+    below: prev?.below ?? new Map(),
+    names: prev?.names ?? new Map(),
+    stacked: prev?.stacked ?? false,
+    servicingPaths: new WeakSet(),
+    awaiting: new Map(),
+    metaPaths: new WeakSet(),
+    workloadStart: NaN,
+    workloadEnd: NaN,
+    services: new WeakMap(),
+    hops: new WeakMap(),
+    tallies: new Map(),
+    hopCounts: new Map(),
+    hopChains: new Map(),
+    pending: [],
+  };
+}
+
+export function tallyOf(s: LayersState, dev: string): DeviceTally {
+  let t = s.tallies.get(dev);
+  if (!t) s.tallies.set(dev, (t = { servicing: createFold(), background: createFold(), backgroundSubmitters: new Map(), workload: 0, unit: undefined }));
+  return t;
+}
+
+/** `254,0` (block events) and `254:0` (iomap) name one device: the colon form is kept. */
+export function devKey(dev: string | undefined): string {
+  return dev === undefined ? '?' : dev.replace(',', ':');
+}

@@ -1,0 +1,244 @@
+import type { EventContext } from '../../kernel/cpu-context.js';
+import { isKernelIoThreadComm, layerFunctionLabel } from '../../kernel/layer-functions.js';
+import { isKworkerComm } from '../../kernel/tasks.js';
+import type { BlockRqEvent, IomapBeginEvent, WqExecuteEndEvent, WqExecuteStartEvent, WqQueueEvent } from '../../model/events.js';
+import type { IoPath } from '../../model/io.js';
+import type { CompletionHop } from '../../model/layers.js';
+import { cpuOf, type AnalyzerContext } from '../context.js';
+import type { ReqRecord } from '../records.js';
+import { SECTOR_BYTES } from '../../model/events.js';
+import { devKey, tallyOf, type LayersState } from './layers-state.js';
+
+/**
+ * The storage stack from what the trace proves (kernel notes §9):
+ *
+ * - A work item queued by a task in task context right after it issued on device U, whose worker
+ *   then issues on another device L, services U's I/O: L is beneath U. Loop does exactly this:
+ *     `fio-7428 … block_rq_issue: 7,0 WS 4096 () 278144 + 8 … [fio]`
+ *     `fio-7428 … workqueue_queue_work: … function=loop_rootcg_workfn workqueue=loop0 …`
+ *     `kworker/u8:3-7293 … iomap_dio_rw_begin: dev 254:0 ino 0x51a1cd … flags DIRECT …`
+ *   The worker's I/O is the lower layer's, never the workload's; it services the oldest upper
+ *   I/O of U not yet serviced (the loop worker takes its list in order).
+ * - A work item queued from a completion's context (interrupt, softirq: the same invocation as a
+ *   block completion), or from inside such a work item, is a completion hop of that I/O, whatever
+ *   its function (kernel/layer-functions.ts only names it).
+ * - Once a link is proved, I/O on a lower device that does not service the upper one, and I/O
+ *   kernel threads issue on their own, are background: counted apart per device.
+ */
+
+/** Upper I/Os kept per device while waiting for their servicer: bounded (oldest dropped). */
+const AWAITING_MAX = 4096;
+/** Work pointers remembered (queuer, workqueue): a slab's pointers repeat, but bound it anyway. */
+const QUEUED_MAX = 65536;
+/** Finished paths held back in request unit before the stack is known. */
+export const PENDING_MAX = 4096;
+
+function owner(req: ReqRecord | undefined): IoPath | undefined {
+  return req?.path ?? req?.dio?.path;
+}
+
+/** Before the workqueue handler: who queued it, from which context, for which I/O's completion. */
+export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: EventContext): void {
+  const s = ctx.layers;
+  if (s.queued.size >= QUEUED_MAX) s.queued.clear();
+  const c = cpuOf(ctx, e.cpu);
+  const lc = c.lastComplete;
+  let hopOf: IoPath | undefined;
+  let device = '';
+  if ((ectx === 'hardirq' || ectx === 'softirq') && lc && lc.invocation === c.invocation) {
+    hopOf = owner(lc.req);
+    device = hopOf ? devKey(hopOf.dev) : '';
+  } else if (ectx === 'task') {
+    // Queued from inside a completion hop (btrfs: simple_end_io_work queues btrfs_work_helper).
+    const ex = s.executing.get(e.pid);
+    if (ex?.hopOf) {
+      hopOf = ex.hopOf;
+      device = ex.device ?? '';
+    }
+  }
+  if (hopOf) {
+    const hop: CompletionHop = { fn: e.function, workqueue: e.workqueue, device, label: layerFunctionLabel(e.function) };
+    const list = s.hops.get(hopOf);
+    if (list) list.push(hop);
+    else s.hops.set(hopOf, [hop]);
+    if (e.workqueue.startsWith('dio/') && device) s.names.set(device, e.workqueue.slice(4));
+  }
+  const upperDev = ectx === 'task' && !hopOf ? s.lastDev.get(e.pid) : undefined;
+  s.queued.set(e.work, { upperDev, fn: e.function, workqueue: e.workqueue, hopOf, device });
+}
+
+export function layersExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent): void {
+  const s = ctx.layers;
+  const q = s.queued.get(e.work);
+  s.executing.set(e.pid, { work: e.work, fn: e.function, workqueue: q?.workqueue ?? '', upperDev: q?.upperDev, hopOf: q?.hopOf, device: q?.device });
+}
+
+export function layersExecuteEnd(ctx: AnalyzerContext, e: WqExecuteEndEvent): void {
+  const s = ctx.layers;
+  if (s.executing.get(e.pid)?.work === e.work) s.executing.delete(e.pid);
+}
+
+type Servicer = { upperDev?: string; fn: string; workqueue: string; upper?: IoPath };
+
+/**
+ * Whether an I/O this task starts on `dev` services another device's I/O: the task runs a work
+ * item queued right after an issue on another device (loop's worker), or it issued, itself, a
+ * request on another device whose byte position is this DIO's file offset (loop on 6.18 submits
+ * the backing DIO from the submitter when it can: `block_rq_issue: 7,2 WS 4096 () 973568 + 8 [fio]`
+ * then `iomap_dio_rw_begin: dev 254:0 … offset 0x1db60000`, 973568 × 512 = 0x1db60000).
+ */
+function servicing(s: LayersState, pid: number, dev: string, offset?: number): Servicer | undefined {
+  const ex = s.executing.get(pid);
+  if (ex?.upperDev !== undefined && ex.upperDev !== dev) return ex;
+  const last = s.lastIssue.get(pid);
+  if (offset !== undefined && last && last.dev !== dev && last.sector * SECTOR_BYTES === offset) return { upperDev: last.dev, fn: 'inline', workqueue: '', upper: last.path };
+  return undefined;
+}
+
+/** Takes back what the I/O tracker counted for a submission that is not the workload's. */
+function unSubmit(ctx: AnalyzerContext, pid: number): void {
+  const sub = ctx.io.submitterPids.get(pid);
+  if (sub && --sub.ios <= 0) ctx.io.submitterPids.delete(pid);
+  ctx.io.submissions--;
+}
+
+function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | undefined): void {
+  const s = ctx.layers;
+  const upper = ex.upperDev as string;
+  if (!s.below.has(lower)) s.below.set(lower, { upper, fn: ex.fn, workqueue: ex.workqueue });
+  s.stacked = true;
+  if (ex.fn.startsWith('loop') && ex.workqueue) s.names.set(upper, ex.workqueue);
+  if (!p) return;
+  s.servicingPaths.add(p);
+  const q = s.awaiting.get(upper);
+  let up = ex.upper;
+  // Loop keeps the byte position: the upper request whose sector × 512 is this DIO's offset.
+  let i = up && q ? q.indexOf(up) : -1;
+  if (i < 0 && q && p.offset !== undefined) i = q.findIndex((u) => u.sector !== undefined && u.sector * SECTOR_BYTES === p.offset);
+  if (i < 0 && q && q.length > 0) i = 0;
+  if (q && i >= 0) up = q.splice(i, 1)[0];
+  if (up) s.services.set(p, up);
+}
+
+/** After iomap's rw_begin handler made the path `p`. */
+export function layersBegin(ctx: AnalyzerContext, e: IomapBeginEvent, p: IoPath): void {
+  const s = ctx.layers;
+  const dev = devKey(p.dev);
+  const ex = servicing(s, e.pid, dev, e.offset);
+  s.lastDev.set(e.pid, dev);
+  if (!ex) {
+    s.lowerSubmitting.delete(e.pid);
+    return;
+  }
+  s.lowerSubmitting.add(e.pid);
+  s.lowerBy.set(e.pid, ex);
+  unSubmit(ctx, e.pid);
+  link(ctx, dev, ex, p);
+}
+
+/** After the block handler recorded an issued request (its path made in request unit). */
+export function layersIssue(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecord, ectx: EventContext): void {
+  if (e.kind !== 'block_rq_issue' || e.nrSector === 0) return;
+  const s = ctx.layers;
+  const dev = `${e.dev.major}:${e.dev.minor}`;
+  const inTask = ectx === 'task' || ectx === 'unknown';
+  // Inside a lower DIO's submission (rw_begin … rw_queued) its requests are the lower layer's too.
+  const ex = inTask ? (servicing(s, e.pid, dev) ?? (s.lowerSubmitting.has(e.pid) ? s.lowerBy.get(e.pid) : undefined)) : undefined;
+  if (inTask) s.lastDev.set(e.pid, dev);
+  if (inTask && !ex) s.lastIssue.set(e.pid, { dev, sector: e.sector, path: owner(req) });
+  if (ex) {
+    if (req.path && req.path.submitterPid !== undefined) unSubmit(ctx, e.pid);
+    else if (req.path) ctx.io.submissions--;
+    link(ctx, dev, ex, req.path);
+    return;
+  }
+  const up = owner(req);
+  if (!up || s.servicingPaths.has(up)) return;
+  // REQ_META (`RM`): the filesystem reading its own trees in the task's context, not its data.
+  if (e.rwbs.includes('M') && req.path) s.metaPaths.add(req.path);
+  let q = s.awaiting.get(dev);
+  if (!q) s.awaiting.set(dev, (q = []));
+  if (q[q.length - 1] !== up) q.push(up);
+  if (q.length > AWAITING_MAX) q.shift();
+}
+
+function isBackground(p: IoPath): boolean {
+  const comm = p.submitterComm;
+  if (comm === undefined) return p.unit === 'request';
+  return isKworkerComm(comm) || isKernelIoThreadComm(comm);
+}
+
+/**
+ * A path finished: false when it is the workload's (the caller folds it), true when it went to a
+ * lower layer or to background. The workload path gets its layers and completion hops.
+ */
+export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
+  const s = ctx.layers;
+  const dev = devKey(p.dev);
+  const t = tallyOf(s, dev);
+  t.unit ??= p.unit;
+  const hops = s.hops.get(p) ?? [];
+  if (s.servicingPaths.has(p)) {
+    t.servicing.add(p);
+    const up = s.services.get(p);
+    if (up) s.hops.set(up, [...hops, ...(s.hops.get(up) ?? [])]);
+    return true;
+  }
+  if (s.stacked && (s.below.has(dev) || isBackground(p) || s.metaPaths.has(p))) {
+    t.background.add(p);
+    const who = p.submitterComm ?? 'kernel';
+    if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
+    t.backgroundSubmitters.set(who, (t.backgroundSubmitters.get(who) ?? 0) + 1);
+    return true;
+  }
+  t.workload++;
+  // Request unit on a stack: a completion that queued work (any function) was deferred; the
+  // request-unit inference only knows the DIO completion functions (kernel/work-functions.ts).
+  if (s.stacked && p.unit === 'request' && hops.length > 0 && (p.mode === 'irq-inline' || p.mode === 'task-inline')) {
+    p.mode = 'kworker-deferred';
+    delete p.irqContext;
+    delete p.taskKind;
+  }
+  const start = (p.submit ?? p.issue)?.ts;
+  if (start !== undefined && (Number.isNaN(s.workloadStart) || start < s.workloadStart)) s.workloadStart = start;
+  if (p.completion && p.mode !== 'unresolved' && !(p.completion.ts <= s.workloadEnd)) s.workloadEnd = p.completion.ts;
+  if (p.mode !== 'unresolved') {
+    s.hopCounts.set(hops.length, (s.hopCounts.get(hops.length) ?? 0) + 1);
+    const chain = hops.map((h) => `${h.fn}@${h.workqueue}`).join(' > ');
+    s.hopChains.set(chain, (s.hopChains.get(chain) ?? 0) + 1);
+  }
+  const devices = [dev];
+  for (let lower = lowerOf(s, dev); lower && !devices.includes(lower); lower = lowerOf(s, lower)) devices.push(lower);
+  p.layers = { devices, hops };
+  return false;
+}
+
+/** The device beneath `dev` (the first proved), if any. */
+export function lowerOf(s: LayersState, dev: string): string | undefined {
+  for (const [lower, l] of s.below) if (l.upper === dev) return lower;
+  return undefined;
+}
+
+/**
+ * An iomap event of a lower layer while the unit is still `request`: it must not switch the unit
+ * to DIOs (btrfs does not trace its own DIOs; the only ones are the loop worker's).
+ */
+export function isLowerIomap(ctx: AnalyzerContext, e: { kind: string; pid: number; dev: { major: number; minor: number }; offset: number }): boolean {
+  const s = ctx.layers;
+  const dev = `${e.dev.major}:${e.dev.minor}`;
+  if (e.kind === 'iomap_dio_complete') return s.below.has(dev);
+  if (e.kind === 'iomap_dio_rw_queued') return s.lowerSubmitting.has(e.pid) || s.below.has(dev);
+  const ex = servicing(s, e.pid, dev, e.offset);
+  if (ex || s.below.has(dev)) {
+    s.lowerSubmitting.add(e.pid);
+    if (ex) s.lowerBy.set(e.pid, { ...ex, upper: undefined });
+    return true;
+  }
+  s.lowerSubmitting.delete(e.pid);
+  return false;
+}
+
+/** rw_queued: the task's DIO submission returned. */
+export function layersQueued(ctx: AnalyzerContext, pid: number): void {
+  ctx.layers.lowerSubmitting.delete(pid);
+}
