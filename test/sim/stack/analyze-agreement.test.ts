@@ -76,29 +76,69 @@ describe('analyze agrees with the stacked presets per I/O', { timeout: 180_000 }
     });
   }
 
-  // Needs the layered analysis (analysis.layers, per-I/O layer paths and hops); until it is in this
-  // branch these are skipped: today's analyzer counts the loop's backing DIOs as workload I/Os and
-  // knows no bio-based layer, which is what issue 14 fixes.
+  // The layered presets: the workload on the top layer, per I/O; the stack's layers; each I/O's hops.
   for (const preset of ['loop-disk', 'dm-linear', 'dm-crypt'] as const) {
     for (const format of FORMATS) {
-      it.skip(`${preset} as ${format}: workload I/Os, modes and layers as the truth says (waits for the layered analyzer)`, async () => {
-        const { rows, paths, analysis } = await perIo(preset, format, 1);
+      const run = (): ReturnType<typeof perIo> => perIo(preset, format, 1);
+      const mark = KNOWN[`${preset} ${format}`];
+      (mark?.perIo === undefined ? it : it.fails)(`${preset} as ${format}: every workload I/O, its mode, completion and times${mark?.perIo ?? ''}`, async () => {
+        const { rows, paths, analysis } = await run();
         const work = rows.filter((r) => r.role === 'workload');
-        const topDev = work[0]?.layers[0]?.device as string;
         expect(analysis.ios.total).toBe(work.length);
-        expect(compare(pair(rows, paths, topDev)).slice(0, 10)).toEqual([]);
-        const layers = (analysis as unknown as { layers?: { device: string; role: string; ios: number; byMode: Record<string, number> }[] }).layers ?? [];
-        const devices = [...new Set(work[0]?.layers.map((l) => l.device))];
-        expect(layers.map((l) => l.device)).toEqual(devices);
-        expect(layers.map((l) => l.role)).toEqual([...new Set(work[0]?.layers.map((l) => `${l.device}|${l.role}`))].map((x) => x.split('|')[1]));
+        expect(compare(pair(rows, paths, work[0]?.layers[0]?.device as string)).slice(0, 10)).toEqual([]);
+      });
+      (mark?.layers === undefined ? it : it.fails)(`${preset} as ${format}: the stack's layers and their counts${mark?.layers ?? ''}`, async () => {
+        const { rows, analysis } = await run();
+        const work = rows.filter((r) => r.role === 'workload');
+        const want = [...new Map(work[0]?.layers.map((l) => [l.device, l])).values()];
+        const layers = analysis.layers ?? [];
+        expect(layers.map((l) => `${l.device} ${l.role}`)).toEqual(want.map((l) => `${l.device} ${l.role}`));
+        expect(layers[0]?.unit).toBe('dio');
         expect(layers[0]?.ios).toBe(work.length);
-        const modes: Record<string, number> = {};
+        const modes: Record<string, number> = { 'irq-inline': 0, 'kworker-deferred': 0, 'task-inline': 0, unresolved: 0 };
         for (const r of work) modes[r.mode as string] = (modes[r.mode as string] ?? 0) + 1;
-        for (const [m, n] of Object.entries(modes)) expect(layers[0]?.byMode[m]).toBe(n);
-        // Hops per I/O: the path's hop chain is the truth's.
-        const hopsOf = (p: IoPath): string[] => ((p as unknown as { layerPath?: { hops: { fn: string; workqueue: string }[] } }).layerPath?.hops ?? []).map((h) => `${h.fn}@${h.workqueue}`);
-        for (const { t, p } of pair(rows, paths, topDev)) expect(p && hopsOf(p)).toEqual(t.hops.map((h) => `${h.function}@${h.workqueue}`));
+        expect(layers[0]?.byMode).toEqual(modes);
+        // The loop's backing DIOs are that layer's, all servicing the workload; none is background.
+        const lower = rows.filter((r) => r.role === 'lower').length;
+        if (lower > 0) expect([layers[1]?.ios, layers[1]?.servicing]).toEqual([lower, lower]);
+      });
+      (mark?.hops === undefined ? it : it.fails)(`${preset} as ${format}: each workload I/O's completion hops${mark?.hops ?? ''}`, async () => {
+        const { rows, paths, analysis } = await run();
+        const work = rows.filter((r) => r.role === 'workload');
+        const histogram: Record<string, number> = {};
+        for (const r of work) histogram[String(r.hops.length)] = (histogram[String(r.hops.length)] ?? 0) + 1;
+        expect(analysis.hops?.histogram).toEqual(histogram);
+        const bad: string[] = [];
+        for (const { t, p } of pair(rows, paths, work[0]?.layers[0]?.device as string)) {
+          const got = (p?.layers?.hops ?? []).map((h) => `${h.fn}@${h.workqueue}`).join();
+          const want = t.hops.map((h) => `${h.function}@${h.workqueue}`).join();
+          if (got !== want) bad.push(`${t.id} ${t.op}: hops [${got}] ≠ [${want}]`);
+        }
+        expect(bad.slice(0, 10)).toEqual([]);
       });
     }
   }
 });
+
+/**
+ * Where the layered analyzer does not agree yet, by preset and format: `it.fails` keeps the check
+ * running and turns red the day it agrees (then remove the entry). Each says what differs.
+ */
+const KNOWN: Record<string, { perIo?: string; layers?: string; hops?: string }> = {};
+for (const format of ['trace-cmd', 'perf']) {
+  // Same events as the ftrace run, which agrees on all three checks; these formats print no
+  // latency flags, and one backing DIO (of 300) is taken for a workload I/O there.
+  KNOWN[`loop-disk ${format}`] = {
+    perIo: ' (known: 301 workload I/Os for 300 without the flags column)',
+    layers: ' (known: vda is reported as a second top layer, not loop-backing)',
+    hops: ' (known: the dio/vda hop is found for 2 of 150 writes)',
+  };
+}
+for (const format of ['ftrace', 'trace-cmd', 'perf']) {
+  KNOWN[`dm-linear ${format}`] = { layers: ' (known: block_bio_remap is not followed, no dm-target layer)' };
+  KNOWN[`dm-crypt ${format}`] = {
+    perIo: ' (known: modes agree; a read completed in kcryptd_crypt has no executeStart)',
+    layers: ' (known: block_bio_remap is not followed, no dm-target layer)',
+    hops: ' (known: the dio/dm-0 hop of writes, queued at block_bio_complete, is not found)',
+  };
+}
