@@ -46,8 +46,6 @@ export function stackDevices(kind: StackKind, fileSize: number): StackDevices {
 }
 
 export const devText = (d: Dev): string => `${d.major}:${d.minor}`;
-/** block events print `major,minor`. */
-export const blkDev = (d: Dev): string => `${d.major},${d.minor}`;
 
 /** dm-linear's and dm-crypt's start on the disk (the table's offset), in sectors. */
 export const DM_START_SECTOR = 2048;
