@@ -14,6 +14,8 @@ import { createWorkers, type Worker } from './workers.js';
  * The stacked model: fio jobs submit DIOs on the top device; each stack carries them down to the
  * disk and back up through the contexts the kernel uses (see presets.ts for each path). Only I/Os
  * in flight are held: a workload I/O's truth rows leave when fio reaps it.
+ * Longer than most files: the four stacks' paths share the layer events and the completion
+ * helpers, and each path reads top to bottom here, submission to reap.
  */
 
 interface SIo {
