@@ -1,7 +1,7 @@
 import type { Source } from '../input/lines.js';
 import type { EventContext } from '../kernel/cpu-context.js';
 import { createDiagnostics } from '../model/diagnostics.js';
-import { eventName, MODELLED_EVENTS, type IomapCompleteEvent, type TraceEvent } from '../model/events.js';
+import { eventName, MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
 import type { IoPath, IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions, type StreamResult } from '../parse/stream.js';
@@ -24,9 +24,6 @@ import type { Analysis } from '../model/analysis.js';
  * block / iomap / workqueue trackers — and the I/O tracker folding each finished I/O into the
  * summary. Memory follows what is in flight, not the trace's length.
  */
-
-/** iomap completions held before the first DIO begin (replayed when DIOs become the unit). */
-const EARLY_COMPLETES_MAX = 1024;
 
 export interface AnalyzeOptions {
   format?: TraceFormat;
@@ -91,7 +88,6 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     ctx = createContext('dio', diagnostics, onFinished, ctx);
   };
 
-  const earlyCompletes: [IomapCompleteEvent, EventContext][] = [];
   const onEvent = (e: TraceEvent): void => {
     const name = eventName(e);
     if (!ctx.seen.has(name)) ctx.seen.add(name);
@@ -162,15 +158,8 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
             if (e.kind === 'iomap_dio_rw_queued') layersQueued(ctx, e.pid);
             break; // the lower layer is counted by its requests
           }
-          // Only a DIO a task begins makes DIOs the unit: a completion alone may be a lower
-          // layer's (the stack is not known yet); it is replayed at the switch (bounded).
-          if (e.kind !== 'iomap_dio_rw_begin') {
-            if (e.kind === 'iomap_dio_complete' && earlyCompletes.length < EARLY_COMPLETES_MAX) earlyCompletes.push([e, ectx]);
-            break;
-          }
           ctx.layers.pending.length = 0; // requests before the switch were not the DIO workload
           switchToDio();
-          for (const [c, cctx] of earlyCompletes.splice(0)) if (!isLowerIomap(ctx, c)) handleDioComplete(ctx, c, cctx);
         }
         if (e.kind === 'iomap_dio_rw_begin') handleBegin(ctx, e);
         else if (e.kind === 'iomap_dio_rw_queued') handleQueued(ctx, e);

@@ -48,7 +48,7 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   if ((ectx === 'hardirq' || ectx === 'softirq') && lc && lc.invocation === c.invocation) {
     hopOf = owner(lc.req);
     device = hopOf ? devKey(hopOf.dev) : '';
-  } else if (ectx === 'task') {
+  } else if (ectx === 'task' || ectx === 'unknown') {
     // Queued from inside a completion hop (btrfs: simple_end_io_work queues btrfs_work_helper).
     const ex = s.executing.get(e.pid);
     if (ex?.hopOf) {
@@ -63,7 +63,8 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
     else s.hops.set(hopOf, [hop]);
     if (e.workqueue.startsWith('dio/') && device) s.names.set(device, e.workqueue.slice(4));
   }
-  const upperDev = ectx === 'task' && !hopOf ? s.lastDev.get(e.pid) : undefined;
+  // 'unknown' (perf: no flags column, no interrupt seen yet) is taken as task context, as block.ts does.
+  const upperDev = (ectx === 'task' || ectx === 'unknown') && !hopOf ? s.lastDev.get(e.pid) : undefined;
   s.queued.set(e.work, { upperDev, fn: e.function, workqueue: e.workqueue, hopOf, device });
 }
 
