@@ -125,15 +125,6 @@ describe('analyze agrees with the stacked presets per I/O', { timeout: 180_000 }
  * running and turns red the day it agrees (then remove the entry). Each says what differs.
  */
 const KNOWN: Record<string, { perIo?: string; layers?: string; hops?: string }> = {};
-for (const format of ['trace-cmd', 'perf']) {
-  // Same events as the ftrace run, which agrees on all three checks; these formats print no
-  // latency flags, and one backing DIO (of 300) is taken for a workload I/O there.
-  KNOWN[`loop-disk ${format}`] = {
-    perIo: ' (known: 301 workload I/Os for 300 without the flags column)',
-    layers: ' (known: vda is reported as a second top layer, not loop-backing)',
-    hops: ' (known: the dio/vda hop is found for 2 of 150 writes)',
-  };
-}
 for (const format of ['ftrace', 'trace-cmd', 'perf']) {
   KNOWN[`dm-linear ${format}`] = { layers: ' (known: block_bio_remap is not followed, no dm-target layer)' };
   KNOWN[`dm-crypt ${format}`] = {
