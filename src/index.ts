@@ -36,12 +36,7 @@ export { POLICY_NAMES } from './sim/policies/index.js';
 export type { SimulateOptions, SimulateSinks, SimulationFigures, SimParams, PresetName, TextSink } from './sim/index.js';
 export { MODEL_SCHEMA, WHATIF_SCHEMA } from './calibrate/index.js';
 export type { CalibratedModel, WhatifChange, WhatifOptions, WhatifResult } from './calibrate/index.js';
-// The analysis as tables (docs/tables.md): rows per I/O, Parquet per trace, many traces at once.
-export { TABLES, TABLE_NAMES, traceName, type Column, type ColumnType, type Row, type TableName } from './tables/columns.js';
-export { ioRow, workItemRow, cpuRows, diagnosticRows, traceRow } from './tables/rows.js';
-export { analyzeToParquet } from './tables/trace-tables.js';
-export { analyzeMany, type TraceJob } from './tables/pool.js';
-export { fleetSummary, FLEET_SCHEMA, type FleetSummary, type FleetTrace } from './tables/fleet.js';
+// The analysis as tables, Parquet and many traces at once: `import … from 'iopath/tables'` (src/tables/index.ts).
 
 /**
  * A trace to read: a file path (gzip is detected by its first bytes, whatever the name; `-` is

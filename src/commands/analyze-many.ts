@@ -2,9 +2,19 @@ import { checkInputPath } from '../input/check.js';
 import { fleetSummary, formatFleetText } from '../tables/fleet.js';
 import { uniqueNames } from '../tables/inputs.js';
 import { analyzeMany } from '../tables/pool.js';
-import type { AnalyzeCliOptions } from './analyze.js';
 import { CliError, writeJson } from './common.js';
 import { formatOption, unitOption } from './options.js';
+
+/** `iopath analyze`'s options (defined here, beside the many-trace path, so analyze.ts imports this file and not the other way). */
+export interface AnalyzeCliOptions {
+  format?: string;
+  unit?: string;
+  json?: boolean;
+  csv?: string;
+  fioLog?: string;
+  strict?: boolean;
+  parquet?: string;
+}
 
 /** `iopath analyze A B C… [--parquet DIR]`: every trace on a worker thread, then one fleet summary. */
 export async function analyzeManyCli(paths: string[], opts: AnalyzeCliOptions): Promise<number> {

@@ -8,18 +8,9 @@ import { formatAnalysisText } from '../report/text.js';
 import { CliError, command, progressLine, writeJson } from './common.js';
 import { traceName } from '../tables/columns.js';
 import { analyzeToParquet } from '../tables/trace-tables.js';
-import { analyzeManyCli } from './analyze-many.js';
+import { analyzeManyCli, type AnalyzeCliOptions } from './analyze-many.js';
+export type { AnalyzeCliOptions } from './analyze-many.js';
 import { formatOption, unitOption } from './options.js';
-
-export interface AnalyzeCliOptions {
-  format?: string;
-  unit?: string;
-  json?: boolean;
-  csv?: string;
-  fioLog?: string;
-  strict?: boolean;
-  parquet?: string;
-}
 
 export const runAnalyze = command(async (paths: string | string[], opts: AnalyzeCliOptions): Promise<number> => {
   if (Array.isArray(paths) && paths.length > 1) return analyzeManyCli(paths, opts);

@@ -9,10 +9,8 @@ import type { Nanos } from './time.js';
  * came from, so every number in a report can be traced back to the lines behind it.
  */
 
-export type CompletionMode = 'irq-inline' | 'kworker-deferred' | 'task-inline' | 'unresolved';
-export const COMPLETION_MODES: readonly CompletionMode[] = ['irq-inline', 'kworker-deferred', 'task-inline', 'unresolved'];
-
-export type IoUnit = 'dio' | 'request';
+export { COMPLETION_MODES, type CompletionMode, type IoUnit } from './modes.js';
+import type { CompletionMode, IoUnit } from './modes.js';
 
 /** Why an I/O could not be classified. */
 export type UnresolvedReason =

@@ -1,5 +1,5 @@
-import type { CompletionMode, IoUnit } from './io.js';
-import type { LatencySummary } from '../stats/summary.js';
+import type { CompletionMode, IoUnit } from './modes.js';
+import type { LatencySummary } from './summaries.js';
 
 /**
  * The storage stack as the trace proves it: one layer per device (`major:minor`), top first. The
