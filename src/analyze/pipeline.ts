@@ -37,6 +37,8 @@ export interface AnalyzeOptions {
   chunkBytes?: number;
   /** Called with every finished I/O (e.g. to stream CSV rows). */
   onPath?: (p: IoPath) => void;
+  /** Called with every event before the analyzer reads it (e.g. the report's timeline slices). */
+  onEvent?: (e: TraceEvent) => void;
   /** Bytes of the input read so far (after gunzip), now and then: for a progress display. */
   onProgress?: (bytes: number, gzip: boolean) => void;
 }
@@ -92,7 +94,9 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     ctx = createContext('dio', diagnostics, onFinished, ctx);
   };
 
+  const tap = opts.onEvent;
   const onEvent = (e: TraceEvent): void => {
+    if (tap) tap(e);
     const name = eventName(e);
     if (!ctx.seen.has(name)) ctx.seen.add(name);
     if (e.kind === 'lost') {

@@ -2,14 +2,17 @@ import { analyzeTrace } from '../analyze/pipeline.js';
 import type { Analysis } from '../model/analysis.js';
 import type { IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
-import { textFormat, type StreamResult } from '../parse/stream.js';
+import type { Source } from '../input/lines.js';
+import type { StreamResult } from '../parse/stream.js';
 import { renderReportHtml } from './html.js';
-import { buildTimeline, createCompletionLog, type Timeline } from './timeline.js';
+import { createCompletionLog, type Timeline } from './timeline.js';
+import { createWindowCollector } from './timeline-window.js';
 
 /**
- * The library entry of `iopath report`: analyze a trace (one pass), read the timeline window (a
- * second, bounded pass that stops at the window's end) and render the HTML. Returns the analysis
- * too, so a caller can print its summary without reading the trace again.
+ * The library entry of `iopath report`: analyze a trace in one pass that also gathers the
+ * timeline's slices (timeline-window.ts) and the I/Os' stage times (the completion log), then
+ * render the HTML. The input is read once, so it may be standard input or any stream. Returns the
+ * analysis too, so a caller can print its summary without reading the trace again.
  */
 
 export interface ReportOptions {
@@ -33,15 +36,25 @@ export interface BuiltReport {
 
 export const DEFAULT_TIMELINE_MS = 1;
 
-export async function buildReport(path: string, opts: ReportOptions): Promise<BuiltReport> {
+export async function buildReport(source: Source, opts: ReportOptions): Promise<BuiltReport> {
   const log = createCompletionLog();
-  const { analysis, stream } = await analyzeTrace(path, { format: opts.format, unit: opts.unit ?? 'auto', strict: opts.strict ?? false, onPath: log.onPath, onProgress: opts.onProgress });
+  const slices = createWindowCollector(opts.timelineMs ?? DEFAULT_TIMELINE_MS);
+  const { analysis, stream } = await analyzeTrace(source, {
+    format: opts.format,
+    unit: opts.unit ?? 'auto',
+    strict: opts.strict ?? false,
+    onPath: log.onPath,
+    onEvent: slices.onEvent,
+    onProgress: opts.onProgress,
+  });
   const baseNs = stream.baseSec * 1e9;
   let timeline: Timeline | null = null;
   let timelineNote: string | undefined;
-  if (path === '-') timelineNote = 'The timeline needs a second reading of the trace, and standard input can be read only once: run the report on a file to see it.';
-  else if (analysis.ios.total === 0) timelineNote = 'No I/Os: there is no I/O window to show.';
-  else timeline = await buildTimeline(path, analysis, log, { widthMs: opts.timelineMs ?? DEFAULT_TIMELINE_MS, format: textFormat(stream) ?? opts.format, baseNs });
+  if (analysis.ios.total === 0) timelineNote = 'No I/Os: there is no I/O window to show.';
+  else {
+    const w = slices.finish(analysis, baseNs);
+    timeline = { ...w.window, slices: w.slices, ios: log.within(w.window.startNs, w.window.endNs), lost: w.lost, ioStride: log.stride };
+  }
   const html = renderReportHtml({ analysis, command: opts.command, timeline, timelineNote, baseNs });
   return { html, analysis, stream, timeline };
 }

@@ -5,8 +5,9 @@ import type { TraceEvent } from '../model/events.js';
  * Rebuilds "what ran on each CPU" from the event stream: task run slices (sched_switch to
  * sched_switch), hardirq and softirq slices (entry to exit, nested per CPU) and workqueue items
  * (execute_start to execute_end). The analyzer folds the same events into CPU-time totals but keeps
- * no slices; the timeline chart and the Perfetto export need them, so this is a second, separate
- * reading of the trace. Callers bound it (a time window) where the trace is large.
+ * no slices; the timeline chart and the Perfetto export need them. The report feeds this builder
+ * from the analysis' own pass (timeline-window.ts); the Perfetto export reads the trace for it.
+ * Callers bound what they keep (a time window) where the trace is large.
  *
  * Slices on one CPU nest or are disjoint (the closed-open rule Perfetto uses), because interrupts
  * run inside whatever task is on the CPU and a work item only runs while its kworker is on the CPU:

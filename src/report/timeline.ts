@@ -10,11 +10,10 @@ import { createSliceBuilder, SLICE_EVENTS, type CpuSlice, type LostMark } from '
 /**
  * The short-window timeline behind chart 4: what ran on each CPU and where each I/O completed.
  *
- * The analyzer's one pass keeps no per-CPU slices, so they come from a second reading of the trace
- * that stops at the window's end. The I/Os' stage times come from the first pass (`analyzeTrace`'s
- * `onPath`) through a compact completion log, because the window is only known once the whole
- * trace has been analyzed. Moving a windowed slice recorder into the analyzer would save the second
- * reading; see the report's notes.
+ * `report` gathers both during its one pass over the trace: the slices of the window through the
+ * window collector (timeline-window.ts, fed every event), the I/Os' stage times through a compact
+ * completion log (fed every finished I/O), because the window is only known once the whole trace
+ * has been analyzed. `readSlices` reads the slices of a trace on their own (the Perfetto export).
  */
 
 export interface IoMark {
@@ -190,11 +189,4 @@ export async function readSlices(source: Source, opts: SliceReadOptions = {}): P
   }
   builder.finish(w && Number.isFinite(w.endNs) ? w.endNs : last);
   return { slices, lost, window: w };
-}
-
-/** Chart 4's data: the slices of the window and the I/Os with a stage inside it. */
-export async function buildTimeline(source: Source, a: Analysis, log: CompletionLog, opts: { widthMs: number; format?: TraceFormat; baseNs?: number }): Promise<Timeline> {
-  const win = timelineWindow(a, opts.widthMs, opts.baseNs ?? 0);
-  const { slices, lost } = await readSlices(source, { format: opts.format, window: win });
-  return { ...win, slices, ios: log.within(win.startNs, win.endNs), lost, ioStride: log.stride };
 }
