@@ -10,6 +10,7 @@ import './floor-tasks.js';
 import './binary-tasks.js';
 import './perfdata-tasks.js';
 import './fleet-tasks.js';
+import './report-tasks.js';
 
 /**
  * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same
