@@ -37,6 +37,8 @@ export interface WindowSlices {
   lost: LostMark[];
   /** Spacing of the candidate windows in ns; 0 when every slice was kept (the window is exact). */
   spacingNs: number;
+  /** Most slices and lost marks held at once during the pass: the collector's memory. */
+  peakHeld: number;
 }
 
 export interface WindowCollector {
@@ -55,6 +57,7 @@ export function createWindowCollector(widthMs: number, cap = DEFAULT_SLICE_CAP):
   let limit = cap;
   let firstTs = NaN;
   let lastTs = 0;
+  let peak = 0;
 
   /** Whether [a, b] overlaps a candidate window [kD - w/2, kD + w/2] (every time while D is 0). */
   const kept = (a: number, b: number): boolean => spacing === 0 || Math.ceil((a - half) / spacing) <= Math.floor((b + half) / spacing);
@@ -71,7 +74,9 @@ export function createWindowCollector(widthMs: number, cap = DEFAULT_SLICE_CAP):
     limit = Math.max(cap, 2 * (slices.size + lost.length));
   };
   const grown = (): void => {
-    if (slices.size + lost.length > limit) thin();
+    const held = slices.size + lost.length;
+    if (held > peak) peak = held;
+    if (held > limit) thin();
   };
   const builder = createSliceBuilder(
     (s) => {
@@ -102,7 +107,7 @@ export function createWindowCollector(widthMs: number, cap = DEFAULT_SLICE_CAP):
         const c = Math.round((exact.startNs + exact.endNs) / 2 / spacing) * spacing;
         if (exact.startNs < c - half || exact.endNs > c + half) w = { startNs: Math.round(c - half), endNs: Math.round(c + half) };
       }
-      return { window: w, slices: slices.within(w.startNs, w.endNs), lost: lost.filter((m) => m.ts >= w.startNs && m.ts <= w.endNs), spacingNs: spacing };
+      return { window: w, slices: slices.within(w.startNs, w.endNs), lost: lost.filter((m) => m.ts >= w.startNs && m.ts <= w.endNs), spacingNs: spacing, peakHeld: peak };
     },
   };
 }
