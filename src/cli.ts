@@ -14,8 +14,11 @@ import { registerCalibrate } from './commands/calibrate.js';
 import { registerWhatif } from './commands/whatif.js';
 import { useKallsyms } from './parse/binary/perfdata/reader.js';
 import { registerSql } from './commands/sql.js';
+import { boundHeapGrowth } from './input/heap-growth.js';
 
 /** commander wiring only: each command parses its options and calls the library. */
+
+boundHeapGrowth();
 
 const program = new Command();
 program

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { NS_PER_S, NS_PER_US } from '../model/time.js';
 import { benchTasks, findBenchTask, type TaskResult } from './registry.js';
+import { boundHeapGrowth } from '../input/heap-growth.js';
 import './tasks.js';
 import './analyze-tasks.js';
 import './floor-tasks.js';
@@ -102,6 +103,8 @@ function report(rows: Measured[], base: Measured): string {
 
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === CHILD_FLAG) {
+    // As the CLI runs: the task's peak RSS is the one a user sees.
+    boundHeapGrowth();
     await runChild(argv[1] ?? '', argv[2] ?? '');
     return 0;
   }

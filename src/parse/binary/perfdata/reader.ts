@@ -1,10 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import type { BinaryReader } from '../reader-types.js';
 import { DamagedInputError } from '../errors.js';
 import { BinaryError } from '../tep/bytes.js';
 import { parseKallsyms, type Kallsyms } from '../tep/kallsyms.js';
 import { initZstd, zstdStream } from '../zstd.js';
-import { perfMagic } from './header.js';
+import { FEAT, FILE_HEADER_BYTES } from './constants.js';
+import { parseHeader, perfMagic } from './header.js';
 import { readPerfData } from './read.js';
 import { perfDecoderFactory } from './tep-decoder.js';
 
@@ -39,12 +40,37 @@ function currentKallsyms(): Kallsyms | undefined {
   return kallsyms?.syms;
 }
 
+/**
+ * Whether the records may come compressed: a file-mode header says so by its COMPRESSED feature
+ * bit; pipe mode says nothing before its records. An uncompressed file is read without starting
+ * zstd (its WebAssembly module costs ~70 ms of CPU and 13–18 MB resident). A header that does not
+ * parse says yes: the reader reports what is wrong with it.
+ */
+function mayBeCompressed(input: string | Uint8Array): boolean {
+  try {
+    let head: Uint8Array;
+    if (typeof input === 'string') {
+      head = new Uint8Array(FILE_HEADER_BYTES);
+      const fd = openSync(input, 'r');
+      try {
+        head = head.subarray(0, readSync(fd, head, 0, FILE_HEADER_BYTES, 0));
+      } finally {
+        closeSync(fd);
+      }
+    } else head = input.subarray(0, FILE_HEADER_BYTES);
+    const h = parseHeader(head);
+    return h.pipe || h.features.includes(FEAT.COMPRESSED);
+  } catch {
+    return true;
+  }
+}
+
 export const PERF_DATA_READER: BinaryReader = {
   format: 'perf.data',
   magicBytes: 8,
   matches: (head) => perfMagic(head) !== null,
   async read(source, onEvent, opts) {
-    await initZstd();
+    if (mayBeCompressed('path' in source ? source.path : source.bytes)) await initZstd();
     try {
       const r = await readPerfData('path' in source ? source.path : source.bytes, onEvent, {
         makeDecoder: perfDecoderFactory({ payloads: opts.payloads ?? 'all', kallsyms: currentKallsyms() }),

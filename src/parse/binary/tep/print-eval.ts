@@ -44,7 +44,20 @@ const KNOWN_SYMBOLS: Record<string, bigint> = {
   HRTIMER_RESTART: 1n,
 };
 
+/** castBits by long size and type: a cast's type is one of a few strings, and the regexps cost more than the rest of a render. */
+const CAST_BITS = new Map<string, { bits: number; signed: boolean } | null>();
+
 function castBits(type: string, longSize: number): { bits: number; signed: boolean } | null {
+  const key = longSize === 8 ? type : `${longSize}:${type}`;
+  let c = CAST_BITS.get(key);
+  if (c === undefined) {
+    c = castBitsOf(type, longSize);
+    if (CAST_BITS.size < 4096) CAST_BITS.set(key, c);
+  }
+  return c;
+}
+
+function castBitsOf(type: string, longSize: number): { bits: number; signed: boolean } | null {
   const t = type.replace(/\b(const|volatile)\b/g, '').trim();
   if (t.includes('*')) return { bits: longSize * 8, signed: false };
   const unsigned = /\bunsigned\b|^u\d|^__u\d|^bool$|size_t$|^dev_t$/.test(t);
@@ -69,9 +82,39 @@ function num(v: Value): bigint {
 
 export interface Evaluator {
   value(e: Expr): Value;
+  /** Evaluates on another record of the same event from now on (one evaluator serves every record). */
+  use(rec: RawRecord): void;
 }
 
-export function createEvaluator(ev: EventFormat, rec: RawRecord, syms: SymbolSource): Evaluator {
+/**
+ * Flag and symbol tables (`__print_flags(v, "|", { 1, "A" }, …)`) by the helper's argument list:
+ * built once when every key is a constant, as they all are in the kernel's formats; a key that
+ * reads a field is evaluated on each record.
+ */
+const FLAG_TABLES = new WeakMap<Expr[], [bigint, string][]>();
+
+/** Whether `e` evaluates to the same value on every record of `ev` (no field, helper or index). */
+function isConstant(e: Expr, ev: EventFormat): boolean {
+  switch (e.t) {
+    case 'num':
+    case 'str':
+      return true;
+    case 'ident':
+      return !ev.byName.has(e.name);
+    case 'cast':
+    case 'unary':
+      return isConstant(e.e, ev);
+    case 'cond':
+      return isConstant(e.c, ev) && isConstant(e.a, ev) && isConstant(e.b, ev);
+    case 'bin':
+      return isConstant(e.l, ev) && isConstant(e.r, ev);
+    default:
+      return false;
+  }
+}
+
+export function createEvaluator(ev: EventFormat, first: RawRecord, syms: SymbolSource): Evaluator {
+  let rec = first;
   const field = (name: string): FieldFormat => {
     const f = ev.byName.get(name);
     if (!f) throw new Unsupported(`no field ${name}`);
@@ -100,7 +143,10 @@ export function createEvaluator(ev: EventFormat, rec: RawRecord, syms: SymbolSou
    * kernel did not resolve (`IOPRIO_CLASS_BE`) matches nothing (-1), and an entry whose name is
    * not a string (the `{ 0, ((void *)0) }` that ends the gfp table) is dropped.
    */
-  const flagTable = (items: Expr[]): [bigint, string][] => {
+  const flagTable = (args: Expr[], from: number): [bigint, string][] => {
+    const cached = FLAG_TABLES.get(args);
+    if (cached !== undefined) return cached;
+    const items = args.slice(from);
     const out: [bigint, string][] = [];
     for (const it of items) {
       if (it.t !== 'brace' || it.items.length !== 2) throw new Unsupported('bad flag table');
@@ -116,6 +162,7 @@ export function createEvaluator(ev: EventFormat, rec: RawRecord, syms: SymbolSou
       }
       out.push([key, s.v]);
     }
+    if (items.every((it) => it.t === 'brace' && isConstant(it.items[0] as Expr, ev))) FLAG_TABLES.set(args, out);
     return out;
   };
 
@@ -150,7 +197,7 @@ export function createEvaluator(ev: EventFormat, rec: RawRecord, syms: SymbolSou
         const delim = value(args[1] as Expr);
         if (typeof delim !== 'string') throw new Unsupported('flag delimiter');
         let out = '';
-        for (const [k, s] of flagTable(args.slice(2))) {
+        for (const [k, s] of flagTable(args, 2)) {
           if (val === 0n && k < 0n) {
             out += s;
             break;
@@ -170,7 +217,7 @@ export function createEvaluator(ev: EventFormat, rec: RawRecord, syms: SymbolSou
       case '__print_symbolic':
       case '__print_symbolic_u64': {
         const val = num(value(args[0] as Expr));
-        for (const [k, s] of flagTable(args.slice(1))) if (k === val) return s;
+        for (const [k, s] of flagTable(args, 1)) if (k === val) return s;
         return `0x${(val & U64).toString(16)}`;
       }
       case '__print_hex':
@@ -270,7 +317,12 @@ export function createEvaluator(ev: EventFormat, rec: RawRecord, syms: SymbolSou
         throw new Unsupported(`expression ${e.t}`);
     }
   }
-  return { value };
+  return {
+    value,
+    use(r) {
+      rec = r;
+    },
+  };
 }
 
 export { type Value };

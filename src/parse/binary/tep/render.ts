@@ -1,6 +1,6 @@
 import { hexAt, readBigAt, readNumber, readString, type RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
-import { createEvaluator, Unsupported, type SymbolSource } from './print-eval.js';
+import { createEvaluator, Unsupported, type Evaluator, type SymbolSource } from './print-eval.js';
 import { argCount, parseFormat, renderConversion, type Conversion, type Segment } from './printf.js';
 
 /**
@@ -61,8 +61,12 @@ export function createEventPrinter(ev: EventFormat, syms: SymbolSource): EventPr
   const parsed = ev.print !== null && nextArg <= ev.print.args.length;
   const args = ev.print?.args ?? [];
 
+  // One evaluator for every record: making its closures per record cost more than evaluating.
+  let evaluator: Evaluator | undefined;
+
   function renderRange(rec: RawRecord, fromSeg: number, toSeg: number): string {
-    const e = createEvaluator(ev, rec, syms);
+    const e = (evaluator ??= createEvaluator(ev, rec, syms));
+    e.use(rec);
     let out = '';
     let ci = -1;
     for (let si = 0; si < segments.length; si++) {

@@ -1,9 +1,10 @@
 import type { DiagnosticsCollector } from '../../../model/diagnostics.js';
 import type { LostEvent, TraceEvent } from '../../../model/events.js';
 import { chooseBaseSec } from '../../../model/time.js';
-import { BinaryError } from '../tep/bytes.js';
+import { BinaryError, cursor } from '../tep/bytes.js';
 import { createRecordDecoder, type DecodeSelection } from '../tep/decode.js';
 import type { RawRecord } from '../tep/fields.js';
+import { readTracingStart } from '../tep/tracing-data.js';
 import { initZstd } from '../zstd.js';
 import { compressedBlocks, plainBlocks, type BlockSource } from './cpu-blocks.js';
 import { decompressor } from './decompress.js';
@@ -73,9 +74,22 @@ function pickBuffer(L: TraceDatLayout, wanted: string | undefined): BufferInfo |
 
 const cpuLabel = (n: number): string => `CPU:${n}`;
 
+/**
+ * Only v7 compresses: a v6 file (what `capture` writes) is read without starting zstd, whose
+ * WebAssembly heap adds 13–18 MB to the resident set. A header that does not read says yes: the
+ * layout reader then reports what is wrong with it.
+ */
+function mayBeCompressed(src: ByteSource): boolean {
+  try {
+    return readTracingStart(cursor(src.read(0, Math.min(src.size, 64), 'file header'), true)).version !== '6';
+  } catch {
+    return true;
+  }
+}
+
 export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => void, opts: TraceDatOptions): Promise<TraceDatResult> {
   const { diagnostics } = opts;
-  await initZstd();
+  if (mayBeCompressed(src)) await initZstd();
   const L = readLayout(src, decompressor);
   const buf = pickBuffer(L, opts.buffer);
   if (L.buffers.some((b) => b.latency) && (!buf || buf.latency)) throw new BinaryError('a latency-format trace.dat (its data is text, not ring-buffer pages): read it with `trace-cmd report` and analyze the text', 0);

@@ -142,6 +142,20 @@ describe('other events', () => {
     expect(d.decode(record(ev, { common_type: 900, delta: 0x1ce93b, mask: 6 }), 0, 0, 1)).toMatchObject({ args: 'page=0x1ce93b flags=B1|0x4' });
   });
 
+  it('one printer renders record after record: each its own values; a table key that reads a field is read per record', () => {
+    // The printer keeps one evaluator and the constant flag tables across records: neither may
+    // carry a value over from the record before.
+    const ev = format(CUSTOM.replace('print fmt: "delta=%d label=%s mask=%#llx hi=%u state=%s", REC->delta, __get_rel_str(label), REC->mask, (unsigned int)(REC->mask >> 32), REC->delta < 0 ? "neg" : "pos"', 'print fmt: "label=%s f=%s s=%s", __get_rel_str(label), __print_flags(REC->mask, "|", { 1, "A" }, { 2, "B" }), __print_symbolic(REC->mask, { REC->delta, "same" }, { 4, "four" })'), 'test');
+    const p = createEventPrinter(ev, NO_SYMS);
+    const texts = [
+      { delta: 7, label: { loc: 'one' }, mask: 3 },
+      { delta: 3, label: { loc: 'two' }, mask: 3 },
+      { delta: 0, label: { loc: 'three' }, mask: 4 },
+      { delta: 9, label: { loc: 'four' }, mask: 9 },
+    ].map((v) => p.render(record(ev, { common_type: 900, ...v })));
+    expect(texts).toEqual(['label=one f=A|B s=0x3', 'label=two f=A|B s=same', 'label=three f=0x4 s=four', 'label=four f=A|0x8 s=same']);
+  });
+
   it('a print fmt it cannot evaluate falls back to the raw fields', () => {
     const ev = format(CUSTOM.replace('REC->delta < 0', 'mystery_helper(REC->delta)'), 'test');
     const p = createEventPrinter(ev, NO_SYMS);
