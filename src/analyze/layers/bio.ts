@@ -28,6 +28,9 @@ import { tallyOf, type BioOwner, type LayersState } from './layers-state.js';
  * the whole disk, bio_dev()), to the same disk. It only carries the owner; no layer is invented.
  */
 
+/** The `fn` of a link a remap proves (layers-state.ts ServiceLink): build-layers names it dm-target. */
+export const REMAP_LINK = 'block_bio_remap';
+
 /** Bios remembered per device and sector: bounded (a trace whose bios never complete must not grow it). */
 const BIOS_MAX = 65536;
 
@@ -59,7 +62,7 @@ export function bioRemap(ctx: AnalyzerContext, e: BlockBioRemapEvent): void {
   const partition = !s.bioDevs.has(from);
   const owner = s.bios.get(`${from}:${e.fromSector}`) ?? (partition ? s.bios.get(`${to}:${e.fromSector}`) : undefined);
   if (!partition && to !== from) {
-    if (!s.below.has(to)) s.below.set(to, { upper: from, fn: 'block_bio_remap', workqueue: '' });
+    if (!s.below.has(to)) s.below.set(to, { upper: from, fn: REMAP_LINK, workqueue: '' });
     s.stacked = true;
     tallyOf(s, from);
     tallyOf(s, to).unit ??= 'request';
@@ -108,7 +111,7 @@ export function bioRequest(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecord
   }
   // On a remap target: one I/O of that layer servicing the DIO, counted when the DIO finishes.
   const dev = `${e.dev.major}:${e.dev.minor}`;
-  if (s.below.get(dev)?.fn === 'block_bio_remap') {
+  if (s.below.get(dev)?.fn === REMAP_LINK) {
     const list = s.remapped.get(dio.path);
     if (list) list.push({ req, dev });
     else s.remapped.set(dio.path, [{ req, dev }]);
