@@ -2,8 +2,9 @@ import type { EventContext } from '../../kernel/cpu-context.js';
 import type { BlockBioCompleteEvent, BlockBioEvent, BlockBioRemapEvent, BlockRqEvent, BlockSplitEvent } from '../../model/events.js';
 import { cpuOf, type AnalyzerContext } from '../context.js';
 import type { IoPath } from '../../model/io.js';
-import type { DioRecord, ReqRecord } from '../records.js';
-import { tallyOf, type BioOwner, type LayersState } from './layers-state.js';
+import type { ReqRecord } from '../records.js';
+import { noteSubmitter } from '../io-tracker.js';
+import { tallyOf, unSubmit, type BioOwner, type LayersState } from './layers-state.js';
 
 /**
  * Bio-based layers (dm, md, partitions): devices that take bios and remap them to the device
@@ -37,7 +38,8 @@ const BIOS_MAX = 65536;
 const devOf = (d: { major: number; minor: number }): string => `${d.major}:${d.minor}`;
 
 function remember(s: LayersState, key: string, owner: BioOwner): void {
-  if (s.bios.size >= BIOS_MAX) s.bios.clear();
+  // Oldest first out: a bio merged into another request never comes back by its own sector.
+  if (s.bios.size >= BIOS_MAX) s.bios.delete(s.bios.keys().next().value as string);
   s.bios.set(key, owner);
 }
 
@@ -50,7 +52,9 @@ export function bioQueue(ctx: AnalyzerContext, e: BlockBioEvent, ectx: EventCont
   // Already owned: the clone of a remap, queued on the device beneath.
   if (s.bios.has(key) || (ectx !== 'task' && ectx !== 'unknown')) return;
   const dio = ctx.iomap.submitting.get(e.pid);
-  if (dio) remember(s, key, { dio, dev });
+  if (dio) remember(s, key, { dio, dev, pid: e.pid, comm: e.comm });
+  // Request unit (no iomap events): the bio is the queuing task's, followed only through remaps.
+  else if (ctx.unit === 'request') remember(s, key, { dev, pid: e.pid, comm: e.comm });
 }
 
 /** `block_bio_remap`: the owner goes down; a remap out of a bio-based device proves the layer beneath. */
@@ -67,7 +71,8 @@ export function bioRemap(ctx: AnalyzerContext, e: BlockBioRemapEvent): void {
     tallyOf(s, from);
     tallyOf(s, to).unit ??= 'request';
   }
-  if (owner) remember(s, `${to}:${e.sector}`, { dio: owner.dio, dev: owner.dev });
+  // Request unit: only a bio that went through a bio-based device needs following.
+  if (owner && (owner.dio || !partition)) remember(s, `${to}:${e.sector}`, owner);
 }
 
 /** `block_split: 254,0 W 1000 / 1256 [fio]`: the remainder at the new sector has the same owner. */
@@ -89,34 +94,51 @@ export function bioComplete(ctx: AnalyzerContext, e: BlockBioCompleteEvent, ectx
   const owner = s.bios.get(key);
   if (!owner) return;
   s.bios.delete(key);
-  if (ectx === 'hardirq' || ectx === 'softirq') s.bioCompleted.set(e.cpu, { path: owner.dio.path, device: devOf(e.dev), invocation: cpuOf(ctx, e.cpu).invocation, line: e.line });
+  const path = owner.dio?.path ?? owner.path;
+  if (path && (ectx === 'hardirq' || ectx === 'softirq')) s.bioCompleted.set(e.cpu, { path, device: devOf(e.dev), invocation: cpuOf(ctx, e.cpu).invocation, line: e.line });
 }
 
 /**
  * A request issued at a remapped bio's position belongs to the bio's DIO, also when a thread of
- * the target (dmcrypt_write) issues it. Called by the layer tracker before it routes the request.
+ * the target (dmcrypt_write) issues it. Called by the layer tracker before it routes the request;
+ * true when it is a remapped bio's request on a remap target (then no work item its issuer runs
+ * services it: the remap says whose it is).
  */
-export function bioRequest(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecord): DioRecord | undefined {
+export function bioRequest(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecord): boolean {
   const s = ctx.layers;
-  if (s.bios.size === 0) return undefined;
+  if (s.bios.size === 0) return false;
   const key = `${e.dev.major}:${e.dev.minor}:${e.sector}`;
   const owner = s.bios.get(key);
-  if (!owner) return undefined;
+  if (!owner) return false;
   s.bios.delete(key);
   const dio = owner.dio;
-  if (ctx.unit === 'dio' && !req.dio && dio.bytesIssued < dio.length) {
+  if (dio && ctx.unit === 'dio' && !req.dio && dio.bytesIssued < dio.length) {
     req.dio = dio;
     dio.requests.push(req);
     dio.bytesIssued += req.bytes;
   }
-  // On a remap target: one I/O of that layer servicing the DIO, counted when the DIO finishes.
+  // On a remap target: one I/O of that layer servicing the upper I/O, counted when it finishes.
   const dev = `${e.dev.major}:${e.dev.minor}`;
-  if (s.below.get(dev)?.fn === REMAP_LINK) {
-    const list = s.remapped.get(dio.path);
-    if (list) list.push({ req, dev });
-    else s.remapped.set(dio.path, [{ req, dev }]);
+  if (s.below.get(dev)?.fn !== REMAP_LINK) return false;
+  const upper = dio?.path ?? req.path;
+  if (!upper) return true;
+  const list = s.remapped.get(upper);
+  if (list) list.push({ req, dev });
+  else s.remapped.set(upper, [{ req, dev }]);
+  if (dio) return true;
+  // Request unit: the request is the workload's I/O at the top device, submitted by the task that
+  // queued the bio there (not by the target's thread, dmcrypt_write, that issued it).
+  owner.path = upper;
+  s.bioTop.set(upper, owner.dev);
+  if (upper.submitterPid !== owner.pid) {
+    if (upper.submitterPid !== undefined) unSubmit(ctx, upper.submitterPid);
+    else ctx.io.submissions--;
+    upper.submitterPid = owner.pid;
+    upper.submitterComm = owner.comm;
+    ctx.io.submissions++;
+    noteSubmitter(ctx, owner.pid, owner.comm, e.cpu);
   }
-  return dio;
+  return true;
 }
 
 /**

@@ -26,10 +26,16 @@ export interface ServiceLink {
   workqueue: string;
 }
 
-/** The DIO a bio in flight belongs to (bio.ts), and the device it was first queued on. */
+/**
+ * Whose a bio in flight is (bio.ts): the DIO it belongs to (DIO unit), the device it was first
+ * queued on and the task that queued it there; in request unit, the path of the request it became.
+ */
 export interface BioOwner {
-  dio: DioRecord;
+  dio?: DioRecord;
   dev: string;
+  pid: number;
+  comm: string;
+  path?: IoPath;
 }
 
 export interface LayersState {
@@ -47,6 +53,8 @@ export interface LayersState {
   bioCompleted: Map<number, { path: IoPath; device: string; invocation: number; line: number }>;
   /** A DIO's requests on remap targets (that layer's I/Os servicing it), folded when it finishes. */
   remapped: WeakMap<IoPath, { req: ReqRecord; dev: string }[]>;
+  /** Request unit: the top device of a request that a remapped bio became (its workload layer). */
+  bioTop: WeakMap<IoPath, string>;
   /** The last request each task issued itself (not servicing), for loop's inline submission. */
   lastIssue: Map<number, { dev: string; sector: number; path?: IoPath }>;
   /** Tasks between rw_begin and rw_queued of a lower layer's DIO. */
@@ -95,6 +103,7 @@ export function layersState(prev?: LayersState): LayersState {
     bioDevs: prev?.bioDevs ?? new Set(),
     bioCompleted: new Map(),
     remapped: new WeakMap(),
+    bioTop: new WeakMap(),
     hopStarted: new WeakMap(),
     lowerSubmitting: new Set(),
     lowerBy: new Map(),
@@ -126,4 +135,11 @@ export function tallyOf(s: LayersState, dev: string): DeviceTally {
 /** `254,0` (block events) and `254:0` (iomap) name one device: the colon form is kept. */
 export function devKey(dev: string | undefined): string {
   return dev === undefined ? '?' : dev.replace(',', ':');
+}
+
+/** Takes back what the I/O tracker counted for a submission that is not the workload's. */
+export function unSubmit(ctx: { io: { submitterPids: Map<number, { ios: number }>; submissions: number } }, pid: number): void {
+  const sub = ctx.io.submitterPids.get(pid);
+  if (sub && --sub.ios <= 0) ctx.io.submitterPids.delete(pid);
+  ctx.io.submissions--;
 }

@@ -8,7 +8,7 @@ import { cpuOf, type AnalyzerContext } from '../context.js';
 import type { ReqRecord } from '../records.js';
 import { SECTOR_BYTES } from '../../model/events.js';
 import { bioRequest, foldRemapped } from './bio.js';
-import { devKey, tallyOf, type LayersState } from './layers-state.js';
+import { devKey, tallyOf, unSubmit, type LayersState } from './layers-state.js';
 
 /**
  * The storage stack from what the trace proves (kernel notes §8):
@@ -106,12 +106,6 @@ function servicing(s: LayersState, pid: number, dev: string, offset?: number): S
   return undefined;
 }
 
-/** Takes back what the I/O tracker counted for a submission that is not the workload's. */
-function unSubmit(ctx: AnalyzerContext, pid: number): void {
-  const sub = ctx.io.submitterPids.get(pid);
-  if (sub && --sub.ios <= 0) ctx.io.submitterPids.delete(pid);
-  ctx.io.submissions--;
-}
 
 function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | undefined): void {
   const s = ctx.layers;
@@ -152,11 +146,11 @@ export function layersIssue(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecor
   if (e.kind !== 'block_rq_issue' || e.nrSector === 0) return;
   const s = ctx.layers;
   // At a remapped bio's position: the bio's DIO, whoever issues it (bio.ts).
-  bioRequest(ctx, e, req);
+  const claimed = bioRequest(ctx, e, req);
   const dev = `${e.dev.major}:${e.dev.minor}`;
   const inTask = ectx === 'task' || ectx === 'unknown';
   // Inside a lower DIO's submission (rw_begin … rw_queued) its requests are the lower layer's too.
-  const ex = inTask ? (servicing(s, e.pid, dev) ?? (s.lowerSubmitting.has(e.pid) ? s.lowerBy.get(e.pid) : undefined)) : undefined;
+  const ex = inTask && !claimed ? (servicing(s, e.pid, dev) ?? (s.lowerSubmitting.has(e.pid) ? s.lowerBy.get(e.pid) : undefined)) : undefined;
   if (inTask) s.lastDev.set(e.pid, dev);
   if (inTask && !ex) s.lastIssue.set(e.pid, { dev, sector: e.sector, path: owner(req) });
   if (ex) {
@@ -187,7 +181,9 @@ function isBackground(p: IoPath): boolean {
  */
 export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
   const s = ctx.layers;
-  const dev = devKey(p.dev);
+  // A request a remapped bio became (request unit) counts at the bio-based device on top.
+  const bioTop = s.bioTop.get(p);
+  const dev = bioTop ?? devKey(p.dev);
   const t = tallyOf(s, dev);
   t.unit ??= p.unit;
   const hops = s.hops.get(p) ?? [];
@@ -202,7 +198,7 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
     if (up) s.hops.set(up, [...hops, ...(s.hops.get(up) ?? [])]);
     return true;
   }
-  if (s.stacked && (s.below.has(dev) || isBackground(p) || s.metaPaths.has(p))) {
+  if (s.stacked && ((!bioTop && s.below.has(dev)) || isBackground(p) || s.metaPaths.has(p))) {
     t.background.add(p);
     const who = p.submitterComm ?? 'kernel';
     if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
