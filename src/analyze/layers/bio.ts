@@ -29,6 +29,9 @@ import { tallyOf, unSubmit, type BioOwner, type LayersState } from './layers-sta
  * the whole disk, bio_dev()), to the same disk. It only carries the owner; no layer is invented.
  */
 
+/** The bio events the analysis follows (pipeline.ts hands them here); `capture --events stack` records them. */
+export const FOLLOWED_BIO_EVENTS = ['block_bio_queue', 'block_bio_remap', 'block_split', 'block_bio_complete'] as const;
+
 /** The `fn` of a link a remap proves (layers-state.ts ServiceLink): build-layers names it dm-target. */
 export const REMAP_LINK = 'block_bio_remap';
 
@@ -49,8 +52,10 @@ export function bioQueue(ctx: AnalyzerContext, e: BlockBioEvent, ectx: EventCont
   const dev = devOf(e.dev);
   if (!s.bioDevs.has(dev)) s.bioDevs.add(dev);
   const key = `${dev}:${e.sector}`;
-  // Already owned: the clone of a remap, queued on the device beneath.
-  if (s.bios.has(key) || (ectx !== 'task' && ectx !== 'unknown')) return;
+  // The clone of a remap, queued on the device beneath, keeps the owner the remap carried (first
+  // queued on another device); an owner queued here is an older bio's at a reused sector.
+  if (s.bios.get(key)?.dev !== dev && s.bios.has(key)) return;
+  if (ectx !== 'task' && ectx !== 'unknown') return;
   const dio = ctx.iomap.submitting.get(e.pid);
   if (dio) remember(s, key, { dio, dev, pid: e.pid, comm: e.comm });
   // Request unit (no iomap events): the bio is the queuing task's, followed only through remaps.

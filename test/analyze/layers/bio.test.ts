@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FOLLOWED_BIO_EVENTS } from '../../../src/analyze/layers/bio.js';
 import { analyzeTrace, type AnalyzeResult } from '../../../src/analyze/pipeline.js';
+import { EVENT_SETS } from '../../../src/capture/events.js';
 import { streamEvents } from '../../../src/parse/stream.js';
 import { FIXTURES, ft, textSource } from '../../helpers/paths.js';
 
@@ -101,4 +103,8 @@ describe('remaps', () => {
       ['8:0', 'dm-target', 1],
     ]);
   });
+});
+
+it('capture --events stack records every bio event the analysis follows', () => {
+  for (const name of FOLLOWED_BIO_EVENTS) expect(EVENT_SETS.stack).toContain(`block:${name}`);
 });
