@@ -23,6 +23,8 @@ import { devKey, tallyOf, unSubmit, type LayersState } from './layers-state.js';
  * - A work item queued from a completion's context (interrupt, softirq: the same invocation as a
  *   block completion), or from inside such a work item, is a completion hop of that I/O, whatever
  *   its function (kernel/layer-functions.ts only names it).
+ * - A bio remapped off a bio-based device (dm, md: `block_bio_remap … <- (253,0) …`) proves the
+ *   device beneath directly, and its request there is the upper I/O's whoever issues it (bio.ts).
  * - Once a link is proved, I/O on a lower device that does not service the upper one, and I/O
  *   kernel threads issue on their own, are background: counted apart per device.
  */
@@ -105,7 +107,6 @@ function servicing(s: LayersState, pid: number, dev: string, offset?: number): S
   if (offset !== undefined && last && last.dev !== dev && last.sector * SECTOR_BYTES === offset) return { upperDev: last.dev, fn: 'inline', workqueue: '', upper: last.path };
   return undefined;
 }
-
 
 function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | undefined): void {
   const s = ctx.layers;
