@@ -15,6 +15,7 @@ import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
 import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs } from './io-end.js';
 import { createFold, type Fold } from './summary.js';
+import { bioComplete, bioQueue, bioRemap, bioSplit } from './layers/bio.js';
 import { isLowerIomap, layersExecuteEnd, layersQueued, layersExecuteStart, layersQueueWork, PENDING_MAX, routePath } from './layers/track.js';
 import type { Analysis } from '../model/analysis.js';
 
@@ -51,9 +52,9 @@ export interface AnalyzeResult {
 
 /**
  * Events whose payload the analyzer reads (the modelled events but block_rq_insert,
- * sched_migrate_task and softirq_raise); the rest are counted without parsing their fields.
+ * sched_migrate_task, softirq_raise and the bio merges); the rest are counted without parsing their fields.
  */
-const NOT_ANALYZED: ReadonlySet<string> = new Set(['block_rq_insert', 'sched_migrate_task', 'softirq_raise']);
+const NOT_ANALYZED: ReadonlySet<string> = new Set(['block_rq_insert', 'sched_migrate_task', 'softirq_raise', 'block_bio_backmerge', 'block_bio_frontmerge', 'block_bio_bounce', 'block_getrq']);
 export const ANALYZED_EVENTS: ReadonlySet<string> = new Set(MODELLED_EVENTS.filter((n) => !NOT_ANALYZED.has(n)));
 
 export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
@@ -179,6 +180,18 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
           ctx.layers.nowaitRetry = false;
         }
         if (e.kind === 'iomap_dio_rw_queued') layersQueued(ctx, e.pid);
+        break;
+      case 'block_bio_queue':
+        bioQueue(ctx, e, ectx);
+        break;
+      case 'block_bio_remap':
+        bioRemap(ctx, e);
+        break;
+      case 'block_split':
+        bioSplit(ctx, e);
+        break;
+      case 'block_bio_complete':
+        bioComplete(ctx, e, ectx);
         break;
       default:
         break;

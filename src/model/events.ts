@@ -196,6 +196,57 @@ export interface IomapCompleteEvent extends IomapFileFields {
   ret: number;
 }
 
+/**
+ * The bio events of include/trace/events/block.h, the unit of bio-based devices (dm, md, zram,
+ * brd, partitions), which have no requests of their own:
+ * `block_bio_queue: 253,0 WS 1160336 + 8 [fio]` (and `block_bio_backmerge`, `_frontmerge`,
+ * `_bounce` before 5.13, `block_getrq`: the same fields).
+ */
+export interface BlockBioEvent extends EventHeader {
+  kind: 'block_bio_queue' | 'block_bio_backmerge' | 'block_bio_frontmerge' | 'block_bio_bounce' | 'block_getrq';
+  dev: Dev;
+  rwbs: string;
+  sector: number;
+  nrSector: number;
+  /** The task's comm (the `[fio]` field). */
+  issuer: string;
+}
+
+/** `block_bio_complete: 253,0 WS 1160336 + 8 [0]`: a bio ended on a bio-based device. */
+export interface BlockBioCompleteEvent extends EventHeader {
+  kind: 'block_bio_complete';
+  dev: Dev;
+  rwbs: string;
+  sector: number;
+  nrSector: number;
+  /** errno, 0 on success. */
+  error: number;
+}
+
+/**
+ * `block_bio_remap: 254,0 WS 1193104 + 8 <- (253,0) 1160336`: a bio of the device in parentheses
+ * (dm-0, or a partition) goes on to `dev` at `sector`.
+ */
+export interface BlockBioRemapEvent extends EventHeader {
+  kind: 'block_bio_remap';
+  dev: Dev;
+  rwbs: string;
+  sector: number;
+  nrSector: number;
+  fromDev: Dev;
+  fromSector: number;
+}
+
+/** `block_split: 254,0 W 1000 / 1256 [fio]`: a bio split at `newSector` (its remainder starts there). */
+export interface BlockSplitEvent extends EventHeader {
+  kind: 'block_split';
+  dev: Dev;
+  rwbs: string;
+  sector: number;
+  newSector: number;
+  issuer: string;
+}
+
 /** Any event iopath does not model (or whose payload did not parse): kept by name with its text. */
 export interface OtherEvent extends EventHeader {
   kind: 'other';
@@ -233,6 +284,10 @@ export type TraceEvent =
   | IomapBeginEvent
   | IomapQueuedEvent
   | IomapCompleteEvent
+  | BlockBioEvent
+  | BlockBioCompleteEvent
+  | BlockBioRemapEvent
+  | BlockSplitEvent
   | OtherEvent
   | LostEvent;
 
@@ -261,6 +316,14 @@ export const MODELLED_EVENTS = [
   'iomap_dio_rw_begin',
   'iomap_dio_rw_queued',
   'iomap_dio_complete',
+  'block_bio_queue',
+  'block_bio_backmerge',
+  'block_bio_frontmerge',
+  'block_bio_bounce',
+  'block_getrq',
+  'block_bio_complete',
+  'block_bio_remap',
+  'block_split',
 ] as const;
 
 /** The name an event is counted under: its tracepoint name, `other` events by their own name. */

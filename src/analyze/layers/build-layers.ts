@@ -1,6 +1,7 @@
 import { COMPLETION_MODES, type CompletionMode } from '../../model/io.js';
 import type { HopSummary, Layer, LayerRole } from '../../model/layers.js';
 import type { Fold } from '../summary.js';
+import { REMAP_LINK } from './bio.js';
 import { lowerOf } from './track.js';
 import type { LayersState } from './layers-state.js';
 
@@ -29,7 +30,9 @@ export function buildLayers(s: LayersState, fold: Fold, unit: 'dio' | 'request')
     const lower = lowerOf(s, device);
     const above = [...s.below].filter(([l]) => l === device).map(([, x]) => x.upper);
     const isTop = (t?.workload ?? 0) > 0;
-    const role: LayerRole = isTop ? 'top' : link ? (link.fn.startsWith('loop') || link.fn === 'inline' ? 'loop-backing' : 'dm-target') : 'physical';
+    // A remap (bio.ts) proves a dm/md target; any other link is a servicer's I/O on a backing
+    // file (loop: its work function, which perf.data may print as an address, or inline).
+    const role: LayerRole = isTop ? 'top' : link ? (link.fn === REMAP_LINK ? 'dm-target' : 'loop-backing') : 'physical';
     const own = isTop ? counts(fold) : t ? counts(t.servicing) : { ios: 0, byMode: zeroModes(), byDirection: { R: 0, W: 0, unknown: 0 } };
     const bg = t ? counts(t.background) : { ios: 0, byMode: zeroModes(), byDirection: { R: 0, W: 0, unknown: 0 } };
     const all = own.ios + bg.ios;
@@ -46,7 +49,8 @@ export function buildLayers(s: LayersState, fold: Fold, unit: 'dio' | 'request')
       backgroundShare: all > 0 ? Math.round((bg.ios / all) * 1000) / 1000 : 0,
     };
     if (isTop && s.nowaitRetries > 0) layer.nowaitRetries = s.nowaitRetries;
-    if (link) layer.linkedBy = link.fn === 'inline' ? `its DIOs were submitted inline by the task that issued on ${link.upper} (same byte position)` : `${link.fn}${link.workqueue ? ` on ${link.workqueue}` : ''}, queued after an issue on ${link.upper}, ran its I/O`;
+    if (link?.fn === REMAP_LINK) layer.linkedBy = `block_bio_remap: bios of ${link.upper} (a bio-based device: dm, md) went on to this device`;
+    else if (link) layer.linkedBy = link.fn === 'inline' ? `its DIOs were submitted inline by the task that issued on ${link.upper} (same byte position)` : `${link.fn}${link.workqueue ? ` on ${link.workqueue}` : ''}, queued after an issue on ${link.upper}, ran its I/O`;
     return layer;
   });
   const histogram: Record<string, number> = {};

@@ -1,5 +1,6 @@
 import type { CompletionHop } from '../../model/layers.js';
-import type { IoPath } from '../../model/io.js';
+import type { IoPath, Stage } from '../../model/io.js';
+import type { DioRecord, ReqRecord } from '../records.js';
 import { createFold, type Fold } from '../summary.js';
 
 /**
@@ -25,11 +26,35 @@ export interface ServiceLink {
   workqueue: string;
 }
 
+/**
+ * Whose a bio in flight is (bio.ts): the DIO it belongs to (DIO unit), the device it was first
+ * queued on and the task that queued it there; in request unit, the path of the request it became.
+ */
+export interface BioOwner {
+  dio?: DioRecord;
+  dev: string;
+  pid: number;
+  comm: string;
+  path?: IoPath;
+}
+
 export interface LayersState {
   /** Work pointer → who queued it: the device its queuer last issued on (task context only), and its workqueue. */
-  queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string }>;
+  queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string; queue: Stage }>;
   /** The work item each task is executing (all functions, not only completion work). */
   executing: Map<number, { work: string; fn: string; workqueue: string; upperDev?: string; hopOf?: IoPath; device?: string }>;
+  /** The last hop work item of an I/O that started, for an I/O that completes inside it (kcryptd). */
+  hopStarted: WeakMap<IoPath, { work: string; queue: Stage; start: Stage & { pid: number; comm: string } }>;
+  /** Bios in flight whose DIO is known, by `major:minor:sector` on the device they are on now. */
+  bios: Map<string, BioOwner>;
+  /** Devices a bio was queued on (a partition never is: its remap is not a layer). */
+  bioDevs: Set<string>;
+  /** Per CPU: the last block_bio_complete of a known bio in an interrupt, for the hop it may queue. */
+  bioCompleted: Map<number, { path: IoPath; device: string; invocation: number; line: number }>;
+  /** A DIO's requests on remap targets (that layer's I/Os servicing it), folded when it finishes. */
+  remapped: WeakMap<IoPath, { req: ReqRecord; dev: string }[]>;
+  /** Request unit: the top device of a request that a remapped bio became (its workload layer). */
+  bioTop: WeakMap<IoPath, string>;
   /** The last request each task issued itself (not servicing), for loop's inline submission. */
   lastIssue: Map<number, { dev: string; sector: number; path?: IoPath }>;
   /** Tasks between rw_begin and rw_queued of a lower layer's DIO. */
@@ -74,6 +99,12 @@ export function layersState(prev?: LayersState): LayersState {
     executing: prev?.executing ?? new Map(),
     lastDev: prev?.lastDev ?? new Map(),
     lastIssue: new Map(),
+    bios: new Map(),
+    bioDevs: prev?.bioDevs ?? new Set(),
+    bioCompleted: new Map(),
+    remapped: new WeakMap(),
+    bioTop: new WeakMap(),
+    hopStarted: new WeakMap(),
     lowerSubmitting: new Set(),
     lowerBy: new Map(),
     below: prev?.below ?? new Map(),
@@ -104,4 +135,11 @@ export function tallyOf(s: LayersState, dev: string): DeviceTally {
 /** `254,0` (block events) and `254:0` (iomap) name one device: the colon form is kept. */
 export function devKey(dev: string | undefined): string {
   return dev === undefined ? '?' : dev.replace(',', ':');
+}
+
+/** Takes back what the I/O tracker counted for a submission that is not the workload's. */
+export function unSubmit(ctx: { io: { submitterPids: Map<number, { ios: number }>; submissions: number } }, pid: number): void {
+  const sub = ctx.io.submitterPids.get(pid);
+  if (sub && --sub.ios <= 0) ctx.io.submitterPids.delete(pid);
+  ctx.io.submissions--;
 }

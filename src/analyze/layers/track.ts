@@ -7,7 +7,8 @@ import type { CompletionHop } from '../../model/layers.js';
 import { cpuOf, type AnalyzerContext } from '../context.js';
 import type { ReqRecord } from '../records.js';
 import { SECTOR_BYTES } from '../../model/events.js';
-import { devKey, tallyOf, type LayersState } from './layers-state.js';
+import { bioRequest, foldRemapped } from './bio.js';
+import { devKey, tallyOf, unSubmit, type LayersState } from './layers-state.js';
 
 /**
  * The storage stack from what the trace proves (kernel notes §8):
@@ -22,6 +23,8 @@ import { devKey, tallyOf, type LayersState } from './layers-state.js';
  * - A work item queued from a completion's context (interrupt, softirq: the same invocation as a
  *   block completion), or from inside such a work item, is a completion hop of that I/O, whatever
  *   its function (kernel/layer-functions.ts only names it).
+ * - A bio remapped off a bio-based device (dm, md: `block_bio_remap … <- (253,0) …`) proves the
+ *   device beneath directly, and its request there is the upper I/O's whoever issues it (bio.ts).
  * - Once a link is proved, I/O on a lower device that does not service the upper one, and I/O
  *   kernel threads issue on their own, are background: counted apart per device.
  */
@@ -45,7 +48,14 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   const lc = c.lastComplete;
   let hopOf: IoPath | undefined;
   let device = '';
-  if ((ectx === 'hardirq' || ectx === 'softirq') && lc && lc.invocation === c.invocation) {
+  const bc = s.bioCompleted.get(e.cpu);
+  if ((ectx === 'hardirq' || ectx === 'softirq') && bc && bc.invocation === c.invocation && !(lc && lc.invocation === c.invocation && (lc.req.complete?.line ?? 0) > bc.line)) {
+    // After a bio-based device's completion (bio.ts), the later of the two in this interrupt:
+    // `block_bio_complete: 253,0 WS …` then `workqueue_queue_work: … workqueue=dio/dm-0`.
+    hopOf = bc.path;
+    device = bc.device;
+    s.bioCompleted.delete(e.cpu);
+  } else if ((ectx === 'hardirq' || ectx === 'softirq') && lc && lc.invocation === c.invocation) {
     hopOf = owner(lc.req);
     device = hopOf ? devKey(hopOf.dev) : '';
   } else if (ectx === 'task' || ectx === 'unknown') {
@@ -65,13 +75,15 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   }
   // 'unknown' (perf: no flags column, no interrupt seen yet) is taken as task context, as block.ts does.
   const upperDev = (ectx === 'task' || ectx === 'unknown') && !hopOf ? s.lastDev.get(e.pid) : undefined;
-  s.queued.set(e.work, { upperDev, fn: e.function, workqueue: e.workqueue, hopOf, device });
+  s.queued.set(e.work, { upperDev, fn: e.function, workqueue: e.workqueue, hopOf, device, queue: { ts: e.ts, cpu: e.cpu, line: e.line } });
 }
 
 export function layersExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent): void {
   const s = ctx.layers;
   const q = s.queued.get(e.work);
+  const start = { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm };
   s.executing.set(e.pid, { work: e.work, fn: e.function, workqueue: q?.workqueue ?? '', upperDev: q?.upperDev, hopOf: q?.hopOf, device: q?.device });
+  if (q?.hopOf) s.hopStarted.set(q.hopOf, { work: e.work, queue: q.queue, start });
 }
 
 export function layersExecuteEnd(ctx: AnalyzerContext, e: WqExecuteEndEvent): void {
@@ -94,13 +106,6 @@ function servicing(s: LayersState, pid: number, dev: string, offset?: number): S
   const last = s.lastIssue.get(pid);
   if (offset !== undefined && last && last.dev !== dev && last.sector * SECTOR_BYTES === offset) return { upperDev: last.dev, fn: 'inline', workqueue: '', upper: last.path };
   return undefined;
-}
-
-/** Takes back what the I/O tracker counted for a submission that is not the workload's. */
-function unSubmit(ctx: AnalyzerContext, pid: number): void {
-  const sub = ctx.io.submitterPids.get(pid);
-  if (sub && --sub.ios <= 0) ctx.io.submitterPids.delete(pid);
-  ctx.io.submissions--;
 }
 
 function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | undefined): void {
@@ -141,10 +146,12 @@ export function layersBegin(ctx: AnalyzerContext, e: IomapBeginEvent, p: IoPath)
 export function layersIssue(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecord, ectx: EventContext): void {
   if (e.kind !== 'block_rq_issue' || e.nrSector === 0) return;
   const s = ctx.layers;
+  // At a remapped bio's position: the bio's DIO, whoever issues it (bio.ts).
+  const claimed = bioRequest(ctx, e, req);
   const dev = `${e.dev.major}:${e.dev.minor}`;
   const inTask = ectx === 'task' || ectx === 'unknown';
   // Inside a lower DIO's submission (rw_begin … rw_queued) its requests are the lower layer's too.
-  const ex = inTask ? (servicing(s, e.pid, dev) ?? (s.lowerSubmitting.has(e.pid) ? s.lowerBy.get(e.pid) : undefined)) : undefined;
+  const ex = inTask && !claimed ? (servicing(s, e.pid, dev) ?? (s.lowerSubmitting.has(e.pid) ? s.lowerBy.get(e.pid) : undefined)) : undefined;
   if (inTask) s.lastDev.set(e.pid, dev);
   if (inTask && !ex) s.lastIssue.set(e.pid, { dev, sector: e.sector, path: owner(req) });
   if (ex) {
@@ -175,7 +182,9 @@ function isBackground(p: IoPath): boolean {
  */
 export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
   const s = ctx.layers;
-  const dev = devKey(p.dev);
+  // A request a remapped bio became (request unit) counts at the bio-based device on top.
+  const bioTop = s.bioTop.get(p);
+  const dev = bioTop ?? devKey(p.dev);
   const t = tallyOf(s, dev);
   t.unit ??= p.unit;
   const hops = s.hops.get(p) ?? [];
@@ -190,7 +199,7 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
     if (up) s.hops.set(up, [...hops, ...(s.hops.get(up) ?? [])]);
     return true;
   }
-  if (s.stacked && (s.below.has(dev) || isBackground(p) || s.metaPaths.has(p))) {
+  if (s.stacked && ((!bioTop && s.below.has(dev)) || isBackground(p) || s.metaPaths.has(p))) {
     t.background.add(p);
     const who = p.submitterComm ?? 'kernel';
     if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
@@ -198,6 +207,8 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
     return true;
   }
   t.workload++;
+  completedInHop(s, p);
+  foldRemapped(ctx, p);
   // Request unit on a stack: a completion that queued work (any function) was deferred; the
   // request-unit inference only knows the DIO completion functions (kernel/work-functions.ts).
   if (s.stacked && p.unit === 'request' && hops.length > 0 && (p.mode === 'irq-inline' || p.mode === 'task-inline')) {
@@ -217,6 +228,19 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
   for (let lower = lowerOf(s, dev); lower && !devices.includes(lower); lower = lowerOf(s, lower)) devices.push(lower);
   p.layers = { devices, hops };
   return false;
+}
+
+/**
+ * A DIO completed inside a work item queued as its own completion hop (dm-crypt's reads end in
+ * kcryptd_crypt, not in a DIO completion work item): that item's queue and start are its deferral.
+ */
+function completedInHop(s: LayersState, p: IoPath): void {
+  if (p.mode !== 'kworker-deferred' || p.executeStart || !p.completion) return;
+  const h = s.hopStarted.get(p);
+  if (h?.start.pid !== p.completion.pid || h.start.ts > p.completion.ts) return;
+  p.work = h.work;
+  p.queueWork = h.queue;
+  p.executeStart = h.start;
 }
 
 /** The device beneath `dev` (the first proved), if any. */

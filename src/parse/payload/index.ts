@@ -1,3 +1,4 @@
+import { parseBio, parseBioComplete, parseBioRemap, parseSplit } from './bio.js';
 import { parseBlockRq, parseBlockRqComplete } from './block.js';
 import { parseIomapBegin, parseIomapComplete, parseIomapQueued } from './iomap.js';
 import { parseIrqEntry, parseIrqExit, parseSoftirq } from './irq.js';
@@ -30,4 +31,12 @@ export const PAYLOAD_PARSERS: ReadonlyMap<string, PayloadParser> = new Map<strin
   ['iomap_dio_rw_begin', parseIomapBegin],
   ['iomap_dio_rw_queued', parseIomapQueued],
   ['iomap_dio_complete', parseIomapComplete],
+  ['block_bio_queue', (s, p, h) => parseBio('block_bio_queue', s, p, h)],
+  ['block_bio_backmerge', (s, p, h) => parseBio('block_bio_backmerge', s, p, h)],
+  ['block_bio_frontmerge', (s, p, h) => parseBio('block_bio_frontmerge', s, p, h)],
+  ['block_bio_bounce', (s, p, h) => parseBio('block_bio_bounce', s, p, h)],
+  ['block_getrq', (s, p, h) => parseBio('block_getrq', s, p, h)],
+  ['block_bio_complete', parseBioComplete],
+  ['block_bio_remap', parseBioRemap],
+  ['block_split', parseSplit],
 ]);

@@ -57,6 +57,18 @@ export function payloadText(e: TraceEvent): string {
       return `${iomapFile(e)} length ${hex(e.length)}`;
     case 'iomap_dio_complete':
       return `${iomapFile(e)} flags ${e.iocbFlags} aio ${e.aio} error ${e.error} ret ${e.ret}`;
+    case 'block_bio_queue':
+    case 'block_bio_backmerge':
+    case 'block_bio_frontmerge':
+    case 'block_bio_bounce':
+    case 'block_getrq':
+      return `${e.dev.major},${e.dev.minor} ${e.rwbs} ${e.sector} + ${e.nrSector} [${e.issuer}]`;
+    case 'block_bio_complete':
+      return `${e.dev.major},${e.dev.minor} ${e.rwbs} ${e.sector} + ${e.nrSector} [${e.error}]`;
+    case 'block_bio_remap':
+      return `${e.dev.major},${e.dev.minor} ${e.rwbs} ${e.sector} + ${e.nrSector} <- (${e.fromDev.major},${e.fromDev.minor}) ${e.fromSector}`;
+    case 'block_split':
+      return `${e.dev.major},${e.dev.minor} ${e.rwbs} ${e.sector} / ${e.newSector} [${e.issuer}]`;
     case 'other':
       return e.args;
     case 'lost':

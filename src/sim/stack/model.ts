@@ -2,7 +2,6 @@ import { SECTOR_BYTES, type TraceEvent } from '../../model/events.js';
 import { NS_PER_S } from '../../model/time.js';
 import { createRng } from '../../stats/rng.js';
 import { createEngine, type Engine } from '../engine.js';
-import { bioArgs } from '../emit/bio.js';
 import { createDisk, type Disk } from './disk.js';
 import { CRYPT_START_SECTOR, devText, DM_START_SECTOR, stackDevices, type DeviceInfo } from './layers.js';
 import type { StackParams } from './presets.js';
@@ -140,14 +139,14 @@ export function createStackModel(p: StackParams, seed: number, out: (e: TraceEve
   }
   function bioQueue(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): void {
     const comm = s.task.pid === 0 ? `swapper/${s.cpu}` : s.task.comm;
-    s.put({ kind: 'other', name: 'block_bio_queue', args: bioArgs('block_bio_queue', { dev: d.dev, rwbs: rwbs(write), sector, nrSector: bytes / SECTOR_BYTES, comm }) });
+    s.put({ kind: 'block_bio_queue', dev: d.dev, rwbs: rwbs(write), sector, nrSector: bytes / SECTOR_BYTES, issuer: comm });
   }
   function bioRemap(s: Seg, to: DeviceInfo, from: DeviceInfo, write: boolean, sector: number, fromSector: number, bytes: number): void {
-    s.put({ kind: 'other', name: 'block_bio_remap', args: bioArgs('block_bio_remap', { dev: to.dev, rwbs: rwbs(write), sector, nrSector: bytes / SECTOR_BYTES, from: { dev: from.dev, sector: fromSector } }) });
+    s.put({ kind: 'block_bio_remap', dev: to.dev, rwbs: rwbs(write), sector, nrSector: bytes / SECTOR_BYTES, fromDev: from.dev, fromSector });
   }
   function bioComplete(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): number {
     const ts = s.t;
-    s.put({ kind: 'other', name: 'block_bio_complete', args: bioArgs('block_bio_complete', { dev: d.dev, rwbs: rwbs(write), sector, nrSector: bytes / SECTOR_BYTES, error: 0 }) });
+    s.put({ kind: 'block_bio_complete', dev: d.dev, rwbs: rwbs(write), sector, nrSector: bytes / SECTOR_BYTES, error: 0 });
     return ts;
   }
   function rqIssue(s: Seg, d: DeviceInfo, write: boolean, sector: number, bytes: number): void {

@@ -9,10 +9,10 @@ import { runStack } from './helpers.js';
 
 /**
  * `analyze` against the stacked presets' ground truth, per workload I/O, in the three formats.
- * nvme-64 has one layer, which today's analyzer already reads: every I/O, its mode, its
- * completion's CPU, context and task, and its stage times to the formats' 1 µs.
- * The layered presets need the analysis to rebuild the stack (`layers`, per-I/O layer paths and
- * completion hops): those checks are written below and wait for that analyzer.
+ * nvme-64 has one layer: every I/O, its mode, its completion's CPU, context and task, and its
+ * stage times to the formats' 1 µs. The layered presets also need the stack rebuilt from the
+ * trace: the loop worker's link (loop-disk), block_bio_remap (dm-linear, dm-crypt: the dm-target
+ * layer, the requests dmcrypt_write issues for fio's DIOs), and each I/O's completion hops.
  */
 
 const RESOLUTION_NS = 1000;
@@ -125,11 +125,3 @@ describe('analyze agrees with the stacked presets per I/O', { timeout: 180_000 }
  * running and turns red the day it agrees (then remove the entry). Each says what differs.
  */
 const KNOWN: Record<string, { perIo?: string; layers?: string; hops?: string }> = {};
-for (const format of ['ftrace', 'trace-cmd', 'perf']) {
-  KNOWN[`dm-linear ${format}`] = { layers: ' (known: block_bio_remap is not followed, no dm-target layer)' };
-  KNOWN[`dm-crypt ${format}`] = {
-    perIo: ' (known: modes agree; a read completed in kcryptd_crypt has no executeStart)',
-    layers: ' (known: block_bio_remap is not followed, no dm-target layer)',
-    hops: ' (known: the dio/dm-0 hop of writes, queued at block_bio_complete, is not found)',
-  };
-}

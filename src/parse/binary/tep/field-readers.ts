@@ -82,12 +82,12 @@ export function printedBy(ev: EventFormat, env: ModelledEnv, f: FieldFormat, pic
   };
 }
 
-/** Device major/minor from a dev_t as the print fmt computes them (`dev >> 20`, `dev & 0xfffff`). */
-export function devReader(ev: EventFormat, env: ModelledEnv): ((r: RawRecord) => Dev) | null {
-  const f = ev.byName.get('dev');
+/** Device major/minor from a dev_t field (`dev`, or block_bio_remap's `old_dev`) as the print fmt computes them (`dev >> 20`, `dev & 0xfffff`). */
+export function devReader(ev: EventFormat, env: ModelledEnv, name = 'dev'): ((r: RawRecord) => Dev) | null {
+  const f = ev.byName.get(name);
   if (!f) return null;
   const args = ev.print?.args ?? [];
-  const exprs = args.filter((a) => refersTo(a, 'dev')).slice(0, 2);
+  const exprs = args.filter((a) => refersTo(a, name)).slice(0, 2);
   const cache = new Map<number, Dev>();
   return (r) => {
     const v = readNumber(r, f);

@@ -215,6 +215,59 @@ const iomapComplete: Factory = (ev, env) => {
   return (r, h) => ({ kind: 'iomap_dio_complete', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: dev(r), ino: i(r), size: readNumber(r, size), offset: readNumber(r, offset), iocbFlags: fl(r), aio: readNumber(r, aio), error: readNumber(r, error), ret: readNumber(r, ret) });
 };
 
+/**
+ * The bio events (bio-based devices, remaps): `block_bio_queue: 253,0 WS 1160336 + 8 [fio]` and
+ * the merges and getrq with the same fields, `block_bio_complete: … [0]`, `block_bio_remap: … <-
+ * (253,0) 1160336` (its `old_dev` is a dev_t like `dev`), `block_split: … 1000 / 1256 [fio]`.
+ */
+const blockBio: Factory = (ev, env) => {
+  const dev = devReader(ev, env);
+  const rwbs = fieldsOf(ev, 'rwbs');
+  const sector = fieldsOf(ev, 'sector');
+  const nr = fieldsOf(ev, 'nr_sector');
+  const comm = fieldsOf(ev, 'comm');
+  if (!dev || !rwbs || !sector || !nr || !comm) return null;
+  const kind = ev.name as 'block_bio_queue' | 'block_bio_backmerge' | 'block_bio_frontmerge' | 'block_bio_bounce' | 'block_getrq';
+  const rw = str(rwbs);
+  const issuer = str(comm);
+  return (r, h) => ({ kind, line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: dev(r), rwbs: rw(r), sector: readNumber(r, sector), nrSector: readNumber(r, nr), issuer: issuer(r) });
+};
+
+const blockBioComplete: Factory = (ev, env) => {
+  const dev = devReader(ev, env);
+  const rwbs = fieldsOf(ev, 'rwbs');
+  const sector = fieldsOf(ev, 'sector');
+  const nr = fieldsOf(ev, 'nr_sector');
+  const error = fieldsOf(ev, 'error');
+  if (!dev || !rwbs || !sector || !nr || !error) return null;
+  const rw = str(rwbs);
+  return (r, h) => ({ kind: 'block_bio_complete', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: dev(r), rwbs: rw(r), sector: readNumber(r, sector), nrSector: readNumber(r, nr), error: readNumber(r, error) });
+};
+
+const blockBioRemap: Factory = (ev, env) => {
+  const dev = devReader(ev, env);
+  const from = devReader(ev, env, 'old_dev');
+  const rwbs = fieldsOf(ev, 'rwbs');
+  const sector = fieldsOf(ev, 'sector');
+  const nr = fieldsOf(ev, 'nr_sector');
+  const fromSector = fieldsOf(ev, 'old_sector');
+  if (!dev || !from || !rwbs || !sector || !nr || !fromSector) return null;
+  const rw = str(rwbs);
+  return (r, h) => ({ kind: 'block_bio_remap', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: dev(r), rwbs: rw(r), sector: readNumber(r, sector), nrSector: readNumber(r, nr), fromDev: from(r), fromSector: readNumber(r, fromSector) });
+};
+
+const blockSplit: Factory = (ev, env) => {
+  const dev = devReader(ev, env);
+  const rwbs = fieldsOf(ev, 'rwbs');
+  const sector = fieldsOf(ev, 'sector');
+  const newSector = fieldsOf(ev, 'new_sector');
+  const comm = fieldsOf(ev, 'comm');
+  if (!dev || !rwbs || !sector || !newSector || !comm) return null;
+  const rw = str(rwbs);
+  const issuer = str(comm);
+  return (r, h) => ({ kind: 'block_split', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: dev(r), rwbs: rw(r), sector: readNumber(r, sector), newSector: readNumber(r, newSector), issuer: issuer(r) });
+};
+
 /** The decoder factory of each modelled event name (see MODELLED_EVENTS). */
 export const MODELLED_DECODERS: ReadonlyMap<string, Factory> = new Map<string, Factory>([
   ['block_rq_issue', blockRq],
@@ -238,4 +291,12 @@ export const MODELLED_DECODERS: ReadonlyMap<string, Factory> = new Map<string, F
   ['iomap_dio_rw_begin', iomapBegin],
   ['iomap_dio_rw_queued', iomapQueued],
   ['iomap_dio_complete', iomapComplete],
+  ['block_bio_queue', blockBio],
+  ['block_bio_backmerge', blockBio],
+  ['block_bio_frontmerge', blockBio],
+  ['block_bio_bounce', blockBio],
+  ['block_getrq', blockBio],
+  ['block_bio_complete', blockBioComplete],
+  ['block_bio_remap', blockBioRemap],
+  ['block_split', blockSplit],
 ]);
