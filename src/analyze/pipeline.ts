@@ -37,6 +37,8 @@ export interface AnalyzeOptions {
   chunkBytes?: number;
   /** Called with every finished I/O (e.g. to stream CSV rows). */
   onPath?: (p: IoPath) => void;
+  /** Called with every finished I/O that is not the workload's: a lower layer's, or background (layers/track.ts). */
+  onOtherPath?: (p: IoPath, layer: 'servicing' | 'background') => void;
   /** Bytes of the input read so far (after gunzip), now and then: for a progress display. */
   onProgress?: (bytes: number, gzip: boolean) => void;
 }
@@ -60,7 +62,11 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   const forced = opts.unit && opts.unit !== 'auto' ? opts.unit : undefined;
   let fold = createFold();
   const toFold = (p: IoPath): void => {
-    if (routePath(ctx, p)) return;
+    const away = routePath(ctx, p);
+    if (away) {
+      if (away !== 'nowait-retry') opts.onOtherPath?.(p, away);
+      return;
+    }
     fold.add(p);
     opts.onPath?.(p);
   };
