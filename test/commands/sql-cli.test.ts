@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES } from '../helpers/paths.js';
 import { buildCli, iopathAsync, tempDir } from '../cli/run.js';
 
-/** The built CLI: several traces on worker threads with --parquet, then `sql` over the directory. */
+/** The built CLI: several traces on all cores (child processes) with --parquet, then `sql` over the directory. */
 
 const A = join(FIXTURES, 'real', 'libaio-randwrite-cpu0.ftrace.txt.gz');
 const B = join(FIXTURES, 'real', 'libaio-randwrite-cpu1.ftrace.txt.gz');
