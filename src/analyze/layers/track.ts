@@ -169,10 +169,7 @@ function isBackground(p: IoPath): boolean {
   return isKworkerComm(comm) || isKernelIoThreadComm(comm);
 }
 
-/**
- * Where a finished path went: false when it is the workload's (the caller folds it); otherwise a
- * nowait retry (not an I/O), an I/O of a lower layer servicing a workload I/O, or background.
- */
+/** Where a finished path went instead of the workload: a nowait retry (not an I/O), a lower layer's I/O servicing a workload I/O, or background. */
 export type RoutedAway = 'nowait-retry' | 'servicing' | 'background';
 
 /**
