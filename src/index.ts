@@ -60,6 +60,12 @@ export interface AnalyzeOptions extends ReadOptions {
   unit?: IoUnit | 'auto';
   /** Called with every I/O as it finishes, with its path and phases (what `--csv` writes). */
   onIo?: (io: IoPath) => void;
+  /**
+   * Called with every I/O that is not the workload's, as it finishes: one a lower layer issued to
+   * service a workload I/O (the loop worker's DIO on the backing device), or one the kernel issued
+   * on its own (journal, log, flusher). Never counted in the analysis's `ios`.
+   */
+  onOtherIo?: (io: IoPath, layer: 'servicing' | 'background') => void;
   /** Called now and then with the bytes read so far (after gunzip): for a progress display. */
   onProgress?: (bytes: number, gzip: boolean) => void;
 }
@@ -94,8 +100,8 @@ function nothingIn(label: string, verb: string, s: StreamResult, forced: TraceFo
  */
 export async function analyze(input: TraceInput, options: AnalyzeOptions = {}): Promise<Analysis> {
   checkRead(input, options);
-  const { format, unit, strict, onIo, onProgress } = options;
-  const { analysis, stream } = await analyzeTrace(input, { format, unit, strict, label: labelOf(input, options), onPath: onIo, onProgress }).catch(rethrow);
+  const { format, unit, strict, onIo, onOtherIo, onProgress } = options;
+  const { analysis, stream } = await analyzeTrace(input, { format, unit, strict, label: labelOf(input, options), onPath: onIo, onOtherPath: onOtherIo, onProgress }).catch(rethrow);
   if (stream.events === 0) throw nothingIn(labelOf(input, options), 'analyze', stream, format);
   return analysis;
 }

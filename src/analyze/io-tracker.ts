@@ -1,3 +1,4 @@
+import { detach } from '../input/lines.js';
 import type { IoPath, UnresolvedReason } from '../model/io.js';
 import type { AnalyzerContext } from './context.js';
 import { extendWindow } from './handlers/cpu-time.js';
@@ -42,8 +43,25 @@ export function noteSubmitter(ctx: AnalyzerContext, pid: number, comm: string, c
 
 // ---------------------------------------------------------------- work items
 
+/**
+ * Function and workqueue names are cut from the parsed chunk: a path kept as a sample must not
+ * keep its chunk, so each name is copied once and shared (there are a handful; bounded anyway).
+ */
+const NAMES_MAX = 1024;
+const names = new Map<string, string>();
+function kept(s: string): string {
+  let k = names.get(s);
+  if (k === undefined) {
+    k = detach(s);
+    if (names.size < NAMES_MAX) names.set(k, k);
+  }
+  return k;
+}
+
 function copyWorkStages(p: IoPath, item: WorkItem): void {
   p.work = item.work;
+  p.workFunction = kept(item.fn);
+  if (item.workqueue !== undefined) p.workqueue = kept(item.workqueue);
   if (item.queue) p.queueWork = item.queue;
   if (item.activate) p.activate = item.activate;
   if (item.waking) p.kworkerWaking = item.waking;

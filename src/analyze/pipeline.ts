@@ -40,6 +40,8 @@ export interface AnalyzeOptions {
   onPath?: (p: IoPath) => void;
   /** Called with every event before the analyzer reads it (e.g. the report's timeline slices). */
   onEvent?: (e: TraceEvent) => void;
+  /** Called with every finished I/O that is not the workload's: a lower layer's, or background (layers/track.ts). */
+  onOtherPath?: (p: IoPath, layer: 'servicing' | 'background') => void;
   /** Bytes of the input read so far (after gunzip), now and then: for a progress display. */
   onProgress?: (bytes: number, gzip: boolean) => void;
 }
@@ -63,7 +65,11 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
   const forced = opts.unit && opts.unit !== 'auto' ? opts.unit : undefined;
   let fold = createFold();
   const toFold = (p: IoPath): void => {
-    if (routePath(ctx, p)) return;
+    const away = routePath(ctx, p);
+    if (away) {
+      if (away !== 'nowait-retry') opts.onOtherPath?.(p, away);
+      return;
+    }
     fold.add(p);
     opts.onPath?.(p);
   };

@@ -55,6 +55,8 @@ export interface DioRecord {
 export interface WorkItem {
   work: string;
   fn: string;
+  /** The workqueue its queue_work named (`dio/vda`; a pointer on 4.x/5.10); absent when queued before the trace began. */
+  workqueue?: string;
   isDio: boolean;
   /** Absent when the item was queued before the trace began. */
   queue?: Stage;

@@ -16,10 +16,10 @@ export interface AnalyzeCliOptions {
   parquet?: string;
 }
 
-/** `iopath analyze A B C… [--parquet DIR]`: every trace on a worker thread, then one fleet summary. */
+/** `iopath analyze A B C… [--parquet DIR]`: the traces on all cores (tables/pool.ts), then one fleet summary. */
 export async function analyzeManyCli(paths: string[], opts: AnalyzeCliOptions): Promise<number> {
   if (opts.csv !== undefined || opts.fioLog !== undefined) throw new CliError('--csv and --fio-log take one trace; with several, write --parquet DIR');
-  if (paths.includes('-')) throw new CliError('several inputs are read by worker threads: give files, not stdin');
+  if (paths.includes('-')) throw new CliError('several inputs are read by several processes: give files, not stdin');
   for (const p of paths) checkInputPath(p);
   const format = formatOption(opts.format);
   const unit = unitOption(opts.unit);

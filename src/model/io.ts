@@ -42,6 +42,9 @@ export interface IoPath {
   offset?: number;
   sector?: number;
   work?: string;
+  /** The completion work item's function and workqueue (`iomap_dio_complete_work`, `dio/vda`), when one completed it. */
+  workFunction?: string;
+  workqueue?: string;
   submitterPid?: number;
   submitterComm?: string;
   // stages
@@ -70,6 +73,15 @@ export interface IoPath {
   evidence: 'iomap_dio_complete' | 'inferred' | 'none';
   /** The device layers it went through (top first) and its completion hops (model/layers.ts). */
   layers?: IoLayerPath;
+}
+
+/**
+ * With unit `auto` the analysis counts block requests until the first iomap event, then starts
+ * again with DIOs: the request I/Os it streamed before (onIo) are not in the analysis. True at that
+ * switch, which happens once: a writer of per-I/O rows starts its output again there.
+ */
+export function unitRestarted(prev: IoUnit | undefined, next: IoUnit): boolean {
+  return prev === 'request' && next === 'dio';
 }
 
 export const PHASES = ['total', 'device', 'completion', 'deferralWait', 'work'] as const;

@@ -1,6 +1,6 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import Papa from 'papaparse';
-import { phasesOf, type IoPath } from '../model/io.js';
+import { phasesOf, unitRestarted, type IoPath, type IoUnit } from '../model/io.js';
 
 /**
  * Per-I/O CSV, written as the I/Os finish (never held in memory). Cells are formula-escaped
@@ -112,12 +112,29 @@ const BATCH = 2000;
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 export function createCsvWriter(path: string): CsvWriter {
-  const out: WriteStream = createWriteStream(path);
+  let out: WriteStream = createWriteStream(path);
   let rows: (string | number)[][] = [];
   let header = true;
   let failed: Error | undefined;
   out.on('error', (e) => (failed = e));
+  let unit: IoUnit | undefined;
+  // Set while the file is started again (an auto unit's switch to DIOs): rows wait in memory until
+  // the old stream has closed, so none of its writes can land in the new file.
+  let reopening: Promise<void> | undefined;
+  const restart = (): void => {
+    const old = out;
+    rows = [];
+    header = true;
+    reopening = new Promise<void>((resolve) => old.end(() => resolve())).then(() => {
+      if (failed) return;
+      out = createWriteStream(path);
+      out.on('error', (e) => (failed = e));
+      reopening = undefined;
+      flush();
+    });
+  };
   const flush = (): void => {
+    if (reopening) return;
     if (rows.length === 0 && !header) return;
     const text = Papa.unparse({ fields: [...CSV_COLUMNS], data: rows }, { header, escapeFormulae: FORMULA_START, newline: '\n' });
     out.write(`${text}\n`);
@@ -126,10 +143,13 @@ export function createCsvWriter(path: string): CsvWriter {
   };
   return {
     write(p) {
+      if (unitRestarted(unit, p.unit)) restart();
+      unit = p.unit;
       rows.push(csvRow(p));
       if (rows.length >= BATCH) flush();
     },
-    close() {
+    async close() {
+      await reopening;
       flush();
       return new Promise((resolve, reject) => {
         // end() hands its callback the stream's error (a failed last write) before the 'error'

@@ -33,7 +33,7 @@ export const TABLES = {
     queue_work_ns:int64 activate_ns:int64 kworker_waking_ns:int64 kworker_wakeup_ns:int64 kworker_switch_in_ns:int64
     execute_start_ns:int64 execute_end_ns:int64 completion_ns:int64 completion_ctx:string
     total_us:double device_us:double completion_us:double deferral_wait_us:double work_us:double run_delay_us:double
-    completion_hops:int32 unresolved_reason:string evidence:string submit_line:int64 completion_line:int64`),
+    completion_hops:int32 hop_chain:string devices:string cpu_changes:int32 unresolved_reason:string evidence:string submit_line:int64 completion_line:int64`),
   work_items: c(`
     io_id:int64 work:string function:string workqueue:string kworker_pid:int32 kworker_comm:string cpu:int32
     queue_ns:int64 activate_ns:int64 start_ns:int64 end_ns:int64 wait_us:double run_us:double`),

@@ -57,7 +57,7 @@ export async function materialize(inputs: readonly string[], scratch: string, o:
       roots.add(scratch);
     }
   }
-  // Traces on a worker thread per core, as `analyze A B …` does.
+  // Traces on all cores (this process and a child per other core), as `analyze A B …` does.
   await analyzeMany(traces);
   return [...roots];
 }

@@ -4,29 +4,40 @@ import type { Row } from './columns.js';
 
 /** Row builders: one I/O, its work item, and the per-trace tables from the finished Analysis. */
 
-/** The storage layer an I/O belongs to. Only the top of the stack is rebuilt today. */
-export const TOP_LAYER = 'top';
+/**
+ * Which I/Os a row is: `top`, the workload's (submitted by user tasks on the top device: the rows
+ * `ios.byMode` counts); `servicing`, an I/O a lower layer issued to service a workload I/O (the
+ * loop worker's DIO on the backing device); `background`, one the kernel issued on its own
+ * (journal, log, flusher) or a lower device's I/O that services nothing above.
+ */
+export type RowLayer = 'top' | 'servicing' | 'background';
+export const TOP_LAYER: RowLayer = 'top';
 
 const us = (ns: number | undefined): number | undefined => (ns === undefined ? undefined : ns / 1000);
 
 /**
  * CPU changes along device completion → queue_work → execute_start → completion, over the stages
  * the I/O has: 0 when all ran on one CPU (the IRQ's), 1 when the kworker or task that finished it
- * ran elsewhere, and so on. A hop costs a cross-CPU wakeup and a cold cache.
+ * ran elsewhere, and so on. A change costs a cross-CPU wakeup and a cold cache.
  */
-export function completionHops(p: IoPath): number {
+export function cpuChanges(p: IoPath): number {
   const cpus = [p.deviceComplete, p.queueWork, p.executeStart, p.completion].filter((s): s is Stage & object => s !== undefined).map((s) => s.cpu);
   let hops = 0;
   for (let i = 1; i < cpus.length; i++) if (cpus[i] !== cpus[i - 1]) hops++;
   return hops;
 }
 
-export function ioRow(p: IoPath): Row {
+/** The completion hops (work items queued from its completion, model/layers.ts) as `fn@workqueue > …`. */
+export function hopChain(p: IoPath): string | undefined {
+  return p.layers?.hops.map((h) => `${h.fn}@${h.workqueue}`).join(' > ');
+}
+
+export function ioRow(p: IoPath, layer: RowLayer = TOP_LAYER): Row {
   const ph = phasesOf(p);
   const runnable = p.kworkerWakeup && p.kworkerSwitchIn && p.kworkerSwitchIn.ts >= p.kworkerWakeup.ts ? p.kworkerSwitchIn.ts - p.kworkerWakeup.ts : undefined;
   return {
     id: p.id,
-    layer: TOP_LAYER,
+    layer,
     unit: p.unit,
     mode: p.mode,
     irq_context: p.irqContext,
@@ -63,7 +74,10 @@ export function ioRow(p: IoPath): Row {
     deferral_wait_us: us(ph.deferralWait),
     work_us: us(ph.work),
     run_delay_us: us(runnable),
-    completion_hops: p.completion ? completionHops(p) : undefined,
+    completion_hops: p.layers?.hops.length,
+    hop_chain: hopChain(p),
+    devices: p.layers?.devices.join(' > '),
+    cpu_changes: p.completion ? cpuChanges(p) : undefined,
     unresolved_reason: p.unresolvedReason,
     evidence: p.evidence,
     submit_line: (p.submit ?? p.issue)?.line,
@@ -72,8 +86,8 @@ export function ioRow(p: IoPath): Row {
 }
 
 /**
- * The work item that completed an I/O, when one did (a queue_work or an execute_start joined it).
- * Its function and workqueue are not carried by the rebuilt path yet: NULL.
+ * The work item that completed an I/O, when one did (a queue_work or an execute_start joined it):
+ * its function from either event, its workqueue from queue_work (NULL when queued before the trace).
  */
 export function workItemRow(p: IoPath): Row | null {
   if (!p.queueWork && !p.executeStart) return null;
@@ -81,6 +95,8 @@ export function workItemRow(p: IoPath): Row | null {
   return {
     io_id: p.id,
     work: p.work,
+    function: p.workFunction,
+    workqueue: p.workqueue,
     kworker_pid: p.executeStart?.pid,
     kworker_comm: p.executeStart?.comm,
     cpu: (p.executeStart ?? p.queueWork)?.cpu,

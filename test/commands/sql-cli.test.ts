@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES } from '../helpers/paths.js';
+import { FIXTURES, REPO } from '../helpers/paths.js';
 import { buildCli, iopathAsync, tempDir } from '../cli/run.js';
 
-/** The built CLI: several traces on worker threads with --parquet, then `sql` over the directory. */
+/** The built CLI: several traces on all cores (child processes) with --parquet, then `sql` over the directory. */
 
 const A = join(FIXTURES, 'real', 'libaio-randwrite-cpu0.ftrace.txt.gz');
 const B = join(FIXTURES, 'real', 'libaio-randwrite-cpu1.ftrace.txt.gz');
@@ -30,6 +30,11 @@ describe('analyze A B --parquet DIR, then sql DIR', () => {
   it('refuses --csv with several traces, and a query that does not parse, in one line', async () => {
     const r = await iopathAsync(['analyze', A, B, '--csv', join(tempDir('iopath-fleet-'), 'x.csv')]);
     expect(r.code).toBe(2);
+    // package.json goes to the child process (this process takes the first trace): its error comes back with its kind.
+    const [broken, alone] = await Promise.all([iopathAsync(['analyze', A, join(REPO, 'package.json')]), iopathAsync(['analyze', join(REPO, 'package.json')])]);
+    expect(broken.stderr).toMatch(/package\.json: nothing to analyze/);
+    expect(broken.code).toBe(alone.code);
+    expect(broken.code).not.toBe(0);
     const bad = await iopathAsync(['sql', 'selec nothing', A]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/^iopath: sql: /);

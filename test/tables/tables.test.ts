@@ -9,7 +9,7 @@ import { phasesOf, type IoPath } from '../../src/model/io.js';
 import { TABLES, TABLE_NAMES, traceName } from '../../src/tables/columns.js';
 import { fleetSummary } from '../../src/tables/fleet.js';
 import { partPath } from '../../src/tables/parquet.js';
-import { completionHops, ioRow } from '../../src/tables/rows.js';
+import { cpuChanges, hopChain, ioRow, workItemRow } from '../../src/tables/rows.js';
 import { analyzeToParquet } from '../../src/tables/trace-tables.js';
 import { FIXTURES, REPO } from '../helpers/paths.js';
 
@@ -74,14 +74,27 @@ describe('rows', () => {
   const stage = (ts: number, cpu: number) => ({ ts, cpu, line: 1 });
   const base: IoPath = { id: 1, unit: 'dio', dir: 'W', bytes: 4096, mode: 'kworker-deferred', evidence: 'iomap_dio_complete' };
   it('counts CPU changes along the completion', () => {
-    expect(completionHops({ ...base, deviceComplete: { ...stage(1, 1), ctx: 'hardirq' }, queueWork: stage(2, 1), executeStart: { ...stage(3, 0), pid: 9, comm: 'kworker/0:1' }, completion: { ...stage(4, 0), ctx: 'task', pid: 9, comm: 'kworker/0:1' } })).toBe(1);
-    expect(completionHops({ ...base, deviceComplete: { ...stage(1, 1), ctx: 'hardirq' }, completion: { ...stage(2, 1), ctx: 'softirq', pid: 0, comm: 'swapper' } })).toBe(0);
+    expect(cpuChanges({ ...base, deviceComplete: { ...stage(1, 1), ctx: 'hardirq' }, queueWork: stage(2, 1), executeStart: { ...stage(3, 0), pid: 9, comm: 'kworker/0:1' }, completion: { ...stage(4, 0), ctx: 'task', pid: 9, comm: 'kworker/0:1' } })).toBe(1);
+    expect(cpuChanges({ ...base, deviceComplete: { ...stage(1, 1), ctx: 'hardirq' }, completion: { ...stage(2, 1), ctx: 'softirq', pid: 0, comm: 'swapper' } })).toBe(0);
   });
   it('gives the runnable wait of the kworker, and NULL for missing stages', () => {
     const r = ioRow({ ...base, kworkerWakeup: stage(10_000, 1), kworkerSwitchIn: stage(35_000, 1) });
     expect(r['run_delay_us']).toBe(25);
     expect(r['total_us']).toBeUndefined();
     expect(r['layer']).toBe('top');
+    expect(ioRow(base, 'background')['layer']).toBe('background');
+  });
+  it('writes the completion hops as fn@workqueue in order, and the work item’s function and workqueue', () => {
+    const hops = [
+      { fn: 'iomap_dio_complete_work', workqueue: 'dio/vda', device: '254:0', label: 'DIO completion' },
+      { fn: 'iomap_dio_complete_work', workqueue: 'dio/loop0', device: '7:0', label: 'DIO completion' },
+    ];
+    const p: IoPath = { ...base, layers: { devices: ['7:0', '254:0'], hops }, queueWork: stage(2, 1), work: 'w1', workFunction: 'iomap_dio_complete_work', workqueue: 'dio/loop0' };
+    expect(hopChain(p)).toBe('iomap_dio_complete_work@dio/vda > iomap_dio_complete_work@dio/loop0');
+    const r = ioRow(p);
+    expect([r['completion_hops'], r['devices']]).toEqual([2, '7:0 > 254:0']);
+    expect(ioRow(base)['completion_hops']).toBeUndefined();
+    expect(workItemRow(p)).toMatchObject({ function: 'iomap_dio_complete_work', workqueue: 'dio/loop0', work: 'w1' });
   });
   it('names a trace by its file', () => {
     expect(traceName('/a/b/libaio-randwrite-cpu0.ftrace.txt.gz')).toBe('libaio-randwrite-cpu0');

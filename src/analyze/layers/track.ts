@@ -176,11 +176,14 @@ function isBackground(p: IoPath): boolean {
   return isKworkerComm(comm) || isKernelIoThreadComm(comm);
 }
 
+/** Where a finished path went instead of the workload: a nowait retry (not an I/O), a lower layer's I/O servicing a workload I/O, or background. */
+export type RoutedAway = 'nowait-retry' | 'servicing' | 'background';
+
 /**
- * A path finished: false when it is the workload's (the caller folds it), true when it went to a
- * lower layer or to background. The workload path gets its layers and completion hops.
+ * A path finished: false when it is the workload's (the caller folds it), else where it went
+ * instead (a lower layer or background). The workload path gets its layers and completion hops.
  */
-export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
+export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
   const s = ctx.layers;
   // A request a remapped bio became (request unit) counts at the bio-based device on top.
   const bioTop = s.bioTop.get(p);
@@ -191,20 +194,20 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): boolean {
   if (s.nowaitRetry && !p.issue) {
     s.nowaitRetries++;
     if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
-    return true;
+    return 'nowait-retry';
   }
   if (s.servicingPaths.has(p)) {
     t.servicing.add(p);
     const up = s.services.get(p);
     if (up) s.hops.set(up, [...hops, ...(s.hops.get(up) ?? [])]);
-    return true;
+    return 'servicing';
   }
   if (s.stacked && ((!bioTop && s.below.has(dev)) || isBackground(p) || s.metaPaths.has(p))) {
     t.background.add(p);
     const who = p.submitterComm ?? 'kernel';
     if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
     t.backgroundSubmitters.set(who, (t.backgroundSubmitters.get(who) ?? 0) + 1);
-    return true;
+    return 'background';
   }
   t.workload++;
   completedInHop(s, p);
