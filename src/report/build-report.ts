@@ -4,6 +4,7 @@ import type { IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { textFormat, type StreamResult } from '../parse/stream.js';
 import { renderReportHtml } from './html.js';
+import { createHopTally } from './stack-flow.js';
 import { buildTimeline, createCompletionLog, type Timeline } from './timeline.js';
 
 /**
@@ -35,13 +36,18 @@ export const DEFAULT_TIMELINE_MS = 1;
 
 export async function buildReport(path: string, opts: ReportOptions): Promise<BuiltReport> {
   const log = createCompletionLog();
-  const { analysis, stream } = await analyzeTrace(path, { format: opts.format, unit: opts.unit ?? 'auto', strict: opts.strict ?? false, onPath: log.onPath, onProgress: opts.onProgress });
+  const hops = createHopTally();
+  const onPath = (p: Parameters<typeof log.onPath>[0]): void => {
+    log.onPath(p);
+    hops.onPath(p);
+  };
+  const { analysis, stream } = await analyzeTrace(path, { format: opts.format, unit: opts.unit ?? 'auto', strict: opts.strict ?? false, onPath, onProgress: opts.onProgress });
   const baseNs = stream.baseSec * 1e9;
   let timeline: Timeline | null = null;
   let timelineNote: string | undefined;
   if (path === '-') timelineNote = 'The timeline needs a second reading of the trace, and standard input can be read only once: run the report on a file to see it.';
   else if (analysis.ios.total === 0) timelineNote = 'No I/Os: there is no I/O window to show.';
   else timeline = await buildTimeline(path, analysis, log, { widthMs: opts.timelineMs ?? DEFAULT_TIMELINE_MS, format: textFormat(stream) ?? opts.format, baseNs });
-  const html = renderReportHtml({ analysis, command: opts.command, timeline, timelineNote, baseNs });
+  const html = renderReportHtml({ analysis, command: opts.command, timeline, timelineNote, baseNs, hopTally: hops.counts() });
   return { html, analysis, stream, timeline };
 }

@@ -3,6 +3,8 @@ import { COMPLETION_MODES } from '../model/io.js';
 import { cdfPoints, cpuRows, floorForLog, modeRows, pickWaterfall, waterfallRows, type DistGroup } from './chart-data.js';
 import { cpuChart, latencyCdfChart, modesChart, timelineChart, waterfallChart } from './charts.js';
 import { escapeHtml } from './escape.js';
+import { stackSection } from './html-stack.js';
+import { hasStack, stackFlow, type HopTally } from './stack-flow.js';
 import { dataQualitySection, glossarySection, headerSection } from './html-sections.js';
 import { cpuTable, latencyTable, modesTable, phaseList, timelineTable, waterfallTable } from './html-tables.js';
 import { chartFigure, GENERATOR, renderPage, writeHtmlFile, type ChartSlot, type PageSection } from './page.js';
@@ -15,8 +17,9 @@ export type { CompareHtmlOptions } from './compare-html.js';
 export type { CompareSummary } from './compare-charts.js';
 
 /**
- * The single-trace HTML report: a header that says what was read and how to reproduce it, five
- * charts each followed by the table of its numbers, a data-quality section and a glossary.
+ * The single-trace HTML report: a header that says what was read and how to reproduce it, on a
+ * storage stack a drawing of its layers, five charts each followed by the table of its numbers, a
+ * data-quality section and a glossary.
  */
 
 export interface ReportInput {
@@ -30,6 +33,8 @@ export interface ReportInput {
   baseNs?: number;
   /** Sampled I/Os per mode in the waterfall (default 8). */
   waterfallPerMode?: number;
+  /** Each hop's workload I/Os (stack-flow.ts), for the storage-stack drawing's shares. */
+  hopTally?: ReturnType<HopTally['counts']>;
   /** Extra lines for the "About this report" list. */
   notes?: string[];
   generator?: string;
@@ -40,6 +45,9 @@ export function renderReportHtml(r: ReportInput): string {
   const charts: ChartSlot[] = [];
   const sections: PageSection[] = [];
   const notes = [...(r.notes ?? [])];
+
+  // Only a stack (or background I/O) has something to say here: a single disk's page is unchanged.
+  if (hasStack(a)) sections.push({ id: 'stack', title: 'Storage stack', html: stackSection(a, stackFlow(a, r.hopTally)) });
 
   const mRows = modeRows(a);
   charts.push({ id: 'chart-modes', spec: modesChart(mRows, a.ios.byMode, a.ios.total) });
