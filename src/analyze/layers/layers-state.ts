@@ -1,5 +1,5 @@
 import type { CompletionHop } from '../../model/layers.js';
-import type { IoPath } from '../../model/io.js';
+import type { IoPath, Stage } from '../../model/io.js';
 import { createFold, type Fold } from '../summary.js';
 
 /**
@@ -27,7 +27,7 @@ export interface ServiceLink {
 
 export interface LayersState {
   /** Work pointer → who queued it: the device its queuer last issued on (task context only), and its workqueue. */
-  queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string }>;
+  queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string; hop?: CompletionHop; queuedAt?: Stage }>;
   /** The work item each task is executing (all functions, not only completion work). */
   executing: Map<number, { work: string; fn: string; workqueue: string; upperDev?: string; hopOf?: IoPath; device?: string }>;
   /** The last request each task issued itself (not servicing), for loop's inline submission. */
