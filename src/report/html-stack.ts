@@ -98,7 +98,8 @@ export function stackTable(flow: StackFlow): string {
     l.background.submitters.map((s) => `${s.comm} ${s.ios}`).join(', ') || '–',
   ]);
   const headers = ['layer', 'role', 'unit', 'I/Os', 'servicing above', 'irq-inline', 'kworker-deferred', 'task-inline', 'unresolved', 'p50 µs', 'p90 µs', 'p99 µs', 'background I/Os', 'background share', 'background submitters'];
-  return table(headers, rows, { numeric: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] });
+  // Fifteen columns: scrolled inside its own box (an inline style, so the page's stylesheet, shared with single-disk pages, stays as it was).
+  return `<div style="overflow-x:auto">${table(headers, rows, { numeric: [3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13] })}</div>`;
 }
 
 function hopTable(flow: StackFlow): string {
