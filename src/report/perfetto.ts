@@ -250,8 +250,9 @@ export function buildPerfettoEvents(input: PerfettoInput): { events: TraceEventJ
     { ph: 'M', name: 'process_sort_index', pid: IO_PID, args: { sort_index: -1 } },
   ];
   if (stackIdx && input.stack) {
+    const nameOf = (dev: string): string => input.stack?.layers.find((x) => x.device === dev)?.name ?? dev;
     input.stack.layers.slice(1).forEach((l, i) => {
-      meta.push({ ph: 'M', name: 'process_name', pid: LAYER_PID0 + i + 1, args: { name: `Layer ${i + 2}: ${layerTitle(l)}, I/Os servicing ${l.above.join(', ') || 'the layer above'}` } });
+      meta.push({ ph: 'M', name: 'process_name', pid: LAYER_PID0 + i + 1, args: { name: `Layer ${i + 2}: ${layerTitle(l)}, I/Os servicing ${l.above.map(nameOf).join(', ') || 'the layer above'}` } });
       meta.push({ ph: 'M', name: 'process_sort_index', pid: LAYER_PID0 + i + 1, args: { sort_index: i } });
     });
   }
