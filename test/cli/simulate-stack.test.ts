@@ -1,38 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Command } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { analyzeTrace } from '../../src/analyze/pipeline.js';
+import { registerSimulate, runSimulate } from '../../src/commands/simulate.js';
 import type { Analysis } from '../../src/model/analysis.js';
 import { COMPLETION_MODES } from '../../src/model/io.js';
 import { TRACE_FORMATS, type TraceFormat } from '../../src/parse/formats.js';
 import { parseStackTruth, STACK_PRESET_NAMES, type StackTruthRow } from '../../src/sim/stack/index.js';
-import { buildCli, expectOneLineRefusal, iopathAll, tempDir, type Run } from './run.js';
+import { buildCli, iopathAll, tempDir, type Run } from './run.js';
 
 /**
  * `iopath simulate --preset loop-disk` (a storage stack) from the built CLI in the three formats,
- * with `--truth`, then `iopath analyze --json` of each trace against its own truth: the workload's
- * I/O count, its modes, the stack's two layers and the completion hops per I/O. (Per-I/O agreement
- * over every preset is test/sim/stack's; this holds the command line to the same model.)
+ * with `--truth`, then the analysis of each trace (what `analyze --json` prints) against its own
+ * truth: the workload's I/O count, its modes, the stack's two layers and the completion hops per
+ * I/O. (Per-I/O agreement over every preset is test/sim/stack's; this holds the command line to
+ * the same model.) Help and refusals are read in-process: a child process each costs seconds.
  */
 
 const dir = tempDir('simulate-stack');
 const trace = (f: TraceFormat): string => join(dir, `loop-${f}.txt`);
 const truth = (f: TraceFormat): string => join(dir, `loop-${f}.jsonl`);
 let sims: Run[] = [];
-let analyses: Run[] = [];
-let refusals: Run[] = [];
-let help: Run;
+const analyses: Analysis[] = [];
 
 beforeAll(async () => {
   buildCli();
   // 30 I/Os per job (2 jobs), a mix of reads (0 hops) and writes (2 hops).
   sims = await iopathAll(TRACE_FORMATS.map((f) => ['simulate', '--preset', 'loop-disk', '--ios', '30', '--rw', 'randrw', '--seed', '2', '--format', f, '-o', trace(f), '--truth', truth(f)]));
-  [help, ...refusals] = await iopathAll([
-    ['simulate', '--help'],
-    ['simulate', '--preset', 'dm-crypt', '--kernel', 'patched'],
-    ['simulate', '--preset', 'loop-disk', '--ios', '5', '--truth', join(dir, 'x.csv')],
-    ['simulate', '--preset', 'nvme-64', '--submit-cpu', '10', '--json'],
-  ]);
-  analyses = await iopathAll(TRACE_FORMATS.map((f) => ['analyze', '--json', trace(f)]));
+  for (const f of TRACE_FORMATS) analyses.push((await analyzeTrace(trace(f))).analysis);
 }, 120_000);
 
 const modesOf = (rows: StackTruthRow[]): Record<string, number> => {
@@ -51,9 +47,7 @@ describe.each(TRACE_FORMATS.map((f, i) => [f, i] as const))('simulate --preset l
     expect(workload).toHaveLength(60);
     expect(new Set(workload.map((r) => r.op))).toEqual(new Set(['read', 'write']));
 
-    const r = analyses[i]!;
-    expect(r.code, r.stderr).toBe(0);
-    const a = JSON.parse(r.stdout) as Analysis;
+    const a = analyses[i]!;
     expect(a.ios.total).toBe(workload.length);
     expect(a.ios.byMode).toEqual(modesOf(workload));
     // The stack the truth names, top first, as the analysis rebuilt it.
@@ -70,13 +64,18 @@ describe.each(TRACE_FORMATS.map((f, i) => [f, i] as const))('simulate --preset l
 
 describe('simulate with a stack preset', () => {
   it('lists the stack presets in --help', () => {
-    expect(help.code).toBe(0);
-    for (const n of STACK_PRESET_NAMES) expect(help.stdout).toMatch(new RegExp(`^  ${n} +\\S`, 'm'));
+    const program = new Command();
+    registerSimulate(program);
+    let help = '';
+    const cmd = program.commands.find((c) => c.name() === 'simulate');
+    cmd?.configureOutput({ writeOut: (x) => (help += x) });
+    cmd?.outputHelp();
+    for (const n of STACK_PRESET_NAMES) expect(help).toMatch(new RegExp(`^  ${n} +\\S`, 'm'));
   });
 
-  it('refuses options that do not apply, a CSV truth and jobs beyond its CPUs', () => {
-    expectOneLineRefusal(refusals[0]!, /--kernel does not apply to the stack preset dm-crypt/);
-    expectOneLineRefusal(refusals[1]!, /JSON lines/);
-    expectOneLineRefusal(refusals[2]!, /CPU 70 is beyond its 64 CPUs/);
+  it('refuses options that do not apply, a CSV truth and jobs beyond its CPUs, with a usage error', async () => {
+    await expect(runSimulate({ preset: 'dm-crypt', kernel: 'patched' })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--kernel does not apply to the stack preset dm-crypt/) });
+    await expect(runSimulate({ preset: 'loop-disk', ios: '5', truth: join(dir, 'x.csv') })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/JSON lines/) });
+    await expect(runSimulate({ preset: 'nvme-64', submitCpu: '10', json: true })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/CPU 70 is beyond its 64 CPUs/) });
   });
 });
