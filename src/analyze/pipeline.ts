@@ -2,7 +2,8 @@ import type { Source } from '../input/lines.js';
 import type { EventContext } from '../kernel/cpu-context.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import { eventName, MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
-import type { IoPath, IoUnit } from '../model/io.js';
+import type { IoPath, IoUnit, Stage } from '../model/io.js';
+import type { CompletionHop } from '../model/layers.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions, type StreamResult } from '../parse/stream.js';
 import { canStreamInWorker, streamEventsParallel } from '../parse/stream-parallel.js';
@@ -40,8 +41,13 @@ export interface AnalyzeOptions {
   onPath?: (p: IoPath) => void;
   /** Called with every event before the analyzer reads it (e.g. the report's timeline slices). */
   onEvent?: (e: TraceEvent) => void;
-  /** Called with every finished I/O that is not the workload's: a lower layer's, or background (layers/track.ts). */
+  /**
+   * Called with every finished I/O that is not the workload's: a lower layer's (its `layers.services` names the workload
+   * I/O it serviced) or background (layers/track.ts).
+   */
   onOtherPath?: (p: IoPath, layer: 'servicing' | 'background') => void;
+  /** A completion hop's work item started: the hop (the object a workload I/O's `layers.hops` will hold), where it was queued and where it runs. */
+  onHop?: (hop: CompletionHop, queued: Stage, start: Stage & { pid: number; comm: string }) => void;
   /** Bytes of the input read so far (after gunzip), now and then: for a progress display. */
   onProgress?: (bytes: number, gzip: boolean) => void;
 }
@@ -156,10 +162,12 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
       case 'workqueue_activate_work':
         handleActivate(ctx, e);
         break;
-      case 'workqueue_execute_start':
-        layersExecuteStart(ctx, e);
+      case 'workqueue_execute_start': {
+        const hop = layersExecuteStart(ctx, e);
+        if (hop && opts.onHop) opts.onHop(hop.hop, hop.queued, { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm });
         handleExecuteStart(ctx, e);
         break;
+      }
       case 'workqueue_execute_end':
         layersExecuteEnd(ctx, e);
         handleExecuteEnd(ctx, e);

@@ -7,6 +7,7 @@ import type { SimulateSinks, TextStream } from '../sim/index.js';
 import { describeParams, type SimParams } from '../sim/params.js';
 import { POLICY_NAMES } from '../sim/policies/index.js';
 import { PRESET_NAMES, PRESETS } from '../sim/presets.js';
+import { isStackPreset, resolveStackParams, simulateStack, STACK_PRESET_NAMES, STACK_PRESETS, type StackFigures, type StackParams, type StackPresetName } from '../sim/stack/index.js';
 import type { SimulationFigures } from '../sim/stats.js';
 import { CliError, command, writeJson } from './common.js';
 import { enumOption, intOption, IO_ENGINES, numberOption, RW_MODES } from './options.js';
@@ -86,8 +87,81 @@ export function formatFigures(f: SimulationFigures): string {
   return `${out.join('\n')}\n`;
 }
 
+/** Every preset the command takes: the single-disk ones, then the storage stacks. */
+export const ALL_PRESET_NAMES: readonly string[] = [...PRESET_NAMES, ...STACK_PRESET_NAMES];
+
+/** fio's rw on a stack preset: its model draws random offsets, so only the read share matters. */
+const READ_PCT: Record<string, number> = { randwrite: 0, write: 0, randread: 100, read: 100, randrw: 50 };
+
+/**
+ * The options a stack preset takes, over its own parameters. `--ios` counts per job (the presets
+ * run several jobs: nvme-64 has 16); the single-disk model's kernel policy, engine and duration
+ * have no meaning there and are refused rather than ignored.
+ */
+export function stackOptionsToParams(preset: StackPresetName, o: SimulateCliOptions): Partial<StackParams> {
+  for (const [flag, v] of [['--kernel', o.kernel], ['--engine', o.engine], ['--duration', o.duration]] as const) {
+    if (v !== undefined) throw new CliError(`${flag} does not apply to the stack preset ${preset} (it models the kernel's own completion path of each layer): leave it out`);
+  }
+  const p: Partial<StackParams> = {};
+  if (o.rw !== undefined) p.readPct = READ_PCT[enumOption('--rw', o.rw, RW_MODES)];
+  if (o.iodepth !== undefined) p.iodepth = intOption('--iodepth', o.iodepth, 1);
+  if (o.bs !== undefined) p.bs = parseSize(o.bs);
+  if (o.ios !== undefined) p.iosPerJob = intOption('--ios', o.ios, 1);
+  if (o.submitCpu !== undefined) p.jobCpu0 = intOption('--submit-cpu', o.submitCpu, 0);
+  if (o.irqCpu !== undefined) p.irqCpu = intOption('--irq-cpu', o.irqCpu, 0);
+  const r = resolveStackParams({ preset, params: p });
+  const lastJobCpu = r.jobCpu0 + (r.jobs - 1) * r.jobStride;
+  if (lastJobCpu >= r.cpus) throw new CliError(`--submit-cpu ${r.jobCpu0}: ${preset} places its ${r.jobs} jobs ${r.jobStride} CPU(s) apart from there, and CPU ${lastJobCpu} is beyond its ${r.cpus} CPUs`);
+  if (r.irqCpu >= r.cpus) throw new CliError(`--irq-cpu must be below ${r.cpus}, the CPUs of ${preset} (got "${o.irqCpu}")`);
+  if (r.bs % 512 !== 0 || r.bs > r.fileSize) throw new CliError(`--bs must be a multiple of 512 no larger than the ${r.fileSize} bytes of ${preset}'s file (got "${o.bs}")`);
+  return p;
+}
+
+export function formatStackFigures(f: StackFigures): string {
+  return `preset ${f.preset}  seed ${f.seed}\nworkload I/Os ${f.workloadIos}, lower-layer I/Os ${f.lowerIos}, ${f.events} events\n`;
+}
+
+/**
+ * A stack preset writes its trace and truth through simulateStack's function sinks, which do not
+ * wait for a stream to drain: the output is buffered as fast as the model makes it (tens of MB for
+ * the presets' own sizes; the model itself holds only the I/Os in flight).
+ */
+async function runStackPreset(preset: StackPresetName, o: SimulateCliOptions, format: (typeof TRACE_FORMATS)[number], seed: number): Promise<number> {
+  const params = stackOptionsToParams(preset, o);
+  if (o.truth !== undefined && !/\.jsonl?$/i.test(o.truth)) throw new CliError(`--truth ${o.truth}: a stack preset writes its per-layer ground truth as JSON lines: name the file .jsonl`);
+  const out = o.output ?? (o.json ? undefined : '-');
+  const files: WriteStream[] = [];
+  let trace: ((chunk: string) => void) | undefined;
+  if (out === '-') trace = (c) => void process.stdout.write(c);
+  else if (out !== undefined) {
+    const s = fileSink(out);
+    files.push(s);
+    trace = (c) => void s.write(c);
+  }
+  let truth: ((chunk: string) => void) | undefined;
+  if (o.truth !== undefined) {
+    const s = fileSink(o.truth);
+    files.push(s);
+    truth = (c) => void s.write(c);
+  }
+  let fig: StackFigures;
+  try {
+    fig = simulateStack({ preset, params, seed, format }, { trace, truth });
+  } finally {
+    await Promise.all(files.map(close));
+  }
+  if (o.json) writeJson(fig);
+  else if (out !== '-') process.stdout.write(formatStackFigures(fig));
+  return 0;
+}
+
 export const runSimulate = command(async (o: SimulateCliOptions): Promise<number> => {
-  const preset = enumOption('--preset', o.preset, PRESET_NAMES);
+  const named = enumOption('--preset', o.preset, ALL_PRESET_NAMES);
+  if (named !== undefined && isStackPreset(named)) {
+    const format = enumOption('--format', o.format ?? 'ftrace', TRACE_FORMATS);
+    return runStackPreset(named, o, format, o.seed === undefined ? 1 : intOption('--seed', o.seed, 0));
+  }
+  const preset = enumOption('--preset', named, PRESET_NAMES);
   const format = enumOption('--format', o.format ?? 'ftrace', TRACE_FORMATS);
   const seed = o.seed === undefined ? 1 : intOption('--seed', o.seed, 0);
   const params = optionsToParams(o);
@@ -122,10 +196,11 @@ export const runSimulate = command(async (o: SimulateCliOptions): Promise<number
 
 export function registerSimulate(program: Command): void {
   const presets = PRESET_NAMES.map((n) => `  ${n.padEnd(14)} ${PRESETS[n].description}`).join('\n');
+  const stacks = STACK_PRESET_NAMES.map((n) => `  ${n.padEnd(14)} ${STACK_PRESETS[n].description}`).join('\n');
   program
     .command('simulate')
     .description('simulate fio + device + kernel completion path + scheduler and write the trace it would give, with ground truth')
-    .option('--preset <name>', `start from a preset: ${PRESET_NAMES.join(', ')}`)
+    .option('--preset <name>', `start from a preset: ${ALL_PRESET_NAMES.join(', ')}`)
     .option('--kernel <policy>', `DIO completion policy: ${POLICY_NAMES.join(', ')}`)
     .option('--engine <engine>', `fio ioengine: ${IO_ENGINES.join(', ')}`)
     .option('--rw <mode>', `fio rw: ${RW_MODES.join(', ')}`)
@@ -140,7 +215,7 @@ export function registerSimulate(program: Command): void {
     .option('-o, --output <file>', 'trace output file, or - for stdout (default: stdout; none with --json)')
     .option('--truth <file>', 'write per-I/O ground truth: CSV, or JSON lines when the name ends in .jsonl')
     .option('--json', 'print the run figures as JSON (schema iopath.simulation/1) instead of a trace')
-    .addHelpText('after', `\nPresets:\n${presets}\n\nModel parameters (name=default  reason); presets and options override them:\n${describeParams()}\n`)
+    .addHelpText('after', `\nPresets:\n${presets}\n\nStorage-stack presets (several device layers; --truth writes per-layer JSON lines, --ios counts per job,\n--rw sets the read share, --submit-cpu the first job's CPU; --kernel, --engine and --duration do not apply):\n${stacks}\n\nModel parameters (name=default  reason); presets and options override them:\n${describeParams()}\n`)
     .action(async (opts: SimulateCliOptions) => {
       process.exitCode = await runSimulate(opts);
     });

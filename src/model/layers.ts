@@ -69,6 +69,8 @@ export interface CompletionHop {
 export interface IoLayerPath {
   devices: string[];
   hops: CompletionHop[];
+  /** On a lower layer's I/O (never in the analysis' JSON): the id of the workload I/O it serviced. */
+  services?: number;
 }
 
 /** Summary of completion hops over the workload: how many I/Os had 0, 1, 2… hops. */

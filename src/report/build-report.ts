@@ -5,6 +5,7 @@ import type { TraceFormat } from '../parse/formats.js';
 import type { Source } from '../input/lines.js';
 import type { StreamResult } from '../parse/stream.js';
 import { renderReportHtml } from './html.js';
+import { createHopTally } from './stack-flow.js';
 import { createCompletionLog, type Timeline } from './timeline.js';
 import { createWindowCollector } from './timeline-window.js';
 
@@ -39,11 +40,16 @@ export const DEFAULT_TIMELINE_MS = 1;
 export async function buildReport(source: Source, opts: ReportOptions): Promise<BuiltReport> {
   const log = createCompletionLog();
   const slices = createWindowCollector(opts.timelineMs ?? DEFAULT_TIMELINE_MS);
+  const hops = createHopTally();
+  const onPath = (p: Parameters<typeof log.onPath>[0]): void => {
+    log.onPath(p);
+    hops.onPath(p);
+  };
   const { analysis, stream } = await analyzeTrace(source, {
     format: opts.format,
     unit: opts.unit ?? 'auto',
     strict: opts.strict ?? false,
-    onPath: log.onPath,
+    onPath,
     onEvent: slices.onEvent,
     onProgress: opts.onProgress,
   });
@@ -55,6 +61,6 @@ export async function buildReport(source: Source, opts: ReportOptions): Promise<
     const w = slices.finish(analysis, baseNs);
     timeline = { ...w.window, slices: w.slices, ios: log.within(w.window.startNs, w.window.endNs), lost: w.lost, ioStride: log.stride };
   }
-  const html = renderReportHtml({ analysis, command: opts.command, timeline, timelineNote, baseNs });
+  const html = renderReportHtml({ analysis, command: opts.command, timeline, timelineNote, baseNs, hopTally: hops.counts() });
   return { html, analysis, stream, timeline };
 }

@@ -3,6 +3,8 @@ import { COMPLETION_MODES } from '../model/io.js';
 import { cdfPoints, cpuRows, floorForLog, modeRows, pickWaterfall, waterfallRows, type DistGroup } from './chart-data.js';
 import { cpuChart, latencyCdfChart, modesChart, timelineChart, waterfallChart } from './charts.js';
 import { escapeHtml } from './escape.js';
+import { stackSection } from './html-stack.js';
+import { hasStack, stackFlow, type HopTally } from './stack-flow.js';
 import { dataQualitySection, glossarySection, headerSection } from './html-sections.js';
 import { cpuTable, latencyTable, modesTable, phaseList, timelineTable, waterfallTable } from './html-tables.js';
 import { chartFigure, GENERATOR, renderPage, writeHtmlFile, type ChartSlot, type PageSection } from './page.js';
@@ -15,8 +17,9 @@ export type { CompareHtmlOptions } from './compare-html.js';
 export type { CompareSummary } from './compare-charts.js';
 
 /**
- * The single-trace HTML report: a header that says what was read and how to reproduce it, five
- * charts each followed by the table of its numbers, a data-quality section and a glossary.
+ * The single-trace HTML report: a header that says what was read and how to reproduce it, on a
+ * storage stack a drawing of its layers, five charts each followed by the table of its numbers, a
+ * data-quality section and a glossary.
  */
 
 export interface ReportInput {
@@ -30,6 +33,8 @@ export interface ReportInput {
   baseNs?: number;
   /** Sampled I/Os per mode in the waterfall (default 8). */
   waterfallPerMode?: number;
+  /** Each hop's workload I/Os (stack-flow.ts), for the storage-stack drawing's shares. */
+  hopTally?: ReturnType<HopTally['counts']>;
   /** Extra lines for the "About this report" list. */
   notes?: string[];
   generator?: string;
@@ -40,6 +45,9 @@ export function renderReportHtml(r: ReportInput): string {
   const charts: ChartSlot[] = [];
   const sections: PageSection[] = [];
   const notes = [...(r.notes ?? [])];
+
+  // Only a stack (or background I/O) has something to say here: a single disk's page is unchanged.
+  if (hasStack(a)) sections.push({ id: 'stack', title: 'Storage stack', html: stackSection(a, stackFlow(a, r.hopTally)) });
 
   const mRows = modeRows(a);
   charts.push({ id: 'chart-modes', spec: modesChart(mRows, a.ios.byMode, a.ios.total) });
@@ -76,7 +84,7 @@ export function renderReportHtml(r: ReportInput): string {
     const pids = new Set(a.submitters.map((s) => s.pid));
     charts.push({ id: 'chart-timeline', spec: timelineChart(timelineRows(r.timeline, pids, r.baseNs ?? 0)) });
     timelineHtml = `${chartFigure('chart-timeline', 'Bars: what ran on each CPU lane (task, softirq, hardirq); blue over a kworker is DIO completion work. Triangles: block completions; circles: where each I/O completed, coloured by its mode.')}\n${timelineTable(r.timeline, r.baseNs ?? 0)}`;
-    notes.push('The timeline (chart 4) comes from a second reading of the trace limited to its window: the analyzer keeps no per-CPU slices.');
+    notes.push('The timeline (chart 4) is gathered during the analysis\u2019s one reading of the trace: the slices around the middle of the I/O window.');
   } else timelineHtml = `<p class="note">${escapeHtml(r.timelineNote ?? 'No events in the timeline window.')}</p>`;
   sections.push({ id: 'timeline', title: '4. Timeline of a short window', html: timelineHtml });
 

@@ -5,7 +5,9 @@ import { analyzeTrace } from '../analyze/pipeline.js';
 import type { Analysis } from '../model/analysis.js';
 import type { IoPath, IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
+import type { CompletionHop } from '../model/layers.js';
 import { buildPerfettoEvents, type TraceEventJson } from './perfetto.js';
+import type { HopPlace } from './perfetto-stack.js';
 import { readSlices } from './timeline.js';
 
 /**
@@ -38,19 +40,33 @@ export async function exportPerfetto(trace: string, outPath: string, opts: Perfe
   const sl = await readSlices(trace, { format: opts.format, ...(windowed ? { relativeMs: { fromMs: opts.fromMs, toMs: opts.toMs } } : {}) });
   const w = sl.window;
   const paths: IoPath[] = [];
+  // On a storage stack: the lower layers' I/Os that serviced a workload I/O, and where each completion hop ran.
+  const lower: IoPath[] = [];
+  const hopAt = new Map<CompletionHop, HopPlace>();
+  // Whole I/Os only: a path cut by the window would have flow steps without their slices.
+  const whole = (p: IoPath): boolean => {
+    const b = (p.submit ?? p.issue ?? p.deviceComplete)?.ts;
+    const e = (p.completion ?? p.deviceComplete)?.ts;
+    return b !== undefined && e !== undefined && (!w || (b >= w.startNs && e <= w.endNs));
+  };
   const { analysis } = await analyzeTrace(trace, {
     format: opts.format,
     unit: opts.unit ?? 'auto',
     strict: opts.strict ?? false,
     onPath: (p) => {
-      const b = (p.submit ?? p.issue ?? p.deviceComplete)?.ts;
-      const e = (p.completion ?? p.deviceComplete)?.ts;
-      // Whole I/Os only: a path cut by the window would have flow steps without their slices.
-      if (b === undefined || e === undefined) return;
-      if (!w || (b >= w.startNs && e <= w.endNs)) paths.push(p);
+      if (whole(p)) paths.push(p);
+    },
+    onOtherPath: (p) => {
+      if (p.layers?.services !== undefined && whole(p)) lower.push(p);
+    },
+    onHop: (hop, queued, start) => {
+      if (!w || (start.ts >= w.startNs && start.ts <= w.endNs)) hopAt.set(hop, { queued, start });
     },
   });
-  const { events, flows } = buildPerfettoEvents({ paths, slices: sl.slices, lost: sl.lost, submitters: analysis.submitters, unit: analysis.unit });
+  const layers = analysis.layers ?? [];
+  const kept = new Set(paths.map((p) => p.id));
+  const stack = layers.length > 1 ? { layers, lower: lower.filter((p) => kept.has(p.layers?.services as number)), hopAt } : undefined;
+  const { events, flows } = buildPerfettoEvents({ paths, slices: sl.slices, lost: sl.lost, submitters: analysis.submitters, unit: analysis.unit, ...(stack ? { stack } : {}) });
   const metadata = {
     iopath: {
       schema: PERFETTO_SCHEMA,
@@ -59,6 +75,7 @@ export async function exportPerfetto(trace: string, outPath: string, opts: Perfe
       unit: analysis.unit,
       ios: paths.length,
       flows,
+      ...(stack ? { layers: layers.map((l) => ({ device: l.device, name: l.name, role: l.role, unit: l.unit })), lowerIos: stack.lower.length } : {}),
       ...(w ? { windowNs: { start: w.startNs, end: Number.isFinite(w.endNs) ? w.endNs : null } } : {}),
     },
   };

@@ -1,6 +1,8 @@
 import { phasesOf, type IoPath, type Stage } from '../model/io.js';
+import type { Layer } from '../model/layers.js';
 import type { CpuSlice, LostMark } from './slices.js';
 import { isKworkerComm } from '../kernel/tasks.js';
+import { indexStack, LAYER_PID0, layerTitle, lowerArgs, stackSteps, workloadStackArgs, type PerfettoStack } from './perfetto-stack.js';
 
 /**
  * Chrome trace-event JSON for ui.perfetto.dev (and DevTools): a pseudo-process "CPUs" with one
@@ -15,6 +17,10 @@ import { isKworkerComm } from '../kernel/tasks.js';
  * flows, and each flow event is written right after its slice (events are sorted by ts, longer
  * slices first so parents precede children). Steps without a real slice starting there get a
  * zero-length marker slice, which also shows the event on its track. Flow ids are unique per I/O.
+ *
+ * On a storage stack (more than one layer, perfetto-stack.ts) each layer beneath the top has a
+ * process of its own with its I/Os' slices, and each workload I/O's flow also passes through the
+ * lower I/Os that serviced it and every completion hop's work item.
  */
 
 export const CAT = 'iopath';
@@ -44,6 +50,8 @@ export interface PerfettoInput {
   lost: LostMark[];
   submitters: { pid: number; comm: string }[];
   unit: string;
+  /** The storage stack, when the analysis found more than one layer. */
+  stack?: PerfettoStack;
 }
 
 /**
@@ -150,9 +158,7 @@ export function buildPerfettoEvents(input: PerfettoInput): { events: TraceEventJ
     }
   }
 
-  // 2. Each I/O: its async slice, and the slices its flow steps will bind to.
-  const planned: { p: IoPath; steps: { pid: number; tid: number; ts: number; target: Keyed }[] }[] = [];
-  for (const p of input.paths) {
+  const ioSlices = (p: IoPath, pid: number, extra?: Record<string, unknown>): void => {
     const begin = p.submit ?? p.issue;
     const end = p.completion;
     if (begin && end && end.ts >= begin.ts) {
@@ -161,9 +167,9 @@ export function buildPerfettoEvents(input: PerfettoInput): { events: TraceEventJ
       const id = `0x${p.id.toString(16)}`;
       const inside = (a: Stage | undefined, b: Stage | undefined, lo: Stage, hi: Stage): boolean => !!a && !!b && a.ts <= b.ts && a.ts >= lo.ts && b.ts <= hi.ts;
       const ab = (ph: 'b' | 'e', name: string, at: Stage, args?: Record<string, unknown>): void =>
-        void push({ ph, name, cat: `${CAT}.io`, id, pid: IO_PID, tid: IO_PID, ts: us(at.ts), ...(args ? { args } : {}) }, at.ts, -1);
+        void push({ ph, name, cat: `${CAT}.io`, id, pid, tid: pid, ts: us(at.ts), ...(args ? { args } : {}) }, at.ts, -1);
       const outer = `${p.mode} I/O`;
-      ab('b', outer, begin, pathArgs(p));
+      ab('b', outer, begin, extra ? { ...pathArgs(p), ...extra } : pathArgs(p));
       if (inside(p.issue, p.deviceComplete, begin, end)) {
         ab('b', 'device', p.issue as Stage);
         ab('e', 'device', p.deviceComplete as Stage);
@@ -179,12 +185,41 @@ export function buildPerfettoEvents(input: PerfettoInput): { events: TraceEventJ
       }
       ab('e', outer, end);
     }
+  };
+
+  const stackIdx = input.stack && input.stack.layers.length > 1 ? indexStack(input.stack) : undefined;
+  if (stackIdx && input.stack) {
+    for (const low of input.stack.lower) {
+      const at = stackIdx.layerOf(low.dev);
+      if (at?.pid !== undefined) ioSlices(low, at.pid, lowerArgs(low, stackIdx));
+    }
+  }
+
+  // 2. Each I/O: its async slice, and the slices its flow steps will bind to.
+  const planned: { p: IoPath; steps: { pid: number; tid: number; ts: number; target: Keyed }[] }[] = [];
+  for (const p of input.paths) {
+    ioSlices(p, IO_PID, stackIdx ? workloadStackArgs(p, stackIdx) : undefined);
     const steps: { pid: number; tid: number; stage: Stage; marker: string; onWork?: boolean }[] = [];
     if (p.submit && p.submitterPid !== undefined && submitterPids.has(p.submitterPid)) steps.push({ pid: p.submitterPid, tid: p.submitterPid, stage: p.submit, marker: `submit #${p.id}` });
     if (p.deviceComplete) steps.push({ pid: CPU_PID, tid: cpuTid(p.deviceComplete.cpu), stage: p.deviceComplete, marker: `block complete #${p.id}` });
     if (p.executeStart) steps.push({ pid: CPU_PID, tid: cpuTid(p.executeStart.cpu), stage: p.executeStart, marker: `kworker start #${p.id}`, onWork: true });
     if (p.completion) steps.push({ pid: CPU_PID, tid: cpuTid(p.completion.cpu), stage: p.completion, marker: `complete #${p.id}` });
     for (const st of [p.deviceComplete, p.executeStart, p.completion]) if (st) cpus.add(st.cpu);
+    if (stackIdx && input.stack) {
+      // Through the layers: merged in time order (a stable sort keeps the submitter first), one step per slice.
+      for (const x of stackSteps(p, stackIdx, input.stack.hopAt)) {
+        cpus.add(x.cpu);
+        steps.push({ pid: CPU_PID, tid: cpuTid(x.cpu), stage: x.stage, marker: x.marker, ...(x.onWork ? { onWork: true } : {}) });
+      }
+      const seen = new Set<string>();
+      const merged = steps
+        .sort((a, b) => a.stage.ts - b.stage.ts)
+        .filter((x) => {
+          const k = `${x.tid}@${x.stage.ts}`;
+          return seen.has(k) ? false : (seen.add(k), true);
+        });
+      steps.splice(0, steps.length, ...merged);
+    }
     // The work item's own slice when there is one; otherwise (and for the I/O's other events) a marker.
     const bound = steps.map((s) => ({
       pid: s.pid,
@@ -211,9 +246,16 @@ export function buildPerfettoEvents(input: PerfettoInput): { events: TraceEventJ
   const meta: TraceEventJson[] = [
     { ph: 'M', name: 'process_name', pid: CPU_PID, args: { name: 'CPUs' } },
     { ph: 'M', name: 'process_sort_index', pid: CPU_PID, args: { sort_index: -2 } },
-    { ph: 'M', name: 'process_name', pid: IO_PID, args: { name: `I/Os (${input.unit})` } },
+    { ph: 'M', name: 'process_name', pid: IO_PID, args: { name: stackIdx && input.stack ? `I/Os (${input.unit}), the workload: ${layerTitle(input.stack.layers[0] as Layer)}` : `I/Os (${input.unit})` } },
     { ph: 'M', name: 'process_sort_index', pid: IO_PID, args: { sort_index: -1 } },
   ];
+  if (stackIdx && input.stack) {
+    const nameOf = (dev: string): string => input.stack?.layers.find((x) => x.device === dev)?.name ?? dev;
+    input.stack.layers.slice(1).forEach((l, i) => {
+      meta.push({ ph: 'M', name: 'process_name', pid: LAYER_PID0 + i + 1, args: { name: `Layer ${i + 2}: ${layerTitle(l)}, I/Os servicing ${l.above.map(nameOf).join(', ') || 'the layer above'}` } });
+      meta.push({ ph: 'M', name: 'process_sort_index', pid: LAYER_PID0 + i + 1, args: { sort_index: i } });
+    });
+  }
   for (const s of input.submitters) {
     meta.push({ ph: 'M', name: 'process_name', pid: s.pid, args: { name: `${s.comm} (submitter)` } });
     meta.push({ ph: 'M', name: 'thread_name', pid: s.pid, tid: s.pid, args: { name: s.comm } });

@@ -7,7 +7,7 @@ import { findChromium, launchChromium, type Browser } from '../../src/browser/cd
 import { writeCompareHtml } from '../../src/report/compare-html.js';
 import { loadReport, type PageLoad } from '../../src/browser/page-check.js';
 import { screenshotReports } from '../../src/browser/screenshot.js';
-import { HAS_SHARED, SHARED_TRACES, SKIP_SHARED_REASON } from '../helpers/paths.js';
+import { FIXTURES, HAS_SHARED, SHARED_TRACES, SKIP_SHARED_REASON } from '../helpers/paths.js';
 import { CPU0, CPU1, EVIL, hostileTrace, tempDir } from './helpers.js';
 
 /**
@@ -92,6 +92,19 @@ describe.skipIf(!CHROMIUM)('reports in headless Chromium', () => {
     expect(bytes.readUInt32BE(16)).toBe(1100);
     expect(bytes.readUInt32BE(20)).toBeGreaterThan(2000);
     expect(lines[0]).toContain('5 charts');
+  });
+
+  it('draws the storage-stack report of the xfs-on-loop fixture, its stack drawing visible', async () => {
+    const path = join(dir, 'stack.html');
+    writeFileSync(path, (await buildReport(join(FIXTURES, 'stacks', 'xfs-libaio-randwrite.txt'), { command: 'iopath report xfs' })).html);
+    const page = await browser.newPage();
+    expectClean(await loadReport(page, path));
+    // The submitters' box and one box per layer, laid out (not collapsed) in the page.
+    const svg = JSON.parse(await page.evaluate<string>(`JSON.stringify((() => { const el = document.querySelector('#stack svg.stack'); const r = el.getBoundingClientRect(); return { rects: el.querySelectorAll('rect').length, h: r.height, w: r.width, text: el.textContent }; })())`)) as { rects: number; h: number; w: number; text: string };
+    expect(svg.rects).toBe(3);
+    expect(svg.h).toBeGreaterThan(200);
+    expect(svg.w).toBeGreaterThan(500);
+    expect(svg.text).toContain('iomap_dio_complete_work on dio/loop0');
   });
 
   it.skipIf(!HAS_SHARED)('the report of a whole 20000-I/O capture draws cleanly', async () => {

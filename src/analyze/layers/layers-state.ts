@@ -40,7 +40,7 @@ export interface BioOwner {
 
 export interface LayersState {
   /** Work pointer → who queued it: the device its queuer last issued on (task context only), and its workqueue. */
-  queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string; queue: Stage }>;
+  queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string; queue: Stage; hop?: CompletionHop }>;
   /** The work item each task is executing (all functions, not only completion work). */
   executing: Map<number, { work: string; fn: string; workqueue: string; upperDev?: string; hopOf?: IoPath; device?: string }>;
   /** The last hop work item of an I/O that started, for an I/O that completes inside it (kcryptd). */

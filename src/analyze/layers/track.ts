@@ -2,7 +2,7 @@ import type { EventContext } from '../../kernel/cpu-context.js';
 import { isKernelIoThreadComm, layerFunctionLabel } from '../../kernel/layer-functions.js';
 import { isKworkerComm } from '../../kernel/tasks.js';
 import type { BlockRqEvent, IomapBeginEvent, WqExecuteEndEvent, WqExecuteStartEvent, WqQueueEvent } from '../../model/events.js';
-import type { IoPath } from '../../model/io.js';
+import type { IoPath, Stage } from '../../model/io.js';
 import type { CompletionHop } from '../../model/layers.js';
 import { cpuOf, type AnalyzerContext } from '../context.js';
 import type { ReqRecord } from '../records.js';
@@ -47,6 +47,7 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   const c = cpuOf(ctx, e.cpu);
   const lc = c.lastComplete;
   let hopOf: IoPath | undefined;
+  let hop: CompletionHop | undefined;
   let device = '';
   const bc = s.bioCompleted.get(e.cpu);
   if ((ectx === 'hardirq' || ectx === 'softirq') && bc && bc.invocation === c.invocation && !(lc && lc.invocation === c.invocation && (lc.req.complete?.line ?? 0) > bc.line)) {
@@ -67,7 +68,7 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
     }
   }
   if (hopOf) {
-    const hop: CompletionHop = { fn: e.function, workqueue: e.workqueue, device, label: layerFunctionLabel(e.function) };
+    hop = { fn: e.function, workqueue: e.workqueue, device, label: layerFunctionLabel(e.function) };
     const list = s.hops.get(hopOf);
     if (list) list.push(hop);
     else s.hops.set(hopOf, [hop]);
@@ -75,15 +76,17 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   }
   // 'unknown' (perf: no flags column, no interrupt seen yet) is taken as task context, as block.ts does.
   const upperDev = (ectx === 'task' || ectx === 'unknown') && !hopOf ? s.lastDev.get(e.pid) : undefined;
-  s.queued.set(e.work, { upperDev, fn: e.function, workqueue: e.workqueue, hopOf, device, queue: { ts: e.ts, cpu: e.cpu, line: e.line } });
+  s.queued.set(e.work, { upperDev, fn: e.function, workqueue: e.workqueue, hopOf, device, queue: { ts: e.ts, cpu: e.cpu, line: e.line }, ...(hop ? { hop } : {}) });
 }
 
-export function layersExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent): void {
+/** Returns the completion hop whose work item starts here, with where it was queued (AnalyzeOptions.onHop). */
+export function layersExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent): { hop: CompletionHop; queued: Stage } | undefined {
   const s = ctx.layers;
   const q = s.queued.get(e.work);
   const start = { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm };
   s.executing.set(e.pid, { work: e.work, fn: e.function, workqueue: q?.workqueue ?? '', upperDev: q?.upperDev, hopOf: q?.hopOf, device: q?.device });
   if (q?.hopOf) s.hopStarted.set(q.hopOf, { work: e.work, queue: q.queue, start });
+  return q?.hop ? { hop: q.hop, queued: q.queue } : undefined;
 }
 
 export function layersExecuteEnd(ctx: AnalyzerContext, e: WqExecuteEndEvent): void {
@@ -199,7 +202,10 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
   if (s.servicingPaths.has(p)) {
     t.servicing.add(p);
     const up = s.services.get(p);
-    if (up) s.hops.set(up, [...hops, ...(s.hops.get(up) ?? [])]);
+    if (up) {
+      s.hops.set(up, [...hops, ...(s.hops.get(up) ?? [])]);
+      p.layers = { devices: [dev], hops, services: up.id };
+    }
     return 'servicing';
   }
   if (s.stacked && ((!bioTop && s.below.has(dev)) || isBackground(p) || s.metaPaths.has(p))) {
