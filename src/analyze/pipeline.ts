@@ -14,6 +14,7 @@ import { handleBegin, handleDioComplete, handleQueued } from './handlers/iomap.j
 import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
 import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs } from './io-end.js';
+import { createEventSorter } from './sort-events.js';
 import { createFold, type Fold } from './summary.js';
 import { isLowerIomap, layersExecuteEnd, layersQueued, layersExecuteStart, layersQueueWork, PENDING_MAX, routePath } from './layers/track.js';
 import type { Analysis } from '../model/analysis.js';
@@ -192,7 +193,10 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     onProgress: opts.onProgress,
   };
   // A large file is parsed on a second thread while this one analyzes (same events, same order).
-  const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, onEvent, streamOpts) : await streamEvents(source, onEvent, streamOpts);
+  // Held back and sorted when out of order beyond the stream's reorder window (sort-events.ts).
+  const sorter = createEventSorter(onEvent, diagnostics);
+  const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, sorter.push, streamOpts) : await streamEvents(source, sorter.push, streamOpts);
+  sorter.finish();
   // An I/O in flight far longer than the slowest 1% took when the trace ended did not just miss
   // the end: its completion was lost (io-end.ts: the vanish rule).
   flushPending();
