@@ -39,9 +39,9 @@ interface Run {
   stderr: string;
 }
 
-/** Starts a capture of `script`, waits until the traced command runs, sends `sig` to the capture process. */
-async function captureAndSignal(f: FakeTracefs, out: string, sig: NodeJS.Signals | undefined, command: string[], extra: string[] = []): Promise<Run> {
-  const child = spawn(process.execPath, [entry, 'capture', '--tracefs', f.root, '-o', out, '--buffer-kb', '512', ...extra, '--', ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts a capture of `script` (in the top-level buffer unless told), waits until the traced command runs, sends `sig` to the capture process. */
+async function captureAndSignal(f: FakeTracefs, out: string, sig: NodeJS.Signals | undefined, command: string[], extra: string[] = [], topLevel = true): Promise<Run> {
+  const child = spawn(process.execPath, [entry, 'capture', '--tracefs', f.root, '-o', out, '--buffer-kb', '512', ...(topLevel ? ['--top-level'] : []), ...extra, '--', ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
