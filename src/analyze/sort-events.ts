@@ -1,7 +1,11 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import type { Source } from '../input/lines.js';
 import type { DiagnosticsCollector } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
+import type { IoPath } from '../model/io.js';
 import { NS_PER_MS } from '../model/time.js';
 import { REORDER_WINDOW_NS } from '../parse/reorder.js';
+import type { AnalyzeOptions, AnalyzeResult } from './pipeline.js';
 
 /**
  * Input out of time order beyond what the stream's reorder window repairs: per-CPU `trace` files
@@ -10,18 +14,18 @@ import { REORDER_WINDOW_NS } from '../parse/reorder.js';
  * CPU 0's part and whose completion sits in CPU 1's, 100 ms earlier in the file, is then paired
  * the wrong way round or not at all.
  *
- * So the analysis holds the events back, up to a memory budget: when the input ends within it and
- * an event came after a later one of another CPU, the events are put in time order and handed on,
- * with an info diagnostic saying so. The order is a merge of the CPUs' own sequences by timestamp,
- * ties in input order: a stable sort by timestamp when each CPU's events are in order, and where a
- * CPU's own clock went back (`timestamp_regression`) its events keep the order its buffer gave
- * them, which is the order they happened in. Input in order is handed on unchanged. An input larger
- * than the budget is handed on as it comes (the stream's 50 ms window only), with a warning when it
- * turns out not to be in order.
+ * So an input out of time order is put in order before analysis when it is small enough to hold
+ * (a file of up to 64 MiB of text), with an info diagnostic saying so. The order is a merge of the
+ * CPUs' own sequences by timestamp, ties in input order: a stable sort by timestamp when each CPU's
+ * events are in order, and where a CPU's own clock went back (`timestamp_regression`) its events
+ * keep the order its buffer gave them, which is the order they happened in. Input in order costs
+ * nothing: it is analysed as it comes, in one pass, holding no event (memory follows what is in
+ * flight), and only an input found out of order is read again with its events held. Input that
+ * cannot be read again or held (a pipe, a larger file) is analysed as it comes, with a warning.
  */
 
 /**
- * Events held at most: 64 MiB of trace text, at the 140 bytes an event line takes in the shared
+ * Events held at most (a trace.dat packs more events in 64 MiB than text does): 64 MiB of trace text, at the 140 bytes an event line takes in the shared
  * captures (30,193,603 bytes for 215,674 lines in libaio-randwrite-cpu0): about 480,000 events.
  * Held, a parsed event takes ~425 bytes of heap (measured on the same capture, Node 20: 92 MB), so
  * the budget costs at most ~200 MB; the analysis of that capture peaked at 240 MB RSS instead of
@@ -30,12 +34,6 @@ import { REORDER_WINDOW_NS } from '../parse/reorder.js';
 export const SORT_BUDGET_TEXT_BYTES = 64 << 20;
 export const TEXT_BYTES_PER_EVENT = 140;
 export const MAX_SORTED_EVENTS = Math.floor(SORT_BUDGET_TEXT_BYTES / TEXT_BYTES_PER_EVENT);
-
-export interface EventSorter {
-  push(e: TraceEvent): void;
-  /** End of input: hands on what is held, sorted when it was out of order. */
-  finish(): void;
-}
 
 /** Lost markers carry the timestamp of the event before them, NaN when there was none. */
 const key = (e: TraceEvent): number => (Number.isNaN(e.ts) ? -Infinity : e.ts);
@@ -87,8 +85,24 @@ export function mergeByCpu(events: readonly TraceEvent[]): TraceEvent[] {
   return out;
 }
 
-export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: DiagnosticsCollector, maxEvents = MAX_SORTED_EVENTS): EventSorter {
-  let held: TraceEvent[] | null = [];
+/**
+ * What a pass does with input out of time order: `hold` every event (up to MAX_SORTED_EVENTS) and
+ * hand them on in time order at the end; `detect` hand them on as they come and only count the late
+ * ones (a sorting pass follows if there are any); `warn` hand them on as they come and say, once,
+ * that the input was out of order and could not be sorted.
+ */
+export type SortMode = 'hold' | 'detect' | 'warn';
+
+export interface EventSorter {
+  push(e: TraceEvent): void;
+  /** End of input: hands on what is held, in time order when it was out of order. */
+  finish(): void;
+  /** Events that came after a later event of another CPU. */
+  readonly late: number;
+}
+
+export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: DiagnosticsCollector, mode: SortMode, maxEvents = MAX_SORTED_EVENTS): EventSorter {
+  let held: TraceEvent[] | null = mode === 'hold' ? [] : null;
   /** The latest timestamp per CPU, and the two latest of different CPUs (top.cpu's and the next). */
   const cpuMax = new Map<number, number>();
   const top = { cpu: NaN, ts: -Infinity };
@@ -96,16 +110,13 @@ export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: Di
   /** The first event earlier than one of another CPU before it (after the stream's reorder window). */
   let firstLate: TraceEvent | undefined;
   let late = 0;
-  let warned = false;
+  let warned = mode === 'detect';
 
-  const warn = (e: TraceEvent): void => {
+  const warn = (e: TraceEvent, why: string): void => {
     warned = true;
-    diagnostics.add(
-      'unsorted_input',
-      e.line,
-      `events out of time order beyond the ${REORDER_WINDOW_NS / NS_PER_MS} ms reorder window, in an input of more than ${maxEvents} events: analysed in input order (sort it by timestamp first for exact results)`,
-    );
+    diagnostics.add('unsorted_input', e.line, `events out of time order beyond the ${REORDER_WINDOW_NS / NS_PER_MS} ms reorder window, in ${why}: analysed in input order (sort it by timestamp first for exact results)`);
   };
+  const TOO_LARGE = 'an input that cannot be held for sorting (read from a pipe, or more than 64 MiB of text)';
 
   /** Notes the event's time; true when another CPU had a later event before it. */
   const isLate = (e: TraceEvent): boolean => {
@@ -130,7 +141,7 @@ export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: Di
       if (e.kind !== 'lost' && isLate(e)) {
         late++;
         firstLate ??= e;
-        if (held === null && !warned) warn(e);
+        if (held === null && !warned) warn(e, TOO_LARGE);
       }
       if (held === null) return emit(e);
       held.push(e);
@@ -138,7 +149,7 @@ export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: Di
       // Over the budget: what is held goes on in input order, and so does the rest.
       const out = held;
       held = null;
-      if (firstLate) warn(firstLate);
+      if (firstLate) warn(firstLate, `an input of more than ${maxEvents} events`);
       for (const x of out) emit(x);
     },
     finish() {
@@ -155,5 +166,59 @@ export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: Di
       }
       for (const x of out) emit(x);
     },
+    get late() {
+      return late;
+    },
   };
+}
+
+/**
+ * Bytes of text a file input holds, known before reading it: its size, or for gzip the size its
+ * trailer records (ISIZE, the text's size mod 2^32: right below 4 GiB, and only asked of files
+ * whose compressed size is within the budget). Undefined for a pipe, stdin or what cannot be read.
+ */
+export function textBytesBeforeReading(source: Source): number | undefined {
+  if (typeof source !== 'string' || source === '-') return undefined;
+  let fd: number | undefined;
+  try {
+    const size = statSync(source).size;
+    if (!statSync(source).isFile() || size > SORT_BUDGET_TEXT_BYTES || size < 18) return size;
+    fd = openSync(source, 'r');
+    const b = Buffer.alloc(4);
+    readSync(fd, b, 0, 2, 0);
+    if (b[0] !== 0x1f || b[1] !== 0x8b) return size;
+    readSync(fd, b, 0, 4, size - 4);
+    return b.readUInt32LE(0);
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * An analysis of input in time order, without holding the events of input that is: a file small
+ * enough to hold is analysed as it comes and, only when it turns out out of order, analysed again
+ * with its events held and put in order (the I/Os of the first pass are kept back from `onPath`
+ * until it is known which pass counts). Other input (a pipe, a larger file) is analysed as it
+ * comes, with a warning when it is out of order.
+ */
+export async function analyzeInTimeOrder(source: Source, opts: AnalyzeOptions, once: (source: Source, opts: AnalyzeOptions, mode: SortMode) => Promise<AnalyzeResult & { late: number }>): Promise<AnalyzeResult> {
+  const text = textBytesBeforeReading(source);
+  const result = async (mode: SortMode, o: AnalyzeOptions): Promise<AnalyzeResult & { late: number }> => once(source, o, mode);
+  if (text === undefined || text > SORT_BUDGET_TEXT_BYTES) {
+    const { late: _late, ...r } = await result('warn', opts);
+    return r;
+  }
+  const paths: IoPath[] = [];
+  const onPath = opts.onPath;
+  const first = await result('detect', onPath ? { ...opts, onPath: (p) => paths.push(p) } : opts);
+  if (first.late === 0) {
+    if (onPath) for (const p of paths) onPath(p);
+    const { late: _late, ...r } = first;
+    return r;
+  }
+  paths.length = 0;
+  const { late: _late, ...r } = await result('hold', opts);
+  return r;
 }

@@ -1,7 +1,10 @@
+import { createReadStream, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { gunzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
-import { createEventSorter, mergeByCpu } from '../../src/analyze/sort-events.js';
+import { createEventSorter, mergeByCpu, textBytesBeforeReading, type SortMode } from '../../src/analyze/sort-events.js';
 import type { Analysis } from '../../src/model/analysis.js';
 import { createDiagnostics } from '../../src/model/diagnostics.js';
 import type { TraceEvent } from '../../src/model/events.js';
@@ -32,6 +35,24 @@ beforeAll(async () => {
 });
 
 describe('per-CPU parts concatenated (a small file)', () => {
+  it('hands each I/O to onPath once, the same I/Os as in time order', async () => {
+    const ids = async (src: string): Promise<string[]> => {
+      const got: string[] = [];
+      await analyzeTrace(src, { onPath: (p) => got.push(`${p.mode} ${p.issue?.ts ?? ''} ${p.completion?.ts ?? ''}`) });
+      return got.sort();
+    };
+    const [a, b] = [await ids(CONCATENATED), await ids(ORDERED)];
+    expect(a.length).toBeGreaterThan(0);
+    expect(a).toEqual(b);
+  });
+
+  it('read from a pipe it cannot be held: analysed as it comes, with a warning', async () => {
+    const { analysis } = await analyzeTrace(createReadStream(CONCATENATED));
+    expect(analysis.input.diagnostics.unsorted_input).toBe(1);
+    expect(analysis.input.diagnostics.sorted_input).toBeUndefined();
+    expect(answer(analysis)).not.toEqual(answer(ordered));
+  });
+
   it('analyses exactly as the same events in time order', () => {
     expect(concatenated.ios.total).toBeGreaterThan(0);
     expect(answer(concatenated)).toEqual(answer(ordered));
@@ -50,10 +71,10 @@ describe('per-CPU parts concatenated (a small file)', () => {
 /** A minimal event: only what the sorter reads. */
 const ev = (cpu: number, ts: number, line: number, kind: TraceEvent['kind'] = 'other'): TraceEvent => ({ kind, ts, line, cpu, pid: 1, comm: 'x' }) as TraceEvent;
 
-function run(events: TraceEvent[], maxEvents?: number): { out: number[]; diags: ReturnType<ReturnType<typeof createDiagnostics>['summaries']> } {
+function run(events: TraceEvent[], maxEvents?: number, mode: SortMode = 'hold'): { out: number[]; diags: ReturnType<ReturnType<typeof createDiagnostics>['summaries']> } {
   const diags = createDiagnostics('t');
   const out: number[] = [];
-  const s = createEventSorter((e) => out.push(e.line), diags, maxEvents);
+  const s = createEventSorter((e) => out.push(e.line), diags, mode, maxEvents);
   for (const e of events) s.push(e);
   s.finish();
   return { out, diags: diags.summaries() };
@@ -95,6 +116,37 @@ describe('createEventSorter', () => {
     const r = run([ev(0, 10, 1), ev(1, 5, 2), ev(0, 30, 3), ev(0, 40, 4)], 3);
     expect(r.out).toEqual([1, 2, 3, 4]);
     expect(r.diags.map((d) => [d.code, d.examples[0]?.line])).toEqual([['unsorted_input', 2]]);
+  });
+});
+
+describe('passes that do not hold the events', () => {
+  const concatenated = [ev(0, 10, 1), ev(0, 20, 2), ev(1, 10, 3), ev(1, 5, 4)];
+  it('detect: input order, the late events counted, nothing said (a sorting pass follows)', () => {
+    const diags = createDiagnostics('t');
+    const out: number[] = [];
+    const s = createEventSorter((e) => out.push(e.line), diags, 'detect');
+    for (const e of concatenated) s.push(e);
+    s.finish();
+    expect(out).toEqual([1, 2, 3, 4]);
+    expect(s.late).toBe(2);
+    expect(diags.summaries()).toEqual([]);
+  });
+
+  it('warn: input order, one warning at the first late event', () => {
+    const r = run(concatenated, undefined, 'warn');
+    expect(r.out).toEqual([1, 2, 3, 4]);
+    expect(r.diags.map((d) => [d.code, d.count, d.examples[0]?.line])).toEqual([['unsorted_input', 1, 3]]);
+    expect(r.diags[0]?.examples[0]?.message).toMatch(/cannot be held for sorting \(read from a pipe, or more than 64 MiB of text\)/);
+  });
+});
+
+describe('the text size of an input, before reading it', () => {
+  it('a file: its size; gzip: its trailer; a pipe: unknown', () => {
+    expect(textBytesBeforeReading(CONCATENATED)).toBe(statSync(CONCATENATED).size);
+    const gz = join(FIXTURES, 'real', 'libaio-randwrite-cpu0.ftrace.txt.gz');
+    expect(textBytesBeforeReading(gz)).toBe(gunzipSync(readFileSync(gz)).length);
+    expect(textBytesBeforeReading('-')).toBeUndefined();
+    expect(textBytesBeforeReading(Readable.from([]))).toBeUndefined();
   });
 });
 
