@@ -60,7 +60,7 @@ export function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): Promise
 }
 
 /** One pass; `order` says what to do with input out of time order (sort-events.ts). */
-async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode): Promise<AnalyzeResult & { late: number }> {
+async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode): Promise<{ result: AnalyzeResult; late: number }> {
   const label = opts.label ?? (typeof source === 'string' ? source : '<stream>');
   const diagnostics = createDiagnostics(label, opts.strict ?? false);
   const forced = opts.unit && opts.unit !== 'auto' ? opts.unit : undefined;
@@ -207,7 +207,7 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)));
   flushPending();
   const analysis = buildAnalysis(ctx, fold, stream, label);
-  return { analysis, fold, stream, late: sorter.late };
+  return { result: { analysis, fold, stream }, late: sorter.late };
 }
 
 export type { AnalyzerContext };

@@ -5,7 +5,6 @@ import type { TraceEvent } from '../model/events.js';
 import type { IoPath } from '../model/io.js';
 import { NS_PER_MS } from '../model/time.js';
 import { REORDER_WINDOW_NS } from '../parse/reorder.js';
-import type { AnalyzeOptions, AnalyzeResult } from './pipeline.js';
 
 /**
  * Input out of time order beyond what the stream's reorder window repairs: per-CPU `trace` files
@@ -181,8 +180,9 @@ export function textBytesBeforeReading(source: Source): number | undefined {
   if (typeof source !== 'string' || source === '-') return undefined;
   let fd: number | undefined;
   try {
-    const size = statSync(source).size;
-    if (!statSync(source).isFile() || size > SORT_BUDGET_TEXT_BYTES || size < 18) return size;
+    const st = statSync(source);
+    if (!st.isFile() || st.size > SORT_BUDGET_TEXT_BYTES || st.size < 18) return st.size;
+    const size = st.size;
     fd = openSync(source, 'r');
     const b = Buffer.alloc(4);
     readSync(fd, b, 0, 2, 0);
@@ -203,22 +203,20 @@ export function textBytesBeforeReading(source: Source): number | undefined {
  * until it is known which pass counts). Other input (a pipe, a larger file) is analysed as it
  * comes, with a warning when it is out of order.
  */
-export async function analyzeInTimeOrder(source: Source, opts: AnalyzeOptions, once: (source: Source, opts: AnalyzeOptions, mode: SortMode) => Promise<AnalyzeResult & { late: number }>): Promise<AnalyzeResult> {
+export async function analyzeInTimeOrder<O extends { onPath?: (p: IoPath) => void }, R>(
+  source: Source,
+  opts: O,
+  once: (source: Source, opts: O, mode: SortMode) => Promise<{ result: R; late: number }>,
+): Promise<R> {
   const text = textBytesBeforeReading(source);
-  const result = async (mode: SortMode, o: AnalyzeOptions): Promise<AnalyzeResult & { late: number }> => once(source, o, mode);
-  if (text === undefined || text > SORT_BUDGET_TEXT_BYTES) {
-    const { late: _late, ...r } = await result('warn', opts);
-    return r;
-  }
+  if (text === undefined || text > SORT_BUDGET_TEXT_BYTES) return (await once(source, opts, 'warn')).result;
   const paths: IoPath[] = [];
   const onPath = opts.onPath;
-  const first = await result('detect', onPath ? { ...opts, onPath: (p) => paths.push(p) } : opts);
+  const first = await once(source, onPath ? { ...opts, onPath: (p: IoPath) => paths.push(p) } : opts, 'detect');
   if (first.late === 0) {
     if (onPath) for (const p of paths) onPath(p);
-    const { late: _late, ...r } = first;
-    return r;
+    return first.result;
   }
   paths.length = 0;
-  const { late: _late, ...r } = await result('hold', opts);
-  return r;
+  return (await once(source, opts, 'hold')).result;
 }
