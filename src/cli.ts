@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { ANALYSIS_SCHEMA } from './model/analysis.js';
-import { EXIT_USAGE, toCliError } from './commands/common.js';
+import { endQuietlyOnClosedStdout, EXIT_USAGE, toCliError } from './commands/common.js';
 import { runInspect } from './commands/inspect.js';
 import { runDemo } from './commands/demo.js';
 import { runAnalyze } from './commands/analyze.js';
@@ -73,6 +73,7 @@ program
   });
 
 async function main(): Promise<void> {
+  endQuietlyOnClosedStdout();
   try {
     await program.parseAsync(process.argv);
   } catch (err) {

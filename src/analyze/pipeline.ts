@@ -15,6 +15,7 @@ import { handleBegin, handleDioComplete, handleQueued } from './handlers/iomap.j
 import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
 import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs } from './io-end.js';
+import { analyzeInTimeOrder, createEventSorter, type SortMode } from './sort-events.js';
 import { createFold, type Fold } from './summary.js';
 import { bioComplete, bioQueue, bioRemap, bioSplit } from './layers/bio.js';
 import { isLowerIomap, layersExecuteEnd, layersQueued, layersExecuteStart, layersQueueWork, PENDING_MAX, routePath } from './layers/track.js';
@@ -65,7 +66,12 @@ export interface AnalyzeResult {
 const NOT_ANALYZED: ReadonlySet<string> = new Set(['block_rq_insert', 'sched_migrate_task', 'softirq_raise', 'block_bio_backmerge', 'block_bio_frontmerge', 'block_bio_bounce', 'block_getrq']);
 export const ANALYZED_EVENTS: ReadonlySet<string> = new Set(MODELLED_EVENTS.filter((n) => !NOT_ANALYZED.has(n)));
 
-export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+export function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
+  return analyzeInTimeOrder(source, opts, analyzeOnce);
+}
+
+/** One pass; `order` says what to do with input out of time order (sort-events.ts). */
+async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode): Promise<{ result: AnalyzeResult; late: number }> {
   const label = opts.label ?? (typeof source === 'string' ? source : '<stream>');
   const diagnostics = createDiagnostics(label, opts.strict ?? false);
   const forced = opts.unit && opts.unit !== 'auto' ? opts.unit : undefined;
@@ -223,14 +229,16 @@ export async function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): P
     onProgress: opts.onProgress,
   };
   // A large file is parsed on a second thread while this one analyzes (same events, same order).
-  const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, onEvent, streamOpts) : await streamEvents(source, onEvent, streamOpts);
+  const sorter = createEventSorter(onEvent, diagnostics, order);
+  const stream = canStreamInWorker(source, streamOpts) ? await streamEventsParallel(source, sorter.push, streamOpts) : await streamEvents(source, sorter.push, streamOpts);
+  sorter.finish();
   // An I/O in flight far longer than the slowest 1% took when the trace ended did not just miss
   // the end: its completion was lost (io-end.ts: the vanish rule).
   flushPending();
   endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)));
   flushPending();
   const analysis = buildAnalysis(ctx, fold, stream, label);
-  return { analysis, fold, stream };
+  return { result: { analysis, fold, stream }, late: sorter.late };
 }
 
 export type { AnalyzerContext };

@@ -1,5 +1,5 @@
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { StdioOptions } from 'node:child_process';
 import { arm, startTracing, stopTracing } from './arm.js';
 import { defaultBufferKb, memAvailableKb } from './buffer-size.js';
@@ -8,6 +8,7 @@ import { DatMetaError, readPageLayout } from './dat-meta.js';
 import { CaptureRefusal } from './errors.js';
 import { resolveEvents, type EventSetName } from './events.js';
 import { RestoreJournal, type RestoreReport } from './journal.js';
+import { createInstance, instanceName, SYSTEM_INSTANCES, type InstanceOps } from './instance.js';
 import { ensureTracefs, SYSTEM_MOUNT, type MountOps } from './mount.js';
 import { formatLossWarning, lossBetween, readAllStats, type CpuLoss } from './overruns.js';
 import { findOnPath, isExecutable, runCommand, signalOf, type CommandOutcome } from './run-command.js';
@@ -16,7 +17,11 @@ import type { PageLayout } from './ring-page.js';
 import { DEFAULT_TRACEFS, Tracefs } from './tracefs.js';
 
 /**
- * `capture`: check → mount if needed → arm → run the command → stop → save → restore → unmount.
+ * `capture`: check → mount if needed → make an instance → arm → run the command → stop → save →
+ * restore (remove the instance) → unmount. The capture has a tracefs instance of its own
+ * (`instances/iopath-<pid>`: a ring buffer, events and options apart from the top level's), so
+ * another capture, or the user's own tracing in the top-level buffer, neither clears it nor is
+ * cleared by it; `--top-level` arms the top-level buffer itself instead, as before instances.
  * Every tracefs change goes through the journal, and the restore sits in a `finally` around
  * everything after the first change, so a failing command, a signal or an exception in the middle
  * all end with tracefs as it was found. Refusals happen before anything is touched.
@@ -53,11 +58,15 @@ export interface CaptureOptions {
   abandon?: AbortSignal;
   /** The caller's journal, so that it can also restore from a process exit handler. */
   journal?: RestoreJournal;
+  /** Arm the top-level buffer instead of an instance of its own (default false). */
+  topLevel?: boolean;
 }
 
 export interface CaptureDeps {
   isRoot: () => boolean;
   mount: MountOps;
+  /** Making and removing a tracefs instance (mkdir/rmdir under `instances/`). */
+  instances: InstanceOps;
   /** Path of an installed program (trace-cmd), or undefined. */
   findProgram: (name: string) => string | undefined;
   memAvailableKb: () => number | undefined;
@@ -72,6 +81,7 @@ export interface CaptureDeps {
 export const SYSTEM_DEPS: CaptureDeps = {
   isRoot: () => process.getuid?.() === 0,
   mount: SYSTEM_MOUNT,
+  instances: SYSTEM_INSTANCES,
   findProgram: (name) => {
     const p = findOnPath(name);
     return p !== undefined && isExecutable(p) ? p : undefined;
@@ -107,6 +117,8 @@ export interface CaptureResult {
   loss: CpuLoss[];
   restore: RestoreReport;
   mountedHere: boolean;
+  /** The instance the capture armed (`instances/iopath-<pid>`), undefined with `topLevel`. */
+  instance?: string;
   /** A failure after arming (e.g. saving), reported once tracefs was restored. */
   error?: Error;
 }
@@ -165,9 +177,17 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
 
   const { mountedHere } = ensureTracefs(root, deps.mount);
   const journal = opts.journal ?? new RestoreJournal();
-  const tfs = new Tracefs(root, journal);
   const result: CaptureResult = { events: [], skipped: [], bufferKb: 0, cpus: [], loss: [], restore: { restored: [], errors: [] }, mountedHere };
   try {
+    // The instance is removed whole afterwards, settings and buffer with it: what is changed inside
+    // it needs no undo of its own, so its files are written through a journal nobody restores.
+    const instance = opts.topLevel ? undefined : instanceName();
+    if (instance !== undefined) createInstance(root, instance, journal, deps.instances);
+    const tfs = instance === undefined ? new Tracefs(root, journal) : new Tracefs(join(root, 'instances', instance), new RestoreJournal());
+    if (instance !== undefined) {
+      result.instance = `instances/${instance}`;
+      log(`tracing into its own tracefs instance ${root}/instances/${instance} (the top-level buffer is left alone)`);
+    }
     const resolved = resolveEvents(tfs, set);
     result.events = resolved.enabled;
     result.skipped = resolved.skipped;
@@ -220,7 +240,7 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
         if (saved.kallsymsWarning) log(`warning: ${saved.kallsymsWarning}`);
         for (const l of describeDat(saved.cpus, before, readAllStats(tfs))) log(l);
       } else {
-        result.saved = traceCmd !== undefined ? await saveTraceCmd(traceCmd, opts.output, saveOpts) : await saveFtrace(tfs, opts.output, saveOpts);
+        result.saved = traceCmd !== undefined ? await saveTraceCmd(traceCmd, opts.output, { ...saveOpts, ...(instance !== undefined ? { instance } : {}) }) : await saveFtrace(tfs, opts.output, saveOpts);
       }
       const s = result.saved;
       log(`wrote ${opts.output}: ${formatBytes(s.bytes)}${s.gzip ? ` gzip, ${formatBytes(s.textBytes)} of text` : ''} (${s.bytes} bytes)`);
@@ -238,11 +258,13 @@ export async function captureTrace(opts: CaptureOptions, deps: CaptureDeps = SYS
       // The pipes must be closed before the restore (an open trace_pipe_raw keeps the tracer busy).
       await dat?.recorder.discard();
       result.restore = journal.restore();
-      if (result.restore.restored.length > 0) log(`restored ${result.restore.restored.join(', ')}`);
+      if (result.restore.restored.length > 0) log(instance !== undefined ? `removed the tracefs instance ${root}/instances/${instance}` : `restored ${result.restore.restored.join(', ')}`);
       for (const e of result.restore.errors) log(`error: could not restore ${e}`);
     }
     return result;
   } finally {
+    // A refusal after the instance was made (no events, no page layout): remove it.
+    if (journal.pending > 0) for (const e of journal.restore().errors) log(`error: could not restore ${e}`);
     if (mountedHere) {
       const err = deps.mount.unmount(root);
       if (err !== undefined) log(`warning: could not unmount the tracefs mounted at ${root}: ${err}`);

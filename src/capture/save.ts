@@ -75,14 +75,15 @@ function lastLines(text: string, n = 3): string {
 }
 
 /**
- * `trace-cmd extract` reads the per-CPU buffers (tracing must be stopped), then `trace-cmd report`
- * renders them. The binary trace.dat lives in a private temporary directory and is removed.
+ * `trace-cmd extract` reads the per-CPU buffers (tracing must be stopped) of the top level or of
+ * the capture's instance, then `trace-cmd report` renders them. The binary trace.dat lives in a private temporary directory and is removed.
  */
-export async function saveTraceCmd(traceCmd: string, output: string, opts: SaveOptions = {}): Promise<SaveResult> {
+export async function saveTraceCmd(traceCmd: string, output: string, opts: SaveOptions & { instance?: string } = {}): Promise<SaveResult> {
   const dir = mkdtempSync(join(tmpdir(), 'iopath-capture-'));
   const dat = join(dir, 'trace.dat');
   try {
-    const ex = await collect(traceCmd, ['extract', '-o', dat], dir, opts.signal);
+    // `-B NAME` reads that instance's buffer only (the top level is read only with -t).
+    const ex = await collect(traceCmd, ['extract', ...(opts.instance !== undefined ? ['-B', opts.instance] : []), '-o', dat], dir, opts.signal);
     if (ex.code !== 0) throw new Error(`trace-cmd extract failed (status ${ex.code}): ${lastLines(ex.out)}`);
     const report = spawn(traceCmd, ['report', '-i', dat], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], ...(opts.signal ? { signal: opts.signal } : {}) });
     let err = '';

@@ -16,6 +16,7 @@ export interface CaptureCliOptions {
   bufferKb?: string;
   format?: string;
   tracefs?: string;
+  topLevel?: boolean;
 }
 
 const SIGNALS: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -64,7 +65,7 @@ export const runCapture = command(async (cmd: readonly string[], o: CaptureCliOp
   process.stderr.on('error', ignore);
   try {
     const result = await captureTrace(
-      { output: o.output, command: cmd, root: o.tracefs ?? DEFAULT_TRACEFS, ...parsed, signal: interrupt.signal, abandon: abandon.signal, journal },
+      { output: o.output, command: cmd, root: o.tracefs ?? DEFAULT_TRACEFS, ...parsed, signal: interrupt.signal, abandon: abandon.signal, journal, topLevel: o.topLevel === true },
       d,
     );
     if (result.error) throw new CliError(`capture: ${result.error.message}`, 'failed');
@@ -101,10 +102,13 @@ export function registerCapture(program: Command, deps: Partial<CaptureDeps> = {
     .option('--buffer-kb <n>', 'ring buffer size per CPU in KB (default 262144, 16384 for dat, capped at a quarter of available memory)')
     .option('--format <format>', 'dat (trace.dat from the raw ring buffer, read while the command runs; no trace-cmd needed) | ftrace (the tracefs trace file) | trace-cmd (trace-cmd extract + report); default: ftrace when -o ends in .txt or .gz, else dat')
     .option('--tracefs <dir>', 'tracefs directory (mounted there when it is not)', DEFAULT_TRACEFS)
+    .option('--top-level', "trace into the top-level ring buffer (clearing it) instead of a tracefs instance of the capture's own")
     .addHelpText(
       'after',
       `\nEvent sets (events this kernel lacks are skipped with a warning):\n${sets}\n\n` +
-        'Every tracefs setting changed is put back afterwards, also when the command fails or on Ctrl-C\n' +
+        'The capture traces into a tracefs instance of its own (instances/iopath-<pid>), removed afterwards:\n' +
+        "the top-level buffer, and other users' tracing in it, are left alone. With --top-level, every\n" +
+        'tracefs setting changed is put back afterwards. Either way also when the command fails or on Ctrl-C\n' +
         '(forwarded to the command; the trace so far is saved; a second Ctrl-C skips saving).\n' +
         'Exit status: 0 ok; 1 the command failed (trace saved) or tracefs could not be fully restored;\n' +
         '2 refused (not root, no tracefs, no such command) or the command could not start; 130/143 on SIGINT/SIGTERM.\n',

@@ -59,6 +59,21 @@ export function command<A extends unknown[], R>(run: (...args: A) => Promise<R>)
   };
 }
 
+/**
+ * Ends the process quietly, with status 0, when whoever reads stdout has gone (`iopath report t.txt
+ * | head -3`): without a listener the EPIPE of the next write is an unhandled 'error' event and Node
+ * prints its stack. Exit 0, not 141, so that `set -o pipefail` scripts that only wanted the first
+ * lines do not fail. Other write errors (ENOSPC, EIO on a redirect) stay errors: one line and their exit code.
+ */
+export function endQuietlyOnClosedStdout(stdout: NodeJS.WriteStream = process.stdout, exit: (code: number) => void = (code) => process.exit(code)): void {
+  stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') return exit(EXIT_OK);
+    const e = toCliError(err);
+    process.stderr.write(`iopath: ${e.message}\n`);
+    exit(e.exitCode);
+  });
+}
+
 export function writeJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }

@@ -4,7 +4,12 @@
  * say exactly what was skipped and where. Lenient by default; strict mode throws on the first error.
  */
 
-export type Severity = 'info' | 'data-loss' | 'error';
+/**
+ * `info`: noted, the analysis is whole; `warning`: nothing is lost but the analysis is less exact
+ * than the input allowed; `data-loss`: events are missing; `error`: input that does not parse.
+ * `--strict` stops at the last two.
+ */
+export type Severity = 'info' | 'warning' | 'data-loss' | 'error';
 
 export const DIAGNOSTIC_CODES = {
   malformed_line: ['error', 'a line that looks like an event but whose header (task, cpu, timestamp, event name) does not parse'],
@@ -16,6 +21,8 @@ export const DIAGNOSTIC_CODES = {
   buffer_started: ['data-loss', 'a CPU buffer restarted after an overrun (`##### CPU N buffer started ####`): earlier events on it are gone'],
   timestamp_regression: ['data-loss', 'a timestamp earlier than the previous one on the same CPU'],
   out_of_order: ['info', 'events of different CPUs interleaved out of time order (merged input); from the first one on, events are reordered within a 50 ms window'],
+  sorted_input: ['info', 'events out of time order beyond the 50 ms reorder window (per-CPU files concatenated) in an input small enough to hold: all its events were put in time order before analysis (merged by timestamp, each CPU\'s own order kept)'],
+  unsorted_input: ['warning', 'events out of time order beyond the 50 ms reorder window in an input too large to hold for sorting: analysed in input order, so I/Os whose events lie far apart may be paired wrongly or not at all'],
   unmatched_complete: ['info', 'a completion whose submission or issue is not in the trace (trace began mid-I/O)'],
   unfinished_io: ['info', 'an I/O submitted or issued but not completed before the trace ended'],
   missing_events: ['info', 'an event type the analysis needs is absent from the trace, limiting what it can tell'],
@@ -66,6 +73,8 @@ export interface DiagnosticsCollector {
   summaries(): DiagnosticSummary[];
 }
 
+const STOPS_STRICT: ReadonlySet<Severity> = new Set(['error', 'data-loss']);
+
 /** Examples kept per code (the first ones). */
 export const MAX_EXAMPLES = 5;
 
@@ -81,14 +90,14 @@ function truncate(text: string, max: number): string {
 
 /**
  * @param file name used in strict-mode messages
- * @param strict throw a StrictModeError on the first diagnostic of severity `error` or `data-loss`
+ * @param strict throw a StrictModeError on the first diagnostic of severity `error` or `data-loss` (STOPS_STRICT)
  */
 export function createDiagnostics(file: string, strict = false): DiagnosticsCollector {
   const counts = new Map<DiagnosticCode, number>();
   const examples = new Map<DiagnosticCode, DiagnosticExample[]>();
   return {
     add(code, line, message, text, count = 1) {
-      if (strict && DIAGNOSTIC_CODES[code][0] !== 'info') throw new StrictModeError(file, line, code, message, text);
+      if (strict && STOPS_STRICT.has(DIAGNOSTIC_CODES[code][0])) throw new StrictModeError(file, line, code, message, text);
       counts.set(code, (counts.get(code) ?? 0) + count);
       let list = examples.get(code);
       if (!list) examples.set(code, (list = []));

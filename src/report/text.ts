@@ -48,9 +48,13 @@ export function formatAnalysisText(a: Analysis): string {
   for (const c of a.cpus)
     crows.push([String(c.cpu), ms(c.hardirqUs), ms(c.softirqUs), ms(c.kworkerUs), ms(c.dioWorkUs), ms(c.submitterUs), ms(c.otherTaskUs), ms(c.idleUs), ms(c.unknownUs), String(c.contextSwitches), String(c.submitterPreemptionsByKworker)]);
   out.push(...table(crows, ['r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']), '');
-  out.push(
-    `Per I/O: ${a.perIo.contextSwitches.toFixed(3)} context switches on the submitters' CPUs, ${a.perIo.submitterPreemptions.toFixed(3)} submitter preemptions by a kworker; per deferred I/O: ${a.perIo.deferredCpuUs.toFixed(2)} µs of kworker CPU (${a.perIo.dioWorkUs.toFixed(2)} µs in the work item).`,
-  );
+  // Both counts come from sched_switch; without it they are 0 for want of events, not measured 0.
+  // The analysis says so only in its limitations ("No sched_switch events: …").
+  const switchesCounted = !a.limitations.some((l) => l.startsWith('No sched_switch events'));
+  const switches = switchesCounted
+    ? `${a.perIo.contextSwitches.toFixed(3)} context switches on the submitters' CPUs, ${a.perIo.submitterPreemptions.toFixed(3)} submitter preemptions by a kworker`
+    : 'context switches and submitter preemptions are not counted (no sched_switch events)';
+  out.push(`Per I/O: ${switches}; per deferred I/O: ${a.perIo.deferredCpuUs.toFixed(2)} µs of kworker CPU (${a.perIo.dioWorkUs.toFixed(2)} µs in the work item).`);
   out.push(...formatLayersText(a));
   out.push(`Submitters: ${a.submitters.map((s) => `${s.comm} (pid ${s.pid}, CPU ${s.cpus.join('/')}): ${s.ios} I/Os`).join('; ') || 'none'}`);
   if (a.fio) {

@@ -97,7 +97,7 @@ describe('capture --format dat into a tracefs instance', () => {
     populate(inst, { files });
     writeFileSync(join(inst, 'per_cpu/cpu1/trace_pipe_raw'), makePages([schedSwitch(5n, { prev: 'fio', prevPid: 7888, state: 1n, next: 'x', nextPid: 3 })]));
     const out = join(fake.dir, 't.dat');
-    const r = await captureTrace({ root: inst, output: out, command: ['true'], format: 'dat', bufferKb: 1024 }, testDeps());
+    const r = await captureTrace({ topLevel: true, root: inst, output: out, command: ['true'], format: 'dat', bufferKb: 1024 }, testDeps());
     expect(r.error).toBeUndefined();
     const dat = readDat(readFileSync(out));
     expect(dat.cmdlines.get(7888)).toBe('fio');

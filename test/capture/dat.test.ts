@@ -80,7 +80,7 @@ describe('capture --format dat (fake tracefs)', () => {
     cpus.forEach((evs, cpu) => writeFileSync(join(f.root, `per_cpu/cpu${cpu}/trace_pipe_raw`), makePages(evs)));
     const out = join(f.dir, 't.dat');
     const d = deps();
-    const r = await captureTrace({ root: f.root, output: out, command: bumpStats(f, cpus.map((e) => e.length)), format: 'dat', bufferKb: 1024 }, d);
+    const r = await captureTrace({ topLevel: true, root: f.root, output: out, command: bumpStats(f, cpus.map((e) => e.length)), format: 'dat', bufferKb: 1024 }, d);
     expect(r.error, d.lines.join('\n')).toBeUndefined();
 
     const dat = readDat(readFileSync(out));
@@ -114,7 +114,7 @@ describe('capture --format dat (fake tracefs)', () => {
     const cpus = workload();
     cpus.forEach((evs, cpu) => writeFileSync(join(f.root, `per_cpu/cpu${cpu}/trace_pipe_raw`), makePages(evs)));
     const out = join(f.dir, 't.dat');
-    const r = await captureTrace({ root: f.root, output: out, command: bumpStats(f, cpus.map((e) => e.length)), format: 'dat', bufferKb: 1024 }, deps());
+    const r = await captureTrace({ topLevel: true, root: f.root, output: out, command: bumpStats(f, cpus.map((e) => e.length)), format: 'dat', bufferKb: 1024 }, deps());
     expect(r.error).toBeUndefined();
     const rep = spawnSync('trace-cmd', ['report', '-i', out], { encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(rep.status, rep.stderr).toBe(0);
@@ -149,7 +149,7 @@ describe('capture --format dat (fake tracefs)', () => {
       `i=0; while [ $i -lt 100 ]; do for t in ${q(out)}.cpu0.partial-*; do [ -s "$t" ] && { echo seen > ${q(join(f.dir, 'seen'))}; i=100; }; done; i=$((i+1)); sleep 0.05; done; ` +
       `cat ${q(restFile)} >> ${pipe}; printf 'entries: 0\\nbytes: 0\\nread events: ${evs.length}\\n' > ${stats}`;
     const d = deps();
-    const r = await run({ root: f.root, output: out, command: ['sh', '-c', script], format: 'dat', bufferKb: 1024 }, d);
+    const r = await run({ topLevel: true, root: f.root, output: out, command: ['sh', '-c', script], format: 'dat', bufferKb: 1024 }, d);
     expect(r.error, d.lines.join('\n')).toBeUndefined();
     expect(existsSync(join(f.dir, 'seen'))).toBe(true);
     const dat = readDat(readFileSync(out));
@@ -165,7 +165,7 @@ describe('capture --format dat (fake tracefs)', () => {
       cpus.forEach((evs, cpu) => writeFileSync(join(f.root, `per_cpu/cpu${cpu}/trace_pipe_raw`), makePages(evs)));
       const out = join(f.dir, `t${i}.dat`);
       const d = deps();
-      const r = await run({ root: f.root, output: out, command: bumpStats(f, cpus.map((e) => e.length)), format: 'dat', bufferKb: 1024 }, d);
+      const r = await run({ topLevel: true, root: f.root, output: out, command: bumpStats(f, cpus.map((e) => e.length)), format: 'dat', bufferKb: 1024 }, d);
       expect(r.error, d.lines.join('\n')).toBeUndefined();
       expect(d.lines.find((l) => l.startsWith('reading the ring buffer'))).toContain(i === 0 ? 'on the main thread' : 'on its own thread');
       files.push(readFileSync(out));
@@ -182,7 +182,7 @@ describe('capture --format dat (fake tracefs)', () => {
     const out = join(f.dir, 't.dat');
     const d = deps();
     // The kernel says it handed out one event more than the pages hold.
-    const r = await captureTrace({ root: f.root, output: out, command: bumpStats(f, [evs.length + 1]), format: 'dat', bufferKb: 1024 }, d);
+    const r = await captureTrace({ topLevel: true, root: f.root, output: out, command: bumpStats(f, [evs.length + 1]), format: 'dat', bufferKb: 1024 }, d);
     expect(r.error).toBeUndefined();
     expect(readDat(readFileSync(out)).lost).toEqual([
       { cpu: 0, ts: expect.any(BigInt), count: 37 },
@@ -195,9 +195,9 @@ describe('capture --format dat (fake tracefs)', () => {
   it('refuses a .gz output and a tracefs without header_page before touching anything', async () => {
     const f = setup();
     const before = f.snapshot();
-    await expect(captureTrace({ root: f.root, output: join(f.dir, 't.dat.gz'), command: ['true'], format: 'dat' }, deps())).rejects.toThrow(/name the output without \.gz \(e\.g\. .*t\.dat\)/);
+    await expect(captureTrace({ topLevel: true, root: f.root, output: join(f.dir, 't.dat.gz'), command: ['true'], format: 'dat' }, deps())).rejects.toThrow(/name the output without \.gz \(e\.g\. .*t\.dat\)/);
     f.write('events/header_page', 'field: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n');
-    const err = await captureTrace({ root: f.root, output: join(f.dir, 't.dat'), command: ['true'], format: 'dat' }, deps()).catch((e: unknown) => e);
+    const err = await captureTrace({ topLevel: true, root: f.root, output: join(f.dir, 't.dat'), command: ['true'], format: 'dat' }, deps()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CaptureRefusal);
     expect((err as Error).message).toMatch(/header_page/);
     expect(f.snapshot()).toEqual({ ...before, 'events/header_page': 'field: u64 timestamp;\toffset:0;\tsize:8;\tsigned:0;\n' });
@@ -207,14 +207,14 @@ describe('capture --format dat (fake tracefs)', () => {
     const f = setup();
     writeFileSync(join(f.root, 'per_cpu/cpu1/trace_pipe_raw'), makePages(workload()[1]!));
     const out = join(f.dir, 't.dat');
-    const failed = await captureTrace({ root: f.root, output: out, command: [join(f.dir, 'not-executable')], format: 'dat' }, deps()).catch((e: unknown) => e);
+    const failed = await captureTrace({ topLevel: true, root: f.root, output: out, command: [join(f.dir, 'not-executable')], format: 'dat' }, deps()).catch((e: unknown) => e);
     writeFileSync(join(f.dir, 'not-executable'), 'x');
-    const r1 = await captureTrace({ root: f.root, output: out, command: [join(f.dir, 'not-executable')], format: 'dat' }, deps());
+    const r1 = await captureTrace({ topLevel: true, root: f.root, output: out, command: [join(f.dir, 'not-executable')], format: 'dat' }, deps());
     expect(failed).toBeInstanceOf(CaptureRefusal);
     expect(r1.command?.kind).toBe('spawn-failed');
     const abandon = new AbortController();
     abandon.abort('SIGINT');
-    const r2 = await captureTrace({ root: f.root, output: out, command: ['true'], format: 'dat', abandon: abandon.signal }, deps());
+    const r2 = await captureTrace({ topLevel: true, root: f.root, output: out, command: ['true'], format: 'dat', abandon: abandon.signal }, deps());
     expect(r2.saved).toBeUndefined();
     expect(readdirSync(f.dir).filter((n) => n.startsWith('t.dat'))).toEqual([]);
     expect(r2.restore.errors).toEqual([]);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { CaptureDeps } from '../../src/capture/capture.js';
 import { EVENT_SETS } from '../../src/capture/events.js';
+import type { InstanceOps } from '../../src/capture/instance.js';
 import type { MountOps } from '../../src/capture/mount.js';
 
 /**
@@ -55,6 +56,11 @@ export interface FakeOptions {
   files?: Record<string, string>;
   /** Leave the root empty, as an unmounted mount point. */
   unmounted?: boolean;
+  /**
+   * An instance's directory (`instances/NAME`), as the kernel fills it: no instances of its own,
+   * and none of the global files (saved_cmdlines_size, the record-cmd option).
+   */
+  instance?: boolean;
 }
 
 export function populate(root: string, o: FakeOptions = {}): void {
@@ -71,10 +77,13 @@ export function populate(root: string, o: FakeOptions = {}): void {
   put('set_event', '');
   put('set_event_pid', '');
   put('set_event_notrace_pid', '');
-  put('saved_cmdlines_size', '6552\n');
+  if (!o.instance) {
+    put('saved_cmdlines_size', '6552\n');
+    mkdirSync(join(root, 'instances'), { recursive: true });
+  }
   put('tracing_cpumask', ((1 << cpus) - 1).toString(16) + '\n');
   put('trace', '# tracer: nop\n#\n');
-  for (const [k, v] of Object.entries(OPTIONS)) put(`options/${k}`, `${v}\n`);
+  for (const [k, v] of Object.entries(OPTIONS)) if (!(o.instance && k === 'record-cmd')) put(`options/${k}`, `${v}\n`);
   for (let c = 0; c < cpus; c++) {
     put(`per_cpu/cpu${c}/stats`, ZERO_STATS);
     put(`per_cpu/cpu${c}/buffer_size_kb`, '1408\n');
@@ -120,6 +129,28 @@ export function makeFakeTracefs(o: FakeOptions = {}): FakeTracefs {
   };
 }
 
+/**
+ * Instance operations as the kernel does them on a fake tree: `create` makes the directory and
+ * fills it like a new instance (tracing on, no events, the kernel's default options), then lets
+ * the test add to it (ring-buffer pages, stats); `remove` takes it away whole. Both are recorded.
+ */
+export function fakeInstances(o: { cpus?: number; onCreate?: (path: string) => void } = {}): InstanceOps & { calls: string[] } {
+  const calls: string[] = [];
+  return {
+    calls,
+    create: (path) => {
+      calls.push(`mkdir ${path}`);
+      mkdirSync(path);
+      populate(path, { instance: true, ...(o.cpus !== undefined ? { cpus: o.cpus } : {}) });
+      o.onCreate?.(path);
+    },
+    remove: (path) => {
+      calls.push(`rmdir ${path}`);
+      rmSync(path, { recursive: true });
+    },
+  };
+}
+
 /** Mount operations that only record their calls (and can "mount" a fake tree). */
 export function fakeMount(onMount?: (root: string) => string | undefined): MountOps & { calls: string[] } {
   const calls: string[] = [];
@@ -142,6 +173,7 @@ export function testDeps(over: Partial<CaptureDeps> = {}): CaptureDeps & { lines
     lines,
     isRoot: () => true,
     mount: fakeMount(),
+    instances: fakeInstances(),
     findProgram: () => undefined,
     memAvailableKb: () => undefined,
     readKallsyms: () => Buffer.alloc(0),

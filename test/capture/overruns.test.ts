@@ -51,7 +51,7 @@ describe('overruns', () => {
     // The "kernel" overflows CPU 1 while the command runs; CPU 0's old count does not grow.
     const script = `printf '%s' ${q(stats(0, 0).replace('overrun: 0\ncommit', 'overrun: 188240\ncommit').replace('dropped events: 0', 'dropped events: 4'))} > ${q(join(fake.root, 'per_cpu/cpu1/stats'))}`;
     const deps = testDeps();
-    const r = await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['sh', '-c', script], bufferKb: 64 }, deps);
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['sh', '-c', script], bufferKb: 64 }, deps);
     expect(r.loss).toEqual([{ cpu: 1, overrun: 188240, commitOverrun: 0, dropped: 0, lost: 188240 }]);
     const log = deps.lines.join('\n');
     expect(log).toContain('warning: the ring buffer overflowed: cpu1 lost 188240 events (overrun 188240, dropped 0).');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,9 @@ import { REPO } from '../helpers/paths.js';
 
 /**
  * A real capture on this machine: a short fio job (500 O_DIRECT 4 KiB random overwrites) traced
- * through the kernel's tracefs, analysed, and tracefs checked to be exactly as it was. Skipped,
+ * through the kernel's tracefs (in an instance of the capture's own, as by default), analysed,
+ * and tracefs checked to be exactly as it was, with another user's tracing, running beside the
+ * capture in an instance of its own, left as it was. The top-level buffer is never armed. Skipped,
  * with the reason printed, where that cannot run. The test file must sit on a block-device
  * filesystem (O_DIRECT, iomap): tmpdir, or IOPATH_CAPTURE_TEST_DIR.
  */
@@ -54,6 +56,28 @@ function tracefsState(): Record<string, string> {
 }
 
 /**
+ * Another user's tracing while the capture runs: an instance with tracing on, an event enabled and
+ * a line in its buffer. `untouched()` says whether all of it is still so.
+ */
+function otherTracing(): { untouched: () => Record<string, string>; expected: Record<string, string>; remove: () => void } {
+  const inst = join(ROOT, 'instances', `iopath-test-other-${process.pid}`);
+  mkdirSync(inst);
+  writeFileSync(join(inst, 'set_event'), 'sched:sched_process_exec\n');
+  writeFileSync(join(inst, 'trace_marker'), 'another user was tracing here\n');
+  const state = (): Record<string, string> => {
+    const trace = readFileSync(join(inst, 'trace'), 'utf8');
+    return {
+      tracing_on: readFileSync(join(inst, 'tracing_on'), 'utf8'),
+      set_event: readFileSync(join(inst, 'set_event'), 'utf8'),
+      buffer_size_kb: readFileSync(join(inst, 'buffer_size_kb'), 'utf8'),
+      marker: trace.split('\n').find((l) => l.includes('another user was tracing here'))?.replace(/^.*tracing_mark_write: /, '') ?? 'gone',
+    };
+  };
+  const expected = state();
+  return { untouched: state, expected, remove: () => rmdirSync(inst) };
+}
+
+/**
  * The state to expect afterwards: the same, except that a never-used buffer (`7 (expanded: 1408)`)
  * comes back expanded, which is the closest tracefs allows.
  */
@@ -86,12 +110,26 @@ async function captureFio(output: string, format: CaptureFormat, run = captureTr
 }
 
 describe.skipIf(SKIP !== undefined)('real capture of a fio job on this machine', () => {
-  it('captures ~500 DIOs, analyses them, and leaves tracefs exactly as it was', async () => {
+  it('captures ~500 DIOs, analyses them, and leaves tracefs, and another user\'s tracing beside it, exactly as they were', async () => {
+    const other = otherTracing();
     const before = tracefsState();
     const out = join(dir, 't.txt');
-    const { lines, r } = await captureFio(out, 'ftrace');
+    let lines: string[];
+    let r: Awaited<ReturnType<typeof captureTrace>>;
+    try {
+      ({ lines, r } = await captureFio(out, 'ftrace'));
+      expect(other.untouched()).toEqual(other.expected);
+      expect(other.expected.tracing_on).toBe('1\n');
+      expect(other.expected.marker).toBe('another user was tracing here');
+    } finally {
+      other.remove();
+    }
     const after = tracefsState();
     console.log(lines.map((l) => `  capture: ${l}`).join('\n'));
+    expect(r.instance).toMatch(/^instances\/iopath-\d+$/);
+    expect(lines).toContain(`removed the tracefs instance ${ROOT}/${r.instance}`);
+    // Other instances come and go on a shared machine: only this capture's own is checked.
+    expect(existsSync(join(ROOT, r.instance ?? 'instances/?'))).toBe(false);
 
     expect(r.error, lines.join('\n')).toBeUndefined();
     expect(r.command).toMatchObject({ kind: 'exited', code: 0 });

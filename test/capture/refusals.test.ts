@@ -17,7 +17,7 @@ describe('refusals', () => {
   it('not root: one-line refusal with exit 2, tracefs untouched', async () => {
     fake = makeFakeTracefs({ files: { tracing_on: '0\n' } });
     const before = fake.snapshot();
-    const opts = { root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'] };
+    const opts = { topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'] };
     await expect(captureTrace(opts, testDeps({ isRoot: () => false }))).rejects.toMatchObject({ kind: 'not-root' });
     const err = await runCapture(['true'], { output: opts.output, tracefs: fake.root }, testDeps({ isRoot: () => false })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CliError);
@@ -48,14 +48,14 @@ describe('refusals', () => {
       populate(root);
       return undefined;
     });
-    const r = await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'] }, testDeps({ mount }));
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'] }, testDeps({ mount }));
     expect(r.mountedHere).toBe(true);
     expect(mount.calls).toEqual([`mount ${fake.root}`, `umount ${fake.root}`]);
 
     fake.cleanup();
     fake = makeFakeTracefs();
     const already = fakeMount();
-    const r2 = await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'] }, testDeps({ mount: already }));
+    const r2 = await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'] }, testDeps({ mount: already }));
     expect(r2.mountedHere).toBe(false);
     expect(already.calls).toEqual([]);
   });
@@ -64,7 +64,7 @@ describe('refusals', () => {
     fake = makeFakeTracefs();
     const before = fake.snapshot();
     await expect(
-      captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], format: 'trace-cmd' }, testDeps({ findProgram: () => undefined })),
+      captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], format: 'trace-cmd' }, testDeps({ findProgram: () => undefined })),
     ).rejects.toMatchObject({ kind: 'no-trace-cmd', message: expect.stringMatching(/needs trace-cmd, which is not installed/) });
     expect(fake.snapshot()).toEqual(before);
   });
@@ -84,7 +84,7 @@ describe('trace-cmd format', () => {
     chmodSync(tc, 0o755);
     const out = join(fake.dir, 't.txt.gz');
     const deps = testDeps({ findProgram: (n) => (n === 'trace-cmd' ? tc : undefined) });
-    const r = await captureTrace({ root: fake.root, output: out, command: ['true'], format: 'trace-cmd' }, deps);
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: out, command: ['true'], format: 'trace-cmd' }, deps);
     expect(readFileSync(calls, 'utf8')).toBe('extract tracing_on=0\nreport tracing_on=0\n');
     expect(gunzipSync(readFileSync(out)).toString()).toMatch(/^cpus=2\n.*block_rq_issue/);
     expect(r.saved?.log).toContain('12 events lost');
@@ -113,14 +113,14 @@ describe('the capture command', () => {
     registerCapture(program, testDeps());
     const saved = process.exitCode;
     try {
-      await program.parseAsync(['node', 'iopath', 'capture', '--tracefs', fake.root, '-o', out, '--events', 'minimal', '--buffer-kb', '512', '--', 'sh', '-c', 'exit 3']);
+      await program.parseAsync(['node', 'iopath', 'capture', '--tracefs', fake.root, '--top-level', '-o', out, '--events', 'minimal', '--buffer-kb', '512', '--', 'sh', '-c', 'exit 3']);
       expect(process.exitCode).toBe(1);
       expect(existsSync(out)).toBe(true);
     } finally {
       process.exitCode = saved;
     }
-    await expect(runCapture(['true'], { output: out, tracefs: fake.root, events: 'most' }, testDeps())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--events must be one of default, minimal, full/) });
-    await expect(runCapture(['true'], { output: out, tracefs: fake.root, bufferKb: '1e3' }, testDeps())).rejects.toMatchObject({ exitCode: 2 });
-    await expect(runCapture(['true'], { output: out, tracefs: fake.root, format: 'perf' }, testDeps())).rejects.toMatchObject({ exitCode: 2 });
+    await expect(runCapture(['true'], { output: out, tracefs: fake.root, topLevel: true, events: 'most' }, testDeps())).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--events must be one of default, minimal, full/) });
+    await expect(runCapture(['true'], { output: out, tracefs: fake.root, topLevel: true, bufferKb: '1e3' }, testDeps())).rejects.toMatchObject({ exitCode: 2 });
+    await expect(runCapture(['true'], { output: out, tracefs: fake.root, topLevel: true, format: 'perf' }, testDeps())).rejects.toMatchObject({ exitCode: 2 });
   });
 });

@@ -45,7 +45,7 @@ describe('capture restores tracefs', () => {
     const before = fake.snapshot();
     const out = join(fake.dir, 't.txt');
     const deps = testDeps();
-    const r = await captureTrace({ root: fake.root, output: out, command: tracingScript(fake), bufferKb: 2048 }, deps);
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: out, command: tracingScript(fake), bufferKb: 2048 }, deps);
 
     const during = readFileSync(join(fake.dir, 'during'), 'utf8').split('---\n');
     expect(during[0]).toBe('1\n2048\nnop\n0\n1\n');
@@ -74,7 +74,7 @@ describe('capture restores tracefs', () => {
     fake = makeFakeTracefs({ files: NON_DEFAULT });
     const before = fake.snapshot();
     const out = join(fake.dir, 't.txt.gz');
-    const r = await captureTrace({ root: fake.root, output: out, command: tracingScript(fake, 3), bufferKb: 2048 }, testDeps());
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: out, command: tracingScript(fake, 3), bufferKb: 2048 }, testDeps());
     expect(r.command).toMatchObject({ kind: 'exited', code: 3 });
     expect(fake.snapshot()).toEqual(before);
     expect(gunzipSync(readFileSync(out)).toString()).toContain('block_rq_complete');
@@ -85,7 +85,7 @@ describe('capture restores tracefs', () => {
     fake = makeFakeTracefs({ files: NON_DEFAULT });
     const before = fake.snapshot();
     const out = join(fake.dir, 't.txt');
-    await expect(captureTrace({ root: fake.root, output: out, command: ['iopath-no-such-command-xyz', '-v'] }, testDeps())).rejects.toMatchObject({
+    await expect(captureTrace({ topLevel: true, root: fake.root, output: out, command: ['iopath-no-such-command-xyz', '-v'] }, testDeps())).rejects.toMatchObject({
       kind: 'command-not-found',
       message: 'iopath-no-such-command-xyz: command not found',
     });
@@ -100,7 +100,7 @@ describe('capture restores tracefs', () => {
     writeFileSync(script, '#!/bin/sh\nexit 0\n');
     chmodSync(script, 0o644);
     const out = join(fake.dir, 't.txt');
-    const r = await captureTrace({ root: fake.root, output: out, command: [script] }, testDeps());
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: out, command: [script] }, testDeps());
     expect(r.command).toMatchObject({ kind: 'spawn-failed' });
     expect(r.command?.kind === 'spawn-failed' && r.command.message).toMatch(/EACCES/);
     expect(r.restore.restored.length).toBeGreaterThan(0);
@@ -116,7 +116,7 @@ describe('capture restores tracefs', () => {
     const ac = new AbortController();
     const started = Date.now();
     const run = captureTrace(
-      { root: fake.root, output: out, command: ['sh', '-c', `echo 'x-1 [000] ..... 1.000000: sched_switch: y' >> ${q(join(fake.root, 'trace'))}; touch ${q(marker)}; exec sleep 30`], signal: ac.signal },
+      { topLevel: true, root: fake.root, output: out, command: ['sh', '-c', `echo 'x-1 [000] ..... 1.000000: sched_switch: y' >> ${q(join(fake.root, 'trace'))}; touch ${q(marker)}; exec sleep 30`], signal: ac.signal },
       testDeps(),
     );
     while (!existsSync(marker)) await new Promise((r) => setTimeout(r, 20));
@@ -137,7 +137,7 @@ describe('capture restores tracefs', () => {
     const marker = join(fake.dir, 'ran');
     const ac = new AbortController();
     ac.abort('SIGTERM');
-    const r = await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['touch', marker], signal: ac.signal }, testDeps());
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['touch', marker], signal: ac.signal }, testDeps());
     expect(r.interrupted).toBe('SIGTERM');
     expect(r.command).toBeUndefined();
     expect(existsSync(marker)).toBe(false);
@@ -151,7 +151,7 @@ describe('capture restores tracefs', () => {
     rmSync(join(fake.root, 'set_event'));
     mkdirSync(join(fake.root, 'set_event'));
     const before = fake.snapshot();
-    const r = await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'] }, testDeps());
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'] }, testDeps());
     expect(r.error?.message).toMatch(/set_event/);
     expect(r.command).toBeUndefined();
     expect(r.restore.restored).toEqual(expect.arrayContaining(['buffer_size_kb=4096', 'current_tracer=function', 'tracing_on=1', 'options/raw=1']));
@@ -162,7 +162,7 @@ describe('capture restores tracefs', () => {
     fake = makeFakeTracefs({ files: NON_DEFAULT });
     const before = fake.snapshot();
     const out = join(fake.dir, 't.txt');
-    const r = await captureTrace({ root: fake.root, output: out, command: ['rm', join(fake.root, 'trace')] }, testDeps());
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: out, command: ['rm', join(fake.root, 'trace')] }, testDeps());
     expect(r.error?.message).toMatch(/ENOENT/);
     // The undo of "trace cleared" recreates the file; everything else is as before.
     expect(fake.snapshot()).toEqual(before);
@@ -171,13 +171,13 @@ describe('capture restores tracefs', () => {
 
   it('an unexpanded buffer (`7 (expanded: 1408)`) is restored to the size it would have expanded to', async () => {
     fake = makeFakeTracefs({ files: { buffer_size_kb: '7 (expanded: 1408)\n' } });
-    await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], bufferKb: 512 }, testDeps());
+    await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], bufferKb: 512 }, testDeps());
     expect(fake.read('buffer_size_kb')).toBe('1408\n');
   });
 
   it('per-CPU buffer sizes that differed (`X`) are restored CPU by CPU', async () => {
     fake = makeFakeTracefs({ files: { buffer_size_kb: 'X\n', 'per_cpu/cpu0/buffer_size_kb': '1408\n', 'per_cpu/cpu1/buffer_size_kb': '8192\n' } });
-    await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], bufferKb: 512 }, testDeps());
+    await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], bufferKb: 512 }, testDeps());
     expect(fake.read('per_cpu/cpu0/buffer_size_kb')).toBe('1408\n');
     expect(fake.read('per_cpu/cpu1/buffer_size_kb')).toBe('8192\n');
   });
@@ -185,7 +185,7 @@ describe('capture restores tracefs', () => {
   it('a non-nanosecond trace_clock is switched to local for the capture and put back', async () => {
     fake = makeFakeTracefs({ files: { trace_clock: 'local global [counter] uptime\n' } });
     const marker = join(fake.dir, 'clock');
-    const r = await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['sh', '-c', `cat ${q(join(fake.root, 'trace_clock'))} > ${q(marker)}`] }, testDeps());
+    const r = await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['sh', '-c', `cat ${q(join(fake.root, 'trace_clock'))} > ${q(marker)}`] }, testDeps());
     expect(readFileSync(marker, 'utf8')).toBe('local\n');
     expect(r.restore.restored).toContain('trace_clock=counter');
     expect(fake.read('trace_clock')).toBe('counter\n');
@@ -193,7 +193,7 @@ describe('capture restores tracefs', () => {
 
   it('refusals are CaptureRefusal and happen before any change', async () => {
     fake = makeFakeTracefs();
-    await expect(captureTrace({ root: fake.root, output: join(fake.dir, 'no-such-dir', 't.txt'), command: ['true'] }, testDeps())).rejects.toBeInstanceOf(CaptureRefusal);
-    await expect(captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: [] }, testDeps())).rejects.toMatchObject({ kind: 'command-not-found' });
+    await expect(captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 'no-such-dir', 't.txt'), command: ['true'] }, testDeps())).rejects.toBeInstanceOf(CaptureRefusal);
+    await expect(captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: [] }, testDeps())).rejects.toMatchObject({ kind: 'command-not-found' });
   });
 });

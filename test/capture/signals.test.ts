@@ -39,9 +39,9 @@ interface Run {
   stderr: string;
 }
 
-/** Starts a capture of `script`, waits until the traced command runs, sends `sig` to the capture process. */
-async function captureAndSignal(f: FakeTracefs, out: string, sig: NodeJS.Signals | undefined, command: string[], extra: string[] = []): Promise<Run> {
-  const child = spawn(process.execPath, [entry, 'capture', '--tracefs', f.root, '-o', out, '--buffer-kb', '512', ...extra, '--', ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
+/** Starts a capture of `script` (in the top-level buffer unless told), waits until the traced command runs, sends `sig` to the capture process. */
+async function captureAndSignal(f: FakeTracefs, out: string, sig: NodeJS.Signals | undefined, command: string[], extra: string[] = [], topLevel = true): Promise<Run> {
+  const child = spawn(process.execPath, [entry, 'capture', '--tracefs', f.root, '-o', out, '--buffer-kb', '512', ...(topLevel ? ['--top-level'] : []), ...extra, '--', ...command], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
@@ -88,6 +88,22 @@ describe('capture process and signals', () => {
     expect(readDat(readFileSync(out)).events.map((e) => e.ts)).toEqual([5_000n, 9_000n]);
     expect(readdirSync(fake.dir).filter((n) => n.includes('partial'))).toEqual([]);
     expect(fake.snapshot()).toEqual(before);
+  });
+
+  it('SIGINT to a capture in its own instance: trace saved, the instance removed, the top level untouched, exit 130', async () => {
+    fake = makeFakeTracefs({ files: { tracing_on: '1\n', set_event: 'sched:sched_process_exec\n', trace: '# the user\'s own trace\n' } });
+    const before = fake.snapshot();
+    const out = join(fake.dir, 't.txt');
+    const line = '     fio-7888    [001] d.h1.   505.925043: block_rq_complete: 254,0 WS () 46699392 + 8 be,0,4 [0]';
+    const inInstance = `for f in ${q(fake.root)}/instances/iopath-*/trace; do echo ${q(line)} >> "$f"; done`;
+    const r = await captureAndSignal(fake, out, 'SIGINT', ['sh', '-c', `${inInstance}; touch ${q(join(fake.dir, 'started'))}; exec sleep 30`], [], false);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/tracing into its own tracefs instance .*\/instances\/iopath-\d+/);
+    expect(r.stderr).toMatch(/removed the tracefs instance/);
+    expect(readFileSync(out, 'utf8')).toContain('block_rq_complete');
+    expect(readdirSync(join(fake.root, 'instances'))).toEqual([]);
+    expect(fake.snapshot()).toEqual(before);
+    expect(fake.read('trace')).toBe("# the user's own trace\n");
   });
 
   it('SIGTERM: exit 143, tracefs restored', async () => {

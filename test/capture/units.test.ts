@@ -30,7 +30,7 @@ describe('event sets', () => {
     expect(r.skipped[0]?.reason).toMatch(/Linux 6\.4/);
 
     const deps = testDeps();
-    const res = await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], events: 'full' }, deps);
+    const res = await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], events: 'full' }, deps);
     expect(res.events).toHaveLength(EVENT_SETS.full.length - 3);
     expect(deps.lines.filter((l) => l.startsWith('warning: skipping iomap:'))).toHaveLength(3);
     expect(fake.read('set_event')).toBe('');
@@ -39,7 +39,7 @@ describe('event sets', () => {
   it('warns about an event filter that would hide events', async () => {
     fake = makeFakeTracefs({ files: { 'events/block/block_rq_complete/filter': 'dev == 1\n' } });
     const deps = testDeps();
-    await captureTrace({ root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], events: 'minimal' }, deps);
+    await captureTrace({ topLevel: true, root: fake.root, output: join(fake.dir, 't.txt'), command: ['true'], events: 'minimal' }, deps);
     expect(deps.lines).toContain('warning: block:block_rq_complete has a filter set: some of its events will be missing');
   });
 });
