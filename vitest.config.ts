@@ -11,5 +11,9 @@ export default defineConfig({
     globalSetup: ['test/helpers/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 2,
+    // Whole-capture analyses and spawned CLIs take seconds each on a busy two-core machine: here
+    // rather than on `npm test`'s command line, so `npx vitest run FILE` gets them too.
+    testTimeout: 180_000,
+    hookTimeout: 180_000,
   },
 });
