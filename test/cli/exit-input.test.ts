@@ -4,12 +4,20 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXCERPTS } from '../parse/helpers.js';
 import { excerpt } from '../fuzz/corpus.js';
+import { runAnalyze } from '../../src/commands/analyze.js';
+import { runCompare } from '../../src/commands/compare.js';
+import { runExport } from '../../src/commands/export.js';
+import { runInspect } from '../../src/commands/inspect.js';
+import { runReport } from '../../src/commands/report.js';
+import { runInProcess } from './in-process.js';
 import { buildCli, expectOneLineRefusal, iopathAll, tempDir, type Run } from './run.js';
 
 /**
- * Exit 2 for input with nothing usable in it, through the built CLI, for every command that reads
- * a trace: one line on stderr saying so, nothing on stdout, no stack, no output file left behind
- * half-written.
+ * Exit 2 for input with nothing usable in it, for every command that reads a trace: one line on
+ * stderr saying so, nothing on stdout, no stack, no output file left behind half-written. Through
+ * the built CLI: each command on the first input, standard input and forced formats; the other
+ * inputs run each command's body in-process (the CLI's cost is loading its modules, ~0.7 s of CPU a
+ * run), and the first input runs both ways to hold the two to the same exit code and words.
  */
 
 const dir = tempDir('input');
@@ -58,15 +66,18 @@ const CASES = [
   ['long-line.txt', /none of its 1 lines is a trace event|no line of it is a trace event/],
 ] as const;
 
-/** Each command that reads a trace, with the input put in its place. */
-const COMMANDS: [string, (input: string) => string[]][] = [
-  ['inspect', (i) => ['inspect', i]],
-  ['analyze', (i) => ['analyze', i]],
-  ['analyze --json', (i) => ['analyze', '--json', i]],
-  ['report', (i) => ['report', i, '-o', join(dir, 'r.html')]],
-  ['export', (i) => ['export', '--perfetto', join(dir, 'p.json'), i]],
-  ['compare (before)', (i) => ['compare', i, GOOD]],
-  ['compare (after)', (i) => ['compare', GOOD, i]],
+/** Commander's defaults for compare's options, as its action receives them. */
+const COMPARE_DEFAULTS = { labelBefore: 'before', labelAfter: 'after', unit: 'auto' };
+
+/** Each command that reads a trace, with the input put in its place: its arguments, and its body in-process. */
+const COMMANDS: [string, (input: string) => string[], (input: string) => Promise<number>][] = [
+  ['inspect', (i) => ['inspect', i], (i) => runInspect(i, {})],
+  ['analyze', (i) => ['analyze', i], (i) => runAnalyze(i, { unit: 'auto' })],
+  ['analyze --json', (i) => ['analyze', '--json', i], (i) => runAnalyze(i, { json: true, unit: 'auto' })],
+  ['report', (i) => ['report', i, '-o', join(dir, 'r.html')], (i) => runReport(i, { output: join(dir, 'r.html') })],
+  ['export', (i) => ['export', '--perfetto', join(dir, 'p.json'), i], (i) => runExport(i, { perfetto: join(dir, 'p.json') })],
+  ['compare (before)', (i) => ['compare', i, GOOD], async (i) => (await runCompare([i, GOOD], COMPARE_DEFAULTS)).exitCode],
+  ['compare (after)', (i) => ['compare', GOOD, i], async (i) => (await runCompare([GOOD, i], COMPARE_DEFAULTS)).exitCode],
 ];
 
 const STDIN = [['inspect', '-'], ['analyze', '-'], ['report', '-', '-o', join(dir, 'stdin.html')]];
@@ -82,9 +93,17 @@ const FORCED = [
 /** Every run, made side by side once the inputs exist. */
 const runs = new Map<string, Run>();
 
+/** The first input, run by each command in-process too. */
+const inProcessFirst = new Map<string, Run>();
+
 beforeAll(async () => {
   const jobs: [string, { args: string[]; input?: Buffer | string }][] = [];
-  for (const [cmd, args] of COMMANDS) for (const [name] of CASES) jobs.push([`${cmd} ${name}`, { args: args(inputs[name]!) }]);
+  const [first, ...rest] = CASES.map(([name]) => name);
+  for (const [cmd, args, body] of COMMANDS) {
+    jobs.push([`${cmd} ${first}`, { args: args(inputs[first]!) }]);
+    inProcessFirst.set(cmd, await runInProcess(() => body(inputs[first]!)));
+    for (const name of rest) runs.set(`${cmd} ${name}`, await runInProcess(() => body(inputs[name]!)));
+  }
   for (const args of STDIN) {
     jobs.push([`${args[0]} binary`, { args, input: junk(100_000, 9) }]);
     jobs.push([`${args[0]} empty`, { args, input: '' }]);
@@ -99,6 +118,14 @@ describe.each(COMMANDS)('%s on unusable input', (cmd) => {
     const r = runs.get(`${cmd} ${name}`)!;
     expectOneLineRefusal(r, message);
     expect(r.stdout).toBe('');
+  });
+});
+
+describe('the built CLI and the command run in-process', () => {
+  it.each(COMMANDS.map(([cmd]) => cmd))(`%s ${CASES[0][0]}: the same exit code, stdout and stderr`, (cmd) => {
+    const cli = runs.get(`${cmd} ${CASES[0][0]}`)!;
+    const own = inProcessFirst.get(cmd)!;
+    expect({ code: own.code, stdout: own.stdout, stderr: own.stderr }).toEqual({ code: cli.code, stdout: cli.stdout, stderr: cli.stderr });
   });
 });
 

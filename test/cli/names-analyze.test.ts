@@ -6,12 +6,16 @@ import type { TraceFormat } from '../../src/parse/formats.js';
 import { FORMATS } from '../fuzz/corpus.js';
 import { renameDeep } from './deep.js';
 import { NAME_CASES, RUN_CASES, writeRenamed } from './hostile-names.js';
-import { buildCli, iopathAll, tempDir, type Run } from './run.js';
+import { runAnalyze } from '../../src/commands/analyze.js';
+import { runInProcess } from './in-process.js';
+import { buildCli, iopathAsync, tempDir, type Run } from './run.js';
 
 /**
- * `analyze --json --csv` (built CLI) on a real capture whose submitting task is renamed to
+ * `analyze --json --csv` on a real capture whose submitting task is renamed to
  * hostile names, in all three formats: the JSON is valid and carries each name exactly; the CSV
  * parses back to the same rows, with every cell that would start a spreadsheet formula escaped.
+ * The command runs in-process for each name and format; one run of the built CLI checks that the
+ * entry point writes those very bytes.
  */
 
 const dir = tempDir('names-analyze');
@@ -29,13 +33,31 @@ interface Out {
 const csvOf = (format: TraceFormat, i: number): string => join(dir, `${format}-${i}.csv`);
 const runs = new Map<string, Run>();
 
+/** The built CLI's run on one hostile name (ftrace), beside the in-process run of the same. */
+const CLI_CASE = { format: 'ftrace' as TraceFormat, i: 1 };
+let cli: { run: Run; csv: string };
+
 beforeAll(async () => {
+  const traces = new Map<string, string>();
+  for (const format of FORMATS) {
+    for (const [, name, i] of RUN_CASES) {
+      const trace = writeRenamed(dir, format, name, i);
+      traces.set(`${format} ${i}`, trace);
+      runs.set(`${format} ${i}`, await runInProcess(() => runAnalyze(trace, { json: true, csv: csvOf(format, i), unit: 'auto' })));
+    }
+  }
   buildCli();
-  const jobs: [string, string[]][] = [];
-  for (const format of FORMATS) for (const [, name, i] of RUN_CASES) jobs.push([`${format} ${i}`, ['analyze', '--json', '--csv', csvOf(format, i), writeRenamed(dir, format, name, i)]]);
-  const results = await iopathAll(jobs.map(([, a]) => a));
-  jobs.forEach(([key], i) => runs.set(key, results[i]!));
+  const csv = join(dir, 'cli.csv');
+  cli = { run: await iopathAsync(['analyze', '--json', '--csv', csv, traces.get(`${CLI_CASE.format} ${CLI_CASE.i}`)!]), csv };
 }, 180_000);
+
+it('the built CLI prints the JSON and writes the CSV the command writes in-process', () => {
+  const own = runs.get(`${CLI_CASE.format} ${CLI_CASE.i}`)!;
+  expect(cli.run.code, cli.run.stderr).toBe(0);
+  expect(cli.run.stderr).toBe('');
+  expect(cli.run.stdout).toBe(own.stdout);
+  expect(readFileSync(cli.csv, 'utf8')).toBe(readFileSync(csvOf(CLI_CASE.format, CLI_CASE.i), 'utf8'));
+});
 
 function output(format: TraceFormat, i: number): Out {
   const r = runs.get(`${format} ${i}`)!;

@@ -5,24 +5,46 @@ import type { TraceFormat } from '../../src/parse/formats.js';
 import { FORMATS } from '../fuzz/corpus.js';
 import { renameDeep } from './deep.js';
 import { NAME_CASES, RUN_CASES, writeRenamed } from './hostile-names.js';
-import { buildCli, iopathAll, tempDir, type Run } from './run.js';
+import { runExport } from '../../src/commands/export.js';
+import { runInProcess } from './in-process.js';
+import { buildCli, iopathAsync, tempDir, type Run } from './run.js';
 
 /**
- * `export --perfetto` (built CLI) with the submitter renamed to hostile names: valid JSON, the
- * name exactly where the original had `fio` (thread names, slice args), nothing else changed.
+ * `export --perfetto` with the submitter renamed to hostile names: valid JSON, the name exactly
+ * where the original had `fio` (thread names, slice args), nothing else changed. The command runs
+ * in-process for each name and format; one run of the built CLI checks that the entry point writes
+ * those very bytes.
  */
 
 const dir = tempDir('names-export');
 const jsonOf = (format: TraceFormat, i: number): string => join(dir, `${format}-${i}.json`);
 const runs = new Map<string, Run>();
 
+/** The built CLI's run on one hostile name (ftrace), beside the in-process run of the same. */
+const CLI_CASE = { format: 'ftrace' as TraceFormat, i: 1 };
+let cli: { run: Run; json: string };
+
 beforeAll(async () => {
+  const traces = new Map<string, string>();
+  for (const format of FORMATS) {
+    for (const [, name, i] of RUN_CASES) {
+      const trace = writeRenamed(dir, format, name, i);
+      traces.set(`${format} ${i}`, trace);
+      runs.set(`${format} ${i}`, await runInProcess(() => runExport(trace, { perfetto: jsonOf(format, i) })));
+    }
+  }
   buildCli();
-  const jobs: [string, string[]][] = [];
-  for (const format of FORMATS) for (const [, name, i] of RUN_CASES) jobs.push([`${format} ${i}`, ['export', '--perfetto', jsonOf(format, i), writeRenamed(dir, format, name, i)]]);
-  const results = await iopathAll(jobs.map(([, a]) => a));
-  jobs.forEach(([key], i) => runs.set(key, results[i]!));
+  const json = join(dir, 'cli.json');
+  cli = { run: await iopathAsync(['export', '--perfetto', json, traces.get(`${CLI_CASE.format} ${CLI_CASE.i}`)!]), json };
 }, 180_000);
+
+it('the built CLI writes the file the command writes in-process, and says so alike', () => {
+  const own = runs.get(`${CLI_CASE.format} ${CLI_CASE.i}`)!;
+  expect(cli.run.code, cli.run.stderr).toBe(0);
+  expect(cli.run.stderr).toBe('');
+  expect(cli.run.stdout).toBe(own.stdout.replace(jsonOf(CLI_CASE.format, CLI_CASE.i), cli.json));
+  expect(readFileSync(cli.json, 'utf8')).toBe(readFileSync(jsonOf(CLI_CASE.format, CLI_CASE.i), 'utf8'));
+});
 
 interface TraceJson {
   traceEvents: { ph: string; name?: string; args?: Record<string, unknown> }[];

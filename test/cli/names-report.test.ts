@@ -6,25 +6,48 @@ import { escapeHtml } from '../../src/report/escape.js';
 import { FORMATS } from '../fuzz/corpus.js';
 import { containsString } from './deep.js';
 import { NAME_CASES, RUN_CASES, writeRenamed } from './hostile-names.js';
-import { buildCli, iopathAll, tempDir, type Run } from './run.js';
+import { runReport } from '../../src/commands/report.js';
+import { runInProcess } from './in-process.js';
+import { buildCli, iopathAsync, tempDir, type Run } from './run.js';
 
 /**
- * `report` (built CLI) with the submitter renamed to hostile names: the page has exactly the
- * elements of the original's page (no `<script>` or `<img>` smuggled in), the name appears only
- * escaped, and the page's JSON data still parses and holds the name exactly.
+ * `report` with the submitter renamed to hostile names: the page has exactly the elements of the
+ * original's page (no `<script>` or `<img>` smuggled in), the name appears only escaped, and the
+ * page's JSON data still parses and holds the name exactly. The command runs in-process for each
+ * name and format; one run of the built CLI checks that the entry point writes those very bytes.
  */
 
 const dir = tempDir('names-report');
 const htmlOf = (format: TraceFormat, i: number): string => join(dir, `${format}-${i}.html`);
 const runs = new Map<string, Run>();
 
+/** The built CLI's run on one hostile name (ftrace), beside the in-process run of the same. */
+const CLI_CASE = { format: 'ftrace' as TraceFormat, i: 1 };
+let cli: { run: Run; html: string };
+
 beforeAll(async () => {
+  const traces = new Map<string, string>();
+  for (const format of FORMATS) {
+    for (const [, name, i] of RUN_CASES) {
+      const trace = writeRenamed(dir, format, name, i);
+      traces.set(`${format} ${i}`, trace);
+      runs.set(`${format} ${i}`, await runInProcess(() => runReport(trace, { output: htmlOf(format, i) })));
+    }
+  }
   buildCli();
-  const jobs: [string, string[]][] = [];
-  for (const format of FORMATS) for (const [, name, i] of RUN_CASES) jobs.push([`${format} ${i}`, ['report', writeRenamed(dir, format, name, i), '-o', htmlOf(format, i)]]);
-  const results = await iopathAll(jobs.map(([, a]) => a));
-  jobs.forEach(([key], i) => runs.set(key, results[i]!));
+  // Same output path as the in-process run (the page prints its command line): written after it was read.
+  const own = htmlOf(CLI_CASE.format, CLI_CASE.i);
+  const html = readFileSync(own, 'utf8');
+  cli = { run: await iopathAsync(['report', traces.get(`${CLI_CASE.format} ${CLI_CASE.i}`)!, '-o', own]), html };
 }, 180_000);
+
+it('the built CLI writes the page the command writes in-process', () => {
+  const own = runs.get(`${CLI_CASE.format} ${CLI_CASE.i}`)!;
+  expect(cli.run.code, cli.run.stderr).toBe(0);
+  expect(cli.run.stderr).toBe('');
+  expect(cli.run.stdout).toBe(own.stdout);
+  expect(readFileSync(htmlOf(CLI_CASE.format, CLI_CASE.i), 'utf8')).toBe(cli.html);
+});
 
 function page(format: TraceFormat, i: number): string {
   const r = runs.get(`${format} ${i}`)!;

@@ -1,8 +1,9 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect } from 'vitest';
+import { buildDist, CLI } from '../helpers/build.js';
 import { REPO } from '../helpers/paths.js';
 
 /**
@@ -11,41 +12,11 @@ import { REPO } from '../helpers/paths.js';
  * rejections), not those of a function called in the test's process.
  */
 
-export const CLI = join(REPO, 'dist', 'cli.js');
-const LOCK = join(REPO, 'dist', '.build-lock');
+export { CLI };
 
-function sleep(ms: number): void {
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/**
- * Compiles once per test file. Test files run in parallel workers: a lock directory keeps two of
- * them from rewriting dist/ while a third is spawning the CLI from it. Compile errors elsewhere in
- * a tree being edited do not stop the build (tsc still emits), so they do not stop these tests.
- */
+/** dist/ as `npm ci` builds it: compiled once by the suite's global setup, else here (see helpers/build.ts). */
 export function buildCli(): void {
-  mkdirSync(join(REPO, 'dist'), { recursive: true });
-  const deadline = Date.now() + 120_000;
-  for (;;) {
-    try {
-      mkdirSync(LOCK);
-      break;
-    } catch {
-      // A lock older than two minutes was left by a killed run.
-      const st = statSync(LOCK, { throwIfNoEntry: false });
-      if (Date.now() > deadline || (st && Date.now() - st.mtimeMs > 120_000)) {
-        rmSync(LOCK, { recursive: true, force: true });
-        continue;
-      }
-      sleep(100);
-    }
-  }
-  try {
-    spawnSync(process.execPath, [join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', REPO], { encoding: 'utf8', cwd: REPO });
-  } finally {
-    rmSync(LOCK, { recursive: true, force: true });
-  }
-  if (!existsSync(CLI)) throw new Error('dist/cli.js was not built');
+  buildDist();
 }
 
 export interface Run {
