@@ -79,8 +79,11 @@ export interface LayersState {
   /** Set while a nowait DIO attempt that returned -EAGAIN finishes: it is retried, not an I/O. */
   nowaitRetry: boolean;
   nowaitRetries: number;
-  /** Upper I/Os waiting for their servicer, per upper device, oldest first. */
-  awaiting: Map<string, IoPath[]>;
+  /**
+   * Upper requests waiting for their servicer, per upper device, oldest first: the I/O each is
+   * part of and its sector (a path's own sector is only set when it finishes).
+   */
+  awaiting: Map<string, { path: IoPath; sector: number }[]>;
   /** Lower path → the upper path it services. */
   services: WeakMap<IoPath, IoPath>;
   /** Hops gathered beneath an upper path before it completes. */

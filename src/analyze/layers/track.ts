@@ -121,11 +121,13 @@ function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | und
   s.servicingPaths.add(p);
   const q = s.awaiting.get(upper);
   let up = ex.upper;
-  // Loop keeps the byte position: the upper request whose sector × 512 is this DIO's offset.
-  let i = up && q ? q.indexOf(up) : -1;
-  if (i < 0 && q && p.offset !== undefined) i = q.findIndex((u) => u.sector !== undefined && u.sector * SECTOR_BYTES === p.offset);
+  // Loop keeps the byte position: the upper request whose sector × 512 is this DIO's offset. Not
+  // simply the oldest: two submitters race for the loop's list, and the worker's run takes what
+  // was queued before it started, so a later issue can be serviced first.
+  let i = up && q ? q.findIndex((u) => u.path === up) : -1;
+  if (i < 0 && q && p.offset !== undefined) i = q.findIndex((u) => u.sector * SECTOR_BYTES === p.offset);
   if (i < 0 && q && q.length > 0) i = 0;
-  if (q && i >= 0) up = q.splice(i, 1)[0];
+  if (q && i >= 0) up = q.splice(i, 1)[0]?.path;
   if (up) s.services.set(p, up);
 }
 
@@ -169,7 +171,8 @@ export function layersIssue(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecor
   if (e.rwbs.includes('M') && req.path) s.metaPaths.add(req.path);
   let q = s.awaiting.get(dev);
   if (!q) s.awaiting.set(dev, (q = []));
-  if (q[q.length - 1] !== up) q.push(up);
+  // One entry per request: loop services each of an I/O's requests with a DIO of its own.
+  q.push({ path: up, sector: e.sector });
   if (q.length > AWAITING_MAX) q.shift();
 }
 

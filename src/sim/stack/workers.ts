@@ -29,6 +29,12 @@ export interface Worker {
   traced: boolean;
   items: Item[];
   armed: boolean;
+  /**
+   * When its last run ends (engine ns). An unbound worker is one task: a run woken while it still
+   * runs elsewhere starts after that, never on a second CPU at once (nor does its work item run
+   * twice at once: a workqueue never runs one work item concurrently with itself).
+   */
+  busyUntil?: number;
 }
 
 export interface Workers {
@@ -69,7 +75,8 @@ export function createWorkers(d: WorkerDeps): Workers {
 
   function run(w: Worker, cpu: number): void {
     w.armed = false;
-    const start = Math.max(engine.now(), tl.freeAt(cpu));
+    const from = Math.max(engine.now(), w.busyUntil ?? 0);
+    const start = Math.max(from, tl.freeAt(cpu));
     if (!w.items.some((x) => x.queueNs <= start)) {
       if (w.items.length === 0) return;
       w.armed = true;
@@ -77,7 +84,7 @@ export function createWorkers(d: WorkerDeps): Workers {
       return;
     }
     let later = Infinity;
-    tl.reserve(cpu, engine.now(), (s) => {
+    w.busyUntil = tl.reserve(cpu, from, (s) => {
       s.switchTo(w.task);
       for (;;) {
         const i = w.items.findIndex((x) => x.queueNs <= s.t);
