@@ -83,6 +83,9 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
 export function layersExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent): { hop: CompletionHop; queued: Stage } | undefined {
   const s = ctx.layers;
   const q = s.queued.get(e.work);
+  // One execution per traced queue_work (a re-queue of a pending item is not traced): the entry,
+  // which holds its I/O's path, goes now rather than when the bound is reached.
+  if (q) s.queued.delete(e.work);
   const start = { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm };
   s.executing.set(e.pid, { work: e.work, fn: e.function, workqueue: q?.workqueue ?? '', upperDev: q?.upperDev, hopOf: q?.hopOf, device: q?.device });
   if (q?.hopOf) s.hopStarted.set(q.hopOf, { work: e.work, queue: q.queue, start });
@@ -247,8 +250,11 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
  * kcryptd_crypt, not in a DIO completion work item): that item's queue and start are its deferral.
  */
 function completedInHop(s: LayersState, p: IoPath): void {
-  if (p.mode !== 'kworker-deferred' || p.executeStart || !p.completion) return;
+  // Taken out as the I/O finishes: a sampled path outlives it, and the entry's work pointer is a
+  // slice of the parser's 64 KiB text chunk, which it would keep alive.
   const h = s.hopStarted.get(p);
+  s.hopStarted.delete(p);
+  if (p.mode !== 'kworker-deferred' || p.executeStart || !p.completion) return;
   if (h?.start.pid !== p.completion.pid || h.start.ts > p.completion.ts) return;
   p.work = h.work;
   p.queueWork = h.queue;
