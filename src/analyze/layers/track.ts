@@ -83,9 +83,6 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
 export function layersExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent): { hop: CompletionHop; queued: Stage } | undefined {
   const s = ctx.layers;
   const q = s.queued.get(e.work);
-  // One execution per traced queue_work (a re-queue of a pending item is not traced): the entry,
-  // which holds its I/O's path, goes now rather than when the bound is reached.
-  if (q) s.queued.delete(e.work);
   const start = { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm };
   s.executing.set(e.pid, { work: e.work, fn: e.function, workqueue: q?.workqueue ?? '', upperDev: q?.upperDev, hopOf: q?.hopOf, device: q?.device });
   if (q?.hopOf) s.hopStarted.set(q.hopOf, { work: e.work, queue: q.queue, start });
