@@ -43,6 +43,12 @@ export interface AnalyzeOptions {
   /** Called with every event before the analyzer reads it (e.g. the report's timeline slices). */
   onEvent?: (e: TraceEvent) => void;
   /**
+   * Called when the analysis starts over: a small input found out of time order is read again in
+   * order (sort-events.ts). What `onEvent` was given so far does not count; finished I/Os and hops
+   * of the first pass were never handed out.
+   */
+  onRestart?: () => void;
+  /**
    * Called with every finished I/O that is not the workload's: a lower layer's (its `layers.services` names the workload
    * I/O it serviced) or background (layers/track.ts).
    */

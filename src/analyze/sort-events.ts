@@ -196,27 +196,43 @@ export function textBytesBeforeReading(source: Source): number | undefined {
   }
 }
 
+/** The callbacks of one analysis pass that report finished things (kept back in a pass that may not count). */
+interface PassCallbacks {
+  onPath?: (p: IoPath) => void;
+  onOtherPath?: (p: IoPath, layer: 'servicing' | 'background') => void;
+  onHop?: (...args: never[]) => void;
+  /** Told before a second pass over the input, so a consumer of every event can drop what it got. */
+  onRestart?: () => void;
+}
+
 /**
  * An analysis of input in time order, without holding the events of input that is: a file small
  * enough to hold is analysed as it comes and, only when it turns out out of order, analysed again
- * with its events held and put in order (the I/Os of the first pass are kept back from `onPath`
- * until it is known which pass counts). Other input (a pipe, a larger file) is analysed as it
- * comes, with a warning when it is out of order.
+ * with its events held and put in order. What the first pass finishes (`onPath`, `onOtherPath`,
+ * `onHop`: at most what the input's I/Os are) is kept back until it is known which pass counts;
+ * what it sees event by event (`onEvent`) is not, so `onRestart` says when it starts over. Other
+ * input (a pipe, a larger file) is analysed as it comes, with a warning when it is out of order.
  */
-export async function analyzeInTimeOrder<O extends { onPath?: (p: IoPath) => void }, R>(
+export async function analyzeInTimeOrder<O extends PassCallbacks, R>(
   source: Source,
   opts: O,
   once: (source: Source, opts: O, mode: SortMode) => Promise<{ result: R; late: number }>,
 ): Promise<R> {
   const text = textBytesBeforeReading(source);
   if (text === undefined || text > SORT_BUDGET_TEXT_BYTES) return (await once(source, opts, 'warn')).result;
-  const paths: IoPath[] = [];
-  const onPath = opts.onPath;
-  const first = await once(source, onPath ? { ...opts, onPath: (p: IoPath) => paths.push(p) } : opts, 'detect');
+  const kept: (() => void)[] = [];
+  const keep = <A extends unknown[]>(f: ((...a: A) => void) | undefined): ((...a: A) => void) | undefined =>
+    f && ((...a: A) => void kept.push(() => f(...a)));
+  const first = await once(
+    source,
+    { ...opts, onPath: keep(opts.onPath), onOtherPath: keep(opts.onOtherPath), onHop: keep(opts.onHop) },
+    'detect',
+  );
   if (first.late === 0) {
-    if (onPath) for (const p of paths) onPath(p);
+    for (const k of kept) k();
     return first.result;
   }
-  paths.length = 0;
+  kept.length = 0;
+  opts.onRestart?.();
   return (await once(source, opts, 'hold')).result;
 }

@@ -39,7 +39,7 @@ export const DEFAULT_TIMELINE_MS = 1;
 
 export async function buildReport(source: Source, opts: ReportOptions): Promise<BuiltReport> {
   const log = createCompletionLog();
-  const slices = createWindowCollector(opts.timelineMs ?? DEFAULT_TIMELINE_MS);
+  let slices = createWindowCollector(opts.timelineMs ?? DEFAULT_TIMELINE_MS);
   const hops = createHopTally();
   const onPath = (p: Parameters<typeof log.onPath>[0]): void => {
     log.onPath(p);
@@ -50,7 +50,10 @@ export async function buildReport(source: Source, opts: ReportOptions): Promise<
     unit: opts.unit ?? 'auto',
     strict: opts.strict ?? false,
     onPath,
-    onEvent: slices.onEvent,
+    onEvent: (e) => slices.onEvent(e),
+    onRestart: () => {
+      slices = createWindowCollector(opts.timelineMs ?? DEFAULT_TIMELINE_MS);
+    },
     onProgress: opts.onProgress,
   });
   const baseNs = stream.baseSec * 1e9;

@@ -46,6 +46,29 @@ describe('per-CPU parts concatenated (a small file)', () => {
     expect(a).toEqual(b);
   });
 
+  it('a consumer of every event is told when the analysis starts over, and sees the sorted pass once', async () => {
+    const seen = async (src: string): Promise<{ restarts: number; events: string[] }> => {
+      let restarts = 0;
+      let events: string[] = [];
+      await analyzeTrace(src, {
+        onEvent: (e) => events.push(`${e.ts} ${e.cpu} ${e.kind}`),
+        onRestart: () => {
+          restarts++;
+          events = [];
+        },
+      });
+      return { restarts, events };
+    };
+    const [a, b] = [await seen(CONCATENATED), await seen(ORDERED)];
+    expect(a.restarts).toBe(1);
+    expect(b.restarts).toBe(0);
+    // After the restart it gets each event once (the ordered excerpt's events), in time order
+    // (ties between CPUs in input order, so not necessarily the excerpt's tie order).
+    expect([...a.events].sort()).toEqual([...b.events].sort());
+    const ts = a.events.map((e) => Number(e.split(' ')[0]));
+    expect(ts.every((t, i) => i === 0 || t >= (ts[i - 1] as number))).toBe(true);
+  });
+
   it('read from a pipe it cannot be held: analysed as it comes, with a warning', async () => {
     const { analysis } = await analyzeTrace(createReadStream(CONCATENATED));
     expect(analysis.input.diagnostics.unsorted_input).toBe(1);
