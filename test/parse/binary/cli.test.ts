@@ -29,6 +29,7 @@ describe('commands take a trace.dat', { timeout: 180_000 }, () => {
     const piped = iopath(['analyze', '--json', '-'], { input: readFileSync(DAT) });
     expect(piped.code, piped.stderr).toBe(0);
     const v6 = iopath(['analyze', '--json', datPath('libaio-randwrite-200', 'v6-none')]);
+    expect(v6.code, v6.stderr).toBe(0);
     expect(JSON.parse(piped.stdout).ios).toEqual(JSON.parse(v6.stdout).ios);
   });
 
