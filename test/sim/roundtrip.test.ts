@@ -5,7 +5,7 @@ import { createLineParser } from '../../src/parse/line-parser.js';
 import { createEmitter } from '../../src/sim/emit/index.js';
 import type { SimParams } from '../../src/sim/params.js';
 import type { PresetName } from '../../src/sim/presets.js';
-import { FORMATS, runToText } from './helpers.js';
+import { FORMATS, parseAll, runToText } from './helpers.js';
 
 /** parse(emit(e)) deep-equals e, line by line, for everything the simulator writes. */
 
@@ -16,18 +16,6 @@ const CASES: { name: string; preset: PresetName; params?: Partial<SimParams> }[]
   { name: 'seed-5.10 psync randrw O_DSYNC with errors', preset: 'seed-5.10', params: { ios: 200, engine: 'psync', rw: 'randrw', dsync: true, errorProb: 0.05 } },
   { name: 'mainline-6.19 io_uring extending + page cache', preset: 'seed-6.19', params: { ios: 300, engine: 'io_uring', extent: 'extending', pageCacheProb: 0.3 } },
 ];
-
-function parseAll(format: (typeof FORMATS)[number], text: string): { events: TraceEvent[]; malformed: number } {
-  const diagnostics = createDiagnostics('sim', false);
-  const parser = createLineParser({ format, diagnostics });
-  const events: TraceEvent[] = [];
-  text.split('\n').forEach((line, i) => {
-    const e = parser.parse(line, i + 1);
-    if (e !== null) events.push(e);
-  });
-  const counts = diagnostics.counts();
-  return { events, malformed: (counts.malformed_line ?? 0) + (counts.malformed_payload ?? 0) };
-}
 
 describe('emit is the inverse of parse', () => {
   for (const format of FORMATS) {

@@ -1,8 +1,5 @@
-import { createHash } from 'node:crypto';
-import { createDiagnostics } from '../../../src/model/diagnostics.js';
 import type { TraceEvent } from '../../../src/model/events.js';
 import type { TraceFormat } from '../../../src/parse/formats.js';
-import { createLineParser } from '../../../src/parse/line-parser.js';
 import { parseStackTruth, simulateStack, type StackFigures, type StackParams, type StackPresetName, type StackTruthRow } from '../../../src/sim/stack/index.js';
 
 /** Small runs of each stacked preset (the tests' sizes; the presets' own sizes are larger). */
@@ -33,16 +30,5 @@ export function runStack(preset: StackPresetName, format: TraceFormat, seed = 1,
   return { text: chunks.join(''), truthText, rows: parseStackTruth(truthText), events, figures };
 }
 
-export function parseAll(format: TraceFormat, text: string): { events: TraceEvent[]; malformed: number } {
-  const diagnostics = createDiagnostics('sim', false);
-  const parser = createLineParser({ format, diagnostics });
-  const events: TraceEvent[] = [];
-  text.split('\n').forEach((line, i) => {
-    const e = parser.parse(line, i + 1);
-    if (e !== null) events.push(e);
-  });
-  const counts = diagnostics.counts();
-  return { events, malformed: (counts.malformed_line ?? 0) + (counts.malformed_payload ?? 0) };
-}
+export { parseAll, sha256 } from '../helpers.js';
 
-export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
