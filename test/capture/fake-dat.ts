@@ -1,4 +1,5 @@
 import { EVENT_SETS } from '../../src/capture/events.js';
+import { BLOCK_RQ_ISSUE, SCHED_SWITCH } from '../parse/binary/tep/records.js';
 import type { RawEvent } from './ring-pages.js';
 
 /**
@@ -9,25 +10,7 @@ import type { RawEvent } from './ring-pages.js';
 
 /** Real format files of Linux 6.18 x86_64 (events/<system>/<event>/format), as the fake kernel's. */
 export const REAL_FORMATS: Readonly<Record<string, string>> = {
-  'block:block_rq_issue': `name: block_rq_issue
-ID: 2104
-format:
-	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
-	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
-	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
-	field:int common_pid;	offset:4;	size:4;	signed:1;
-
-	field:dev_t dev;	offset:8;	size:4;	signed:0;
-	field:sector_t sector;	offset:16;	size:8;	signed:0;
-	field:unsigned int nr_sector;	offset:24;	size:4;	signed:0;
-	field:unsigned int bytes;	offset:28;	size:4;	signed:0;
-	field:unsigned short ioprio;	offset:32;	size:2;	signed:0;
-	field:char rwbs[10];	offset:34;	size:10;	signed:0;
-	field:char comm[16];	offset:44;	size:16;	signed:0;
-	field:__data_loc char[] cmd;	offset:60;	size:4;	signed:0;
-
-print fmt: "%d,%d %s %u (%s) %llu + %u %s,%u,%u [%s]", ((unsigned int) ((REC->dev) >> 20)), ((unsigned int) ((REC->dev) & ((1U << 20) - 1))), REC->rwbs, REC->bytes, __get_str(cmd), (unsigned long long)REC->sector, REC->nr_sector, __print_symbolic((((REC->ioprio) >> 13) & (8 - 1)), { IOPRIO_CLASS_NONE, "none" }, { IOPRIO_CLASS_RT, "rt" }, { IOPRIO_CLASS_BE, "be" }, { IOPRIO_CLASS_IDLE, "idle" }, { IOPRIO_CLASS_INVALID, "invalid"}), (((REC->ioprio) >> 3) & ((1 << 10) - 1)), ((REC->ioprio) & ((1 << 3) - 1)), REC->comm
-`,
+  'block:block_rq_issue': BLOCK_RQ_ISSUE,
   'workqueue:workqueue_execute_start': `name: workqueue_execute_start
 ID: 335
 format:
@@ -41,24 +24,7 @@ format:
 
 print fmt: "work struct %p: function %ps", REC->work, REC->function
 `,
-  'sched:sched_switch': `name: sched_switch
-ID: 372
-format:
-	field:unsigned short common_type;	offset:0;	size:2;	signed:0;
-	field:unsigned char common_flags;	offset:2;	size:1;	signed:0;
-	field:unsigned char common_preempt_count;	offset:3;	size:1;	signed:0;
-	field:int common_pid;	offset:4;	size:4;	signed:1;
-
-	field:char prev_comm[16];	offset:8;	size:16;	signed:0;
-	field:pid_t prev_pid;	offset:24;	size:4;	signed:1;
-	field:int prev_prio;	offset:28;	size:4;	signed:1;
-	field:long prev_state;	offset:32;	size:8;	signed:1;
-	field:char next_comm[16];	offset:40;	size:16;	signed:0;
-	field:pid_t next_pid;	offset:56;	size:4;	signed:1;
-	field:int next_prio;	offset:60;	size:4;	signed:1;
-
-print fmt: "prev_comm=%s prev_pid=%d prev_prio=%d prev_state=%s%s ==> next_comm=%s next_pid=%d next_prio=%d", REC->prev_comm, REC->prev_pid, REC->prev_prio, (REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1)) ? __print_flags(REC->prev_state & ((((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) - 1), "|", { 0x00000001, "S" }, { 0x00000002, "D" }, { 0x00000004, "T" }, { 0x00000008, "t" }, { 0x00000010, "X" }, { 0x00000020, "Z" }, { 0x00000040, "P" }, { 0x00000080, "I" }) : "R", REC->prev_state & (((0x00000000 | 0x00000001 | 0x00000002 | 0x00000004 | 0x00000008 | 0x00000010 | 0x00000020 | 0x00000040) + 1) << 1) ? "+" : "", REC->next_comm, REC->next_pid, REC->next_prio
-`,
+  'sched:sched_switch': SCHED_SWITCH,
   'irq:irq_handler_entry': `name: irq_handler_entry
 ID: 225
 format:
