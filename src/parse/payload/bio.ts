@@ -1,5 +1,6 @@
 import type { BlockBioCompleteEvent, BlockBioEvent, BlockBioRemapEvent, BlockSplitEvent, Dev } from '../../model/events.js';
 import { at, sint, trimmedEnd, u64, uint } from '../scan.js';
+import { devRwbs } from './dev-rwbs.js';
 import { rawDev, rawFields, rawNumber } from './raw.js';
 import type { EventHead } from './types.js';
 
@@ -49,23 +50,12 @@ const f = { major: 0, minor: 0, rwbs: '', sector: 0, nr: 0 };
  * events per I/O on a bio-based device.
  */
 function devSectors(s: string, p: number, sep: number): boolean {
-  const major = uint(s, p);
-  p = at.p;
-  if (major !== major || s.charCodeAt(p) !== COMMA) return false;
-  const minor = uint(s, p + 1);
-  p = at.p;
-  if (minor !== minor || s.charCodeAt(p) !== SP) return false;
-  const rwbsAt = p + 1;
-  const sp = s.indexOf(' ', rwbsAt);
-  if (sp < 0) return false;
-  const sector = u64(s, sp + 1);
+  if (!devRwbs(s, p, f)) return false;
+  const sector = u64(s, at.p);
   p = at.p;
   if (sector !== sector || s.charCodeAt(p) !== SP || s.charCodeAt(p + 1) !== sep || s.charCodeAt(p + 2) !== SP) return false;
   const nr = uint(s, p + 3);
   if (nr !== nr) return false;
-  f.major = major;
-  f.minor = minor;
-  f.rwbs = s.slice(rwbsAt, sp);
   f.sector = sector;
   f.nr = nr;
   return true;

@@ -1,5 +1,6 @@
 import type { BlockRqCompleteEvent, BlockRqEvent } from '../../model/events.js';
 import { at, sint, u64, uint } from '../scan.js';
+import { devRwbs } from './dev-rwbs.js';
 import { rawDev, rawFields, rawIoprio, rawNumber } from './raw.js';
 import { withHead, type EventHead } from './types.js';
 
@@ -18,30 +19,12 @@ import { withHead, type EventHead } from './types.js';
  * `cmd` is empty for fs requests; SCSI passthrough prints hex bytes with spaces inside the parens.
  */
 
-const COMMA = 44;
 const SP = 32;
 const LPAREN = 40;
 const LBRACK = 91;
 
 /** The fields the shared readers below found (one object, reused: parsing is synchronous). */
 const f = { major: 0, minor: 0, rwbs: '', cmd: '', sector: 0, nrSector: 0, ioprio: undefined as string | undefined, bracket: '' };
-
-/** `major,minor rwbs ` from `p`; the index after the space is left in at.p. */
-function devRwbs(s: string, p: number): boolean {
-  const major = uint(s, p);
-  p = at.p;
-  if (major !== major || s.charCodeAt(p) !== COMMA) return false;
-  const minor = uint(s, p + 1);
-  p = at.p;
-  if (minor !== minor || s.charCodeAt(p) !== SP) return false;
-  const sp = s.indexOf(' ', p + 1);
-  if (sp < 0) return false;
-  f.major = major;
-  f.minor = minor;
-  f.rwbs = s.slice(p + 1, sp);
-  at.p = sp + 1;
-  return true;
-}
 
 /**
  * `(cmd) sector + nr` from `p` (at the `(`), or `sector + nr` where the line has no cmd (lines
@@ -87,7 +70,7 @@ function prioBracket(s: string, p: number): boolean {
 
 export function parseBlockRq(kind: BlockRqEvent['kind'], s: string, p: number, h: EventHead): BlockRqEvent | null {
   if (s.startsWith('dev=', p)) return parseBlockRqRaw(kind, s.slice(p), h);
-  if (!devRwbs(s, p)) return null;
+  if (!devRwbs(s, p, f)) return null;
   const bytes = uint(s, at.p);
   p = at.p;
   if (bytes !== bytes || s.charCodeAt(p) !== SP) return null;
@@ -99,7 +82,7 @@ export function parseBlockRq(kind: BlockRqEvent['kind'], s: string, p: number, h
 
 export function parseBlockRqComplete(kind: BlockRqCompleteEvent['kind'], s: string, p: number, h: EventHead): BlockRqCompleteEvent | null {
   if (s.startsWith('dev=', p)) return parseBlockRqCompleteRaw(kind, s.slice(p), h);
-  if (!devRwbs(s, p) || !cmdSectors(s, at.p) || !prioBracket(s, at.p)) return null;
+  if (!devRwbs(s, p, f) || !cmdSectors(s, at.p) || !prioBracket(s, at.p)) return null;
   const t = f.bracket;
   const error = sint(t, 0);
   if (error !== error || at.p !== t.length) return null;
