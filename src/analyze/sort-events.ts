@@ -34,6 +34,9 @@ export const SORT_BUDGET_TEXT_BYTES = 64 << 20;
 export const TEXT_BYTES_PER_EVENT = 140;
 export const MAX_SORTED_EVENTS = Math.floor(SORT_BUDGET_TEXT_BYTES / TEXT_BYTES_PER_EVENT);
 
+/** CPU numbers below this index an array (kernels allow up to 8192 CPUs). */
+const MAX_CPU_INDEX = 8192;
+
 /** Lost markers carry the timestamp of the event before them, NaN when there was none. */
 const key = (e: TraceEvent): number => (Number.isNaN(e.ts) ? -Infinity : e.ts);
 
@@ -102,8 +105,20 @@ export interface EventSorter {
 
 export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: DiagnosticsCollector, mode: SortMode, maxEvents = MAX_SORTED_EVENTS): EventSorter {
   let held: TraceEvent[] | null = mode === 'hold' ? [] : null;
-  /** The latest timestamp per CPU, and the two latest of different CPUs (top.cpu's and the next). */
-  const cpuMax = new Map<number, number>();
+  /**
+   * The latest timestamp per CPU (an array for the CPU numbers a machine has, as this runs per
+   * event; a Map for any other number a damaged line may carry), and the two latest of different
+   * CPUs (top.cpu's and the next).
+   */
+  const cpuMaxArr: number[] = [];
+  const cpuMaxMap = new Map<number, number>();
+  const latestOf = (cpu: number): number => (cpu >= 0 && cpu < MAX_CPU_INDEX ? (cpuMaxArr[cpu] ?? -Infinity) : (cpuMaxMap.get(cpu) ?? -Infinity));
+  const setLatest = (cpu: number, ts: number): void => {
+    if (cpu >= 0 && cpu < MAX_CPU_INDEX) {
+      while (cpuMaxArr.length < cpu) cpuMaxArr.push(-Infinity);
+      cpuMaxArr[cpu] = ts;
+    } else cpuMaxMap.set(cpu, ts);
+  };
   const top = { cpu: NaN, ts: -Infinity };
   let second = -Infinity;
   /** The first event earlier than one of another CPU before it (after the stream's reorder window). */
@@ -121,8 +136,8 @@ export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: Di
   const isLate = (e: TraceEvent): boolean => {
     const k = key(e);
     const otherMax = e.cpu === top.cpu ? second : top.ts;
-    const mine = Math.max(cpuMax.get(e.cpu) ?? -Infinity, k);
-    cpuMax.set(e.cpu, mine);
+    const mine = Math.max(latestOf(e.cpu), k);
+    setLatest(e.cpu, mine);
     if (e.cpu === top.cpu) top.ts = mine;
     else if (mine > top.ts) {
       second = top.ts;

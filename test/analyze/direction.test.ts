@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { createReadStream } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
+import { dioDirection } from '../../src/analyze/handlers/iomap.js';
 import type { IoPath } from '../../src/model/io.js';
 import { FIXTURES, textSource } from '../helpers/paths.js';
 
@@ -54,5 +55,18 @@ describe('DIO direction', () => {
     expect(r.analysis.ios.byDirection.W).toBe(r.analysis.ios.total - (r.analysis.ios.unresolvedReasons.trace_start ?? 0));
     expect(r.analysis.ios.byDirection.W).toBeGreaterThan(0);
     expect(r.analysis.explanation).toMatch(/of writes/);
+  });
+});
+
+describe('dioDirection (iocb flags alone)', () => {
+  it('WRITE is a write; AIO_RW without WRITE a read; neither proves nothing — asked again, the same answer', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(dioDirection('DIRECT|WRITE|AIO_RW')).toBe('W');
+      expect(dioDirection('DIRECT|AIO_RW')).toBe('R');
+      expect(dioDirection('DIRECT')).toBe('');
+      expect(dioDirection('DIRECT|NOWAIT|WRITE')).toBe('W');
+      // A flag that merely contains the word is not it.
+      expect(dioDirection('DIRECT|WRITEBACK')).toBe('');
+    }
   });
 });

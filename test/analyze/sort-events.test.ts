@@ -117,6 +117,13 @@ describe('createEventSorter', () => {
     expect(r.diags.map((d) => [d.code, d.count, d.examples[0]?.line])).toEqual([['sorted_input', 1, 3]]);
   });
 
+  it('CPU numbers far apart, past the per-CPU table or negative (damaged lines) are told apart alike', () => {
+    // CPU 5000 is late against CPU 3, and 9000's second event against 20000's (past the table) and -2's.
+    const r = run([ev(3, 10, 1), ev(5000, 5, 2), ev(9000, 30, 3), ev(20000, 40, 4), ev(20000, 45, 5), ev(-2, 50, 6), ev(9000, 35, 7)]);
+    expect(r.out).toEqual([2, 1, 3, 7, 4, 5, 6]);
+    expect(r.diags.map((d) => [d.code, d.count, d.examples[0]?.line])).toEqual([['sorted_input', 1, 2]]);
+  });
+
   it('a timestamp that goes back on one CPU alone is not reordered (its buffer order is the truth)', () => {
     const r = run([ev(1, 200, 1), ev(1, 248, 2), ev(1, 100, 3), ev(1, 110, 4)]);
     expect(r.out).toEqual([1, 2, 3, 4]);

@@ -8,6 +8,7 @@ import { stage, type ReqRecord } from '../records.js';
 import { requestKey } from './block-state.js';
 import { layersIssue } from '../layers/track.js';
 import { startWindow } from './cpu-time.js';
+import { devComma } from '../dev-names.js';
 
 /**
  * Block requests: block_rq_issue is paired with the block_rq_complete of the same device and
@@ -83,7 +84,7 @@ export function handleComplete(ctx: AnalyzerContext, e: BlockRqCompleteEvent, ec
   if (!req) {
     // Issued before the trace began (or its issue was lost): still a completion on this CPU.
     ctx.diagnostics.add('unmatched_complete', e.line, `block_rq_complete of sector ${e.sector} has no issue in the trace`);
-    req = { key, dev: `${e.dev.major},${e.dev.minor}`, sector: e.sector, nrSector: e.nrSector, bytes: e.nrSector * 512, dir: rwbsDirection(e.rwbs), tainted: false, issuerBlocked: false, latestOfIssuer: false, soleOfIssuer: false, issuerRunning: false };
+    req = { key, dev: devComma(e.dev), sector: e.sector, nrSector: e.nrSector, bytes: e.nrSector * 512, dir: rwbsDirection(e.rwbs), tainted: false, issuerBlocked: false, latestOfIssuer: false, soleOfIssuer: false, issuerRunning: false };
   } else if (e.nrSector < req.nrSector) {
     // Partial completion: the rest stays outstanding at the next sector, as the same request.
     req.sector = e.sector + e.nrSector;

@@ -7,6 +7,7 @@ import { stage, type AnalyzerCpu, type DioRecord } from '../records.js';
 import { layersBegin } from '../layers/track.js';
 import { startWindow } from './cpu-time.js';
 import { isKworker } from './workqueue-state.js';
+import { devColon } from '../dev-names.js';
 
 /**
  * Direct I/Os from the iomap tracepoints (≥6.4). A DIO is paired with its completion by inode and
@@ -29,14 +30,22 @@ import { isKworker } from './workqueue-state.js';
  * aio_write, io_uring/rw.c io_write), so there a missing WRITE is a read.
  */
 export function dioDirection(iocbFlags: string): 'R' | 'W' | '' {
-  const flags = iocbFlags.split('|');
-  if (flags.includes('WRITE')) return 'W';
-  return flags.includes('AIO_RW') ? 'R' : '';
+  let d = DIRECTIONS.get(iocbFlags);
+  if (d === undefined) {
+    const flags = iocbFlags.split('|');
+    d = flags.includes('WRITE') ? 'W' : flags.includes('AIO_RW') ? 'R' : '';
+    if (DIRECTIONS.size >= 1024) DIRECTIONS.clear();
+    DIRECTIONS.set(iocbFlags, d);
+  }
+  return d;
 }
+
+/** The flags a trace prints are a few strings over and over: each is split once (bounded, for damaged input). */
+const DIRECTIONS = new Map<string, 'R' | 'W' | ''>();
 
 export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   startWindow(ctx, e.ts);
-  const dev = `${e.dev.major}:${e.dev.minor}`;
+  const dev = devColon(e.dev);
   const p = newPath(ctx, 'dio', dioDirection(e.iocbFlags), e.length);
   p.dev = dev;
   p.ino = e.ino;
@@ -60,7 +69,7 @@ export function handleQueued(ctx: AnalyzerContext, e: IomapQueuedEvent): void {
 }
 
 export function handleDioComplete(ctx: AnalyzerContext, e: IomapCompleteEvent, ectx: EventContext): void {
-  const dev = `${e.dev.major}:${e.dev.minor}`;
+  const dev = devColon(e.dev);
   const key = `${dev}:${e.ino}`;
   const q = ctx.iomap.dios.get(key);
   const want = e.ret > 0 ? e.offset - e.ret : e.offset;

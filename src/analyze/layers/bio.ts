@@ -4,6 +4,7 @@ import { cpuOf, type AnalyzerContext } from '../context.js';
 import type { IoPath } from '../../model/io.js';
 import type { ReqRecord } from '../records.js';
 import { noteSubmitter } from '../io-tracker.js';
+import { devColon } from '../dev-names.js';
 import { tallyOf, unSubmit, type BioOwner, type LayersState } from './layers-state.js';
 
 /**
@@ -123,7 +124,7 @@ export function bioRequest(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecord
     dio.bytesIssued += req.bytes;
   }
   // On a remap target: one I/O of that layer servicing the upper I/O, counted when it finishes.
-  const dev = `${e.dev.major}:${e.dev.minor}`;
+  const dev = devColon(e.dev);
   if (s.below.get(dev)?.fn !== REMAP_LINK) return false;
   const upper = dio?.path ?? req.path;
   if (!upper) return true;

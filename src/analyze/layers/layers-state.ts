@@ -135,10 +135,6 @@ export function tallyOf(s: LayersState, dev: string): DeviceTally {
   return t;
 }
 
-/** `254,0` (block events) and `254:0` (iomap) name one device: the colon form is kept. */
-export function devKey(dev: string | undefined): string {
-  return dev === undefined ? '?' : dev.replace(',', ':');
-}
 
 /** Takes back what the I/O tracker counted for a submission that is not the workload's. */
 export function unSubmit(ctx: { io: { submitterPids: Map<number, { ios: number }>; submissions: number } }, pid: number): void {

@@ -8,7 +8,8 @@ import { cpuOf, type AnalyzerContext } from '../context.js';
 import type { ReqRecord } from '../records.js';
 import { SECTOR_BYTES } from '../../model/events.js';
 import { bioRequest, foldRemapped } from './bio.js';
-import { devKey, tallyOf, unSubmit, type LayersState } from './layers-state.js';
+import { tallyOf, unSubmit, type LayersState } from './layers-state.js';
+import { devColon, devKey } from '../dev-names.js';
 
 /**
  * The storage stack from what the trace proves (kernel notes §8):
@@ -83,9 +84,8 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
 export function layersExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent): { hop: CompletionHop; queued: Stage } | undefined {
   const s = ctx.layers;
   const q = s.queued.get(e.work);
-  const start = { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm };
   s.executing.set(e.pid, { work: e.work, fn: e.function, workqueue: q?.workqueue ?? '', upperDev: q?.upperDev, hopOf: q?.hopOf, device: q?.device });
-  if (q?.hopOf) s.hopStarted.set(q.hopOf, { work: e.work, queue: q.queue, start });
+  if (q?.hopOf) s.hopStarted.set(q.hopOf, { work: e.work, queue: q.queue, start: { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm } });
   return q?.hop ? { hop: q.hop, queued: q.queue } : undefined;
 }
 
@@ -153,7 +153,7 @@ export function layersIssue(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecor
   const s = ctx.layers;
   // At a remapped bio's position: the bio's DIO, whoever issues it (bio.ts).
   const claimed = bioRequest(ctx, e, req);
-  const dev = `${e.dev.major}:${e.dev.minor}`;
+  const dev = devColon(e.dev);
   const inTask = ectx === 'task' || ectx === 'unknown';
   // Inside a lower DIO's submission (rw_begin … rw_queued) its requests are the lower layer's too.
   const ex = inTask && !claimed ? (servicing(s, e.pid, dev) ?? (s.lowerSubmitting.has(e.pid) ? s.lowerBy.get(e.pid) : undefined)) : undefined;
@@ -233,13 +233,36 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
   if (p.completion && p.mode !== 'unresolved' && !(p.completion.ts <= s.workloadEnd)) s.workloadEnd = p.completion.ts;
   if (p.mode !== 'unresolved') {
     s.hopCounts.set(hops.length, (s.hopCounts.get(hops.length) ?? 0) + 1);
-    const chain = hops.map((h) => `${h.fn}@${h.workqueue}`).join(' > ');
+    const chain = hops.length === 1 ? hopName(hops[0] as CompletionHop) : hops.map(hopName).join(' > ');
     s.hopChains.set(chain, (s.hopChains.get(chain) ?? 0) + 1);
   }
   const devices = [dev];
   for (let lower = lowerOf(s, dev); lower && !devices.includes(lower); lower = lowerOf(s, lower)) devices.push(lower);
   p.layers = { devices, hops };
   return false;
+}
+
+/** Hop names by function then workqueue: a chain of one hop (the common case) is built without a new string. */
+const HOP_NAMES = new Map<string, Map<string, string>>();
+const MAX_HOP_NAMES = 4096;
+let hopNameCount = 0;
+
+/** `iomap_dio_complete_work@dio/vda`: a hop as the chain tally names it. */
+function hopName(h: CompletionHop): string {
+  let byQueue = HOP_NAMES.get(h.fn);
+  if (!byQueue) {
+    if (hopNameCount >= MAX_HOP_NAMES) {
+      HOP_NAMES.clear();
+      hopNameCount = 0;
+    }
+    HOP_NAMES.set(h.fn, (byQueue = new Map()));
+  }
+  let name = byQueue.get(h.workqueue);
+  if (name === undefined) {
+    byQueue.set(h.workqueue, (name = `${h.fn}@${h.workqueue}`));
+    hopNameCount++;
+  }
+  return name;
 }
 
 /**
@@ -270,7 +293,7 @@ export function lowerOf(s: LayersState, dev: string): string | undefined {
  */
 export function isLowerIomap(ctx: AnalyzerContext, e: { kind: string; pid: number; dev: { major: number; minor: number }; offset: number }): boolean {
   const s = ctx.layers;
-  const dev = `${e.dev.major}:${e.dev.minor}`;
+  const dev = devColon(e.dev);
   if (e.kind === 'iomap_dio_complete') return s.below.has(dev);
   if (e.kind === 'iomap_dio_rw_queued') return s.lowerSubmitting.has(e.pid) || s.below.has(dev);
   const ex = servicing(s, e.pid, dev, e.offset);
