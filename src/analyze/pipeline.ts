@@ -120,6 +120,8 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   };
 
   const tap = opts.onEvent;
+  /** `#flags` is in ctx.seen (asked per event: a binary trace's every event has flags). */
+  let flagsNoted = false;
   const onEvent = (e: TraceEvent): void => {
     if (tap) tap(e);
     const name = eventName(e);
@@ -141,7 +143,10 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
       handleCpuContext(ctx, e);
       return;
     }
-    if (e.flags !== undefined && !ctx.seen.has('#flags')) ctx.seen.add('#flags');
+    if (!flagsNoted && e.flags !== undefined) {
+      flagsNoted = true;
+      ctx.seen.add('#flags');
+    }
     const ectx: EventContext = handleCpuContext(ctx, e);
     const c = cpuOf(ctx, e.cpu);
     // Any event in task context says who runs on the CPU: when no sched_switch said so yet, or
