@@ -2,19 +2,21 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { once } from 'node:events';
 import { analyzeTrace } from '../analyze/pipeline.js';
+import type { Source } from '../input/lines.js';
 import type { Analysis } from '../model/analysis.js';
 import type { IoPath, IoUnit } from '../model/io.js';
 import type { TraceFormat } from '../parse/formats.js';
 import type { CompletionHop } from '../model/layers.js';
 import { buildPerfettoEvents, type TraceEventJson } from './perfetto.js';
 import type { HopPlace } from './perfetto-stack.js';
-import { readSlices } from './timeline.js';
+import { createSliceCollector, type SliceCollector } from './timeline.js';
 
 /**
- * `iopath export --perfetto`: two readings of the trace. The first rebuilds the per-CPU slices (the
- * analyzer keeps none), the second is the ordinary analysis, keeping the whole path of every I/O
- * inside the window. Both are held in memory, so a window (ms from the first event) bounds the
- * export of a long trace; Perfetto itself is comfortable up to a few hundred MB of JSON.
+ * `iopath export --perfetto`: one reading of the trace (a file, a pipe or standard input). The
+ * analysis pass rebuilds the per-CPU slices from every event it reads (a slice collector: the
+ * analyzer itself keeps none) and keeps the whole path of every I/O inside the window. Both are
+ * held in memory, so a window (ms from the first event) bounds the export of a long trace;
+ * Perfetto itself is comfortable up to a few hundred MB of JSON.
  */
 
 export interface PerfettoExportOptions {
@@ -35,24 +37,34 @@ export interface PerfettoExportResult {
 
 export const PERFETTO_SCHEMA = 'iopath.perfetto/1';
 
-export async function exportPerfetto(trace: string, outPath: string, opts: PerfettoExportOptions = {}): Promise<PerfettoExportResult> {
+export async function exportPerfetto(trace: Source, outPath: string, opts: PerfettoExportOptions = {}): Promise<PerfettoExportResult> {
   const windowed = opts.fromMs !== undefined || opts.toMs !== undefined;
-  const sl = await readSlices(trace, { format: opts.format, ...(windowed ? { relativeMs: { fromMs: opts.fromMs, toMs: opts.toMs } } : {}) });
-  const w = sl.window;
+  const newCollector = (): SliceCollector => createSliceCollector(windowed ? { relativeMs: { fromMs: opts.fromMs, toMs: opts.toMs } } : {});
+  let slices = newCollector();
   const paths: IoPath[] = [];
   // On a storage stack: the lower layers' I/Os that serviced a workload I/O, and where each completion hop ran.
   const lower: IoPath[] = [];
   const hopAt = new Map<CompletionHop, HopPlace>();
+  // The window (from the first event's time): known once the first event was read, before any path finishes.
+  let w: { startNs: number; endNs: number } | undefined;
+  const window = (): typeof w => (windowed ? (w ??= slices.window()) : undefined);
   // Whole I/Os only: a path cut by the window would have flow steps without their slices.
   const whole = (p: IoPath): boolean => {
     const b = (p.submit ?? p.issue ?? p.deviceComplete)?.ts;
     const e = (p.completion ?? p.deviceComplete)?.ts;
-    return b !== undefined && e !== undefined && (!w || (b >= w.startNs && e <= w.endNs));
+    const win = window();
+    return b !== undefined && e !== undefined && (!win || (b >= win.startNs && e <= win.endNs));
   };
   const { analysis } = await analyzeTrace(trace, {
     format: opts.format,
     unit: opts.unit ?? 'auto',
     strict: opts.strict ?? false,
+    onEvent: (e) => void slices.handle(e),
+    // Input found out of time order is analysed again, sorted: the slices start over with it.
+    onRestart: () => {
+      slices = newCollector();
+      w = undefined;
+    },
     onPath: (p) => {
       if (whole(p)) paths.push(p);
     },
@@ -60,9 +72,11 @@ export async function exportPerfetto(trace: string, outPath: string, opts: Perfe
       if (p.layers?.services !== undefined && whole(p)) lower.push(p);
     },
     onHop: (hop, queued, start) => {
-      if (!w || (start.ts >= w.startNs && start.ts <= w.endNs)) hopAt.set(hop, { queued, start });
+      const win = window();
+      if (!win || (start.ts >= win.startNs && start.ts <= win.endNs)) hopAt.set(hop, { queued, start });
     },
   });
+  const sl = slices.finish();
   const layers = analysis.layers ?? [];
   const kept = new Set(paths.map((p) => p.id));
   const stack = layers.length > 1 ? { layers, lower: lower.filter((p) => kept.has(p.layers?.services as number)), hopAt } : undefined;
@@ -76,7 +90,7 @@ export async function exportPerfetto(trace: string, outPath: string, opts: Perfe
       ios: paths.length,
       flows,
       ...(stack ? { layers: layers.map((l) => ({ device: l.device, name: l.name, role: l.role, unit: l.unit })), lowerIos: stack.lower.length } : {}),
-      ...(w ? { windowNs: { start: w.startNs, end: Number.isFinite(w.endNs) ? w.endNs : null } } : {}),
+      ...(sl.window ? { windowNs: { start: sl.window.startNs, end: Number.isFinite(sl.window.endNs) ? sl.window.endNs : null } } : {}),
     },
   };
   const bytes = await writeTraceJson(outPath, events, metadata);

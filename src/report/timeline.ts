@@ -4,6 +4,7 @@ import type { Analysis } from '../model/analysis.js';
 import type { CompletionMode, IoPath } from '../model/io.js';
 import { NS_PER_MS } from '../model/time.js';
 import type { TraceFormat } from '../parse/formats.js';
+import type { TraceEvent } from '../model/events.js';
 import { streamEvents } from '../parse/stream.js';
 import { createSliceBuilder, SLICE_EVENTS, type CpuSlice, type LostMark } from './slices.js';
 
@@ -13,7 +14,8 @@ import { createSliceBuilder, SLICE_EVENTS, type CpuSlice, type LostMark } from '
  * `report` gathers both during its one pass over the trace: the slices of the window through the
  * window collector (timeline-window.ts, fed every event), the I/Os' stage times through a compact
  * completion log (fed every finished I/O), because the window is only known once the whole trace
- * has been analyzed. `readSlices` reads the slices of a trace on their own (the Perfetto export).
+ * has been analyzed. The Perfetto export keeps every slice (or those of a window it is given) with a
+ * slice collector fed by its analysis pass; `readSlices` reads the slices of a trace on their own.
  */
 
 export interface IoMark {
@@ -146,11 +148,17 @@ export interface SliceRead {
   window?: { startNs: number; endNs: number };
 }
 
-/**
- * Reads the slices of a trace (all of them, or those of a window). The trace's timestamps are
- * absolute; the window is in the same clock as `Analysis.window` (which adds the trace's base).
- */
-export async function readSlices(source: Source, opts: SliceReadOptions = {}): Promise<SliceRead> {
+/** Slices gathered from events fed one by one (`readSlices`, or an analysis pass's every event). */
+export interface SliceCollector {
+  /** Takes one event; false once it is past the window (later events add nothing). */
+  handle(e: TraceEvent): boolean;
+  /** The window in the events' clock (a relative one once the first event was read); undefined: everything. */
+  window(): { startNs: number; endNs: number } | undefined;
+  /** The input ended: closes what is still open and returns what was kept. */
+  finish(): SliceRead;
+}
+
+export function createSliceCollector(opts: Pick<SliceReadOptions, 'window' | 'relativeMs'> = {}): SliceCollector {
   const slices: CpuSlice[] = [];
   const lost: LostMark[] = [];
   let w = opts.window;
@@ -165,20 +173,42 @@ export async function readSlices(source: Source, opts: SliceReadOptions = {}): P
   });
   let last = 0;
   let first = true;
+  let past = false;
+  return {
+    handle(e) {
+      if (past) return false;
+      if (first && e.kind !== 'lost') {
+        first = false;
+        if (rel) w = { startNs: e.ts + (rel.fromMs ?? 0) * NS_PER_MS, endNs: rel.toMs === undefined ? Infinity : e.ts + rel.toMs * NS_PER_MS };
+      }
+      // Events of other CPUs may trail a little (merged buffers): read 1 ms past the window.
+      if (w && e.ts > w.endNs + NS_PER_MS) return !(past = true);
+      if (e.ts > last) last = e.ts;
+      builder.handle(e);
+      return true;
+    },
+    window: () => w,
+    finish() {
+      builder.finish(w && Number.isFinite(w.endNs) ? w.endNs : last);
+      return { slices, lost, window: w };
+    },
+  };
+}
+
+/**
+ * Reads the slices of a trace (all of them, or those of a window), stopping past the window. The
+ * trace's timestamps are absolute; the window is in the same clock as `Analysis.window` (which
+ * adds the trace's base).
+ */
+export async function readSlices(source: Source, opts: SliceReadOptions = {}): Promise<SliceRead> {
+  const collector = createSliceCollector(opts);
   // Opened here so that stopping early closes the file at once (not when the stream is collected).
   const input = typeof source === 'string' && source !== '-' ? createReadStream(source, { highWaterMark: 1 << 20 }) : source;
   try {
     await streamEvents(
       input,
       (e) => {
-        if (first && e.kind !== 'lost') {
-          first = false;
-          if (rel) w = { startNs: e.ts + (rel.fromMs ?? 0) * NS_PER_MS, endNs: rel.toMs === undefined ? Infinity : e.ts + rel.toMs * NS_PER_MS };
-        }
-        // Events of other CPUs may trail a little (merged buffers): read 1 ms past the window.
-        if (w && e.ts > w.endNs + NS_PER_MS) throw new StopReading();
-        if (e.ts > last) last = e.ts;
-        builder.handle(e);
+        if (!collector.handle(e)) throw new StopReading();
       },
       { format: opts.format, payloads: SLICE_EVENTS },
     );
@@ -187,6 +217,5 @@ export async function readSlices(source: Source, opts: SliceReadOptions = {}): P
   } finally {
     if (input !== source && input instanceof ReadStream) input.destroy();
   }
-  builder.finish(w && Number.isFinite(w.endNs) ? w.endNs : last);
-  return { slices, lost, window: w };
+  return collector.finish();
 }

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CPU_PID, cpuTid, IO_PID, us, type TraceEventJson } from '../../src/report/perfetto.js';
@@ -139,6 +139,28 @@ describe('perfetto export options', () => {
     expect(checkTraceEvents(f.traceEvents).problems).toEqual([]);
     const xs = f.traceEvents.filter((e) => e.ph === 'X').map((e) => e.ts ?? 0);
     expect(Math.max(...xs) - Math.min(...xs)).toBeLessThanOrEqual(5000 + 1);
+  });
+
+  it('reads its input once: a stream (a pipe, standard input) exports what its file does, window and perf.data alike', async () => {
+    const dir = tempDir();
+    for (const [name, trace, opts] of [
+      ['cpu1', CPU1, { fromMs: 20, toMs: 25 }],
+      ['perf', join(FIXTURES, 'binary', 'perf-randwrite.data'), {}],
+    ] as const) {
+      const fromFile = join(dir, `${name}-file.json`);
+      const fromStream = join(dir, `${name}-stream.json`);
+      const a = await exportPerfetto(trace, fromFile, opts);
+      const b = await exportPerfetto(createReadStream(trace), fromStream, opts);
+      expect(b.ios).toBe(a.ios);
+      expect(b.flows).toBeGreaterThan(0);
+      // The metadata names the input (a path, or `<stream>`); every event is the same.
+      expect(read(fromStream).traceEvents).toEqual(read(fromFile).traceEvents);
+    }
+    // perf.data stores no kallsyms: the work items are named from their workqueue (the analysis
+    // pass reads queue_work), not by the function's address.
+    const perfNames = read(join(dir, 'perf-file.json')).traceEvents.map((e) => e.name ?? '');
+    expect(perfNames).toContain('work iomap_dio_complete_work');
+    expect(perfNames.filter((n) => n.startsWith('work 0x'))).toEqual([]);
   });
 
   it('keeps a hostile task name as a JSON string', async () => {
