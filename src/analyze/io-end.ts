@@ -92,8 +92,8 @@ export function sweepStale(ctx: AnalyzerContext, now: number): void {
     while (q.length > 0 && ((q[0] as WorkItem).queue?.ts ?? 0) < limit) q.shift();
     if (q.length === 0) pendingWork.delete(k);
   }
-  for (const [pid, w] of runningWork) if ((w.start?.ts ?? w.queue?.ts ?? 0) < limit) runningWork.delete(pid);
-  for (const [pid, s] of submitting) if ((s.path.submit?.ts ?? 0) < limit) submitting.delete(pid);
+  for (const [pid, w] of runningWork.entries()) if ((w.start?.ts ?? w.queue?.ts ?? 0) < limit) runningWork.delete(pid);
+  for (const [pid, s] of submitting.entries()) if ((s.path.submit?.ts ?? 0) < limit) submitting.delete(pid);
 }
 
 /**

@@ -3,6 +3,7 @@ import type { IoPath, UnresolvedReason } from '../model/io.js';
 import type { AnalyzerContext } from './context.js';
 import { extendWindow } from './handlers/cpu-time.js';
 import type { DioRecord, ReqRecord, WorkItem } from './records.js';
+import { removeAt } from './fifo.js';
 
 /**
  * The I/O tracker: turns in-flight records into finished IoPaths. This is where the joins happen
@@ -131,7 +132,7 @@ function dropRequest(ctx: AnalyzerContext, r: ReqRecord): void {
   const requests = ctx.block.requests;
   const q = requests.get(r.key);
   const i = q ? q.indexOf(r) : -1;
-  if (q && i >= 0) q.splice(i, 1);
+  if (q && i >= 0) removeAt(q, i);
   if (q && q.length === 0) requests.delete(r.key);
 }
 
@@ -142,6 +143,6 @@ export function dropDio(ctx: AnalyzerContext, dio: DioRecord): void {
   const q = dios.get(key);
   if (!q) return;
   const i = q.indexOf(dio);
-  if (i >= 0) q.splice(i, 1);
+  if (i >= 0) removeAt(q, i);
   if (q.length === 0) dios.delete(key);
 }

@@ -1,4 +1,5 @@
 import type { ReqRecord } from '../records.js';
+import { TaskMap } from '../task-map.js';
 
 /** What the block handler (block.ts) keeps between events. */
 export interface BlockState {
@@ -9,7 +10,7 @@ export interface BlockState {
   /** The latest request each task issued (sync-waiter and submitter-inline inference). */
   lastIssued: Map<number, ReqRecord>;
   /** Requests in flight per issuing task. */
-  inFlightByIssuer: Map<number, number>;
+  inFlightByIssuer: TaskMap<number>;
   /** Block completions per CPU. */
   irqCompletions: Map<number, number>;
   /** Issued requests that move no data (counted apart from I/Os). */
@@ -23,7 +24,7 @@ export interface BlockState {
  */
 export function blockState(prev?: BlockState): BlockState {
   if (prev) for (const q of prev.requests.values()) for (const r of q) r.path = undefined;
-  return { requests: prev?.requests ?? new Map(), devSlots: prev?.devSlots ?? new Map(), lastIssued: new Map(), inFlightByIssuer: new Map(), irqCompletions: new Map(), nonData: prev?.nonData ?? { flush: 0, discard: 0, other: 0 } };
+  return { requests: prev?.requests ?? new Map(), devSlots: prev?.devSlots ?? new Map(), lastIssued: new Map(), inFlightByIssuer: new TaskMap(), irqCompletions: new Map(), nonData: prev?.nonData ?? { flush: 0, discard: 0, other: 0 } };
 }
 
 /** Device slots folded into a request key: more devices than this share slots. */

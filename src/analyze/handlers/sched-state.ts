@@ -1,3 +1,5 @@
+import { TaskSet } from '../task-map.js';
+
 /** What the scheduler handler (sched.ts) keeps between events: all of it outlives a unit switch. */
 
 export interface SchedState {
@@ -8,9 +10,9 @@ export interface SchedState {
   /** Last name seen per pid (renames and pid reuse are counted). */
   comms: Map<number, string>;
   /** Tasks blocked in D, by pid (for sync-waiter inference). */
-  blocked: Set<number>;
+  blocked: TaskSet;
 }
 
 export function schedState(prev?: SchedState): SchedState {
-  return prev ?? { lastWaking: new Map(), lastWakeup: new Map(), lastSwitchIn: new Map(), comms: new Map(), blocked: new Set() };
+  return prev ?? { lastWaking: new Map(), lastWakeup: new Map(), lastSwitchIn: new Map(), comms: new Map(), blocked: new TaskSet() };
 }

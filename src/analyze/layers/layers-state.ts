@@ -2,6 +2,7 @@ import type { CompletionHop } from '../../model/layers.js';
 import type { IoPath, Stage } from '../../model/io.js';
 import type { DioRecord, ReqRecord } from '../records.js';
 import { createFold, type Fold } from '../summary.js';
+import { TaskMap, TaskSet } from '../task-map.js';
 
 /**
  * What the layer tracker (track.ts) keeps between events: which work items service an upper
@@ -42,7 +43,7 @@ export interface LayersState {
   /** Work pointer → who queued it: the device its queuer last issued on (task context only), and its workqueue. */
   queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string; queue: Stage; hop?: CompletionHop }>;
   /** The work item each task is executing (all functions, not only completion work). */
-  executing: Map<number, { work: string; fn: string; workqueue: string; upperDev?: string; hopOf?: IoPath; device?: string }>;
+  executing: TaskMap<{ work: string; fn: string; workqueue: string; upperDev?: string; hopOf?: IoPath; device?: string }>;
   /** The last hop work item of an I/O that started, for an I/O that completes inside it (kcryptd). */
   hopStarted: WeakMap<IoPath, { work: string; queue: Stage; start: Stage & { pid: number; comm: string } }>;
   /** Bios in flight whose DIO is known, by `major:minor:sector` on the device they are on now. */
@@ -58,7 +59,7 @@ export interface LayersState {
   /** The last request each task issued itself (not servicing), for loop's inline submission. */
   lastIssue: Map<number, { dev: string; sector: number; path?: IoPath }>;
   /** Tasks between rw_begin and rw_queued of a lower layer's DIO. */
-  lowerSubmitting: Set<number>;
+  lowerSubmitting: TaskSet;
   /** What the lower DIO each of those tasks is submitting services. */
   lowerBy: Map<number, { upperDev?: string; fn: string; workqueue: string; upper?: IoPath }>;
   /** The device each task last issued a request or began a DIO on. */
@@ -99,7 +100,7 @@ export interface LayersState {
 export function layersState(prev?: LayersState): LayersState {
   return {
     queued: prev?.queued ?? new Map(),
-    executing: prev?.executing ?? new Map(),
+    executing: prev?.executing ?? new TaskMap(),
     lastDev: prev?.lastDev ?? new Map(),
     lastIssue: new Map(),
     bios: new Map(),
@@ -108,7 +109,7 @@ export function layersState(prev?: LayersState): LayersState {
     remapped: new WeakMap(),
     bioTop: new WeakMap(),
     hopStarted: new WeakMap(),
-    lowerSubmitting: new Set(),
+    lowerSubmitting: new TaskSet(),
     lowerBy: new Map(),
     below: prev?.below ?? new Map(),
     names: prev?.names ?? new Map(),

@@ -10,6 +10,7 @@ import { SECTOR_BYTES } from '../../model/events.js';
 import { bioRequest, foldRemapped } from './bio.js';
 import { tallyOf, unSubmit, type LayersState } from './layers-state.js';
 import { devColon, devKey } from '../dev-names.js';
+import { removeAt } from '../fifo.js';
 
 /**
  * The storage stack from what the trace proves (kernel notes §8):
@@ -127,7 +128,10 @@ function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | und
   let i = up && q ? q.findIndex((u) => u.path === up) : -1;
   if (i < 0 && q && p.offset !== undefined) i = q.findIndex((u) => u.sector * SECTOR_BYTES === p.offset);
   if (i < 0 && q && q.length > 0) i = 0;
-  if (q && i >= 0) up = q.splice(i, 1)[0]?.path;
+  if (q && i >= 0) {
+    up = q[i]?.path;
+    removeAt(q, i);
+  }
   if (up) s.services.set(p, up);
 }
 
