@@ -4,6 +4,7 @@ import type { IoPath } from '../model/io.js';
 import type { AnalyzerContext } from './context.js';
 import { finish, newPath, noteSubmitter, unresolved } from './io-tracker.js';
 import type { AnalyzerCpu, ReqRecord } from './records.js';
+import { devComma } from './dev-names.js';
 
 /**
  * The request unit (no iomap events): one I/O is one block request, and where it completed is
@@ -14,7 +15,7 @@ import type { AnalyzerCpu, ReqRecord } from './records.js';
 
 export function newRequestPath(ctx: AnalyzerContext, req: ReqRecord, e: BlockRqEvent): void {
   const p = newPath(ctx, 'request', req.dir, req.bytes);
-  p.dev = `${e.dev.major},${e.dev.minor}`;
+  p.dev = devComma(e.dev);
   p.sector = req.sector;
   p.issue = req.issue;
   if (req.issuerPid !== undefined && !isKworkerComm(req.issuerComm ?? '')) {
