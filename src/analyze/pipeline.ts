@@ -122,7 +122,7 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   const tap = opts.onEvent;
   /** `#flags` is in ctx.seen (asked per event: a binary trace's every event has flags). */
   let flagsNoted = false;
-  const onEvent = (e: TraceEvent): void => {
+  const onEvent = (e: TraceEvent, ts: number): void => {
     if (tap) tap(e);
     const name = eventName(e);
     if (!ctx.seen.has(name)) ctx.seen.add(name);
@@ -148,9 +148,10 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
       ctx.seen.add('#flags');
     }
     const ectx: EventContext = handleCpuContext(ctx, e);
-    // Read once: `e` has a shape per event kind, so these reads go through V8's megamorphic path,
-    // which boxes a timestamp into a new heap number at every read (60 MB per 882k events).
-    const { kind, ts } = e;
+    // `ts` is e.ts, read once by the sorter: `e` has a shape per event kind, so such a read goes
+    // through V8's megamorphic path, which boxes a timestamp into a new heap number each time
+    // (60 MB per 882k events when this function read it itself).
+    const kind = e.kind;
     const c = cpuOf(ctx, e.cpu);
     // Any event in task context says who runs on the CPU: when no sched_switch said so yet, or
     // when the switch to it was not traced (this happens: on the 6.18 captures the switch out of

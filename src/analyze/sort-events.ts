@@ -103,7 +103,7 @@ export interface EventSorter {
   readonly late: number;
 }
 
-export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: DiagnosticsCollector, mode: SortMode, maxEvents = MAX_SORTED_EVENTS): EventSorter {
+export function createEventSorter(emit: (e: TraceEvent, ts: number) => void, diagnostics: DiagnosticsCollector, mode: SortMode, maxEvents = MAX_SORTED_EVENTS): EventSorter {
   let held: TraceEvent[] | null = mode === 'hold' ? [] : null;
   /**
    * The latest timestamp per CPU (an array for the CPU numbers a machine has, as this runs per
@@ -133,15 +133,15 @@ export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: Di
   const TOO_LARGE = 'an input that cannot be held for sorting (read from a pipe, or more than 64 MiB of text)';
 
   /** Notes the event's time; true when another CPU had a later event before it. */
-  const isLate = (e: TraceEvent): boolean => {
-    const k = key(e);
-    const otherMax = e.cpu === top.cpu ? second : top.ts;
-    const mine = Math.max(latestOf(e.cpu), k);
-    setLatest(e.cpu, mine);
-    if (e.cpu === top.cpu) top.ts = mine;
+  const isLate = (cpu: number, ts: number): boolean => {
+    const k = Number.isNaN(ts) ? -Infinity : ts;
+    const otherMax = cpu === top.cpu ? second : top.ts;
+    const mine = Math.max(latestOf(cpu), k);
+    setLatest(cpu, mine);
+    if (cpu === top.cpu) top.ts = mine;
     else if (mine > top.ts) {
       second = top.ts;
-      top.cpu = e.cpu;
+      top.cpu = cpu;
       top.ts = mine;
     } else if (mine > second) second = mine;
     return k < otherMax;
@@ -152,19 +152,22 @@ export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: Di
       // Loss markers are left out of the order, as the stream leaves them (perf's carry a time of
       // their own: `perf 3992 [000] 222.546917264: PERF_RECORD_LOST lost 5` sits before events
       // 217 µs earlier); in a merge they keep their place in their CPU's sequence.
-      if (e.kind !== 'lost' && isLate(e)) {
+      // The timestamp is read once and handed on: events of every kind come here, and such a read
+      // boxes it into a new heap number each time (V8's megamorphic path).
+      const ts = e.ts;
+      if (e.kind !== 'lost' && isLate(e.cpu, ts)) {
         late++;
         firstLate ??= e;
         if (held === null && !warned) warn(e, TOO_LARGE);
       }
-      if (held === null) return emit(e);
+      if (held === null) return emit(e, ts);
       held.push(e);
       if (held.length < maxEvents) return;
       // Over the budget: what is held goes on in input order, and so does the rest.
       const out = held;
       held = null;
       if (firstLate) warn(firstLate, `an input of more than ${maxEvents} events`);
-      for (const x of out) emit(x);
+      for (const x of out) emit(x, x.ts);
     },
     finish() {
       if (held === null) return;
@@ -178,7 +181,7 @@ export function createEventSorter(emit: (e: TraceEvent) => void, diagnostics: Di
           `${late} event${late === 1 ? '' : 's'} earlier than an event of another CPU before ${late === 1 ? 'it' : 'them'}, beyond the ${REORDER_WINDOW_NS / NS_PER_MS} ms reorder window: all ${out.length} events put in time order before analysis`,
         );
       }
-      for (const x of out) emit(x);
+      for (const x of out) emit(x, x.ts);
     },
     get late() {
       return late;

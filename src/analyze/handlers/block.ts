@@ -43,6 +43,13 @@ export function handleIssue(ctx: AnalyzerContext, e: BlockRqEvent, ectx: EventCo
     latestOfIssuer: false,
     soleOfIssuer: false,
     issuerRunning: false,
+    // Set later, declared now: fields added to a literal one by one copy its field array each time.
+    issuerPid: undefined,
+    issuerComm: undefined,
+    complete: undefined,
+    completer: undefined,
+    dio: undefined,
+    path: undefined,
   };
   // 'unknown' (no flags, no interrupt seen yet) is taken as task context: issues run in tasks
   // unless something says otherwise.

@@ -22,7 +22,8 @@ import { charge } from './cpu-time.js';
 
 export function handleQueueWork(ctx: AnalyzerContext, e: WqQueueEvent): void {
   if (!IO_COMPLETION_WORK.has(e.function)) return;
-  const item: WorkItem = { work: detach(e.work), fn: e.function, workqueue: e.workqueue, isDio: true, queue: stage(e.ts, e.cpu, e.line), tainted: false };
+  // Fields later events set are declared now: added to a literal one by one, each copied its field array.
+  const item: WorkItem = { work: detach(e.work), fn: e.function, workqueue: e.workqueue, isDio: true, queue: stage(e.ts, e.cpu, e.line), tainted: false, activate: undefined, req: undefined, start: undefined, waking: undefined, wakeup: undefined, switchIn: undefined, end: undefined, dio: undefined };
   const c = cpuOf(ctx, e.cpu);
   // The block completion that queued it ran just before, on this CPU, in this same invocation.
   const lc = c.lastComplete;
