@@ -78,7 +78,7 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   }
   // 'unknown' (perf: no flags column, no interrupt seen yet) is taken as task context, as block.ts does.
   const upperDev = (ectx === 'task' || ectx === 'unknown') && !hopOf ? s.lastDev.get(e.pid) : undefined;
-  s.queued.set(e.work, { upperDev, fn: e.function, workqueue: e.workqueue, hopOf, device, queue: { ts: e.ts, cpu: e.cpu, line: e.line }, ...(hop ? { hop } : {}) });
+  s.queued.set(e.work, { upperDev, fn: e.function, workqueue: e.workqueue, hopOf, device, queue: { ts: e.ts, cpu: e.cpu, line: e.line }, hop });
 }
 
 /** Returns the completion hop whose work item starts here, with where it was queued (AnalyzeOptions.onHop). */
