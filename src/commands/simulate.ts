@@ -66,6 +66,28 @@ function fileSink(path: string): WriteStream {
   return s;
 }
 
+/**
+ * A file as simulate()'s stream sink. After a refused write simulate waits for 'drain', which a
+ * stream that failed (ENOENT when it opened, ENOSPC on a write) never sends: wake it on the error
+ * too and take later writes without waiting, so the run ends and close() reports the error. (With
+ * the simulator imported when the command runs, an open that fails now lands before its first write.)
+ */
+function streamSink(s: WriteStream): TextStream {
+  return {
+    write: (chunk) => (s.errored ? true : s.write(chunk)),
+    once: (_event, listener) => {
+      if (s.errored) return void listener();
+      const wake = (): void => {
+        s.off('drain', wake);
+        s.off('error', wake);
+        listener();
+      };
+      s.on('drain', wake);
+      s.on('error', wake);
+    },
+  };
+}
+
 function close(s: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => {
     if (s.errored) return reject(s.errored);
@@ -169,7 +191,7 @@ export const runSimulate = command(async (o: SimulateCliOptions): Promise<number
     else {
       const s = fileSink(out);
       files.push(s);
-      sinks.trace = s;
+      sinks.trace = streamSink(s);
     }
   }
   let truthFormat: 'csv' | 'jsonl' = 'csv';
@@ -177,7 +199,7 @@ export const runSimulate = command(async (o: SimulateCliOptions): Promise<number
     truthFormat = /\.jsonl?$/i.test(o.truth) ? 'jsonl' : 'csv';
     const s = fileSink(o.truth);
     files.push(s);
-    sinks.truth = s;
+    sinks.truth = streamSink(s);
   }
   let fig: SimulationFigures;
   try {
