@@ -30,6 +30,8 @@ program
   .showHelpAfterError()
   .exitOverride()
   .option('--kallsyms <file>', "perf.data input: /proc/kallsyms of the boot it was recorded on, to name work functions (default: named from their workqueue)")
+  // Before every command, with or without the option: without it, useKallsyms clears what a parent
+  // process left in the environment for the parsing thread. The perf.data reader loads only then.
   .hook('preAction', async (cmd) => (await import('./parse/binary/perfdata/reader.js')).useKallsyms(cmd.opts().kallsyms as string | undefined));
 
 program

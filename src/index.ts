@@ -30,17 +30,16 @@ import type { BinaryFormat } from './parse/binary/dispatch.js';
 export { ERROR_KINDS, IopathError, isIopathError, type ErrorKind } from './model/errors.js';
 export { StrictModeError, type DiagnosticCode, type DiagnosticSummary } from './model/diagnostics.js';
 // The constants come from the files that define them, not from the barrels (compare/index.ts,
-// sim/index.ts, calibrate/index.ts): those load the comparison, the simulator and the whatif HTML
-// page (vega-lite, ~0.25 s), which `import { analyze }` must not pay for. Their code is imported
-// by the functions below when they are called.
+// sim/index.ts, calibrate/index.ts): those load the comparison, the simulator and the calibration,
+// which `import { analyze }` must not pay for. Their code is imported by the functions below when
+// they are called.
 export { COMPARE_SCHEMA } from './compare/schema.js';
 export { gateFailure, GATE_METRICS } from './compare/gate.js';
 export type { CompareResult, GateOutcome, RegressionGate } from './compare/index.js';
 export { PRESET_NAMES } from './sim/presets.js';
 export { POLICY_NAMES } from './sim/policies/index.js';
 export type { SimulateOptions, SimulateSinks, SimulationFigures, SimParams, PresetName, TextSink } from './sim/index.js';
-export { MODEL_SCHEMA } from './calibrate/estimate/model-file.js';
-export { WHATIF_SCHEMA } from './calibrate/predict/whatif-schema.js';
+export { MODEL_SCHEMA, WHATIF_SCHEMA } from './model/calibration-schemas.js';
 export type { CalibratedModel, WhatifChange, WhatifOptions, WhatifResult } from './calibrate/index.js';
 // The analysis as tables, Parquet and many traces at once: `import … from 'iopath/tables'` (src/tables/index.ts).
 
@@ -191,7 +190,7 @@ export interface CalibrateOptions {
 export async function calibrate(path: string, options: CalibrateOptions = {}): Promise<CalibratedModel> {
   if (path === '-') throw new IopathError('usage', 'calibrate reads its input twice: give a file, not stdin');
   checkRead(path, options);
-  const { calibrateTrace, CalibrateError } = await import('./calibrate/estimate/calibrate.js');
+  const { calibrateTrace, CalibrateError } = await import('./calibrate/index.js');
   try {
     return await calibrateTrace(path, { format: options.format, iodepth: options.iodepth });
   } catch (err) {
@@ -206,7 +205,7 @@ export async function calibrate(path: string, options: CalibrateOptions = {}): P
  * @throws IopathError `usage` for a change the simulator cannot run.
  */
 export async function whatif(model: CalibratedModel, change: WhatifChange, options: WhatifOptions = {}): Promise<WhatifResult> {
-  const { whatif: runWhatif } = await import('./calibrate/predict/whatif.js');
+  const { whatif: runWhatif } = await import('./calibrate/index.js');
   try {
     return await runWhatif(model, change, options);
   } catch (err) {

@@ -1,7 +1,5 @@
 import { writeFileSync } from 'node:fs';
-// Not calibrate/index.js: it also holds the whatif page, whose charts load vega-lite.
-import type { CalibratedModel } from '../calibrate/estimate/model-file.js';
-import { formatModel } from '../calibrate/present/text.js';
+import { formatModel, type CalibratedModel } from '../calibrate/index.js';
 import { calibrate } from '../index.js';
 import { checkInputPath } from '../input/check.js';
 import { command, writeJson } from './common.js';

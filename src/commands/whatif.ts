@@ -1,7 +1,4 @@
-// Not calibrate/index.js: it also holds the whatif page, whose charts (vega-lite) load only with --html.
-import { readModelFile, type CalibratedModel } from '../calibrate/estimate/model-file.js';
-import type { WhatifChange } from '../calibrate/predict/whatif.js';
-import { formatWhatif } from '../calibrate/present/text.js';
+import { formatWhatif, readModelFile, writeWhatifHtml, type CalibratedModel, type WhatifChange } from '../calibrate/index.js';
 import { whatif } from '../index.js';
 import { checkInputPath } from '../input/check.js';
 import { POLICY_NAMES } from '../sim/policies/index.js';
@@ -81,7 +78,6 @@ export const runWhatif = command(async (input: string, o: WhatifCliOptions): Pro
   if (o.json) writeJson(result);
   else process.stdout.write(formatWhatif(result));
   if (o.html !== undefined) {
-    const { writeWhatifHtml } = await import('../calibrate/present/whatif-html.js');
     await writeWhatifHtml(model, change, result.iosPerRun, firstSeed ?? 1, o.html, commandLine(input, o));
     if (!o.json) process.stdout.write(`\nHTML report (one simulated run per side, analysed like a capture): ${o.html}\n`);
   }

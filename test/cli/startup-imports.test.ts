@@ -72,8 +72,8 @@ describe('what a start loads', () => {
     const lib = closure('index.js');
     expect(lib).toContain('analyze/pipeline.js');
     expect(packages(lib).filter((p) => HEAVY.includes(p))).toEqual([]);
-    expect(under(lib, 'sim/index.js', 'sim/stack/', 'sim/emit/', 'report/', 'tables/', 'compare/index.js', 'compare/compare.js', 'compare/load.js', 'commands/')).toEqual([]);
-    // Of calibrate/, only the files that hold its schema names.
-    expect(under(lib, 'calibrate/')).toEqual(['calibrate/estimate/model-file.js', 'calibrate/predict/whatif-schema.js']);
+    expect(under(lib, 'sim/index.js', 'sim/stack/', 'sim/emit/', 'calibrate/', 'report/', 'tables/', 'compare/index.js', 'compare/compare.js', 'compare/load.js', 'commands/')).toEqual([]);
+    // The calibration's schema names come from outside it (src/calibrate is entered through its index.ts only).
+    expect(lib).toContain('model/calibration-schemas.js');
   });
 });
