@@ -12,6 +12,7 @@ import type { IoPath, IoUnit } from './model/io.js';
 import { isTraceFormat, type TraceFormat } from './parse/formats.js';
 import { streamEvents as streamTrace, type StreamResult } from './parse/stream.js';
 import type { SimulateOptions, SimulateSinks, SimulationFigures } from './sim/index.js';
+
 /**
  * iopath as a library: the same functions the `iopath` command runs, returning the same plain
  * objects its `--json` prints. Inputs are the command's: a trace of ftrace, `trace-cmd report` or
