@@ -2,21 +2,23 @@
 import { Command, CommanderError } from 'commander';
 import { ANALYSIS_SCHEMA } from './model/analysis.js';
 import { endQuietlyOnClosedStdout, EXIT_USAGE, toCliError } from './commands/common.js';
-import { runInspect } from './commands/inspect.js';
-import { runDemo } from './commands/demo.js';
-import { runAnalyze } from './commands/analyze.js';
-import { registerSimulate } from './commands/simulate.js';
-import { registerReport } from './commands/report.js';
-import { registerExport } from './commands/export.js';
-import { registerCapture } from './commands/capture.js';
-import { registerCompare } from './commands/compare.js';
-import { registerCalibrate } from './commands/calibrate.js';
-import { registerWhatif } from './commands/whatif.js';
-import { useKallsyms } from './parse/binary/perfdata/reader.js';
-import { registerSql } from './commands/sql.js';
+import { registerSimulate } from './commands/simulate-command.js';
+import { registerReport } from './commands/report-command.js';
+import { registerExport } from './commands/export-command.js';
+import { registerCapture } from './commands/capture-command.js';
+import { registerCompare } from './commands/compare-command.js';
+import { registerCalibrate } from './commands/calibrate-command.js';
+import { registerWhatif } from './commands/whatif-command.js';
+import { registerSql } from './commands/sql-command.js';
 import { boundHeapGrowth } from './input/heap-growth.js';
 
-/** commander wiring only: each command parses its options and calls the library. */
+/**
+ * commander wiring only: each command parses its options and calls the library. commander needs
+ * every command's name, options and help before it parses argv, so those are defined up front
+ * from small data files (the *-command.ts files); a command's body, and the code it runs, is
+ * imported in its action. `--version`, `--help` and a usage error load none of it, and a command
+ * loads only its own (test/cli/startup-imports.test.ts keeps it so).
+ */
 
 boundHeapGrowth();
 
@@ -28,7 +30,9 @@ program
   .showHelpAfterError()
   .exitOverride()
   .option('--kallsyms <file>', "perf.data input: /proc/kallsyms of the boot it was recorded on, to name work functions (default: named from their workqueue)")
-  .hook('preAction', (cmd) => useKallsyms(cmd.opts().kallsyms as string | undefined));
+  // Before every command, with or without the option: without it, useKallsyms clears what a parent
+  // process left in the environment for the parsing thread. The perf.data reader loads only then.
+  .hook('preAction', async (cmd) => (await import('./parse/binary/perfdata/reader.js')).useKallsyms(cmd.opts().kallsyms as string | undefined));
 
 program
   .command('inspect')
@@ -38,6 +42,7 @@ program
   .option('--json', 'print machine-readable JSON (schema iopath.inspect/1)')
   .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
   .action(async (trace: string, opts) => {
+    const { runInspect } = await import('./commands/inspect.js');
     process.exitCode = await runInspect(trace, opts);
   });
 
@@ -53,6 +58,7 @@ program
   .option('--fio-log <prefix>', "cross-check with fio's latency logs PREFIX_{lat,clat,slat}.N.log[.gz]")
   .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
   .action(async (traces: string[], opts) => {
+    const { runAnalyze } = await import('./commands/analyze.js');
     process.exitCode = await runAnalyze(traces, opts);
   });
 
@@ -69,6 +75,7 @@ program
   .command('demo')
   .description('run iopath on the bundled real capture (what `npm start` does)')
   .action(async () => {
+    const { runDemo } = await import('./commands/demo.js');
     process.exitCode = await runDemo();
   });
 

@@ -1,6 +1,7 @@
 import { analyzeTrace } from './analyze/pipeline.js';
-import { calibrateTrace, CalibrateError, whatif as runWhatif, type CalibratedModel, type WhatifChange, type WhatifOptions, type WhatifResult } from './calibrate/index.js';
-import { compareAnalyses, evaluateGate, loadAnalysis, parseGate, type CompareResult, type GateOutcome } from './compare/index.js';
+import type { CalibratedModel, WhatifChange, WhatifOptions, WhatifResult } from './calibrate/index.js';
+import { evaluateGate, parseGate, type GateOutcome } from './compare/gate.js';
+import type { CompareResult } from './compare/index.js';
 import { checkInputPath } from './input/check.js';
 import type { Source } from './input/lines.js';
 import type { Analysis } from './model/analysis.js';
@@ -10,7 +11,7 @@ import type { TraceEvent } from './model/events.js';
 import type { IoPath, IoUnit } from './model/io.js';
 import { isTraceFormat, type TraceFormat } from './parse/formats.js';
 import { streamEvents as streamTrace, type StreamResult } from './parse/stream.js';
-import { simulate as runSimulation, type SimulateOptions, type SimulateSinks, type SimulationFigures } from './sim/index.js';
+import type { SimulateOptions, SimulateSinks, SimulationFigures } from './sim/index.js';
 
 /**
  * iopath as a library: the same functions the `iopath` command runs, returning the same plain
@@ -29,12 +30,17 @@ export type { BinaryFormat } from './parse/binary/dispatch.js';
 import type { BinaryFormat } from './parse/binary/dispatch.js';
 export { ERROR_KINDS, IopathError, isIopathError, type ErrorKind } from './model/errors.js';
 export { StrictModeError, type DiagnosticCode, type DiagnosticSummary } from './model/diagnostics.js';
-export { COMPARE_SCHEMA, gateFailure, GATE_METRICS } from './compare/index.js';
+// The constants come from the files that define them, not from the barrels (compare/index.ts,
+// sim/index.ts, calibrate/index.ts): those load the comparison, the simulator and the calibration,
+// which `import { analyze }` must not pay for. Their code is imported by the functions below when
+// they are called.
+export { COMPARE_SCHEMA } from './compare/schema.js';
+export { gateFailure, GATE_METRICS } from './compare/gate.js';
 export type { CompareResult, GateOutcome, RegressionGate } from './compare/index.js';
-export { PRESET_NAMES } from './sim/index.js';
+export { PRESET_NAMES } from './sim/presets.js';
 export { POLICY_NAMES } from './sim/policies/index.js';
 export type { SimulateOptions, SimulateSinks, SimulationFigures, SimParams, PresetName, TextSink } from './sim/index.js';
-export { MODEL_SCHEMA, WHATIF_SCHEMA } from './calibrate/index.js';
+export { MODEL_SCHEMA, WHATIF_SCHEMA } from './model/calibration-schemas.js';
 export type { CalibratedModel, WhatifChange, WhatifOptions, WhatifResult } from './calibrate/index.js';
 // The analysis as tables, Parquet and many traces at once: `import … from 'iopath/tables'` (src/tables/index.ts).
 
@@ -133,6 +139,7 @@ export type CompareInput = string | Analysis;
  */
 export async function compare(before: CompareInput | readonly CompareInput[], after: CompareInput | readonly CompareInput[], options: CompareOptions = {}): Promise<CompareResult> {
   const { format, unit, strict, labelBefore, labelAfter, seed, level, resamples } = options;
+  const { compareAnalyses, loadAnalysis } = await import('./compare/index.js');
   const load = async (side: CompareInput | readonly CompareInput[]): Promise<Analysis[]> => {
     const out: Analysis[] = [];
     for (const x of Array.isArray(side) ? side : [side]) out.push(typeof x === 'string' ? await loadAnalysis(x, { format, unit, strict }).catch(rethrow) : (x as Analysis));
@@ -160,6 +167,7 @@ export function evaluateGates(result: CompareResult, gates: readonly string[]): 
  * @throws IopathError `usage` for parameters out of range.
  */
 export async function simulate(options: SimulateOptions = {}, sinks: SimulateSinks = {}): Promise<SimulationFigures> {
+  const { simulate: runSimulation } = await import('./sim/index.js');
   try {
     return await runSimulation(options, sinks);
   } catch (err) {
@@ -183,6 +191,7 @@ export interface CalibrateOptions {
 export async function calibrate(path: string, options: CalibrateOptions = {}): Promise<CalibratedModel> {
   if (path === '-') throw new IopathError('usage', 'calibrate reads its input twice: give a file, not stdin');
   checkRead(path, options);
+  const { calibrateTrace, CalibrateError } = await import('./calibrate/index.js');
   try {
     return await calibrateTrace(path, { format: options.format, iodepth: options.iodepth });
   } catch (err) {
@@ -197,6 +206,7 @@ export async function calibrate(path: string, options: CalibrateOptions = {}): P
  * @throws IopathError `usage` for a change the simulator cannot run.
  */
 export async function whatif(model: CalibratedModel, change: WhatifChange, options: WhatifOptions = {}): Promise<WhatifResult> {
+  const { whatif: runWhatif } = await import('./calibrate/index.js');
   try {
     return await runWhatif(model, change, options);
   } catch (err) {

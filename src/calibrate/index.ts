@@ -16,4 +16,9 @@ export type { CalibratedModel, CalibratedValue, CalibratedValues, MeasuredFigure
 export { whatif, applyChange, spreadOf, WHATIF_SCHEMA } from './predict/whatif.js';
 export type { WhatifChange, WhatifOptions, WhatifResult, SideSummary, Spread } from './predict/whatif.js';
 export { formatModel, formatWhatif } from './present/text.js';
-export { writeWhatifHtml } from './present/whatif-html.js';
+import type { writeWhatifHtml as WriteWhatifHtml } from './present/whatif-html.js';
+
+/** Writes the whatif HTML page; the page and its charts (vega-lite, ~0.25 s to load) are imported only when one is written. */
+export async function writeWhatifHtml(...args: Parameters<typeof WriteWhatifHtml>): ReturnType<typeof WriteWhatifHtml> {
+  return (await import('./present/whatif-html.js')).writeWhatifHtml(...args);
+}

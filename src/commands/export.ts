@@ -1,10 +1,9 @@
-import type { Command } from 'commander';
 import { exportPerfetto } from '../report/perfetto-export.js';
 import { checkInputPath } from '../input/check.js';
 import { CliError, command } from './common.js';
 import { formatOption, numberOption, unitOption } from './options.js';
 
-/** `iopath export --perfetto out.json <trace>`: Chrome trace-event JSON for ui.perfetto.dev. */
+/** `iopath export --perfetto out.json <trace>`: Chrome trace-event JSON for ui.perfetto.dev (the command's definition is in export-command.ts). */
 
 export interface ExportCliOptions {
   perfetto?: string;
@@ -34,19 +33,3 @@ export const runExport = command(async (trace: string, opts: ExportCliOptions): 
   process.stdout.write(`iopath export: ${opts.perfetto} (${(r.bytes / BYTES_PER_MB).toFixed(1)} MB, ${r.events} events, ${r.ios} I/Os, ${r.flows} flows); open it in https://ui.perfetto.dev\n`);
   return 0;
 });
-
-export function registerExport(program: Command): void {
-  program
-    .command('export')
-    .description('export the rebuilt I/O paths for a timeline viewer (Perfetto / Chrome trace-event JSON)')
-    .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text; .gz is detected)')
-    .option('--perfetto <file>', 'write Chrome trace-event JSON for ui.perfetto.dev: CPU tracks, I/O slices, a flow arrow per I/O')
-    .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
-    .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)')
-    .option('--from-ms <ms>', 'export only from this many ms after the first event (bounds memory and file size)')
-    .option('--to-ms <ms>', 'export only up to this many ms after the first event')
-    .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
-    .action(async (trace: string, opts: ExportCliOptions) => {
-      process.exitCode = await runExport(trace, opts);
-    });
-}

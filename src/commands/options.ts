@@ -1,5 +1,7 @@
 import { TRACE_FORMATS, type TraceFormat } from '../parse/formats.js';
 import type { IoEngine, RwMode } from '../sim/params.js';
+import { PRESET_NAMES } from '../sim/presets.js';
+import { STACK_PRESET_NAMES } from '../sim/stack/presets.js';
 import { CliError } from './common.js';
 
 /**
@@ -10,6 +12,9 @@ import { CliError } from './common.js';
 
 export const IO_ENGINES: readonly IoEngine[] = ['libaio', 'io_uring', 'psync'];
 export const RW_MODES: readonly RwMode[] = ['randwrite', 'write', 'randread', 'read', 'randrw'];
+
+/** Every preset `simulate --preset` takes: the single-disk ones, then the storage stacks. */
+export const ALL_PRESET_NAMES: readonly string[] = [...PRESET_NAMES, ...STACK_PRESET_NAMES];
 
 /** `NAME must be one of a, b, c (got "v")`. */
 export function enumOption<T extends string>(name: string, v: string, allowed: readonly T[]): T;

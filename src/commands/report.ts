@@ -1,13 +1,13 @@
 import { basename } from 'node:path';
-import type { Command } from 'commander';
 import { writeHtmlFile } from '../report/page.js';
-import { buildReport, DEFAULT_TIMELINE_MS } from '../report/build-report.js';
+import { buildReport } from '../report/build-report.js';
+import { DEFAULT_TIMELINE_MS } from '../report/timeline-default.js';
 import { shellQuote } from '../report/escape.js';
 import { checkInputPath } from '../input/check.js';
 import { CliError, command, progressLine } from './common.js';
 import { formatOption, numberOption, unitOption } from './options.js';
 
-/** `iopath report <trace> [-o reports/NAME.html]`: the self-contained HTML report. */
+/** `iopath report <trace> [-o reports/NAME.html]`: the self-contained HTML report (the command's definition is in report-command.ts). */
 
 export interface ReportCliOptions {
   output?: string;
@@ -52,18 +52,3 @@ export const runReport = command(async (trace: string, opts: ReportCliOptions): 
   process.stdout.write(`iopath report: ${out} (${kb.toFixed(0)} KiB): ${analysis.ios.total} I/Os from ${trace}\n`);
   return 0;
 });
-
-export function registerReport(program: Command): void {
-  program
-    .command('report')
-    .description('write a self-contained HTML report (charts and tables; opens offline)')
-    .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text, trace.dat, perf.data; .gz is detected), or - for stdin; read once')
-    .option('-o, --output <file>', 'HTML file to write (default reports/<trace name>.html)')
-    .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
-    .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)')
-    .option('--timeline-ms <ms>', `width of the timeline window in the middle of the I/O window (default ${DEFAULT_TIMELINE_MS}; on a long trace, the nearest of evenly spaced candidates)`)
-    .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
-    .action(async (trace: string, opts: ReportCliOptions) => {
-      process.exitCode = await runReport(trace, opts);
-    });
-}

@@ -1,18 +1,17 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
-import type { Command } from 'commander';
 import { simulate } from '../index.js';
 import { NS_PER_MS, NS_PER_S } from '../model/time.js';
 import { TRACE_FORMATS } from '../parse/formats.js';
 import type { SimulateSinks, TextStream } from '../sim/index.js';
-import { describeParams, type SimParams } from '../sim/params.js';
+import type { SimParams } from '../sim/params.js';
 import { POLICY_NAMES } from '../sim/policies/index.js';
-import { PRESET_NAMES, PRESETS } from '../sim/presets.js';
-import { isStackPreset, resolveStackParams, simulateStack, STACK_PRESET_NAMES, STACK_PRESETS, type StackFigures, type StackParams, type StackPresetName } from '../sim/stack/index.js';
+import { PRESET_NAMES } from '../sim/presets.js';
+import { isStackPreset, resolveStackParams, simulateStack, type StackFigures, type StackParams, type StackPresetName } from '../sim/stack/index.js';
 import type { SimulationFigures } from '../sim/stats.js';
 import { CliError, command, writeJson } from './common.js';
-import { enumOption, intOption, IO_ENGINES, numberOption, RW_MODES } from './options.js';
+import { ALL_PRESET_NAMES, enumOption, intOption, IO_ENGINES, numberOption, RW_MODES } from './options.js';
 
-/** `iopath simulate`: option parsing only; the model lives in src/sim. */
+/** `iopath simulate`: option parsing only; the model lives in src/sim, the command's definition in simulate-command.ts. */
 
 export interface SimulateCliOptions {
   preset?: string;
@@ -67,6 +66,28 @@ function fileSink(path: string): WriteStream {
   return s;
 }
 
+/**
+ * A file as simulate()'s stream sink. After a refused write simulate waits for 'drain', which a
+ * stream that failed (ENOENT when it opened, ENOSPC on a write) never sends: wake it on the error
+ * too and take later writes without waiting, so the run ends and close() reports the error. (With
+ * the simulator imported when the command runs, an open that fails now lands before its first write.)
+ */
+function streamSink(s: WriteStream): TextStream {
+  return {
+    write: (chunk) => (s.errored ? true : s.write(chunk)),
+    once: (_event, listener) => {
+      if (s.errored) return void listener();
+      const wake = (): void => {
+        s.off('drain', wake);
+        s.off('error', wake);
+        listener();
+      };
+      s.on('drain', wake);
+      s.on('error', wake);
+    },
+  };
+}
+
 function close(s: WriteStream): Promise<void> {
   return new Promise((resolve, reject) => {
     if (s.errored) return reject(s.errored);
@@ -86,9 +107,6 @@ export function formatFigures(f: SimulationFigures): string {
   ];
   return `${out.join('\n')}\n`;
 }
-
-/** Every preset the command takes: the single-disk ones, then the storage stacks. */
-export const ALL_PRESET_NAMES: readonly string[] = [...PRESET_NAMES, ...STACK_PRESET_NAMES];
 
 /** fio's rw on a stack preset: its model draws random offsets, so only the read share matters. */
 const READ_PCT: Record<string, number> = { randwrite: 0, write: 0, randread: 100, read: 100, randrw: 50 };
@@ -173,7 +191,7 @@ export const runSimulate = command(async (o: SimulateCliOptions): Promise<number
     else {
       const s = fileSink(out);
       files.push(s);
-      sinks.trace = s;
+      sinks.trace = streamSink(s);
     }
   }
   let truthFormat: 'csv' | 'jsonl' = 'csv';
@@ -181,7 +199,7 @@ export const runSimulate = command(async (o: SimulateCliOptions): Promise<number
     truthFormat = /\.jsonl?$/i.test(o.truth) ? 'jsonl' : 'csv';
     const s = fileSink(o.truth);
     files.push(s);
-    sinks.truth = s;
+    sinks.truth = streamSink(s);
   }
   let fig: SimulationFigures;
   try {
@@ -193,30 +211,3 @@ export const runSimulate = command(async (o: SimulateCliOptions): Promise<number
   else if (out !== '-') process.stdout.write(formatFigures(fig));
   return 0;
 });
-
-export function registerSimulate(program: Command): void {
-  const presets = PRESET_NAMES.map((n) => `  ${n.padEnd(14)} ${PRESETS[n].description}`).join('\n');
-  const stacks = STACK_PRESET_NAMES.map((n) => `  ${n.padEnd(14)} ${STACK_PRESETS[n].description}`).join('\n');
-  program
-    .command('simulate')
-    .description('simulate fio + device + kernel completion path + scheduler and write the trace it would give, with ground truth')
-    .option('--preset <name>', `start from a preset: ${ALL_PRESET_NAMES.join(', ')}`)
-    .option('--kernel <policy>', `DIO completion policy: ${POLICY_NAMES.join(', ')}`)
-    .option('--engine <engine>', `fio ioengine: ${IO_ENGINES.join(', ')}`)
-    .option('--rw <mode>', `fio rw: ${RW_MODES.join(', ')}`)
-    .option('--iodepth <n>', 'I/Os in flight')
-    .option('--bs <size>', 'block size (4096, 4k, 1m)')
-    .option('--ios <n>', 'number of I/Os')
-    .option('--duration <seconds>', 'simulated seconds instead of a number of I/Os')
-    .option('--submit-cpu <cpu>', 'CPU fio is pinned to')
-    .option('--irq-cpu <cpu>', 'CPU the device interrupt goes to')
-    .option('--seed <n>', 'random seed (same seed and options: byte-identical output)', '1')
-    .option('--format <format>', 'trace format: ftrace | trace-cmd | perf', 'ftrace')
-    .option('-o, --output <file>', 'trace output file, or - for stdout (default: stdout; none with --json)')
-    .option('--truth <file>', 'write per-I/O ground truth: CSV, or JSON lines when the name ends in .jsonl')
-    .option('--json', 'print the run figures as JSON (schema iopath.simulation/1) instead of a trace')
-    .addHelpText('after', `\nPresets:\n${presets}\n\nStorage-stack presets (several device layers; --truth writes per-layer JSON lines, --ios counts per job,\n--rw sets the read share, --submit-cpu the first job's CPU; --kernel, --engine and --duration do not apply):\n${stacks}\n\nModel parameters (name=default  reason); presets and options override them:\n${describeParams()}\n`)
-    .action(async (opts: SimulateCliOptions) => {
-      process.exitCode = await runSimulate(opts);
-    });
-}

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Command } from 'commander';
 import Papa from 'papaparse';
 import { SQL_TYPES, TABLE_NAMES, TABLES } from '../tables/columns.js';
 import { materialize, tableFiles } from '../tables/inputs.js';
@@ -78,18 +77,3 @@ export const runSql = command(async (query: string, inputs: string[], opts: SqlC
     rmSync(scratch, { recursive: true, force: true });
   }
 });
-
-export function registerSql(program: Command): void {
-  program
-    .command('sql')
-    .description('run a SQL query (DuckDB) over the tables ios, work_items, cpus, diagnostics, traces of one or many inputs')
-    .argument('<query>', 'the query, e.g. "select trace, mode, count(*) from ios group by all"')
-    .argument('<inputs...>', 'traces, saved analyze --json files (*.json[.gz]) or directories written by analyze --parquet')
-    .option('--json', 'print the rows as a JSON array of objects')
-    .option('--csv', 'print the rows as CSV (formula-escaped)')
-    .option('--format <format>', 'force the trace format: ftrace | trace-cmd | perf (default: detected)')
-    .option('--unit <unit>', 'auto | dio | request: what one I/O is', 'auto')
-    .action(async (query: string, inputs: string[], opts) => {
-      process.exitCode = await runSql(query, inputs, opts);
-    });
-}

@@ -8,6 +8,8 @@ import { renderReportHtml } from './html.js';
 import { createHopTally } from './stack-flow.js';
 import { createCompletionLog, type Timeline } from './timeline.js';
 import { createWindowCollector } from './timeline-window.js';
+import { DEFAULT_TIMELINE_MS } from './timeline-default.js';
+export { DEFAULT_TIMELINE_MS };
 
 /**
  * The library entry of `iopath report`: analyze a trace in one pass that also gathers the
@@ -34,8 +36,6 @@ export interface BuiltReport {
   stream: StreamResult;
   timeline: Timeline | null;
 }
-
-export const DEFAULT_TIMELINE_MS = 1;
 
 export async function buildReport(source: Source, opts: ReportOptions): Promise<BuiltReport> {
   const log = createCompletionLog();

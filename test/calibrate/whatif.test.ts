@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { calibrateTrace, readModelFile, spreadOf, whatif, WHATIF_SCHEMA, type CalibratedModel } from '../../src/calibrate/index.js';
-import { registerCalibrate, runCalibrate } from '../../src/commands/calibrate.js';
+import { runCalibrate } from '../../src/commands/calibrate.js';
+import { registerCalibrate } from '../../src/commands/calibrate-command.js';
 import { CliError } from '../../src/commands/common.js';
-import { changeFrom, registerWhatif, runWhatif } from '../../src/commands/whatif.js';
+import { changeFrom, runWhatif } from '../../src/commands/whatif.js';
+import { registerWhatif } from '../../src/commands/whatif-command.js';
 import { simulate } from '../../src/sim/index.js';
 import { simulateToFile } from './helpers.js';
 

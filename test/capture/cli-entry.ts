@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { registerCapture } from '../../src/commands/capture.js';
+import { registerCapture } from '../../src/commands/capture-command.js';
 import { toCliError } from '../../src/commands/common.js';
 import { fakeInstances } from './fake-tracefs.js';
 

@@ -5,7 +5,8 @@ import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureTrace } from '../../src/capture/capture.js';
 import { CliError } from '../../src/commands/common.js';
-import { captureExitCode, registerCapture, runCapture, signalExitCode } from '../../src/commands/capture.js';
+import { captureExitCode, runCapture, signalExitCode } from '../../src/commands/capture.js';
+import { registerCapture } from '../../src/commands/capture-command.js';
 import { fakeMount, makeFakeTracefs, populate, testDeps, type FakeTracefs } from './fake-tracefs.js';
 
 /** Refusals (not root, no tracefs, no trace-cmd), mounting, the trace-cmd path and the command's exit codes. */

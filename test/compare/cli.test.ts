@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
-import { registerCompare } from '../../src/commands/compare.js';
+import { registerCompare } from '../../src/commands/compare-command.js';
 import { CliError } from '../../src/commands/common.js';
 import { saveAnalysis, simTraceFile } from './helpers.js';
 

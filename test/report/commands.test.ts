@@ -3,8 +3,9 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CliError } from '../../src/commands/common.js';
-import { registerExport } from '../../src/commands/export.js';
-import { defaultReportPath, registerReport, reportCommand } from '../../src/commands/report.js';
+import { registerExport } from '../../src/commands/export-command.js';
+import { registerReport } from '../../src/commands/report-command.js';
+import { defaultReportPath, reportCommand } from '../../src/commands/report.js';
 import { CPU1, tempDir } from './helpers.js';
 
 /** `iopath report` and `iopath export` as the CLI wires them (register functions on a program). */

@@ -1,7 +1,8 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { CliError } from '../../src/commands/common.js';
-import { optionsToParams, parseSize, registerSimulate, runSimulate } from '../../src/commands/simulate.js';
+import { optionsToParams, parseSize, runSimulate } from '../../src/commands/simulate.js';
+import { registerSimulate } from '../../src/commands/simulate-command.js';
 import { PARAM_SPECS } from '../../src/sim/params.js';
 
 describe('simulate command', () => {

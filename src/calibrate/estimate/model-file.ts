@@ -1,4 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { MODEL_SCHEMA } from '../../model/calibration-schemas.js';
 import type { SimParams } from '../../sim/params.js';
 
 /**
@@ -11,7 +12,7 @@ import type { SimParams } from '../../sim/params.js';
  * simulator" (src/sim), and the trace's event and analysis records come from src/model.
  */
 
-export const MODEL_SCHEMA = 'iopath.model/1';
+export { MODEL_SCHEMA };
 
 export interface CalibratedValue {
   value: unknown;

@@ -1,6 +1,7 @@
 import { validateParams, type PolicyName, type RwMode, type SimParams } from '../../sim/params.js';
 import type { CalibratedModel, MeasuredFigures, Quantiles } from '../estimate/model-file.js';
 import { quantilesUs, runOnce, type CpuShares, type ModeShares, type RunFigures } from './run-figures.js';
+import { WHATIF_SCHEMA } from '../../model/calibration-schemas.js';
 
 /**
  * `whatif`: the calibrated machine under its current setting and under a changed one, with the
@@ -9,7 +10,7 @@ import { quantilesUs, runOnce, type CpuShares, type ModeShares, type RunFigures 
  * differences, not of two independent noises.
  */
 
-export const WHATIF_SCHEMA = 'iopath.whatif/1';
+export { WHATIF_SCHEMA };
 
 export interface WhatifChange {
   kernel?: PolicyName;
