@@ -21,7 +21,6 @@ const BYTES_PER_MB = 1e6;
 
 export const runExport = command(async (trace: string, opts: ExportCliOptions): Promise<number> => {
   if (!opts.perfetto) throw new CliError('export: say what to write, e.g. --perfetto out.json');
-  if (trace === '-') throw new CliError('export reads the trace twice (slices, then paths): give a file, not standard input');
   checkInputPath(trace);
   const format = formatOption(opts.format);
   const unit = unitOption(opts.unit);

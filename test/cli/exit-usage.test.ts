@@ -49,7 +49,6 @@ const OWN = [
   [['export', '--perfetto', join(dir, 'p.json'), '--from-ms', '-1', TRACE], /--from-ms must be/],
   [['export', '--perfetto', join(dir, 'p.json'), '--from-ms', '5', '--to-ms', '2', TRACE], /--to-ms must be after --from-ms/],
   [['export', TRACE], /say what to write, e\.g\. --perfetto out\.json/],
-  [['export', '--perfetto', join(dir, 'p.json'), '-'], /give a file, not standard input/],
   [['compare', TRACE], /compare needs two inputs/],
   [['compare', TRACE, TRACE, '--fail-on-regression', 'speed'], /--fail-on-regression: unknown metric "speed"/],
   [['compare', TRACE, TRACE, '--fail-on-regression', 'iops:lots'], /--fail-on-regression: expected METRIC\[:THRESHOLD\]/],
