@@ -5,6 +5,7 @@ import type { IoPath } from '../../model/io.js';
 import type { ReqRecord } from '../records.js';
 import { noteSubmitter } from '../io-tracker.js';
 import { devColon } from '../dev-names.js';
+import { slotsFor, slotsOf } from './path-slots.js';
 import { tallyOf, unSubmit, type BioOwner, type LayersState } from './layers-state.js';
 
 /**
@@ -128,14 +129,14 @@ export function bioRequest(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecord
   if (s.below.get(dev)?.fn !== REMAP_LINK) return false;
   const upper = dio?.path ?? req.path;
   if (!upper) return true;
-  const list = s.remapped.get(upper);
-  if (list) list.push({ req, dev });
-  else s.remapped.set(upper, [{ req, dev }]);
+  const slots = slotsFor(s.gen, upper);
+  if (slots.remapped) slots.remapped.push({ req, dev });
+  else slots.remapped = [{ req, dev }];
   if (dio) return true;
   // Request unit: the request is the workload's I/O at the top device, submitted by the task that
   // queued the bio there (not by the target's thread, dmcrypt_write, that issued it).
   owner.path = upper;
-  s.bioTop.set(upper, owner.dev);
+  slots.bioTop = owner.dev;
   if (upper.submitterPid !== owner.pid) {
     if (upper.submitterPid !== undefined) unSubmit(ctx, upper.submitterPid);
     else ctx.io.submissions--;
@@ -153,9 +154,10 @@ export function bioRequest(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecord
  */
 export function foldRemapped(ctx: AnalyzerContext, p: IoPath): void {
   const s = ctx.layers;
-  const reqs = s.remapped.get(p);
-  if (!reqs) return;
-  s.remapped.delete(p);
+  const slots = slotsOf(s.gen, p);
+  const reqs = slots?.remapped;
+  if (!slots || !reqs) return;
+  slots.remapped = undefined;
   for (const { req: r, dev } of reqs) {
     const c = r.complete;
     const lower: IoPath = { id: -1, unit: 'request', dir: r.dir, bytes: r.bytes, mode: 'unresolved', evidence: 'inferred', dev, sector: r.sector };

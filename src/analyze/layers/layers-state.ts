@@ -1,8 +1,9 @@
 import type { CompletionHop } from '../../model/layers.js';
 import type { IoPath, Stage } from '../../model/io.js';
-import type { DioRecord, ReqRecord } from '../records.js';
+import type { DioRecord } from '../records.js';
 import { createFold, type Fold } from '../summary.js';
 import { TaskMap, TaskSet } from '../task-map.js';
+import { newSlotGeneration } from './path-slots.js';
 
 /**
  * What the layer tracker (track.ts) keeps between events: which work items service an upper
@@ -40,22 +41,18 @@ export interface BioOwner {
 }
 
 export interface LayersState {
+  /** Whose per-path slots are this state's (path-slots.ts): a new state starts with none. */
+  gen: number;
   /** Work pointer → who queued it: the device its queuer last issued on (task context only), and its workqueue. */
   queued: Map<string, { upperDev?: string; fn: string; workqueue: string; hopOf?: IoPath; device: string; queue: Stage; hop?: CompletionHop }>;
   /** The work item each task is executing (all functions, not only completion work). */
   executing: TaskMap<{ work: string; fn: string; workqueue: string; upperDev?: string; hopOf?: IoPath; device?: string }>;
-  /** The last hop work item of an I/O that started, for an I/O that completes inside it (kcryptd). */
-  hopStarted: WeakMap<IoPath, { work: string; queue: Stage; start: Stage & { pid: number; comm: string } }>;
   /** Bios in flight whose DIO is known, by `major:minor:sector` on the device they are on now. */
   bios: Map<string, BioOwner>;
   /** Devices a bio was queued on (a partition never is: its remap is not a layer). */
   bioDevs: Set<string>;
   /** Per CPU: the last block_bio_complete of a known bio in an interrupt, for the hop it may queue. */
   bioCompleted: Map<number, { path: IoPath; device: string; invocation: number; line: number }>;
-  /** A DIO's requests on remap targets (that layer's I/Os servicing it), folded when it finishes. */
-  remapped: WeakMap<IoPath, { req: ReqRecord; dev: string }[]>;
-  /** Request unit: the top device of a request that a remapped bio became (its workload layer). */
-  bioTop: WeakMap<IoPath, string>;
   /** The last request each task issued itself (not servicing), for loop's inline submission. */
   lastIssue: Map<number, { dev: string; sector: number; path?: IoPath }>;
   /** Tasks between rw_begin and rw_queued of a lower layer's DIO. */
@@ -70,10 +67,6 @@ export interface LayersState {
   names: Map<string, string>;
   /** True once a link between two devices was proved. */
   stacked: boolean;
-  /** Paths submitted by a worker servicing an upper device. */
-  servicingPaths: WeakSet<IoPath>;
-  /** Requests with REQ_META a task issued: the filesystem's own, background on a stack. */
-  metaPaths: WeakSet<IoPath>;
   /** First submission and last completion of the workload's I/Os (ns): its rate on a stack. */
   workloadStart: number;
   workloadEnd: number;
@@ -85,10 +78,6 @@ export interface LayersState {
    * part of and its sector (a path's own sector is only set when it finishes).
    */
   awaiting: Map<string, { path: IoPath; sector: number }[]>;
-  /** Lower path → the upper path it services. */
-  services: WeakMap<IoPath, IoPath>;
-  /** Hops gathered beneath an upper path before it completes. */
-  hops: WeakMap<IoPath, CompletionHop[]>;
   tallies: Map<string, DeviceTally>;
   /** Hops per workload I/O: count → I/Os, and chains → I/Os. */
   hopCounts: Map<number, number>;
@@ -99,6 +88,7 @@ export interface LayersState {
 
 export function layersState(prev?: LayersState): LayersState {
   return {
+    gen: newSlotGeneration(),
     queued: prev?.queued ?? new Map(),
     executing: prev?.executing ?? new TaskMap(),
     lastDev: prev?.lastDev ?? new Map(),
@@ -106,23 +96,16 @@ export function layersState(prev?: LayersState): LayersState {
     bios: new Map(),
     bioDevs: prev?.bioDevs ?? new Set(),
     bioCompleted: new Map(),
-    remapped: new WeakMap(),
-    bioTop: new WeakMap(),
-    hopStarted: new WeakMap(),
     lowerSubmitting: new TaskSet(),
     lowerBy: new Map(),
     below: prev?.below ?? new Map(),
     names: prev?.names ?? new Map(),
     stacked: prev?.stacked ?? false,
-    servicingPaths: new WeakSet(),
     awaiting: new Map(),
     nowaitRetry: false,
     nowaitRetries: 0,
-    metaPaths: new WeakSet(),
     workloadStart: NaN,
     workloadEnd: NaN,
-    services: new WeakMap(),
-    hops: new WeakMap(),
     tallies: new Map(),
     hopCounts: new Map(),
     hopChains: new Map(),

@@ -11,6 +11,7 @@ import { bioRequest, foldRemapped } from './bio.js';
 import { tallyOf, unSubmit, type LayersState } from './layers-state.js';
 import { devColon, devKey } from '../dev-names.js';
 import { removeAt } from '../fifo.js';
+import { slotsFor, slotsOf, type PathSlots } from './path-slots.js';
 
 /**
  * The storage stack from what the trace proves (kernel notes §8):
@@ -71,9 +72,9 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   }
   if (hopOf) {
     hop = { fn: e.function, workqueue: e.workqueue, device, label: layerFunctionLabel(e.function) };
-    const list = s.hops.get(hopOf);
-    if (list) list.push(hop);
-    else s.hops.set(hopOf, [hop]);
+    const slots = slotsFor(s.gen, hopOf);
+    if (slots.hops) slots.hops.push(hop);
+    else slots.hops = [hop];
     if (e.workqueue.startsWith('dio/') && device) s.names.set(device, e.workqueue.slice(4));
   }
   // 'unknown' (perf: no flags column, no interrupt seen yet) is taken as task context, as block.ts does.
@@ -86,7 +87,7 @@ export function layersExecuteStart(ctx: AnalyzerContext, e: WqExecuteStartEvent)
   const s = ctx.layers;
   const q = s.queued.get(e.work);
   s.executing.set(e.pid, { work: e.work, fn: e.function, workqueue: q?.workqueue ?? '', upperDev: q?.upperDev, hopOf: q?.hopOf, device: q?.device });
-  if (q?.hopOf) s.hopStarted.set(q.hopOf, { work: e.work, queue: q.queue, start: { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm } });
+  if (q?.hopOf) slotsFor(s.gen, q.hopOf).hopStarted = { work: e.work, queue: q.queue, start: { ts: e.ts, cpu: e.cpu, line: e.line, pid: e.pid, comm: e.comm } };
   return q?.hop ? { hop: q.hop, queued: q.queue } : undefined;
 }
 
@@ -119,7 +120,8 @@ function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | und
   s.stacked = true;
   if (ex.fn.startsWith('loop') && ex.workqueue) s.names.set(upper, ex.workqueue);
   if (!p) return;
-  s.servicingPaths.add(p);
+  const slots = slotsFor(s.gen, p);
+  slots.servicing = true;
   const q = s.awaiting.get(upper);
   let up = ex.upper;
   // Loop keeps the byte position: the upper request whose sector × 512 is this DIO's offset. Not
@@ -132,7 +134,7 @@ function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | und
     up = q[i]?.path;
     removeAt(q, i);
   }
-  if (up) s.services.set(p, up);
+  if (up) slots.services = up;
 }
 
 /** After iomap's rw_begin handler made the path `p`. */
@@ -170,9 +172,9 @@ export function layersIssue(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecor
     return;
   }
   const up = owner(req);
-  if (!up || s.servicingPaths.has(up)) return;
+  if (!up || slotsOf(s.gen, up)?.servicing === true) return;
   // REQ_META (`RM`): the filesystem reading its own trees in the task's context, not its data.
-  if (e.rwbs.includes('M') && req.path) s.metaPaths.add(req.path);
+  if (e.rwbs.includes('M') && req.path) slotsFor(s.gen, req.path).meta = true;
   let q = s.awaiting.get(dev);
   if (!q) s.awaiting.set(dev, (q = []));
   // One entry per request: loop services each of an I/O's requests with a DIO of its own.
@@ -196,26 +198,28 @@ export type RoutedAway = 'nowait-retry' | 'servicing' | 'background';
 export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
   const s = ctx.layers;
   // A request a remapped bio became (request unit) counts at the bio-based device on top.
-  const bioTop = s.bioTop.get(p);
+  const slots = slotsOf(s.gen, p);
+  const bioTop = slots?.bioTop;
   const dev = bioTop ?? devKey(p.dev);
   const t = tallyOf(s, dev);
   t.unit ??= p.unit;
-  const hops = s.hops.get(p) ?? [];
+  const hops = slots?.hops ?? [];
   if (s.nowaitRetry && !p.issue) {
     s.nowaitRetries++;
     if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
     return 'nowait-retry';
   }
-  if (s.servicingPaths.has(p)) {
+  if (slots?.servicing === true) {
     t.servicing.add(p);
-    const up = s.services.get(p);
+    const up = slots.services;
     if (up) {
-      s.hops.set(up, [...hops, ...(s.hops.get(up) ?? [])]);
+      const upSlots = slotsFor(s.gen, up);
+      upSlots.hops = [...hops, ...(upSlots.hops ?? [])];
       p.layers = { devices: [dev], hops, services: up.id };
     }
     return 'servicing';
   }
-  if (s.stacked && ((!bioTop && s.below.has(dev)) || isBackground(p) || s.metaPaths.has(p))) {
+  if (s.stacked && ((!bioTop && s.below.has(dev)) || isBackground(p) || slots?.meta === true)) {
     t.background.add(p);
     const who = p.submitterComm ?? 'kernel';
     if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
@@ -223,7 +227,7 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
     return 'background';
   }
   t.workload++;
-  completedInHop(s, p);
+  completedInHop(slots, p);
   foldRemapped(ctx, p);
   // Request unit on a stack: a completion that queued work (any function) was deferred; the
   // request-unit inference only knows the DIO completion functions (kernel/work-functions.ts).
@@ -273,11 +277,11 @@ function hopName(h: CompletionHop): string {
  * A DIO completed inside a work item queued as its own completion hop (dm-crypt's reads end in
  * kcryptd_crypt, not in a DIO completion work item): that item's queue and start are its deferral.
  */
-function completedInHop(s: LayersState, p: IoPath): void {
+function completedInHop(slots: PathSlots | undefined, p: IoPath): void {
   // Taken out as the I/O finishes: a sampled path outlives it, and the entry's work pointer is a
   // slice of the parser's 64 KiB text chunk, which it would keep alive.
-  const h = s.hopStarted.get(p);
-  s.hopStarted.delete(p);
+  const h = slots?.hopStarted;
+  if (slots) slots.hopStarted = undefined;
   if (p.mode !== 'kworker-deferred' || p.executeStart || !p.completion) return;
   if (h?.start.pid !== p.completion.pid || h.start.ts > p.completion.ts) return;
   p.work = h.work;
