@@ -4,6 +4,7 @@ import type { AnalyzerContext } from './context.js';
 import { extendWindow } from './handlers/cpu-time.js';
 import type { DioRecord, ReqRecord, WorkItem } from './records.js';
 import { removeAt } from './fifo.js';
+import { newPathObject } from './path-object.js';
 
 /**
  * The I/O tracker: turns in-flight records into finished IoPaths. This is where the joins happen
@@ -12,27 +13,8 @@ import { removeAt } from './fifo.js';
  * staleness and the end of the trace are io-end.ts; the state is io-state.ts.
  */
 
-/**
- * A path starts with six fields and gains up to twenty more as its events arrive. Made with `new`,
- * V8 gives such objects room for the fields they went on to gain (slack tracking); an object
- * literal has none, and each field added past it copied the object's out-of-line field array
- * (about 600 bytes allocated per I/O). The fields keep the order they are set in, so the JSON of
- * a path is the same.
- */
-class PathObject {
-  constructor(id: number, unit: IoPath['unit'], dir: IoPath['dir'], bytes: number) {
-    const p = this as unknown as IoPath;
-    p.id = id;
-    p.unit = unit;
-    p.dir = dir;
-    p.bytes = bytes;
-    p.mode = 'unresolved';
-    p.evidence = 'none';
-  }
-}
-
 export function newPath(ctx: AnalyzerContext, unit: IoPath['unit'], dir: IoPath['dir'], bytes: number): IoPath {
-  return new PathObject(ctx.io.nextId++, unit, dir, bytes) as unknown as IoPath;
+  return newPathObject(ctx.io.nextId++, unit, dir, bytes);
 }
 
 export function unresolved(p: IoPath, reason: UnresolvedReason): void {

@@ -1,12 +1,13 @@
 import type { IoPath, Stage } from '../../model/io.js';
 import type { CompletionHop } from '../../model/layers.js';
 import type { ReqRecord } from '../records.js';
+import { hasPrivateSlot, privateSlot, setPrivateSlot } from '../path-object.js';
 
 /**
- * What the layer tracker knows of one I/O path, kept on the path itself under a symbol, out of
- * sight (not enumerable: JSON, CSV, spreads and comparisons never see it). These were WeakMaps and
- * WeakSets keyed by the path, set several times per I/O: a weak table's insert, and the collector's
- * work on its entries, were the layer tracker's largest cost (a third of it on an 882k-event
+ * What the layer tracker knows of one I/O path, kept on the path itself, out of sight (a private
+ * field, or a non-enumerable symbol: JSON, CSV, spreads and comparisons never see it). These
+ * were WeakMaps and WeakSets keyed by the path, set several times per I/O: a weak table's insert,
+ * and the collector's work on its entries, were the layer tracker's largest cost (a third of it on an 882k-event
  * trace of ext4 on loop). The slots belong to one tracker state (`gen`): a new state (a unit switch)
  * finds none, as it found empty tables.
  */
@@ -39,19 +40,27 @@ export function newSlotGeneration(): number {
   return ++lastGen;
 }
 
+/**
+ * The slots as stored: the analyzer's own paths (path-object.ts) keep them in a private field; any
+ * other IoPath (made by hand, or a lower layer's inferred path) under a non-enumerable symbol.
+ */
+function stored(p: IoPath): PathSlots | undefined {
+  return (hasPrivateSlot(p) ? privateSlot(p) : (p as WithSlots)[SLOTS]) as PathSlots | undefined;
+}
+
 /** The path's slots of generation `gen`, or undefined when that state never wrote any. */
 export function slotsOf(gen: number, p: IoPath): PathSlots | undefined {
-  const r = (p as WithSlots)[SLOTS];
+  const r = stored(p);
   return r !== undefined && r.gen === gen ? r : undefined;
 }
 
 /** The path's slots of generation `gen`, made empty when there are none. */
 export function slotsFor(gen: number, p: IoPath): PathSlots {
-  const q = p as WithSlots;
-  const r = q[SLOTS];
+  const r = stored(p);
   if (r !== undefined && r.gen === gen) return r;
   const made: PathSlots = { gen, hops: undefined, hopStarted: undefined, services: undefined, servicing: false, meta: false, bioTop: undefined, remapped: undefined };
-  if (r !== undefined) q[SLOTS] = made;
-  else Object.defineProperty(q, SLOTS, { value: made, writable: true, configurable: true, enumerable: false });
+  if (hasPrivateSlot(p)) setPrivateSlot(p, made);
+  else if (r !== undefined) (p as WithSlots)[SLOTS] = made;
+  else Object.defineProperty(p, SLOTS, { value: made, writable: true, configurable: true, enumerable: false });
   return made;
 }

@@ -1,12 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { newSlotGeneration, slotsFor, slotsOf } from '../../../src/analyze/layers/path-slots.js';
 import type { IoPath } from '../../../src/model/io.js';
+import { newPathObject } from '../../../src/analyze/path-object.js';
 
-const path = (): IoPath => ({ id: 1, unit: 'dio', dir: 'W', bytes: 4096, mode: 'irq-inline', evidence: 'iomap_dio_complete' });
+const path = (): IoPath => ({ id: 1, unit: 'dio', dir: 'W', bytes: 4096, mode: 'unresolved', evidence: 'none' });
+/** An IoPath made by hand (symbol slot) and one made as the analyzer makes them (private field). */
+const kinds: [string, () => IoPath][] = [
+  ['a literal', path],
+  ['the analyzer’s path object', () => newPathObject(1, 'dio', 'W', 4096)],
+];
 
-describe('per-path slots of the layer tracker', () => {
+describe.each(kinds)('per-path slots of the layer tracker, on %s', (_, make) => {
   it('are invisible to JSON, keys, spreads, clones and comparisons', () => {
-    const p = path();
+    const p = make();
     const before = JSON.stringify(p);
     const s = slotsFor(newSlotGeneration(), p);
     s.hops = [{ fn: 'iomap_dio_complete_work', workqueue: 'dio/vda', device: '254:0', label: 'DIO completion' }];
@@ -15,11 +21,12 @@ describe('per-path slots of the layer tracker', () => {
     expect(Object.keys(p)).toEqual(Object.keys(path()));
     expect({ ...p }).toStrictEqual(path());
     expect(structuredClone(p)).toStrictEqual(path());
+    expect(JSON.stringify(p)).toBe(JSON.stringify(path()));
     expect(p).toEqual(path());
   });
 
   it('belong to one generation: a new tracker state finds none, and writes its own', () => {
-    const p = path();
+    const p = make();
     const g1 = newSlotGeneration();
     const g2 = newSlotGeneration();
     expect(slotsOf(g1, p)).toBeUndefined();
