@@ -76,10 +76,10 @@ export function createFold(): Fold {
   const sketchFor = (m: Partial<Record<Phase, QuantileSketch>>, ph: Phase): QuantileSketch => (m[ph] ??= createSketch());
   // Reservoirs by group then phase index: built once, looked up without making a key per value.
   const reservoirs = new Map<string, Reservoir<number>[]>();
-  const sampleValue = (group: string, phIndex: number, v: number): void => {
+  const reservoirsOf = (group: string): Reservoir<number>[] => {
     let byPhase = reservoirs.get(group);
     if (!byPhase) reservoirs.set(group, (byPhase = PHASES.map((ph) => createReservoir<number>(VALUES_PER_PHASE, `${group}/${ph}`))));
-    (byPhase[phIndex] as Reservoir<number>).add(v);
+    return byPhase;
   };
 
   return {
@@ -119,14 +119,17 @@ export function createFold(): Fold {
       }
       const ph = phasesOf(p);
       const mm = (perMode[p.mode] ??= {});
+      // Looked up once per I/O (the order of the reservoirs' first use, hence their seeds' use, is unchanged).
+      let all: Reservoir<number>[] | undefined;
+      let mine: Reservoir<number>[] | undefined;
       for (let i = 0; i < PHASES.length; i++) {
         const k = PHASES[i] as Phase;
         const v = ph[k];
         if (v === undefined) continue;
         sketchFor(overall, k).add(v);
         sketchFor(mm, k).add(v);
-        sampleValue('all', i, v);
-        sampleValue(p.mode, i, v);
+        (all ??= reservoirsOf('all'))[i]?.add(v);
+        (mine ??= reservoirsOf(p.mode))[i]?.add(v);
       }
     },
     get total() {

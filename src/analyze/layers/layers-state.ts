@@ -61,6 +61,9 @@ export interface LayersState {
   lowerBy: Map<number, { upperDev?: string; fn: string; workqueue: string; upper?: IoPath }>;
   /** The device each task last issued a request or began a DIO on. */
   lastDev: Map<number, string>;
+  /** A device and those beneath it (routePath's `devices`), made again when `below` has grown (`belowSize`). */
+  devicesBelow: Map<string, string[]>;
+  belowSize: number;
   /** lower device → link to the device it services (first proof). */
   below: Map<string, ServiceLink>;
   /** Readable names of devices (`loop0`, `vda`) from the workqueues that carry them. */
@@ -99,6 +102,8 @@ export function layersState(prev?: LayersState): LayersState {
     lowerSubmitting: new TaskSet(),
     lowerBy: new Map(),
     below: prev?.below ?? new Map(),
+    devicesBelow: new Map(),
+    belowSize: -1,
     names: prev?.names ?? new Map(),
     stacked: prev?.stacked ?? false,
     awaiting: new Map(),

@@ -244,9 +244,7 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
     const chain = hops.length === 1 ? hopName(hops[0] as CompletionHop) : hops.map(hopName).join(' > ');
     s.hopChains.set(chain, (s.hopChains.get(chain) ?? 0) + 1);
   }
-  const devices = [dev];
-  for (let lower = lowerOf(s, dev); lower && !devices.includes(lower); lower = lowerOf(s, lower)) devices.push(lower);
-  p.layers = { devices, hops };
+  p.layers = { devices: devicesBelow(s, dev), hops };
   return false;
 }
 
@@ -287,6 +285,25 @@ function completedInHop(slots: PathSlots | undefined, p: IoPath): void {
   p.work = h.work;
   p.queueWork = h.queue;
   p.executeStart = h.start;
+}
+
+/**
+ * `dev` and the devices beneath it, top first: one array per device shared by its paths (nothing
+ * changes a path's list), made again only after a new link (`s.below` changes rarely, paths finish
+ * at every I/O).
+ */
+function devicesBelow(s: LayersState, dev: string): string[] {
+  if (s.belowSize !== s.below.size) {
+    s.devicesBelow.clear();
+    s.belowSize = s.below.size;
+  }
+  let devices = s.devicesBelow.get(dev);
+  if (!devices) {
+    devices = [dev];
+    for (let lower = lowerOf(s, dev); lower && !devices.includes(lower); lower = lowerOf(s, lower)) devices.push(lower);
+    s.devicesBelow.set(dev, devices);
+  }
+  return devices;
 }
 
 /** The device beneath `dev` (the first proved), if any. */
