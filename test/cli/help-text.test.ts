@@ -34,16 +34,15 @@ function listedCommands(help: string): string[] {
 }
 
 describe('help and usage texts of the built CLI', () => {
-  it('covers the program and every command it lists, both ways of asking', () => {
+  it('covers the program and every command it lists', () => {
     const program = recorded.find((r) => r.args.length === 1 && r.args[0] === '--help')!;
     const commands = listedCommands(program.stdout);
     expect(commands).toContain('analyze');
     expect(commands.length).toBeGreaterThanOrEqual(10);
     const cases = new Set(recorded.map((r) => r.args.join(' ')));
-    for (const c of commands) {
-      expect(cases, c).toContain(`${c} --help`);
-      expect(cases, c).toContain(`help ${c}`);
-    }
+    for (const c of commands) expect(cases, c).toContain(`${c} --help`);
+    // `help CMD` is commander's other way to the same text: a few commands, not all (each case is a process).
+    for (const c of ['analyze', 'simulate', 'help']) expect(cases).toContain(`help ${c}`);
     // The list the CLI prints today is the recorded one (a command added without a case fails here).
     expect(listedCommands(runs[recorded.indexOf(program)]!.stdout)).toEqual(commands);
   });
