@@ -5,6 +5,7 @@ import { readNumberAt, readString, type RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
 import { MODELLED_DECODERS, type Head, type ModelledDecoder } from './modelled.js';
 import type { SymbolSource } from './print-eval.js';
+import { createPayloadArena, type PayloadArena } from './payload-arena.js';
 import { createEventPrinter, type EventPrinter } from './render.js';
 import { createCommRegistry, symbolSource, type CommRegistry } from './symbols.js';
 import type { TracingData } from './tracing-data.js';
@@ -32,6 +33,11 @@ export interface DecoderOptions {
    * plugin names): perf.data names tasks by its COMM records.
    */
   commOf?: (pid: number) => string;
+  /**
+   * The records' bytes may be overwritten once `decode` returns (perf.data's reused read buffers):
+   * an event that reads them later (an `other` event's `args`) keeps a copy of its payload.
+   */
+  volatileBytes?: boolean;
 }
 
 export interface RecordDecoder {
@@ -95,13 +101,19 @@ interface Compiled {
  * A class, not a closure: the getter lives once on the prototype instead of two closures per event
  * (they cost more than decoding the record). Reading `args` makes it an own property, as on any
  * other event; until then it is not among the object's own keys.
- * The record's bytes are kept by reference: the readers never write into a block once read (each
- * read or decompression makes a new one).
+ * The record's bytes are kept by reference when the reader never writes into a block once read
+ * (trace.dat: each read or decompression makes a new one), else a copy (DecoderOptions.volatileBytes).
+ * They are private fields of the event itself, not a record object beside it: one allocation less
+ * per event, and most events of a wide capture are `other`.
  */
 class LazyOther {
   readonly kind = 'other' as const;
   // Private fields: not among the event's keys (JSON, spreads and deep equality see an ordinary event).
-  readonly #rec: RawRecord;
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  readonly #start: number;
+  readonly #size: number;
+  readonly #little: boolean;
   readonly #printer: EventPrinter;
   constructor(
     readonly line: number,
@@ -111,28 +123,39 @@ class LazyOther {
     readonly comm: string,
     readonly name: string,
     readonly system: string,
-    rec: RawRecord,
+    bytes: Uint8Array,
+    view: DataView,
+    start: number,
+    size: number,
+    little: boolean,
     printer: EventPrinter,
   ) {
-    this.#rec = rec;
+    this.#bytes = bytes;
+    this.#view = view;
+    this.#start = start;
+    this.#size = size;
+    this.#little = little;
     this.#printer = printer;
   }
 
   get args(): string {
-    const text = this.#printer.render(this.#rec);
+    const text = this.#printer.render({ bytes: this.#bytes, view: this.#view, start: this.#start, size: this.#size, little: this.#little });
     Object.defineProperty(this, 'args', { value: text, enumerable: true, writable: true, configurable: true });
     return text;
   }
 }
 
-function lazyOther(c: Compiled, r: RawRecord, line: number, ts: number, cpu: number, pid: number, comm: string): OtherEvent {
-  return new LazyOther(line, ts, cpu, pid, comm, c.name, c.system, { bytes: r.bytes, view: r.view, start: r.start, size: r.size, little: r.little }, c.printer) as unknown as OtherEvent;
+function lazyOther(c: Compiled, r: RawRecord, line: number, ts: number, cpu: number, pid: number, comm: string, arena: PayloadArena | null): OtherEvent {
+  if (arena === null) return new LazyOther(line, ts, cpu, pid, comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer) as unknown as OtherEvent;
+  arena.copy(r);
+  return new LazyOther(line, ts, cpu, pid, comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer) as unknown as OtherEvent;
 }
 
 export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {
   const payloads = opts.payloads ?? 'all';
   const wantsLatency = opts.latencyFlags ?? true;
   const commOf = opts.commOf;
+  const arena = opts.volatileBytes ? createPayloadArena() : null;
   const syms = symbolSource(td, opts.findFunction);
   const comms = createCommRegistry(td.cmdlines);
   const common = commonFields(td.events);
@@ -194,7 +217,7 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
       e = o;
     } else {
       if (c.modelled) e = c.modelled(r, head);
-      else if (c.lazyArgs) e = lazyOther(c, r, line, ts, cpu, pid, head.comm);
+      else if (c.lazyArgs) e = lazyOther(c, r, line, ts, cpu, pid, head.comm, arena);
       else e = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: c.name, system: c.system, args: c.printer.render(r) };
       c.registers?.(r);
     }
