@@ -27,12 +27,26 @@ export interface Reorderer {
   readonly held: number;
 }
 
-/** Queue slots released before the queue's array is compacted. */
-const COMPACT_AT = 4096;
+/** First size of the in-order queue's ring (a power of two; it doubles when full). */
+const RING = 1024;
 
 export function createReorderer(emit: (e: TraceEvent) => void, windowNs = REORDER_WINDOW_NS): Reorderer {
-  let queue: (TraceEvent | undefined)[] = [];
+  // The in-order queue: a ring of `count` events from `head` (a window holds tens of thousands).
+  let ring: (TraceEvent | undefined)[] = new Array<TraceEvent | undefined>(RING);
+  let mask = RING - 1;
   let head = 0;
+  let count = 0;
+  const enqueue = (e: TraceEvent): void => {
+    if (count === ring.length) {
+      const bigger = new Array<TraceEvent | undefined>(ring.length * 2);
+      for (let i = 0; i < count; i++) bigger[i] = ring[(head + i) & mask];
+      ring = bigger;
+      mask = bigger.length - 1;
+      head = 0;
+    }
+    ring[(head + count) & mask] = e;
+    count++;
+  };
   /** Newest time ever queued: an event older than it is late. */
   let tail = -Infinity;
   const heap: TraceEvent[] = [];
@@ -83,28 +97,23 @@ export function createReorderer(emit: (e: TraceEvent) => void, windowNs = REORDE
   /** Releases, in order, every held event at or before `limit`. */
   const release = (limit: number): void => {
     for (;;) {
-      const q = head < queue.length ? (queue[head] as TraceEvent) : undefined;
+      const q = count > 0 ? (ring[head] as TraceEvent) : undefined;
       if (heap.length > 0 && (q === undefined || (heap[0] as TraceEvent).ts < q.ts)) {
         if ((heap[0] as TraceEvent).ts > limit) break;
         emit(popLate());
       } else if (q !== undefined && q.ts <= limit) {
-        queue[head++] = undefined;
+        ring[head] = undefined;
+        head = (head + 1) & mask;
+        count--;
         emit(q);
       } else break;
-    }
-    if (head === queue.length) {
-      queue = [];
-      head = 0;
-    } else if (head >= COMPACT_AT && head * 2 >= queue.length) {
-      queue = queue.slice(head);
-      head = 0;
     }
   };
   return {
     push(e) {
       const ts = e.ts;
       if (ts >= tail) {
-        queue.push(e);
+        enqueue(e);
         tail = ts;
       } else pushLate(e);
       if (ts > newest) newest = ts;
@@ -114,7 +123,7 @@ export function createReorderer(emit: (e: TraceEvent) => void, windowNs = REORDE
       release(Infinity);
     },
     get held() {
-      return queue.length - head + heap.length;
+      return count + heap.length;
     },
   };
 }
