@@ -1,4 +1,4 @@
-import type { LostEvent, OtherEvent, TraceEvent } from '../../../model/events.js';
+import type { OtherEvent, TraceEvent } from '../../../model/events.js';
 import type { EventHead } from '../../payload/types.js';
 import { parseAttr, trailerBytes, type Attr } from './attr.js';
 import { cString, fail, u64 } from './bytes.js';
@@ -26,8 +26,15 @@ import type { TimeBase } from './time.js';
 
 /** What released records do: the delivery's side (deliver.ts). */
 export interface RecordEffects {
-  /** A sample's or a loss's event; `pid`/`tid` name the sample's task (-1 for a loss). */
-  event(ev: TraceEvent, pid: number, tid: number): void;
+  /**
+   * The header of a released sample's event: its line, its time on the output's base, its task
+   * (`tid`) and the name the task has now. The event is then built with it and passed to `event`.
+   */
+  head(ts: number, cpu: number, pid: number, tid: number): EventHead;
+  /** The event of the last `head`. */
+  event(ev: TraceEvent): void;
+  /** A LOST / LOST_SAMPLES record's `lost` event. */
+  lost(ts: number, cpu: number, count: number): void;
   comm(pid: number, tid: number, comm: string): void;
   fork(pid: number, ppid: number, tid: number, ptid: number): void;
   exit(pid: number, tid: number): void;
@@ -71,7 +78,6 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
   let decoder: TracepointDecoder | null = null;
   let samples = 0;
   const f = newFields();
-  const head: EventHead = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
 
   let indexed = 0;
   const indexIds = (): void => {
@@ -153,20 +159,17 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
         const a = attrOf(dv, at, end, true, -1);
         parseSample(dv, at + 8, end, little, a, f);
         samples++;
-        const ts = f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
-        head.ts = ts;
-        head.cpu = f.cpu;
-        head.pid = f.tid;
+        const h = ctx.effects.head(f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1, f.cpu, f.pid, f.tid);
         let ev: TraceEvent;
-        if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && f.rawLen >= 0) ev = decoder.decode(a.config, dv, bytes, f.rawAt, f.rawLen, head);
+        if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && f.rawLen >= 0) ev = decoder.decode(a.config, dv, bytes, f.rawAt, f.rawLen, h);
         else {
           const name = nameOf(a);
           const colon = name.indexOf(':');
-          const o: OtherEvent = { kind: 'other', line: 0, ts, cpu: f.cpu, pid: f.tid, comm: '', name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
+          const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
           if (colon >= 0) o.system = name.slice(0, colon);
           ev = o;
         }
-        ctx.effects.event(ev, f.pid, f.tid);
+        ctx.effects.event(ev);
         return;
       }
       case REC.COMM: {
@@ -184,8 +187,7 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
       case REC.LOST_SAMPLES: {
         const count = u64(dv, at + (type === REC.LOST ? 16 : 8), little);
         trailer(dv, at, end, -1);
-        const ev: LostEvent = { kind: 'lost', line: 0, ts: trailerTime(), cpu: f.cpu, pid: -1, comm: '', count, form: 'perf' };
-        ctx.effects.event(ev, -1, -1);
+        ctx.effects.lost(trailerTime(), f.cpu, count);
         return;
       }
       default:

@@ -43,8 +43,7 @@ export function perfDecoderFactory(opts: PerfDecoderOptions = {}): DecoderFactor
         r.view = view;
         r.start = at;
         r.size = len;
-        const e = dec.decode(r, head.ts, head.cpu, 0);
-        e.pid = head.pid;
+        const e = dec.decodeWith(r, head);
         if (byQueue && e.kind.charCodeAt(0) === 119 /* w */) namer.fix(e);
         return e;
       },

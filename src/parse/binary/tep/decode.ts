@@ -47,6 +47,12 @@ export interface RecordDecoder {
    * shorter than its format reads missing fields as 0 / ''.
    */
   decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent;
+  /**
+   * Decodes `r` with a header the caller made (perf.data: the sample's task and the name its COMM
+   * records gave it, the line it is delivered as), so every field is in the event's literal and
+   * none is stored afterwards: a store into events of a dozen shapes is a megamorphic one.
+   */
+  decodeWith(r: RawRecord, head: Head): TraceEvent;
   /** The event format of a record's common_type, or undefined for an id the file does not describe. */
   formatOf(r: RawRecord): EventFormat | undefined;
   readonly comms: CommRegistry;
@@ -145,10 +151,10 @@ class LazyOther {
   }
 }
 
-function lazyOther(c: Compiled, r: RawRecord, line: number, ts: number, cpu: number, pid: number, comm: string, arena: PayloadArena | null): OtherEvent {
-  if (arena === null) return new LazyOther(line, ts, cpu, pid, comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer) as unknown as OtherEvent;
+function lazyOther(c: Compiled, r: RawRecord, h: Head, arena: PayloadArena | null): OtherEvent {
+  if (arena === null) return new LazyOther(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer) as unknown as OtherEvent;
   arena.copy(r);
-  return new LazyOther(line, ts, cpu, pid, comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer) as unknown as OtherEvent;
+  return new LazyOther(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer) as unknown as OtherEvent;
 }
 
 export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {
@@ -202,8 +208,6 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
   const head: Head = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
 
   function decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent {
-    const id = readNumberAt(r, typeOff, typeSize, false);
-    const c = compiled[id] ?? compile(id);
     const pid = common.pid ? readNumberAt(r, common.pid.offset, common.pid.size, common.pid.signed) : -1;
     head.line = line;
     head.ts = ts;
@@ -211,14 +215,20 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     head.pid = pid;
     // The task name is resolved before the payload names anything (trace-cmd prints it first).
     head.comm = commOf ? commOf(pid) : comms.comm(pid);
+    return decodeWith(r, head);
+  }
+
+  function decodeWith(r: RawRecord, h: Head): TraceEvent {
+    const id = readNumberAt(r, typeOff, typeSize, false);
+    const c = compiled[id] ?? compile(id);
     let e: TraceEvent;
     if (!c) {
-      const o: OtherEvent = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: `unknown_event_${id}`, args: `[UNKNOWN TYPE ${id}]` };
+      const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: `unknown_event_${id}`, args: `[UNKNOWN TYPE ${id}]` };
       e = o;
     } else {
-      if (c.modelled) e = c.modelled(r, head);
-      else if (c.lazyArgs) e = lazyOther(c, r, line, ts, cpu, pid, head.comm, arena);
-      else e = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: c.name, system: c.system, args: c.printer.render(r) };
+      if (c.modelled) e = c.modelled(r, h);
+      else if (c.lazyArgs) e = lazyOther(c, r, h, arena);
+      else e = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: c.name, system: c.system, args: c.printer.render(r) };
       c.registers?.(r);
     }
     if (wantsLatency && common.flags) {
@@ -239,6 +249,7 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
 
   return {
     decode,
+    decodeWith,
     formatOf: (r) => {
       const id = readNumberAt(r, typeOff, typeSize, false);
       return (compiled[id] ?? compile(id))?.ev;
