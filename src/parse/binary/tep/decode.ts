@@ -168,7 +168,8 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
   const typeOff = common.type?.offset ?? 0;
   const typeSize = common.type?.size ?? 2;
   const compiled: (Compiled | undefined)[] = [];
-  const flagStrings = new Map<number, { flags: string; ctx: ExecContext | undefined }>();
+  /** The latency column and context of each (flags, preempt count) pair, by flags · 256 + count. */
+  const flagStrings: ({ flags: string; ctx: ExecContext | undefined } | undefined)[] = [];
 
   const selected = (name: string): boolean => payloads === 'all' || (payloads !== 'none' && payloads.has(name));
 
@@ -234,12 +235,13 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     if (wantsLatency && common.flags) {
       const f = readNumberAt(r, common.flags.offset, common.flags.size, false);
       const pc = common.preempt ? readNumberAt(r, common.preempt.offset, common.preempt.size, false) : 0;
-      const key = f * 256 + pc;
-      let l = flagStrings.get(key);
+      // Both are u8 fields; a wider one (none in a real format) is not cached.
+      const small = f <= 0xff && pc <= 0xff;
+      let l = small ? flagStrings[f * 256 + pc] : undefined;
       if (l === undefined) {
         const flags = latencyFlags(f, pc);
         l = { flags, ctx: contextFromFlags(flags) };
-        flagStrings.set(key, l);
+        if (small) flagStrings[f * 256 + pc] = l;
       }
       e.flags = l.flags;
       if (l.ctx !== undefined) e.ctx = l.ctx;
