@@ -169,19 +169,23 @@ export function createPointerCache<T>(make: (hi: number, lo: number) => T, max =
         hi = r.view.getUint32(r.little ? at + 4 : at, r.little);
       } else lo = readNumberAt(r, offset, size, false) >>> 0;
     }
-    let inner = hi === lastHi ? lastInner : table.get(hi);
-    if (inner === undefined) table.set(hi, (inner = new Map()));
-    lastHi = hi;
+    // Keyed by the halves as int32s: a u32 past 2^31 (a kernel pointer's high half, half the low
+    // ones) would be boxed as a heap number for each lookup.
+    const hk = hi | 0;
+    const lk = lo | 0;
+    let inner = hk === lastHi ? lastInner : table.get(hk);
+    if (inner === undefined) table.set(hk, (inner = new Map()));
+    lastHi = hk;
     lastInner = inner;
-    let v = inner.get(lo);
+    let v = inner.get(lk);
     if (v === undefined) {
       v = make(hi, lo);
       if (++count > max) {
-        table = new Map([[hi, (inner = new Map())]]);
+        table = new Map([[hk, (inner = new Map())]]);
         lastInner = inner;
         count = 1;
       }
-      inner.set(lo, v);
+      inner.set(lk, v);
     }
     return v;
   };
