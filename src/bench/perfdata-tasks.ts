@@ -22,6 +22,27 @@ benchTask('decode-perf', 'perf.data reader alone: records ordered as perf does, 
 });
 
 /**
+ * decode-perf plus the text of every event whose payload the analysis does not read (`args`, made
+ * on first read): what the decoding thread pays to send such events across (the wire carries the
+ * text). The difference from decode-perf is that rendering.
+ */
+benchTask('decode-perf-args', 'decode-perf, and every unanalyzed event\'s text rendered (as the decoding thread sends it)', async (src) => {
+  if (typeof src !== 'string') throw new Error('decode-perf-args needs a file path');
+  let events = 0;
+  let chars = 0;
+  const diagnostics = createDiagnostics(src);
+  const r = await PERF_DATA_READER.read(
+    { path: src },
+    (e) => {
+      events++;
+      if (e.kind === 'other') chars += e.args.length;
+    },
+    { diagnostics, label: src, payloads: ANALYZED_EVENTS },
+  );
+  return { bytes: r.read.bytes, lines: events, events, note: `${chars} chars of text` };
+});
+
+/**
  * The text step iopath spares a perf.data user: `perf script -i FILE > /dev/null`, timed in the same
  * run as `analyze` of the same file (the runner prints the ratio). perf runs as a child of this
  * task's process, so the runner's wall time is perf's; its CPU time is read from bash's `times`

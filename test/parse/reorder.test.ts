@@ -46,3 +46,46 @@ describe('merged input out of time order', { timeout: 60_000 }, () => {
     expect(shuffled.analysis.latencyUs.total?.p50).toBeCloseTo(sorted.analysis.latencyUs.total?.p50 ?? NaN, 0);
   });
 });
+
+describe('reorder buffer against a plain (time, arrival) heap', () => {
+  // A window of 5000 holds ~2500 events, then ~5000: the queue's ring grows while it wraps around.
+  it.each([100, 5000])('releases the same events in the same order, at the same pushes, for random disorder (window %i)', (window) => {
+    let x = 12345;
+    const rand = (n: number): number => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % n;
+    };
+    for (let round = 0; round < (window > 1000 ? 4 : 40); round++) {
+      const late = [0, 1, 5, 50][round % 4] as number;
+      const events: TraceEvent[] = [];
+      let t = 0;
+      const n = window > 1000 ? 11000 : 400;
+      for (let i = 0; i < n; i++) {
+        // Denser events from the middle on: the ring grows while its head is not at its start.
+        t += i < n / 4 ? rand(5) : rand(2);
+        // Some events are late (by up to twice the window), some share a timestamp.
+        const ts = rand(100) < late ? t - rand(2 * window) : t;
+        events.push(ev(ts, i));
+      }
+      const got: string[] = [];
+      const r = createReorderer((e) => got.push(`${e.cpu}`), window);
+      const want: string[] = [];
+      const held: TraceEvent[] = [];
+      let newest = -Infinity;
+      for (const e of events) {
+        r.push(e);
+        got.push('|');
+        newest = Math.max(newest, e.ts);
+        // The reference: what is held kept sorted by (time, arrival), released from the front.
+        let at = held.length;
+        while (at > 0 && (held[at - 1] as TraceEvent).ts > e.ts) at--;
+        held.splice(at, 0, e);
+        while (held.length > 0 && (held[0] as TraceEvent).ts <= newest - window) want.push(`${(held.shift() as TraceEvent).cpu}`);
+        want.push('|');
+      }
+      r.flush();
+      for (const e of held) want.push(`${e.cpu}`);
+      expect(got).toEqual(want);
+    }
+  });
+});

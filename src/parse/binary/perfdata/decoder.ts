@@ -5,7 +5,8 @@ import type { EventHead } from '../../payload/types.js';
  * The seam between the perf.data container and the event-format layer: the container finds the
  * tracing data (the format descriptions) and each sample's raw tracepoint payload; the decoder
  * turns a payload into the same TraceEvent the text parsers make. `head` carries the sample's
- * header fields; `comm` is filled in later, when the sample is released in time order.
+ * header fields, all of them: the sample is decoded when it is released in time order, once its
+ * line and its task's name are known.
  */
 export interface TracepointDecoder {
   /** `system:event` of the format with this `ID:`, undefined when the tracing data has none. */

@@ -1,6 +1,7 @@
 import type { DiagnosticsCollector } from '../../../model/diagnostics.js';
-import type { TraceEvent } from '../../../model/events.js';
+import type { LostEvent, TraceEvent } from '../../../model/events.js';
 import { chooseBaseSec, NS_PER_S } from '../../../model/time.js';
+import type { EventHead } from '../../payload/types.js';
 import { createReorderer, REORDER_WINDOW_NS, type Reorderer } from '../../reorder.js';
 import type { RecordEffects } from './records.js';
 import { createThreadTable } from './threads.js';
@@ -30,37 +31,54 @@ export function createDelivery(onEvent: (e: TraceEvent) => void, diagnostics: Di
   const lastTsByCpu: number[] = [];
   let prevTs = -Infinity;
   let reorder: Reorderer | null = null;
+  /** The header of the sample being released: its event is built with it, whole. */
+  const h: EventHead = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
 
-  const event = (ev: TraceEvent, pid: number, tid: number): void => {
+  /** A record's time on the output's base. */
+  const rebase = (ts: number): number => {
     if (shift === undefined) {
       // The text parsers rebase on the first printed event's second; the records were timed
       // against the first record's: move to the former (whole seconds, exact).
-      outBaseSec = chooseBaseSec({ sec: Math.floor(ev.ts / NS_PER_S) + time.baseSec, fracNs: 0 });
+      outBaseSec = chooseBaseSec({ sec: Math.floor(ts / NS_PER_S) + time.baseSec, fracNs: 0 });
       shift = (time.baseSec - outBaseSec) * NS_PER_S;
     }
-    ev.line = ++line;
-    if (shift !== 0) ev.ts += shift;
-    if (ev.kind === 'lost') {
-      diagnostics.add('lost_events', line, `CPU ${ev.cpu} lost ${ev.count} events`);
-    } else {
-      ev.comm = threads.comm(pid, tid);
-      const ts = ev.ts;
-      const prev = lastTsByCpu[ev.cpu];
-      if (prev !== undefined && ts < prev) {
-        diagnostics.add('timestamp_regression', line, `CPU ${ev.cpu} went back ${prev - ts} ns`);
-      } else if (ts < prevTs) {
-        diagnostics.add('out_of_order', line, `event ${prevTs - ts} ns earlier than the previous line (another CPU)${reorder ? '' : `; reordering from here within ${REORDER_WINDOW_NS / 1e6} ms`}`);
-        reorder ??= createReorderer(onEvent);
-      }
-      lastTsByCpu[ev.cpu] = ts;
-      prevTs = ts;
-    }
+    return shift !== 0 ? ts + shift : ts;
+  };
+
+  const pass = (ev: TraceEvent): void => {
     if (reorder) reorder.push(ev);
     else onEvent(ev);
   };
 
   return {
-    event,
+    head(ts, cpu, pid, tid) {
+      h.line = ++line;
+      h.ts = rebase(ts);
+      h.cpu = cpu;
+      h.pid = tid;
+      h.comm = threads.comm(pid, tid);
+      return h;
+    },
+    event(ev) {
+      // The checks read the header, not the event: events come in a dozen shapes.
+      const ts = h.ts;
+      const cpu = h.cpu;
+      const prev = lastTsByCpu[cpu];
+      if (prev !== undefined && ts < prev) {
+        diagnostics.add('timestamp_regression', h.line, `CPU ${cpu} went back ${prev - ts} ns`);
+      } else if (ts < prevTs) {
+        diagnostics.add('out_of_order', h.line, `event ${prevTs - ts} ns earlier than the previous line (another CPU)${reorder ? '' : `; reordering from here within ${REORDER_WINDOW_NS / 1e6} ms`}`);
+        reorder ??= createReorderer(onEvent);
+      }
+      lastTsByCpu[cpu] = ts;
+      prevTs = ts;
+      pass(ev);
+    },
+    lost(ts, cpu, count) {
+      const ev: LostEvent = { kind: 'lost', line: ++line, ts: rebase(ts), cpu, pid: -1, comm: '', count, form: 'perf' };
+      diagnostics.add('lost_events', line, `CPU ${cpu} lost ${count} events`);
+      pass(ev);
+    },
     comm: threads.onComm,
     fork: threads.onFork,
     exit: threads.onExit,

@@ -1,4 +1,4 @@
-import type { LostEvent, OtherEvent, TraceEvent } from '../../../model/events.js';
+import type { OtherEvent, TraceEvent } from '../../../model/events.js';
 import type { EventHead } from '../../payload/types.js';
 import { parseAttr, trailerBytes, type Attr } from './attr.js';
 import { cString, fail, u64 } from './bytes.js';
@@ -26,8 +26,15 @@ import type { TimeBase } from './time.js';
 
 /** What released records do: the delivery's side (deliver.ts). */
 export interface RecordEffects {
-  /** A sample's or a loss's event; `pid`/`tid` name the sample's task (-1 for a loss). */
-  event(ev: TraceEvent, pid: number, tid: number): void;
+  /**
+   * The header of a released sample's event: its line, its time on the output's base, its task
+   * (`tid`) and the name the task has now. The event is then built with it and passed to `event`.
+   */
+  head(ts: number, cpu: number, pid: number, tid: number): EventHead;
+  /** The event of the last `head`. */
+  event(ev: TraceEvent): void;
+  /** A LOST / LOST_SAMPLES record's `lost` event. */
+  lost(ts: number, cpu: number, count: number): void;
   comm(pid: number, tid: number, comm: string): void;
   fork(pid: number, ppid: number, tid: number, ptid: number): void;
   exit(pid: number, tid: number): void;
@@ -60,6 +67,9 @@ export interface RecordHandler {
   samples(): number;
 }
 
+/** Widest range of sample ids looked up in an array. */
+const DENSE_IDS = 1 << 16;
+
 /** Largest CPU number accepted (the kernel's NR_CPUS limit is 8192). */
 const MAX_CPU = 8191;
 
@@ -67,15 +77,26 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
   const { little, time } = ctx;
   const attrs = ctx.attrs;
   const byId = new Map<number, Attr>();
+  // The kernel numbers events in sequence (one id per event and CPU): a dense array over their
+  // range finds a sample's attr faster than the map.
+  let idBase = 0;
+  let byIdDense: (Attr | undefined)[] = [];
   const cpuById = new Map<number, number>();
   let decoder: TracepointDecoder | null = null;
   let samples = 0;
   const f = newFields();
-  const head: EventHead = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
 
   let indexed = 0;
   const indexIds = (): void => {
     for (; indexed < attrs.length; indexed++) for (const id of (attrs[indexed] as Attr).ids) byId.set(id, attrs[indexed] as Attr);
+    const ids = [...byId.keys()];
+    idBase = Math.min(...ids);
+    const span = Math.max(...ids) - idBase + 1;
+    byIdDense = [];
+    if (span <= DENSE_IDS) {
+      for (let i = 0; i < span; i++) byIdDense.push(undefined);
+      for (const [id, a] of byId) byIdDense[id - idBase] = a;
+    }
   };
 
   /** The attr a record belongs to: the only one, or the one its sample id names. */
@@ -91,7 +112,8 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
     if (id === lastId && lastAttr !== undefined) return lastAttr;
     // Records perf synthesizes carry a zeroed trailer: id 0 means the first event (evlist__event2evsel).
     if (id === 0) return first;
-    const a = byId.get(id);
+    const k = id - idBase;
+    const a = k >= 0 && k < byIdDense.length ? byIdDense[k] : byId.get(id);
     if (a === undefined) fail(`${isSample ? 'sample' : 'record'} at offset ${offset} has id ${id}, which no event attribute lists: corrupted data`);
     lastId = id;
     lastAttr = a;
@@ -153,20 +175,17 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
         const a = attrOf(dv, at, end, true, -1);
         parseSample(dv, at + 8, end, little, a, f);
         samples++;
-        const ts = f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
-        head.ts = ts;
-        head.cpu = f.cpu;
-        head.pid = f.tid;
+        const h = ctx.effects.head(f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1, f.cpu, f.pid, f.tid);
         let ev: TraceEvent;
-        if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && f.rawLen >= 0) ev = decoder.decode(a.config, dv, bytes, f.rawAt, f.rawLen, head);
+        if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && f.rawLen >= 0) ev = decoder.decode(a.config, dv, bytes, f.rawAt, f.rawLen, h);
         else {
           const name = nameOf(a);
           const colon = name.indexOf(':');
-          const o: OtherEvent = { kind: 'other', line: 0, ts, cpu: f.cpu, pid: f.tid, comm: '', name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
+          const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
           if (colon >= 0) o.system = name.slice(0, colon);
           ev = o;
         }
-        ctx.effects.event(ev, f.pid, f.tid);
+        ctx.effects.event(ev);
         return;
       }
       case REC.COMM: {
@@ -184,8 +203,7 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
       case REC.LOST_SAMPLES: {
         const count = u64(dv, at + (type === REC.LOST ? 16 : 8), little);
         trailer(dv, at, end, -1);
-        const ev: LostEvent = { kind: 'lost', line: 0, ts: trailerTime(), cpu: f.cpu, pid: -1, comm: '', count, form: 'perf' };
-        ctx.effects.event(ev, -1, -1);
+        ctx.effects.lost(trailerTime(), f.cpu, count);
         return;
       }
       default:

@@ -14,7 +14,8 @@ import { createWorkFunctionNamer } from './work-functions.js';
  * column (perf does not print one, so the context is inferred downstream as for its text), the
  * sample's tid as the task id (it is -1 for a task the kernel already reaped, which perf prints as
  * `:-1    -1`, while the payload's common_pid still holds the old pid), and work functions named by
- * `kallsyms` when given, else by their workqueue.
+ * `kallsyms` when given, else by their workqueue. The reader reuses its read buffers, so an event
+ * that reads its record later (`other`'s args) keeps a copy of it.
  */
 
 export interface PerfDecoderOptions {
@@ -29,7 +30,7 @@ export function perfDecoderFactory(opts: PerfDecoderOptions = {}): DecoderFactor
   return (bytes) => {
     const td = readTracingData(cursor(bytes, true), bytes.length);
     const findFunction = opts.kallsyms ? (addr: bigint) => opts.kallsyms?.find(addr) : undefined;
-    const dec = createRecordDecoder(td, { payloads: opts.payloads ?? 'all', latencyFlags: false, findFunction });
+    const dec = createRecordDecoder(td, { payloads: opts.payloads ?? 'all', latencyFlags: false, findFunction, volatileBytes: true });
     const namer = createWorkFunctionNamer();
     const byQueue = opts.workFunctionsFromQueues ?? true;
     const names = new Map<number, string>();
@@ -42,8 +43,7 @@ export function perfDecoderFactory(opts: PerfDecoderOptions = {}): DecoderFactor
         r.view = view;
         r.start = at;
         r.size = len;
-        const e = dec.decode(r, head.ts, head.cpu, 0);
-        e.pid = head.pid;
+        const e = dec.decodeWith(r, head);
         if (byQueue && e.kind.charCodeAt(0) === 119 /* w */) namer.fix(e);
         return e;
       },

@@ -5,6 +5,7 @@ import { readNumberAt, readString, type RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
 import { MODELLED_DECODERS, type Head, type ModelledDecoder } from './modelled.js';
 import type { SymbolSource } from './print-eval.js';
+import { createPayloadArena, type PayloadArena } from './payload-arena.js';
 import { createEventPrinter, type EventPrinter } from './render.js';
 import { createCommRegistry, symbolSource, type CommRegistry } from './symbols.js';
 import type { TracingData } from './tracing-data.js';
@@ -32,6 +33,11 @@ export interface DecoderOptions {
    * plugin names): perf.data names tasks by its COMM records.
    */
   commOf?: (pid: number) => string;
+  /**
+   * The records' bytes may be overwritten once `decode` returns (perf.data's reused read buffers):
+   * an event that reads them later (an `other` event's `args`) keeps a copy of its payload.
+   */
+  volatileBytes?: boolean;
 }
 
 export interface RecordDecoder {
@@ -41,6 +47,12 @@ export interface RecordDecoder {
    * shorter than its format reads missing fields as 0 / ''.
    */
   decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent;
+  /**
+   * Decodes `r` with a header the caller made (perf.data: the sample's task and the name its COMM
+   * records gave it, the line it is delivered as), so every field is in the event's literal and
+   * none is stored afterwards: a store into events of a dozen shapes is a megamorphic one.
+   */
+  decodeWith(r: RawRecord, head: Head): TraceEvent;
   /** The event format of a record's common_type, or undefined for an id the file does not describe. */
   formatOf(r: RawRecord): EventFormat | undefined;
   readonly comms: CommRegistry;
@@ -95,13 +107,19 @@ interface Compiled {
  * A class, not a closure: the getter lives once on the prototype instead of two closures per event
  * (they cost more than decoding the record). Reading `args` makes it an own property, as on any
  * other event; until then it is not among the object's own keys.
- * The record's bytes are kept by reference: the readers never write into a block once read (each
- * read or decompression makes a new one).
+ * The record's bytes are kept by reference when the reader never writes into a block once read
+ * (trace.dat: each read or decompression makes a new one), else a copy (DecoderOptions.volatileBytes).
+ * They are private fields of the event itself, not a record object beside it: one allocation less
+ * per event, and most events of a wide capture are `other`.
  */
 class LazyOther {
   readonly kind = 'other' as const;
   // Private fields: not among the event's keys (JSON, spreads and deep equality see an ordinary event).
-  readonly #rec: RawRecord;
+  readonly #bytes: Uint8Array;
+  readonly #view: DataView;
+  readonly #start: number;
+  readonly #size: number;
+  readonly #little: boolean;
   readonly #printer: EventPrinter;
   constructor(
     readonly line: number,
@@ -111,35 +129,47 @@ class LazyOther {
     readonly comm: string,
     readonly name: string,
     readonly system: string,
-    rec: RawRecord,
+    bytes: Uint8Array,
+    view: DataView,
+    start: number,
+    size: number,
+    little: boolean,
     printer: EventPrinter,
   ) {
-    this.#rec = rec;
+    this.#bytes = bytes;
+    this.#view = view;
+    this.#start = start;
+    this.#size = size;
+    this.#little = little;
     this.#printer = printer;
   }
 
   get args(): string {
-    const text = this.#printer.render(this.#rec);
+    const text = this.#printer.render({ bytes: this.#bytes, view: this.#view, start: this.#start, size: this.#size, little: this.#little });
     Object.defineProperty(this, 'args', { value: text, enumerable: true, writable: true, configurable: true });
     return text;
   }
 }
 
-function lazyOther(c: Compiled, r: RawRecord, line: number, ts: number, cpu: number, pid: number, comm: string): OtherEvent {
-  return new LazyOther(line, ts, cpu, pid, comm, c.name, c.system, { bytes: r.bytes, view: r.view, start: r.start, size: r.size, little: r.little }, c.printer) as unknown as OtherEvent;
+function lazyOther(c: Compiled, r: RawRecord, h: Head, arena: PayloadArena | null): OtherEvent {
+  if (arena === null) return new LazyOther(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer) as unknown as OtherEvent;
+  arena.copy(r);
+  return new LazyOther(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer) as unknown as OtherEvent;
 }
 
 export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {
   const payloads = opts.payloads ?? 'all';
   const wantsLatency = opts.latencyFlags ?? true;
   const commOf = opts.commOf;
+  const arena = opts.volatileBytes ? createPayloadArena() : null;
   const syms = symbolSource(td, opts.findFunction);
   const comms = createCommRegistry(td.cmdlines);
   const common = commonFields(td.events);
   const typeOff = common.type?.offset ?? 0;
   const typeSize = common.type?.size ?? 2;
   const compiled: (Compiled | undefined)[] = [];
-  const flagStrings = new Map<number, { flags: string; ctx: ExecContext | undefined }>();
+  /** The latency column and context of each (flags, preempt count) pair, by flags · 256 + count. */
+  const flagStrings: ({ flags: string; ctx: ExecContext | undefined } | undefined)[] = [];
 
   const selected = (name: string): boolean => payloads === 'all' || (payloads !== 'none' && payloads.has(name));
 
@@ -179,8 +209,6 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
   const head: Head = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
 
   function decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent {
-    const id = readNumberAt(r, typeOff, typeSize, false);
-    const c = compiled[id] ?? compile(id);
     const pid = common.pid ? readNumberAt(r, common.pid.offset, common.pid.size, common.pid.signed) : -1;
     head.line = line;
     head.ts = ts;
@@ -188,25 +216,32 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     head.pid = pid;
     // The task name is resolved before the payload names anything (trace-cmd prints it first).
     head.comm = commOf ? commOf(pid) : comms.comm(pid);
+    return decodeWith(r, head);
+  }
+
+  function decodeWith(r: RawRecord, h: Head): TraceEvent {
+    const id = readNumberAt(r, typeOff, typeSize, false);
+    const c = compiled[id] ?? compile(id);
     let e: TraceEvent;
     if (!c) {
-      const o: OtherEvent = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: `unknown_event_${id}`, args: `[UNKNOWN TYPE ${id}]` };
+      const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: `unknown_event_${id}`, args: `[UNKNOWN TYPE ${id}]` };
       e = o;
     } else {
-      if (c.modelled) e = c.modelled(r, head);
-      else if (c.lazyArgs) e = lazyOther(c, r, line, ts, cpu, pid, head.comm);
-      else e = { kind: 'other', line, ts, cpu, pid, comm: head.comm, name: c.name, system: c.system, args: c.printer.render(r) };
+      if (c.modelled) e = c.modelled(r, h);
+      else if (c.lazyArgs) e = lazyOther(c, r, h, arena);
+      else e = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: c.name, system: c.system, args: c.printer.render(r) };
       c.registers?.(r);
     }
     if (wantsLatency && common.flags) {
       const f = readNumberAt(r, common.flags.offset, common.flags.size, false);
       const pc = common.preempt ? readNumberAt(r, common.preempt.offset, common.preempt.size, false) : 0;
-      const key = f * 256 + pc;
-      let l = flagStrings.get(key);
+      // Both are u8 fields; a wider one (none in a real format) is not cached.
+      const small = f <= 0xff && pc <= 0xff;
+      let l = small ? flagStrings[f * 256 + pc] : undefined;
       if (l === undefined) {
         const flags = latencyFlags(f, pc);
         l = { flags, ctx: contextFromFlags(flags) };
-        flagStrings.set(key, l);
+        if (small) flagStrings[f * 256 + pc] = l;
       }
       e.flags = l.flags;
       if (l.ctx !== undefined) e.ctx = l.ctx;
@@ -216,6 +251,7 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
 
   return {
     decode,
+    decodeWith,
     formatOf: (r) => {
       const id = readNumberAt(r, typeOff, typeSize, false);
       return (compiled[id] ?? compile(id))?.ev;

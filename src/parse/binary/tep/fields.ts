@@ -169,19 +169,23 @@ export function createPointerCache<T>(make: (hi: number, lo: number) => T, max =
         hi = r.view.getUint32(r.little ? at + 4 : at, r.little);
       } else lo = readNumberAt(r, offset, size, false) >>> 0;
     }
-    let inner = hi === lastHi ? lastInner : table.get(hi);
-    if (inner === undefined) table.set(hi, (inner = new Map()));
-    lastHi = hi;
+    // Keyed by the halves as int32s: a u32 past 2^31 (a kernel pointer's high half, half the low
+    // ones) would be boxed as a heap number for each lookup.
+    const hk = hi | 0;
+    const lk = lo | 0;
+    let inner = hk === lastHi ? lastInner : table.get(hk);
+    if (inner === undefined) table.set(hk, (inner = new Map()));
+    lastHi = hk;
     lastInner = inner;
-    let v = inner.get(lo);
+    let v = inner.get(lk);
     if (v === undefined) {
       v = make(hi, lo);
       if (++count > max) {
-        table = new Map([[hi, (inner = new Map())]]);
+        table = new Map([[hk, (inner = new Map())]]);
         lastInner = inner;
         count = 1;
       }
-      inner.set(lo, v);
+      inner.set(lk, v);
     }
     return v;
   };
@@ -202,11 +206,22 @@ export function createStringTable(slots = 4096): (r: RawRecord, f: FieldFormat) 
   const mask = slots - 1;
   const keys: (Uint8Array | undefined)[] = new Array(slots);
   const values: string[] = new Array(slots);
+  // The field's last value, tried first: consecutive events mostly repeat it (rwbs, a queue's name).
+  let lastKey: Uint8Array | undefined;
+  let lastValue = '';
   return (r, f) => {
     if (!rangeOf(r, f)) return '';
     const b = r.bytes;
     const start = span.start;
     const limit = span.end;
+    if (lastKey !== undefined) {
+      const m = lastKey.length;
+      if (start + m === limit || (start + m < limit && b[start + m] === 0)) {
+        let i = 0;
+        while (i < m && lastKey[i] === b[start + i]) i++;
+        if (i === m) return lastValue;
+      }
+    }
     let end = start;
     let h = 0x811c9dc5;
     while (end < limit) {
@@ -222,11 +237,15 @@ export function createStringTable(slots = 4096): (r: RawRecord, f: FieldFormat) 
     if (k !== undefined && k.length === n) {
       let i = 0;
       while (i < n && k[i] === b[start + i]) i++;
-      if (i === n) return values[slot] as string;
+      if (i === n) {
+        lastKey = k;
+        lastValue = values[slot] as string;
+        return lastValue;
+      }
     }
     const s = stringAt(b, start, end);
-    keys[slot] = b.slice(start, end);
-    values[slot] = s;
+    lastKey = keys[slot] = b.slice(start, end);
+    lastValue = values[slot] = s;
     return s;
   };
 }

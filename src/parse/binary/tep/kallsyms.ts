@@ -20,9 +20,16 @@ export interface Kallsyms {
 interface Index {
   hi: Uint32Array;
   lo: Uint32Array;
-  /** Name start and end offsets in the text. */
+  /** Name start offsets in the text (a name ends at a tab, space, CR or newline: found on lookup). */
   from: Uint32Array;
-  to: Uint32Array;
+}
+
+const isNameEnd = (c: number): boolean => c === 9 || c === 32 || c === 13 || c === 10;
+
+function nameAt(text: string, from: number): string {
+  let end = from;
+  while (end < text.length && !isNameEnd(text.charCodeAt(end))) end++;
+  return text.slice(from, end);
 }
 
 function hexValue(text: string, start: number, end: number): number {
@@ -41,7 +48,6 @@ function buildIndex(text: string): Index {
   let hi: Uint32Array = new Uint32Array(cap);
   let lo: Uint32Array = new Uint32Array(cap);
   let from: Uint32Array = new Uint32Array(cap);
-  let to: Uint32Array = new Uint32Array(cap);
   let n = 0;
   let sorted = true;
   let pos = 0;
@@ -49,21 +55,18 @@ function buildIndex(text: string): Index {
   while (pos < len) {
     let eol = text.indexOf('\n', pos);
     if (eol < 0) eol = len;
-    const sp = text.indexOf(' ', pos);
+    // A 64-bit kernel's addresses are 16 digits: the space is looked for only when it is not there.
+    const sp = pos + 16 < eol && text.charCodeAt(pos + 16) === 32 ? pos + 16 : text.indexOf(' ', pos);
     // "ADDR T name[\t[module]]": the address is 1–16 hex digits, the type one character.
     if (sp > pos && sp - pos <= 16 && sp + 3 < eol && text.charCodeAt(sp + 2) === 32) {
       const type = text.charCodeAt(sp + 1);
       const nameStart = sp + 3;
-      let nameEnd = nameStart;
-      while (nameEnd < eol) {
-        const c = text.charCodeAt(nameEnd);
-        if (c === 9 || c === 32 || c === 13) break;
-        nameEnd++;
-      }
+      const first = text.charCodeAt(nameStart);
       const split = Math.max(pos, sp - 8);
       const h = split > pos ? hexValue(text, pos, split) : 0;
       const l = hexValue(text, split, sp);
-      if (h >= 0 && l >= 0 && nameEnd > nameStart && type !== 65 && type !== 97 && text.charCodeAt(nameStart) !== 36) {
+      // Not an empty name, an absolute symbol (A/a) or an ARM mapping symbol ($a, $d).
+      if (h >= 0 && l >= 0 && !isNameEnd(first) && type !== 65 && type !== 97 && first !== 36) {
         if (n === cap) {
           cap *= 2;
           const grow = (a: Uint32Array): Uint32Array => {
@@ -74,25 +77,23 @@ function buildIndex(text: string): Index {
           hi = grow(hi);
           lo = grow(lo);
           from = grow(from);
-          to = grow(to);
         }
         if (n > 0 && (h < (hi[n - 1] as number) || (h === hi[n - 1] && l < (lo[n - 1] as number)))) sorted = false;
         hi[n] = h;
         lo[n] = l;
         from[n] = nameStart;
-        to[n] = nameEnd;
         n++;
       }
     }
     pos = eol + 1;
   }
-  const idx: Index = { hi: hi.subarray(0, n), lo: lo.subarray(0, n), from: from.subarray(0, n), to: to.subarray(0, n) };
+  const idx: Index = { hi: hi.subarray(0, n), lo: lo.subarray(0, n), from: from.subarray(0, n) };
   if (sorted) return idx;
   // Stable: equal addresses keep their order in the file (the first alias listed is named).
   const order = Array.from({ length: n }, (_v, i) => i);
   order.sort((a, b) => (idx.hi[a] as number) - (idx.hi[b] as number) || (idx.lo[a] as number) - (idx.lo[b] as number) || a - b);
   const pick = (a: Uint32Array): Uint32Array => Uint32Array.from(order, (i) => a[i] as number);
-  return { hi: pick(idx.hi), lo: pick(idx.lo), from: pick(idx.from), to: pick(idx.to) };
+  return { hi: pick(idx.hi), lo: pick(idx.lo), from: pick(idx.from) };
 }
 
 export function parseKallsyms(text: string): Kallsyms {
@@ -123,7 +124,7 @@ export function parseKallsyms(text: string): Kallsyms {
       // Past the last symbol only its exact address is it (libtraceevent's end-of-table sentinel).
       if (exact || at + 1 < hi.length) {
         while (at > 0 && hi[at - 1] === hi[at] && lo[at - 1] === lo[at]) at--;
-        r = { name: text.slice(idx.from[at], idx.to[at]), start: (BigInt(hi[at] as number) << 32n) | BigInt(lo[at] as number) };
+        r = { name: nameAt(text, idx.from[at] as number), start: (BigInt(hi[at] as number) << 32n) | BigInt(lo[at] as number) };
       }
     }
     if (cache.size < 65536) cache.set(addr, r);
