@@ -48,6 +48,7 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
   const input: WorkerInput = {
     path,
     label,
+    binary: binaryReaderOfPath(path)?.format,
     format: opts.format,
     payloads: payloads === undefined || payloads === 'all' ? undefined : payloads === 'none' ? [] : [...payloads],
     chunkBytes: opts.chunkBytes,

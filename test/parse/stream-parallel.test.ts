@@ -36,6 +36,11 @@ const files = [
   join(HOSTILE, 'names.trace-cmd.txt'),
   join(HOSTILE, 'lost.perf.txt'),
   join(FIXTURES, 'real', 'libaio-randwrite-cpu1.ftrace.txt.gz'),
+  // Binary inputs take the thread's binary path (their reader only; zstd started early for v7).
+  join(FIXTURES, 'binary', 'libaio-randwrite-200.v7-zstd.dat'),
+  join(FIXTURES, 'binary', 'lost-64k.v6-none.dat'),
+  join(FIXTURES, 'binary', 'perf-randwrite-z.data'),
+  join(FIXTURES, 'binary', 'perf-lost.data'),
 ];
 
 describe.skipIf(!built)('streamEventsParallel (built)', () => {
