@@ -24,21 +24,22 @@ import { createWireReader } from './wire.js';
 
 /**
  * Below these sizes the worker does not pay for itself. It costs the main thread a wait of ~0.2 s
- * before the first event (a second isolate, the reader's modules, zstd, the file's layout: the
- * in-place reader spends ~0.1 s of it too) and ~0.2–0.5 s of CPU on the other core; it saves the
- * main thread the decoding, less the receiving (0.1 µs an event from the wire): ~0.45 µs an event
- * of a trace.dat, ~2 µs of a perf.data, several µs of a text line. So it pays from a few hundred
- * thousand events, which is a file size that depends on the format: a zstd trace.dat holds
- * ~107k events per MB (882k in 8.2 MB), an uncompressed one ~18k (the same trace in 50 MB), a
- * perf.data ~9k (98k events in 10.9 MB, its samples carry more than the event). Measured in
- * docs/performance.md, "Decoding thread and memory": perf.data files of 0.4, 2.5 and 10.9 MB were
- * slower with the worker, a zstd trace.dat of 8.2 MB faster.
+ * before the first event (a second isolate, the reader's modules, zstd, the file's layout, of
+ * which the in-place reader spends ~0.1 s too) and the process ~0.3–0.6 s more CPU (the isolate,
+ * encoding every event, a second heap to collect), which a busy machine takes from the main
+ * thread; it saves the main thread the decoding, less the receiving (~0.1 µs an event): ~0.45 µs
+ * an event of a trace.dat, more of a perf.data. So it pays from several hundred thousand events,
+ * a file size that depends on the format: a zstd trace.dat holds ~107k events per MB (882k in
+ * 8.2 MB), the same trace uncompressed ~18k, a perf.data ~9–10k (its samples carry more than the
+ * event). Measured (docs/performance.md, "Decoding thread and memory"): perf.data of 0.4 to 26 MB
+ * and a zstd trace.dat of 4.3 MB (458k events) were slower with the worker, one of 8.2 MB (882k
+ * events) 11% faster on a quiet machine and even under load.
  */
 const MIN_TEXT_BYTES = 16 << 20;
 const MIN_BYTES: Record<BinaryFormat | 'trace.dat compressed', number> = {
-  'trace.dat compressed': 4 << 20,
-  'trace.dat': 32 << 20,
-  'perf.data': 32 << 20,
+  'trace.dat compressed': 6 << 20,
+  'trace.dat': 64 << 20,
+  'perf.data': 64 << 20,
 };
 
 /** The size from which `path` is read on a worker (its format seen from its first bytes). */

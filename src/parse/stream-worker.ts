@@ -43,8 +43,9 @@ type Reader = (path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptio
  * The reader for this input, loaded here rather than at the top: the main thread waits for the
  * first batch while this thread starts, so a binary input loads its readers only (not the text
  * parsers), and a compressed trace.dat starts zstd's WebAssembly while they load (`initZstd` is
- * idempotent: the reader's own call then finds it ready). 25 ms of zstd and ~10 ms of modules of
- * the ~200 ms before the first event (docs/performance.md, "Decoding thread and memory").
+ * idempotent: the reader's own call then finds it ready). Alone, zstd takes ~25 ms to start and
+ * the text parsers' modules ~10 ms to load, of the ~200 ms before the first event on a quiet
+ * machine (docs/performance.md, "Decoding thread and memory").
  */
 async function loadReader(input: WorkerInput): Promise<Reader> {
   if (input.binary === undefined) return (await import('./stream.js')).streamEvents;
