@@ -25,7 +25,7 @@ import { createWireReader } from './wire.js';
 /**
  * Below these sizes the worker does not pay for itself. It costs the main thread a wait of ~0.2 s
  * before the first event (a second isolate, the reader's modules, zstd, the file's layout, of
- * which the in-place reader spends ~0.1 s too) and the process ~0.3–0.6 s more CPU (the isolate,
+ * which the in-place reader spends ~0.1 s too) and the process ~0.2–0.9 s more CPU (the isolate,
  * encoding every event, a second heap to collect), which a busy machine takes from the main
  * thread; it saves the main thread the decoding, less the receiving (~0.1 µs an event): ~0.45 µs
  * an event of a trace.dat, more of a perf.data. So it pays from several hundred thousand events,
