@@ -6,8 +6,8 @@ import type { StreamOptions, StreamResult } from './stream-types.js';
 import { createWireWriter, type WireBatch } from './wire.js';
 
 /**
- * The parsing thread of `streamEventsParallel`: runs the ordinary `streamEvents` over the file and
- * sends its events, and the diagnostics it adds, to the main thread in wire batches, in the order
+ * The parsing thread of `streamEventsParallel`: runs the ordinary `streamEvents` over the file (for
+ * a binary file, the reader `streamEvents` would hand it to) and sends its events, and the diagnostics it adds, to the main thread in wire batches, in the order
  * they happen. Reading waits while more than MAX_IN_FLIGHT batches are unanswered, so memory stays
  * bounded however far ahead of the analysis the parser could run.
  */
@@ -42,8 +42,8 @@ type Reader = (path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptio
 /**
  * The reader for this input, loaded here rather than at the top: the main thread waits for the
  * first batch while this thread starts, so a binary input loads its readers only (not the text
- * parsers), and a compressed trace.dat starts zstd's WebAssembly while they load (`initZstd` is
- * idempotent: the reader's own call then finds it ready). Alone, zstd takes ~25 ms to start and
+ * parsers), and a compressed trace.dat starts zstd's WebAssembly while the rest of them load
+ * (`initZstd` is idempotent: the reader's own call then finds it ready). Alone, zstd takes ~25 ms to start and
  * the text parsers' modules ~10 ms to load, of the ~200 ms before the first event on a quiet
  * machine (docs/performance.md, "Decoding thread and memory").
  */
