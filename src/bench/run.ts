@@ -12,6 +12,7 @@ import './binary-tasks.js';
 import './perfdata-tasks.js';
 import './fleet-tasks.js';
 import './report-tasks.js';
+import './thread-tasks.js';
 
 /**
  * `npm run bench -- <trace> [--tasks a,b] [--rounds N]`: times each registered task over the same

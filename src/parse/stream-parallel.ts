@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { binaryReaderOfPath } from './binary/dispatch.js';
+import { binaryReaderOfPath, type BinaryFormat } from './binary/dispatch.js';
+import { mayBeCompressed } from './binary/tracedat/read.js';
+import { fileSource } from './binary/tracedat/source.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
 import type { Source } from '../input/lines.js';
@@ -20,10 +22,38 @@ import { createWireReader } from './wire.js';
  * would cost more than it saves. IOPATH_THREADS=0 turns the worker off, =1 uses it for any file.
  */
 
-/** Below this size a worker does not pay for its start (tens of ms). */
-const MIN_BYTES = 16 << 20;
-/** A binary trace (trace.dat, perf.data) holds ~10× the events of its size in text. */
-const MIN_BINARY_BYTES = 1 << 20;
+/**
+ * Below these sizes the worker does not pay for itself. It costs the main thread a wait of ~0.2 s
+ * before the first event (a second isolate, the reader's modules, zstd, the file's layout, of
+ * which the in-place reader spends ~0.1 s too) and the process ~0.2–0.9 s more CPU (the isolate,
+ * encoding every event, a second heap to collect), which a busy machine takes from the main
+ * thread; it saves the main thread the decoding, less the receiving (~0.1 µs an event): ~0.45 µs
+ * an event of a trace.dat, more of a perf.data. So it pays from several hundred thousand events,
+ * a file size that depends on the format: a zstd trace.dat holds ~107k events per MB (882k in
+ * 8.2 MB), the same trace uncompressed ~18k, a perf.data ~9–10k (its samples carry more than the
+ * event). Measured (docs/performance.md, "Decoding thread and memory"): perf.data of 0.4 to 26 MB
+ * and a zstd trace.dat of 4.3 MB (458k events) were slower with the worker, one of 8.2 MB (882k
+ * events) 11% faster on a quiet machine and even under load.
+ */
+const MIN_TEXT_BYTES = 16 << 20;
+const MIN_BYTES: Record<BinaryFormat | 'trace.dat compressed', number> = {
+  'trace.dat compressed': 6 << 20,
+  'trace.dat': 64 << 20,
+  'perf.data': 64 << 20,
+};
+
+/** The size from which `path` is read on a worker (its format seen from its first bytes). */
+export function workerThreshold(path: string): number {
+  const format = binaryReaderOfPath(path)?.format;
+  if (format === undefined) return MIN_TEXT_BYTES;
+  if (format !== 'trace.dat') return MIN_BYTES[format];
+  const src = fileSource(path);
+  try {
+    return MIN_BYTES[mayBeCompressed(src) ? 'trace.dat compressed' : 'trace.dat'];
+  } finally {
+    src.close();
+  }
+}
 
 const WORKER_URL = new URL('./stream-worker.js', import.meta.url);
 
@@ -35,7 +65,7 @@ export function canStreamInWorker(source: Source, opts: StreamOptions): source i
   if (!existsSync(fileURLToPath(WORKER_URL))) return false;
   if (mode === '1') return true;
   try {
-    return statSync(source).size >= (binaryReaderOfPath(source) ? MIN_BINARY_BYTES : MIN_BYTES);
+    return statSync(source).size >= workerThreshold(source);
   } catch {
     return false;
   }
@@ -48,6 +78,7 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
   const input: WorkerInput = {
     path,
     label,
+    binary: binaryReaderOfPath(path)?.format,
     format: opts.format,
     payloads: payloads === undefined || payloads === 'all' ? undefined : payloads === 'none' ? [] : [...payloads],
     chunkBytes: opts.chunkBytes,

@@ -1,12 +1,13 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { createDiagnostics, MAX_EXAMPLES, type DiagnosticsCollector } from '../model/diagnostics.js';
-import type { TraceFormat } from './formats.js';
-import { streamEvents } from './stream.js';
+import type { TraceEvent } from '../model/events.js';
+import type { BinaryFormat, TraceFormat } from './formats.js';
+import type { StreamOptions, StreamResult } from './stream-types.js';
 import { createWireWriter, type WireBatch } from './wire.js';
 
 /**
- * The parsing thread of `streamEventsParallel`: runs the ordinary `streamEvents` over the file and
- * sends its events, and the diagnostics it adds, to the main thread in wire batches, in the order
+ * The parsing thread of `streamEventsParallel`: runs the ordinary `streamEvents` over the file (for
+ * a binary file, the reader `streamEvents` would hand it to) and sends its events, and the diagnostics it adds, to the main thread in wire batches, in the order
  * they happen. Reading waits while more than MAX_IN_FLIGHT batches are unanswered, so memory stays
  * bounded however far ahead of the analysis the parser could run.
  */
@@ -14,6 +15,8 @@ import { createWireWriter, type WireBatch } from './wire.js';
 export interface WorkerInput {
   path: string;
   label: string;
+  /** The binary format the main thread saw in the file's first bytes (undefined: text). */
+  binary?: BinaryFormat;
   format?: TraceFormat;
   /** undefined: every payload; else the event names whose payload is parsed. */
   payloads?: string[];
@@ -34,9 +37,39 @@ export type MainMessage = { type: 'ack'; buf: ArrayBuffer };
 const MAX_IN_FLIGHT = 4;
 const PROGRESS_BYTES = 16 << 20;
 
+type Reader = (path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptions & { diagnostics: DiagnosticsCollector; label: string }) => Promise<StreamResult>;
+
+/**
+ * The reader for this input, loaded here rather than at the top: the main thread waits for the
+ * first batch while this thread starts, so a binary input loads its readers only (not the text
+ * parsers), and a compressed trace.dat starts zstd's WebAssembly while the rest of them load
+ * (`initZstd` is idempotent: the reader's own call then finds it ready). Alone, zstd takes ~25 ms to start and
+ * the text parsers' modules ~10 ms to load, of the ~200 ms before the first event on a quiet
+ * machine (docs/performance.md, "Decoding thread and memory").
+ */
+async function loadReader(input: WorkerInput): Promise<Reader> {
+  if (input.binary === undefined) return (await import('./stream.js')).streamEvents;
+  let zstd: Promise<void> | undefined;
+  if (input.binary === 'trace.dat') {
+    const [{ fileSource }, { mayBeCompressed }] = await Promise.all([import('./binary/tracedat/source.js'), import('./binary/tracedat/read.js')]);
+    const src = fileSource(input.path);
+    try {
+      if (mayBeCompressed(src)) zstd = import('./binary/zstd.js').then((z) => z.initZstd());
+    } finally {
+      src.close();
+    }
+  }
+  const { BINARY_READERS } = await import('./binary/dispatch.js');
+  await zstd;
+  const reader = BINARY_READERS.find((r) => r.format === input.binary);
+  if (!reader) throw new Error(`no reader for ${input.binary}`);
+  return (path, onEvent, opts) => reader.read({ path }, onEvent, opts);
+}
+
 async function run(input: WorkerInput): Promise<void> {
   const port = parentPort;
   if (!port) return;
+  const read = await loadReader(input);
   let inFlight = 0;
   let wake: (() => void) | undefined;
   const writer = createWireWriter((b) => {
@@ -69,7 +102,7 @@ async function run(input: WorkerInput): Promise<void> {
       writer.diagnostic(code, line, message, n < MAX_EXAMPLES ? text : undefined, count);
     },
   };
-  const result = await streamEvents(input.path, (e) => writer.event(e), {
+  const result = await read(input.path, (e) => writer.event(e), {
     format: input.format,
     label: input.label,
     payloads: input.payloads ? new Set(input.payloads) : 'all',

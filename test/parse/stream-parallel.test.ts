@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../src/analyze/pipeline.js';
 import { ANALYZED_EVENTS } from '../../src/analyze/pipeline.js';
 import type { TraceEvent } from '../../src/model/events.js';
-import { canStreamInWorker } from '../../src/parse/stream-parallel.js';
+import { canStreamInWorker, workerThreshold } from '../../src/parse/stream-parallel.js';
 import { streamEvents, type StreamResult } from '../../src/parse/stream.js';
 import { FIXTURES, HAS_SHARED, REPO, SHARED_TRACES, textSource } from '../helpers/paths.js';
 import { EXCERPTS, HOSTILE } from './helpers.js';
@@ -36,6 +36,11 @@ const files = [
   join(HOSTILE, 'names.trace-cmd.txt'),
   join(HOSTILE, 'lost.perf.txt'),
   join(FIXTURES, 'real', 'libaio-randwrite-cpu1.ftrace.txt.gz'),
+  // Binary inputs take the thread's binary path (their reader only; zstd started early for v7).
+  join(FIXTURES, 'binary', 'libaio-randwrite-200.v7-zstd.dat'),
+  join(FIXTURES, 'binary', 'lost-64k.v6-none.dat'),
+  join(FIXTURES, 'binary', 'perf-randwrite-z.data'),
+  join(FIXTURES, 'binary', 'perf-lost.data'),
 ];
 
 describe.skipIf(!built)('streamEventsParallel (built)', () => {
@@ -151,3 +156,37 @@ describe('canStreamInWorker', () => {
     }
   });
 });
+
+describe('workerThreshold', () => {
+  const bin = (f: string): string => join(FIXTURES, 'binary', f);
+  it('asks more bytes of a format that holds fewer events per byte', () => {
+    const v7 = workerThreshold(bin('libaio-randwrite-200.v7-zstd.dat'));
+    const v6 = workerThreshold(bin('libaio-randwrite-200.v6-none.dat'));
+    const perf = workerThreshold(bin('perf-randwrite.data'));
+    const perfZ = workerThreshold(bin('perf-randwrite-z.data'));
+    const text = workerThreshold(join(FIXTURES, 'real', 'libaio-randwrite-cpu1.ftrace.txt.gz'));
+    // The same trace is ~6x larger uncompressed: the zstd file reaches as many events sooner.
+    expect(v7).toBeLessThan(v6);
+    expect(perf).toBeGreaterThan(v7);
+    expect(perfZ).toBe(perf);
+    expect(text).toBeGreaterThan(v7);
+  });
+
+  // The built module (from the sources, the worker's script is missing and nothing goes to it).
+  it.skipIf(!built)('in auto mode the small fixtures are read in place, and any file with IOPATH_THREADS=1', async () => {
+    const p = await parallel();
+    const saved = process.env['IOPATH_THREADS'];
+    try {
+      for (const f of ['libaio-randwrite-200.v7-zstd.dat', 'perf-randwrite.data']) {
+        delete process.env['IOPATH_THREADS'];
+        expect(p.canStreamInWorker(bin(f), {})).toBe(false);
+        process.env['IOPATH_THREADS'] = '1';
+        expect(p.canStreamInWorker(bin(f), {})).toBe(true);
+      }
+    } finally {
+      if (saved === undefined) delete process.env['IOPATH_THREADS'];
+      else process.env['IOPATH_THREADS'] = saved;
+    }
+  });
+});
+

@@ -5,7 +5,7 @@ import type { ByteSource } from './source.js';
 
 /**
  * One CPU's ring-buffer pages, as blocks of whole pages read in file order: a plain file section
- * read 1 MiB at a time, or v7's compressed chunks (`u32 count`, then per chunk `u32 compressed
+ * read 64 KiB at a time, or v7's compressed chunks (`u32 count`, then per chunk `u32 compressed
  * size, u32 uncompressed size, data`; trace-cmd writes 10 pages per chunk, and the CPU's `size` in
  * the BUFFER option leaves out the 4-byte count) decompressed one at a time. Memory stays at one
  * block per CPU whatever the file's size.
@@ -18,7 +18,14 @@ export interface BlockSource {
   readonly consumed: number;
 }
 
-const READ_BYTES = 1 << 20;
+/**
+ * Each block is a new buffer, freed by a collection rather than when its records are read, and a
+ * decoded event may keep its block alive (an `other` event keeps its record's bytes to render them
+ * if asked): small blocks pin less. Analyzing a 6.1 M-event v6 trace.dat (319 MB) on one thread
+ * peaked at 211 MB with 1 MiB blocks, 184 MB with 128 KiB, 181 MB with 64 KiB, for no more CPU
+ * (docs/performance.md, "Decoding thread and memory"). v7's chunks are 40 KiB.
+ */
+const READ_BYTES = 64 << 10;
 
 export function plainBlocks(src: ByteSource, cpu: CpuData, pageSize: number): BlockSource {
   let pos = cpu.offset;

@@ -79,7 +79,7 @@ const cpuLabel = (n: number): string => `CPU:${n}`;
  * WebAssembly heap adds 13–18 MB to the resident set. A header that does not read says yes: the
  * layout reader then reports what is wrong with it.
  */
-function mayBeCompressed(src: ByteSource): boolean {
+export function mayBeCompressed(src: ByteSource): boolean {
   try {
     return readTracingStart(cursor(src.read(0, Math.min(src.size, 64), 'file header'), true)).version !== '6';
   } catch {
