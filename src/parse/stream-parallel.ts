@@ -33,13 +33,16 @@ import { createWireReader } from './wire.js';
  * 8.2 MB), the same trace uncompressed ~18k, a perf.data ~9–10k (its samples carry more than the
  * event). Measured (docs/performance.md, "Decoding thread and memory"): perf.data of 0.4 to 26 MB
  * and a zstd trace.dat of 4.3 MB (458k events) were slower with the worker, one of 8.2 MB (882k
- * events) 11% faster on a quiet machine and even under load.
+ * events) 11% faster on a quiet machine and even under load. A perf.data is never read on the
+ * worker unless asked (IOPATH_THREADS=1): even a 174 MB one (1.65 M events) took 7.2 s with it and
+ * 4.3 s in place (`npm run bench -- FILE --tasks analyze,analyze-1t`, quiet machine), because the
+ * worker must render the text of every event the analysis does not read to send it across.
  */
 const MIN_TEXT_BYTES = 16 << 20;
 const MIN_BYTES: Record<BinaryFormat | 'trace.dat compressed', number> = {
   'trace.dat compressed': 6 << 20,
   'trace.dat': 64 << 20,
-  'perf.data': 64 << 20,
+  'perf.data': Infinity,
 };
 
 /** The size from which `path` is read on a worker (its format seen from its first bytes). */

@@ -169,6 +169,7 @@ describe('workerThreshold', () => {
     expect(v7).toBeLessThan(v6);
     expect(perf).toBeGreaterThan(v7);
     expect(perfZ).toBe(perf);
+    expect(perf).toBe(Infinity);
     expect(text).toBeGreaterThan(v7);
   });
 
