@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { binaryReaderOfPath, type BinaryFormat } from './binary/dispatch.js';
-import { mayBeCompressed } from './binary/tracedat/read.js';
+import { mayBeCompressed } from './binary/tracedat/start.js';
 import { fileSource } from './binary/tracedat/source.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';

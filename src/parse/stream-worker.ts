@@ -51,7 +51,9 @@ async function loadReader(input: WorkerInput): Promise<Reader> {
   if (input.binary === undefined) return (await import('./stream.js')).streamEvents;
   let zstd: Promise<void> | undefined;
   if (input.binary === 'trace.dat') {
-    const [{ fileSource }, { mayBeCompressed }] = await Promise.all([import('./binary/tracedat/source.js'), import('./binary/tracedat/read.js')]);
+    // The reader proper loads while zstd starts (dispatch's reader imports it when it reads).
+    const [{ fileSource }, { mayBeCompressed }] = await Promise.all([import('./binary/tracedat/source.js'), import('./binary/tracedat/start.js')]);
+    void import('./binary/tracedat/read.js');
     const src = fileSource(input.path);
     try {
       if (mayBeCompressed(src)) zstd = import('./binary/zstd.js').then((z) => z.initZstd());

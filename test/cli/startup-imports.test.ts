@@ -76,4 +76,11 @@ describe('what a start loads', () => {
     // The calibration's schema names come from outside it (src/calibrate is entered through its index.ts only).
     expect(lib).toContain('model/calibration-schemas.js');
   });
+
+  it('analyze recognises binary formats by their magic without loading their readers (they load when one is read)', () => {
+    const body = closure('commands/analyze.js');
+    expect(body).toContain('parse/binary/dispatch.js');
+    expect(body).toContain('parse/binary/tracedat/reader.js');
+    expect(under(body, 'parse/binary/tracedat/read.js', 'parse/binary/tracedat/layout.js', 'parse/binary/perfdata/read.js', 'parse/binary/tep/decode.js', 'parse/binary/tep/tracing-data.js')).toEqual([]);
+  });
 });

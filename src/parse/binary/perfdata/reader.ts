@@ -6,8 +6,6 @@ import { parseKallsyms, type Kallsyms } from '../tep/kallsyms.js';
 import { initZstd, zstdStream } from '../zstd.js';
 import { FEAT, FILE_HEADER_BYTES } from './constants.js';
 import { parseHeader, perfMagic } from './header.js';
-import { readPerfData } from './read.js';
-import { perfDecoderFactory } from './tep-decoder.js';
 
 /**
  * perf.data in the binary-reader registry (../dispatch.ts): magic `PERFILE2` (byte-swapped on a
@@ -70,6 +68,8 @@ export const PERF_DATA_READER: BinaryReader = {
   magicBytes: 8,
   matches: (head) => perfMagic(head) !== null,
   async read(source, onEvent, opts) {
+    // The reader proper is loaded only for a perf.data: a run over text never pays for it.
+    const [{ readPerfData }, { perfDecoderFactory }] = await Promise.all([import('./read.js'), import('./tep-decoder.js')]);
     if (mayBeCompressed('path' in source ? source.path : source.bytes)) await initZstd();
     try {
       const r = await readPerfData('path' in source ? source.path : source.bytes, onEvent, {

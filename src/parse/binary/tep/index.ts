@@ -18,11 +18,11 @@ export { parseKallsyms, type Kallsyms } from './kallsyms.js';
 export { createEvaluator, Unsupported, type SymbolSource } from './print-eval.js';
 export { parsePrintFmt, type Expr, type PrintFmt } from './print-fmt.js';
 export { parsePrintk } from './printk.js';
+export { hasTracingMagic, readTracingStart, TRACING_MAGIC } from './tracing-start.js';
 export { createEventPrinter, rawFieldsText, type EventPrinter } from './render.js';
 export { createCommRegistry, symbolSource, type CommRegistry } from './symbols.js';
 export {
   emptyTracingData,
-  hasTracingMagic,
   readCmdlines,
   readEventFormats,
   readFtraceFormats,
@@ -30,8 +30,6 @@ export {
   readKallsyms,
   readPrintk,
   readTracingData,
-  readTracingStart,
-  TRACING_MAGIC,
   type Headers,
   type TracingData,
 } from './tracing-data.js';

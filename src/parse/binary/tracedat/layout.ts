@@ -7,9 +7,9 @@ import {
   readHeaders,
   readKallsyms,
   readPrintk,
-  readTracingStart,
   type TracingData,
 } from '../tep/tracing-data.js';
+import { readTracingStart } from '../tep/tracing-start.js';
 import type { Decompressor } from './decompress.js';
 import type { ByteSource } from './source.js';
 

@@ -4,7 +4,6 @@ import { chooseBaseSec } from '../../../model/time.js';
 import { BinaryError, cursor } from '../tep/bytes.js';
 import { createRecordDecoder, type DecodeSelection } from '../tep/decode.js';
 import type { RawRecord } from '../tep/fields.js';
-import { readTracingStart } from '../tep/tracing-data.js';
 import { initZstd } from '../zstd.js';
 import { compressedBlocks, plainBlocks, type BlockSource } from './cpu-blocks.js';
 import { decompressor } from './decompress.js';
@@ -12,6 +11,7 @@ import { readLayout, type BufferInfo, type TraceDatLayout } from './layout.js';
 import { createMerger } from './merge.js';
 import { createRecordCursor, defaultPageHeader, type RecordCursor } from './ring-records.js';
 import type { ByteSource } from './source.js';
+import { mayBeCompressed } from './start.js';
 
 /**
  * Reads a trace.dat (v6 or v7; zstd, zlib or uncompressed) and calls `onEvent` with the same
@@ -73,19 +73,6 @@ function pickBuffer(L: TraceDatLayout, wanted: string | undefined): BufferInfo |
 }
 
 const cpuLabel = (n: number): string => `CPU:${n}`;
-
-/**
- * Only v7 compresses: a v6 file (what `capture` writes) is read without starting zstd, whose
- * WebAssembly heap adds 13–18 MB to the resident set. A header that does not read says yes: the
- * layout reader then reports what is wrong with it.
- */
-export function mayBeCompressed(src: ByteSource): boolean {
-  try {
-    return readTracingStart(cursor(src.read(0, Math.min(src.size, 64), 'file header'), true)).version !== '6';
-  } catch {
-    return true;
-  }
-}
 
 export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => void, opts: TraceDatOptions): Promise<TraceDatResult> {
   const { diagnostics } = opts;

@@ -1,8 +1,7 @@
 import type { BinaryReader } from '../reader-types.js';
 import { DamagedInputError } from '../errors.js';
 import { BinaryError } from '../tep/bytes.js';
-import { hasTracingMagic } from '../tep/tracing-data.js';
-import { readTraceDat } from './read.js';
+import { hasTracingMagic } from '../tep/tracing-start.js';
 import { fileSource, memorySource } from './source.js';
 
 /**
@@ -15,6 +14,8 @@ export const TRACE_DAT_READER: BinaryReader = {
   magicBytes: 10,
   matches: (head) => hasTracingMagic(head),
   async read(source, onEvent, opts) {
+    // The reader proper is loaded only for a trace.dat: a run over text never pays for it.
+    const { readTraceDat } = await import('./read.js');
     const src = 'path' in source ? fileSource(source.path) : memorySource(source.bytes);
     try {
       const r = await readTraceDat(src, onEvent, {
