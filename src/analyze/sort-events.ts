@@ -38,7 +38,7 @@ export const MAX_SORTED_EVENTS = Math.floor(SORT_BUDGET_TEXT_BYTES / TEXT_BYTES_
 const MAX_CPU_INDEX = 8192;
 
 /** Lost markers carry the timestamp of the event before them, NaN when there was none. */
-const key = (e: TraceEvent): number => (Number.isNaN(e.ts) ? -Infinity : e.ts);
+const key = (ts: number): number => (Number.isNaN(ts) ? -Infinity : ts);
 
 /**
  * The events in time order: each CPU's sequence kept, the sequences merged by timestamp (ties by
@@ -57,7 +57,7 @@ export function mergeByCpu(events: readonly TraceEvent[]): TraceEvent[] {
   const less = (a: number, b: number): boolean => {
     const ea = events[head(a)] as TraceEvent;
     const eb = events[head(b)] as TraceEvent;
-    return key(ea) < key(eb) || (key(ea) === key(eb) && head(a) < head(b));
+    return key(ea.ts) < key(eb.ts) || (key(ea.ts) === key(eb.ts) && head(a) < head(b));
   };
   const heap = lists.map((_, l) => l);
   const down = (i: number): void => {
@@ -134,7 +134,7 @@ export function createEventSorter(emit: (e: TraceEvent, ts: number) => void, dia
 
   /** Notes the event's time; true when another CPU had a later event before it. */
   const isLate = (cpu: number, ts: number): boolean => {
-    const k = Number.isNaN(ts) ? -Infinity : ts;
+    const k = key(ts);
     const otherMax = cpu === top.cpu ? second : top.ts;
     const mine = Math.max(latestOf(cpu), k);
     setLatest(cpu, mine);

@@ -1,3 +1,4 @@
+import { boundedMemo, itself } from '../model/memo.js';
 import { NS_PER_S } from '../model/time.js';
 
 /**
@@ -25,15 +26,14 @@ export function rwbsDirection(rwbs: string): 'R' | 'W' | '' {
 }
 
 /** What a request with this rwbs does: move data, discard, flush, or another op (`N`: write-zeroes among them). */
-export function rwbsKind(rwbs: string): RwbsKind {
-  let k = KINDS.get(rwbs);
-  if (k === undefined) {
-    k = rwbs.includes('D') || rwbs.includes('E') ? 'discard' : rwbs.includes('N') ? 'other' : rwbs.includes('R') || rwbs.includes('W') ? 'data' : rwbs.includes('F') ? 'flush' : 'other';
-    // A trace prints a few rwbs strings over and over (asked several times per request); bounded for damaged input.
-    if (KINDS.size >= 1024) KINDS.clear();
-    KINDS.set(rwbs, k);
-  }
-  return k;
-}
-
-const KINDS = new Map<string, RwbsKind>();
+export const rwbsKind: (rwbs: string) => RwbsKind = boundedMemo(
+  itself<string>,
+  (rwbs: string): RwbsKind => {
+    if (rwbs.includes('D') || rwbs.includes('E')) return 'discard';
+    if (rwbs.includes('N')) return 'other';
+    if (rwbs.includes('R') || rwbs.includes('W')) return 'data';
+    return rwbs.includes('F') ? 'flush' : 'other';
+  },
+  // A trace prints a few rwbs strings over and over, asked several times per request.
+  1024,
+);

@@ -45,14 +45,13 @@ export async function exportPerfetto(trace: Source, outPath: string, opts: Perfe
   // On a storage stack: the lower layers' I/Os that serviced a workload I/O, and where each completion hop ran.
   const lower: IoPath[] = [];
   const hopAt = new Map<CompletionHop, HopPlace>();
-  // The window (from the first event's time): known once the first event was read, before any path finishes.
-  let w: { startNs: number; endNs: number } | undefined;
-  const window = (): typeof w => (windowed ? (w ??= slices.window()) : undefined);
+  // The window (from the first event's time, none when not windowed) is the collector's: known once
+  // the first event was read, before any path finishes.
   // Whole I/Os only: a path cut by the window would have flow steps without their slices.
   const whole = (p: IoPath): boolean => {
     const b = (p.submit ?? p.issue ?? p.deviceComplete)?.ts;
     const e = (p.completion ?? p.deviceComplete)?.ts;
-    const win = window();
+    const win = slices.window();
     return b !== undefined && e !== undefined && (!win || (b >= win.startNs && e <= win.endNs));
   };
   const { analysis } = await analyzeTrace(trace, {
@@ -63,7 +62,6 @@ export async function exportPerfetto(trace: Source, outPath: string, opts: Perfe
     // Input found out of time order is analysed again, sorted: the slices start over with it.
     onRestart: () => {
       slices = newCollector();
-      w = undefined;
     },
     onPath: (p) => {
       if (whole(p)) paths.push(p);
@@ -72,7 +70,7 @@ export async function exportPerfetto(trace: Source, outPath: string, opts: Perfe
       if (p.layers?.services !== undefined && whole(p)) lower.push(p);
     },
     onHop: (hop, queued, start) => {
-      const win = window();
+      const win = slices.window();
       if (!win || (start.ts >= win.startNs && start.ts <= win.endNs)) hopAt.set(hop, { queued, start });
     },
   });

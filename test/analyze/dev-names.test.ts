@@ -14,6 +14,16 @@ describe('device names', () => {
     expect(devKey(undefined)).toBe('?');
   });
 
+  it('names numbers no dev_t holds (a damaged line) as printed, never as another device', () => {
+    // 2 × 2^20 + 0 and 1 × 2^20 + 2^20 would share a table key.
+    expect(devColon({ major: 2, minor: 0 })).toBe('2:0');
+    expect(devColon({ major: 1, minor: 1 << 20 })).toBe(`1:${1 << 20}`);
+    expect(devComma({ major: 2, minor: 0 })).toBe('2,0');
+    expect(devComma({ major: 1, minor: 1 << 20 })).toBe(`1,${1 << 20}`);
+    expect(devColon({ major: -1, minor: 3 })).toBe('-1:3');
+    expect(devColon({ major: 5000, minor: 0 })).toBe('5000:0');
+  });
+
   it('stays right past its bound (a damaged trace naming thousands of devices)', () => {
     for (let minor = 0; minor < 10_000; minor++) {
       expect(devComma({ major: 8, minor })).toBe(`8,${minor}`);

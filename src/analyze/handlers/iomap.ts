@@ -8,6 +8,7 @@ import { layersBegin } from '../layers/track.js';
 import { startWindow } from './cpu-time.js';
 import { isKworker } from './workqueue-state.js';
 import { devColon } from '../dev-names.js';
+import { boundedMemo, itself } from '../../model/memo.js';
 
 /**
  * Direct I/Os from the iomap tracepoints (≥6.4). A DIO is paired with its completion by inode and
@@ -29,19 +30,15 @@ import { devColon } from '../dev-names.js';
  * (aio or io_uring) is different: both set IOCB_WRITE on every write they prepare (fs/aio.c
  * aio_write, io_uring/rw.c io_write), so there a missing WRITE is a read.
  */
-export function dioDirection(iocbFlags: string): 'R' | 'W' | '' {
-  let d = DIRECTIONS.get(iocbFlags);
-  if (d === undefined) {
+export const dioDirection: (iocbFlags: string) => 'R' | 'W' | '' = boundedMemo(
+  itself<string>,
+  (iocbFlags: string) => {
     const flags = iocbFlags.split('|');
-    d = flags.includes('WRITE') ? 'W' : flags.includes('AIO_RW') ? 'R' : '';
-    if (DIRECTIONS.size >= 1024) DIRECTIONS.clear();
-    DIRECTIONS.set(iocbFlags, d);
-  }
-  return d;
-}
-
-/** The flags a trace prints are a few strings over and over: each is split once (bounded, for damaged input). */
-const DIRECTIONS = new Map<string, 'R' | 'W' | ''>();
+    return flags.includes('WRITE') ? 'W' : flags.includes('AIO_RW') ? 'R' : '';
+  },
+  // The flags a trace prints are a few strings over and over: each is split once.
+  1024,
+);
 
 export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   startWindow(ctx, e.ts);

@@ -45,7 +45,7 @@ export function newSlotGeneration(): number {
  * other IoPath (made by hand, or a lower layer's inferred path) under a non-enumerable symbol.
  */
 function stored(p: IoPath): PathSlots | undefined {
-  return (hasPrivateSlot(p) ? privateSlot(p) : (p as WithSlots)[SLOTS]) as PathSlots | undefined;
+  return ((privateSlot(p) as PathSlots | undefined) ?? (p as WithSlots)[SLOTS]);
 }
 
 /** The path's slots of generation `gen`, or undefined when that state never wrote any. */
