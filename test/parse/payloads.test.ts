@@ -109,6 +109,13 @@ describe('iomap_dio_*', () => {
     expect(parse('iomap_dio_complete', 'dev 254:0 ino 0x20c089 size 0x10000000 offset 0xf71000 flags DIRECT|WRITE|AIO_RW aio 1 error 0 ret 4096')).toEqual({ kind: 'iomap_dio_complete', dev: { major: 254, minor: 0 }, ino: '0x20c089', size: 0x10000000, offset: 0xf71000, iocbFlags: 'DIRECT|WRITE|AIO_RW', aio: 1, error: 0, ret: 4096 });
   });
 
+  it("a nowait attempt's -EAGAIN as perf script prints it (32-bit unsigned) reads as -11; a size as printed", () => {
+    // perf script of an io_uring randwrite on xfs (Linux 6.18): libtraceevent prints `%zd` -11 as 4294967285.
+    expect(parse('iomap_dio_complete', 'dev 7:0 ino 0x85 size 0x4000000 offset 0x29ac000 flags NOWAIT|DIRECT|WRITE|ALLOC_CACHE aio 1 error -11 ret 4294967285')).toMatchObject({ error: -11, ret: -11 });
+    expect(parse('iomap_dio_complete', 'dev 7:0 ino 0x85 size 0x4000000 offset 0x29ac000 flags NOWAIT|DIRECT|WRITE|ALLOC_CACHE aio 1 error -11 ret -11')).toMatchObject({ ret: -11 });
+    expect(parse('iomap_dio_complete', 'dev 254:0 ino 0x85 size 0x4000000 offset 0x29ac000 flags DIRECT|WRITE aio 0 error 0 ret 2147479552')).toMatchObject({ ret: 2147479552 });
+  });
+
   it('trace-cmd -R raw fields map to the printed ones', () => {
     expect(parse('iomap_dio_rw_begin', 'dev=266338304 ino=0x51270f isize=0x10000000 pos=0xf70000 count=0x1000 done_before=0x0 ki_flags=8781824 dio_flags=0 aio=1')).toEqual({ kind: 'iomap_dio_rw_begin', dev: { major: 254, minor: 0 }, ino: '0x51270f', size: 0x10000000, offset: 0xf70000, length: 0x1000, doneBefore: 0, iocbFlags: 'DIRECT|WRITE|AIO_RW', dioFlags: '', aio: 1 });
     expect(parse('iomap_dio_complete', 'dev=266338304 ino=5318415 isize=0x10000000 pos=0xf71000 ki_flags=8781826 aio=1 error=0 ret=4096')).toMatchObject({ ino: '0x51270f', iocbFlags: 'DSYNC|DIRECT|WRITE|AIO_RW', ret: 4096 });

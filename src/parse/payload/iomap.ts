@@ -63,6 +63,18 @@ function parseIomapQueuedRaw(payload: string, h: EventHead): IomapQueuedEvent | 
   return withHead<IomapQueuedEvent>(h, { kind: 'iomap_dio_rw_queued', dev: r.dev, ino: r.ino, size, offset, length });
 }
 
+/**
+ * iomap_dio_complete's `ret` as the kernel returned it. The kernel prints it with `%zd`; perf script
+ * (libtraceevent) prints a negative one as a 32-bit unsigned number:
+ *   `iomap:iomap_dio_complete: dev 7:0 ino 0x85 size 0x4000000 offset 0x29ac000 flags NOWAIT|DIRECT|WRITE|ALLOC_CACHE aio 1 error -11 ret 4294967285`
+ * (an io_uring nowait attempt that would block: -EAGAIN). A DIO never moves 2 GiB or more at once
+ * (rw_verify_area caps a request at MAX_RW_COUNT, INT_MAX rounded down to a page), so a value in
+ * [2^31, 2^32) can only be such a wrapped negative.
+ */
+function dioRet(n: number): number {
+  return n >= 2 ** 31 && n < 2 ** 32 ? n - 2 ** 32 : n;
+}
+
 function parseIomapCompleteRaw(payload: string, h: EventHead): IomapCompleteEvent | null {
   const r = rawIomap(payload);
   if (!r) return null;
@@ -71,7 +83,7 @@ function parseIomapCompleteRaw(payload: string, h: EventHead): IomapCompleteEven
   const offset = rawNumber(f.get('pos'));
   const aio = rawNumber(f.get('aio'));
   const error = rawNumber(f.get('error'));
-  const ret = rawNumber(f.get('ret'));
+  const ret = dioRet(rawNumber(f.get('ret')));
   const iocbFlags = rawFlags(f.get('ki_flags'), IOCB_FLAGS);
   if ([size, offset, aio, error, ret].some(Number.isNaN) || iocbFlags === null) return null;
   return withHead<IomapCompleteEvent>(h, { kind: 'iomap_dio_complete', dev: r.dev, ino: r.ino, size, offset, iocbFlags, aio, error, ret });
@@ -166,7 +178,7 @@ export function parseIomapComplete(s: string, p: number, h: EventHead): IomapCom
   const error = sint(s, q + 7);
   q = at.p;
   if (error !== error || !s.startsWith(' ret ', q)) return null;
-  const ret = sint(s, q + 5);
+  const ret = dioRet(sint(s, q + 5));
   if (ret !== ret) return null;
   return {
     kind: 'iomap_dio_complete',
