@@ -38,10 +38,13 @@ describe('commands take a trace.dat', { timeout: 180_000 }, () => {
     expect(ins.code, ins.stderr).toBe(0);
     expect(JSON.parse(ins.stdout)).toMatchObject({ format: 'trace.dat', cpusHeader: 2 });
     const html = join(dir, 'r.html');
-    expect(iopath(['report', DAT, '-o', html]).code).toBe(0);
+    const rep = iopath(['report', DAT, '-o', html]);
+    // stderr with the code: an exit 1 seen once under load in the full suite, not reproduced since.
+    expect(rep.code, rep.stderr).toBe(0);
     expect(readFileSync(html, 'utf8')).toContain('trace.dat');
     const pf = join(dir, 'p.json');
-    expect(iopath(['export', '--perfetto', pf, DAT]).code).toBe(0);
+    const exp = iopath(['export', '--perfetto', pf, DAT]);
+    expect(exp.code, exp.stderr).toBe(0);
     expect(JSON.parse(readFileSync(pf, 'utf8'))).toBeTruthy();
     const cmp = iopath(['compare', DAT, reportPath('libaio-randwrite-200', true)]);
     expect(cmp.code, cmp.stderr).toBe(0);
