@@ -1,7 +1,7 @@
 import type { Source } from '../input/lines.js';
 import type { EventContext } from '../kernel/cpu-context.js';
 import { createDiagnostics } from '../model/diagnostics.js';
-import { eventName, MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
+import { MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
 import type { IoPath, IoUnit, Stage } from '../model/io.js';
 import type { CompletionHop } from '../model/layers.js';
 import type { TraceFormat } from '../parse/formats.js';
@@ -10,7 +10,7 @@ import { canStreamInWorker, streamEventsParallel } from '../parse/stream-paralle
 import { buildAnalysis } from './build.js';
 import { cpuOf, createContext, type AnalyzerContext } from './context.js';
 import { handleComplete, handleIssue } from './handlers/block.js';
-import { handleCpuContext } from './handlers/cpu-context.js';
+import { handleCpuContextKnown } from './handlers/cpu-context.js';
 import { handleBegin, handleDioComplete, handleQueued } from './handlers/iomap.js';
 import { handleSwitch, handleWake, noteRunning } from './handlers/sched.js';
 import { handleActivate, handleExecuteEnd, handleExecuteStart, handleQueueWork } from './handlers/workqueue.js';
@@ -124,13 +124,19 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   let flagsNoted = false;
   const onEvent = (e: TraceEvent, ts: number): void => {
     if (tap) tap(e);
-    const name = eventName(e);
+    // The fields every event has are read once here and handed down, like `ts` (read once by the
+    // sorter): `e` has a shape per event kind, so each such read goes through V8's megamorphic
+    // lookup, and a timestamp read that way is boxed into a new heap number each time (60 MB per
+    // 882k events when this function read it itself).
+    const { kind } = e;
+    const name = kind === 'other' ? e.name : kind;
+    const cpu = e.cpu;
     if (!ctx.seen.has(name)) ctx.seen.add(name);
-    if (e.kind === 'lost') {
+    if (kind === 'lost') {
       // A perf marker whose header does not parse names no CPU (-1): any CPU may have lost events,
       // as the timeline's slices assume too. The context tracker resets the same CPUs.
-      const lostOn = e.cpu >= 0 ? [cpuOf(ctx, e.cpu)] : ctx.cpus.filter((c) => c !== undefined);
-      handleCpuContext(ctx, e);
+      const lostOn = cpu >= 0 ? [cpuOf(ctx, cpu)] : ctx.cpus.filter((c) => c !== undefined);
+      handleCpuContextKnown(ctx, e, kind, name, cpu, ts);
       for (const c of lostOn) {
         c.curPid = undefined;
         c.lastMark = NaN;
@@ -138,28 +144,24 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
       taintInFlight(ctx);
       return;
     }
-    if (e.kind === 'other') {
+    if (kind === 'other') {
       // Not read by any handler, but it still tells the context tracker where it ran.
-      handleCpuContext(ctx, e);
+      handleCpuContextKnown(ctx, e, kind, name, cpu, ts);
       return;
     }
     if (!flagsNoted && e.flags !== undefined) {
       flagsNoted = true;
       ctx.seen.add('#flags');
     }
-    const ectx: EventContext = handleCpuContext(ctx, e);
-    // `ts` is e.ts, read once by the sorter: `e` has a shape per event kind, so such a read goes
-    // through V8's megamorphic path, which boxes a timestamp into a new heap number each time
-    // (60 MB per 882k events when this function read it itself).
-    const kind = e.kind;
-    const c = cpuOf(ctx, e.cpu);
+    const ectx: EventContext = handleCpuContextKnown(ctx, e, kind, name, cpu, ts);
+    const c = cpuOf(ctx, cpu);
     // Any event in task context says who runs on the CPU: when no sched_switch said so yet, or
     // when the switch to it was not traced (this happens: on the 6.18 captures the switch out of
     // CPU 1's idle task never appears). sched_switch itself is handled below.
     if (ectx === 'task' && kind !== 'sched_switch' && c.curPid !== e.pid) noteRunning(ctx, c, e);
     c.lastSeen = ts;
     if (ts > ctx.lastTs) ctx.lastTs = ts;
-    switch (e.kind) {
+    switch (kind) {
       case 'sched_switch':
         handleSwitch(ctx, e);
         break;

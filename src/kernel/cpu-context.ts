@@ -95,7 +95,16 @@ export function innermost(c: CpuContext): ExecContext | undefined {
  * tracker below picks the CPUs).
  */
 export function stepContext(c: CpuContext, e: TraceEvent, interruptsTraced: boolean, onRepair?: (r: ContextRepair) => void): EventContext {
-  switch (e.kind) {
+  return stepKnown(c, e, e.kind, eventName(e), interruptsTraced, onRepair);
+}
+
+/**
+ * stepContext with the event's kind and name read by the caller: events come in a shape per kind,
+ * so each read of a field every event has goes through V8's megamorphic lookup; the analyzer reads
+ * them once per event and hands them down (tests/kernel/cpu-context holds both entries to one answer).
+ */
+export function stepKnown(c: CpuContext, e: TraceEvent, kind: TraceEvent['kind'], name: string, interruptsTraced: boolean, onRepair?: (r: ContextRepair) => void): EventContext {
+  switch (kind) {
     case 'irq_handler_entry':
       enter(c, 'hardirq', e.pid);
       return e.ctx ?? 'hardirq';
@@ -104,7 +113,7 @@ export function stepContext(c: CpuContext, e: TraceEvent, interruptsTraced: bool
       return e.ctx ?? 'softirq';
     case 'irq_handler_exit':
     case 'softirq_exit': {
-      const want = e.kind === 'irq_handler_exit' ? 'hardirq' : 'softirq';
+      const want = kind === 'irq_handler_exit' ? 'hardirq' : 'softirq';
       const at = c.stack.lastIndexOf(want);
       if (at >= 0) {
         c.invocation = c.invStack[at] ?? ++c.invSeq;
@@ -117,14 +126,15 @@ export function stepContext(c: CpuContext, e: TraceEvent, interruptsTraced: bool
       resetContext(c);
       return 'unknown';
     default: {
-      if (e.ctx !== undefined) {
-        if (e.ctx === 'task' && c.stack.length > 0) {
+      const ectx = e.ctx;
+      if (ectx !== undefined) {
+        if (ectx === 'task' && c.stack.length > 0) {
           onRepair?.({ cpu: c.cpu, open: c.stack.slice(), event: e, byFlags: true });
           resetContext(c);
         }
-        return e.ctx;
+        return ectx;
       }
-      if (c.stack.length > 0 && (e.pid !== c.stackPid || TASK_ONLY_EVENTS.has(eventName(e)))) {
+      if (c.stack.length > 0 && (e.pid !== c.stackPid || TASK_ONLY_EVENTS.has(name))) {
         onRepair?.({ cpu: c.cpu, open: c.stack.slice(), event: e, byFlags: false });
         resetContext(c);
       }
@@ -135,9 +145,8 @@ export function stepContext(c: CpuContext, e: TraceEvent, interruptsTraced: bool
   }
 }
 
-/** Whether `e` shows that the trace records interrupt brackets (rule 5). */
-function showsInterrupts(e: TraceEvent): boolean {
-  const name = eventName(e);
+/** Whether an event of this name shows that the trace records interrupt brackets (rule 5). */
+function showsInterrupts(name: string): boolean {
   return name === 'irq_handler_entry' || name === 'softirq_entry';
 }
 
@@ -148,6 +157,8 @@ export interface ContextTracker<C extends CpuContext> {
   cpu(n: number): C;
   /** Updates the nesting of `e`'s CPU (of every CPU for a lost marker naming none) and returns `e`'s context. */
   handle(e: TraceEvent): EventContext;
+  /** `handle` with the event's kind, name and CPU read by the caller (see stepKnown). */
+  handleKnown(e: TraceEvent, kind: TraceEvent['kind'], name: string, cpu: number): EventContext;
   /** An irq_handler_entry or softirq_entry was seen (rule 5). */
   readonly interruptsTraced: boolean;
 }
@@ -167,17 +178,21 @@ export function createContextTracker<C extends CpuContext>(make: (cpu: number) =
     }
     return c;
   };
+  const handleKnown = (e: TraceEvent, kind: TraceEvent['kind'], name: string, n: number): EventContext => {
+    if (!traced && showsInterrupts(name)) traced = true;
+    if (kind === 'lost' && n < 0) {
+      for (const c of cpus) if (c !== undefined) resetContext(c);
+      return 'unknown';
+    }
+    return stepKnown(cpu(n), e, kind, name, traced, onRepair);
+  };
   return {
     cpus,
     cpu,
     handle(e) {
-      if (!traced && showsInterrupts(e)) traced = true;
-      if (e.kind === 'lost' && e.cpu < 0) {
-        for (const c of cpus) if (c !== undefined) resetContext(c);
-        return 'unknown';
-      }
-      return stepContext(cpu(e.cpu), e, traced, onRepair);
+      return handleKnown(e, e.kind, eventName(e), e.cpu);
     },
+    handleKnown,
     get interruptsTraced() {
       return traced;
     },

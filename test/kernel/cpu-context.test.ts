@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createContextTracker, newCpuContext, type ContextRepair, type CpuContext, type EventContext } from '../../src/kernel/cpu-context.js';
-import type { TraceEvent } from '../../src/model/events.js';
+import { eventName, type TraceEvent } from '../../src/model/events.js';
 
 /**
  * The one per-CPU execution-context tracker the analyzer, calibration and the report's timeline
@@ -11,10 +11,23 @@ import type { TraceEvent } from '../../src/model/events.js';
 type Ev = Partial<TraceEvent> & { kind: TraceEvent['kind'] };
 const H = { line: 0, cpu: 1, pid: 7, comm: 'fio', ts: 0 };
 
+/**
+ * Runs the events through `handle`, and through `handleKnown` (the analyzer's entry, given the
+ * kind, name and CPU it read itself) on a second tracker, which must agree at every step.
+ */
 function run(events: Ev[]): { ctxs: EventContext[]; repairs: ContextRepair[]; stack: () => string[]; cpu: (n: number) => CpuContext } {
   const repairs: ContextRepair[] = [];
+  const known: ContextRepair[] = [];
   const t = createContextTracker(newCpuContext, (r) => repairs.push(r));
-  const ctxs = events.map((e, i) => t.handle({ ...H, line: i + 1, ts: i * 10, ...e } as TraceEvent));
+  const k = createContextTracker(newCpuContext, (r) => known.push(r));
+  const ctxs = events.map((x, i) => {
+    const e = { ...H, line: i + 1, ts: i * 10, ...x } as TraceEvent;
+    const got = t.handle(e);
+    expect(k.handleKnown(e, e.kind, eventName(e), e.cpu)).toBe(got);
+    return got;
+  });
+  expect(known).toEqual(repairs);
+  for (const c of t.cpus) if (c) expect(k.cpu(c.cpu)).toEqual(c);
   return { ctxs, repairs, stack: () => [...t.cpu(1).stack], cpu: (n) => t.cpu(n) };
 }
 

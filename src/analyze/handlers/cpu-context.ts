@@ -1,5 +1,5 @@
 import type { EventContext } from '../../kernel/cpu-context.js';
-import type { TraceEvent } from '../../model/events.js';
+import { eventName, type TraceEvent } from '../../model/events.js';
 import { cpuOf, type AnalyzerContext } from '../context.js';
 import { charge } from './cpu-time.js';
 
@@ -9,6 +9,11 @@ import { charge } from './cpu-time.js';
  * who owns the CPU, so the time up to it is charged to the owner before the tracker moves on.
  */
 export function handleCpuContext(ctx: AnalyzerContext, e: TraceEvent): EventContext {
-  if (e.kind === 'irq_handler_entry' || e.kind === 'irq_handler_exit' || e.kind === 'softirq_entry' || e.kind === 'softirq_exit') charge(ctx, cpuOf(ctx, e.cpu), e.ts);
-  return ctx.contexts.handle(e);
+  return handleCpuContextKnown(ctx, e, e.kind, eventName(e), e.cpu, e.ts);
+}
+
+/** handleCpuContext with the fields every event has read by the caller (kernel/cpu-context.ts stepKnown says why). */
+export function handleCpuContextKnown(ctx: AnalyzerContext, e: TraceEvent, kind: TraceEvent['kind'], name: string, cpu: number, ts: number): EventContext {
+  if (kind === 'irq_handler_entry' || kind === 'irq_handler_exit' || kind === 'softirq_entry' || kind === 'softirq_exit') charge(ctx, cpuOf(ctx, cpu), ts);
+  return ctx.contexts.handleKnown(e, kind, name, cpu);
 }

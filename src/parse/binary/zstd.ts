@@ -16,8 +16,25 @@ let ready = false;
 
 export async function initZstd(): Promise<void> {
   if (ready) return;
-  await decoder.init();
+  await withoutFetch(() => decoder.init());
   ready = true;
+}
+
+/**
+ * zstddec loads its module with `fetch` of a data: URL when `fetch` exists, which in Node loads the
+ * whole undici HTTP client first (~30 ms of CPU per process, in a profile of `analyze` of a zstd
+ * trace.dat); without it, it instantiates from a Buffer. Node defines `fetch` lazily: its
+ * descriptor is set aside (reading the property would load undici) and put back at once.
+ */
+function withoutFetch<T>(f: () => T): T {
+  const saved = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (!saved?.configurable) return f();
+  Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
+  try {
+    return f();
+  } finally {
+    Object.defineProperty(globalThis, 'fetch', saved);
+  }
 }
 
 /** Decompresses one frame (or several concatenated) into exactly `size` bytes. */

@@ -1,4 +1,4 @@
-import type { TraceEvent } from '../../../model/events.js';
+import { MODELLED_EVENTS, type TraceEvent } from '../../../model/events.js';
 import { taskStateLetters } from '../../payload/kernel-tables.js';
 import { devReader, fieldsOf, functionReader, inoReader, pointerReader, printedBy, str, type ModelledEnv } from './field-readers.js';
 import { readNumber, type RawRecord } from './fields.js';
@@ -31,6 +31,15 @@ export type ModelledDecoder = (r: RawRecord, h: Head) => TraceEvent;
 
 type Factory = (ev: EventFormat, env: ModelledEnv) => ModelledDecoder | null;
 
+/**
+ * The event's name as the literal the analyzer compares kinds with: the name cut from the file's
+ * format text is a string V8 has not internalized, so every `kind === 'block_rq_issue'` (a switch
+ * over kinds makes up to a dozen per event) compared it character by character.
+ */
+function literalName(ev: EventFormat): string {
+  return MODELLED_EVENTS.find((n) => n === ev.name) ?? ev.name;
+}
+
 const blockRq: Factory = (ev, env) => {
   const dev = devReader(ev, env);
   const rwbs = fieldsOf(ev, 'rwbs');
@@ -42,7 +51,7 @@ const blockRq: Factory = (ev, env) => {
   if (!dev || !rwbs || !bytes || !sector || !nr || !comm) return null;
   const prioF = fieldsOf(ev, 'ioprio');
   const ioprio = prioF ? printedBy(ev, env, prioF, 'all', (v) => `0x${((v >> 13) & 7).toString(16)},${(v >> 3) & 0x3ff},${v & 7}`) : undefined;
-  const kind = ev.name as 'block_rq_issue' | 'block_rq_insert';
+  const kind = literalName(ev) as 'block_rq_issue' | 'block_rq_insert';
   const rw = str(rwbs);
   const cm = cmd ? str(cmd) : () => '';
   const issuer = str(comm);
@@ -63,7 +72,7 @@ const blockRqComplete: Factory = (ev, env) => {
   if (!dev || !rwbs || !sector || !nr || !error) return null;
   const prioF = fieldsOf(ev, 'ioprio');
   const ioprio = prioF ? printedBy(ev, env, prioF, 'all', (v) => `0x${((v >> 13) & 7).toString(16)},${(v >> 3) & 0x3ff},${v & 7}`) : undefined;
-  const kind = ev.name as 'block_rq_complete' | 'block_rq_error';
+  const kind = literalName(ev) as 'block_rq_complete' | 'block_rq_error';
   const rw = str(rwbs);
   const cm = cmd ? str(cmd) : () => '';
   return (r, h) => {
@@ -227,7 +236,7 @@ const blockBio: Factory = (ev, env) => {
   const nr = fieldsOf(ev, 'nr_sector');
   const comm = fieldsOf(ev, 'comm');
   if (!dev || !rwbs || !sector || !nr || !comm) return null;
-  const kind = ev.name as 'block_bio_queue' | 'block_bio_backmerge' | 'block_bio_frontmerge' | 'block_bio_bounce' | 'block_getrq';
+  const kind = literalName(ev) as 'block_bio_queue' | 'block_bio_backmerge' | 'block_bio_frontmerge' | 'block_bio_bounce' | 'block_getrq';
   const rw = str(rwbs);
   const issuer = str(comm);
   return (r, h) => ({ kind, line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, dev: dev(r), rwbs: rw(r), sector: readNumber(r, sector), nrSector: readNumber(r, nr), issuer: issuer(r) });
