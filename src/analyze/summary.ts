@@ -1,5 +1,5 @@
 import type { LatencySummary } from '../model/analysis.js';
-import { COMPLETION_MODES, PHASES, phasesOf, type CompletionMode, type IoPath, type Phase, type UnresolvedReason } from '../model/io.js';
+import { COMPLETION_MODES, PHASES, phaseValues, type CompletionMode, type IoPath, type Phase, type UnresolvedReason } from '../model/io.js';
 import { NS_PER_MS, NS_PER_US } from '../model/time.js';
 import { createReservoir, type Reservoir } from '../stats/reservoir.js';
 import { summarizeSketch as summarizeNs } from '../stats/summary.js';
@@ -74,6 +74,10 @@ export function createFold(): Fold {
   const span = { firstNs: NaN, lastNs: NaN };
 
   const sketchFor = (m: Partial<Record<Phase, QuantileSketch>>, ph: Phase): QuantileSketch => (m[ph] ??= createSketch());
+  const overallIdx: (QuantileSketch | undefined)[] = [];
+  const byModeIdx = new Map<CompletionMode, { sketches: (QuantileSketch | undefined)[]; mm: Partial<Record<Phase, QuantileSketch>>; reservoirs: Reservoir<number>[] | undefined }>();
+  /** The I/O being folded's phases, by index (phaseValues). */
+  const ph: (number | undefined)[] = [];
   // Reservoirs by group then phase index: built once, looked up without making a key per value.
   const reservoirs = new Map<string, Reservoir<number>[]>();
   const reservoirsOf = (group: string): Reservoir<number>[] => {
@@ -117,19 +121,20 @@ export function createFold(): Fold {
         if (start !== undefined && !(start >= span.firstNs)) span.firstNs = start;
         if (!(end.ts <= span.lastNs)) span.lastNs = end.ts;
       }
-      const ph = phasesOf(p);
-      const mm = (perMode[p.mode] ??= {});
+      phaseValues(p, ph);
+      // Sketches by phase index, overall and for the mode: the objects sketches() returns keep
+      // them by name, in the order of first use, as they always did.
+      let mine = byModeIdx.get(p.mode);
+      if (!mine) byModeIdx.set(p.mode, (mine = { sketches: [], mm: (perMode[p.mode] ??= {}), reservoirs: undefined }));
       // Looked up once per I/O (the order of the reservoirs' first use, hence their seeds' use, is unchanged).
       let all: Reservoir<number>[] | undefined;
-      let mine: Reservoir<number>[] | undefined;
       for (let i = 0; i < PHASES.length; i++) {
-        const k = PHASES[i] as Phase;
-        const v = ph[k];
+        const v = ph[i];
         if (v === undefined) continue;
-        sketchFor(overall, k).add(v);
-        sketchFor(mm, k).add(v);
+        (overallIdx[i] ??= sketchFor(overall, PHASES[i] as Phase)).add(v);
+        (mine.sketches[i] ??= sketchFor(mine.mm, PHASES[i] as Phase)).add(v);
         (all ??= reservoirsOf('all'))[i]?.add(v);
-        (mine ??= reservoirsOf(p.mode))[i]?.add(v);
+        (mine.reservoirs ??= reservoirsOf(p.mode))[i]?.add(v);
       }
     },
     get total() {

@@ -89,12 +89,21 @@ export type Phase = (typeof PHASES)[number];
 
 /** The phases of a path in ns, undefined where a stage is missing. */
 export function phasesOf(p: IoPath): Record<Phase, Nanos | undefined> {
-  const d = (a: Stage | undefined, b: Stage | undefined): Nanos | undefined => (a && b && b.ts >= a.ts ? b.ts - a.ts : undefined);
-  return {
-    total: d(p.submit ?? p.issue, p.completion),
-    device: d(p.issue, p.deviceComplete),
-    completion: d(p.deviceComplete, p.completion),
-    deferralWait: d(p.queueWork, p.executeStart),
-    work: d(p.executeStart, p.executeEnd),
-  };
+  const v = phaseValues(p, []);
+  return { total: v[0], device: v[1], completion: v[2], deferralWait: v[3], work: v[4] };
+}
+
+const span = (a: Stage | undefined, b: Stage | undefined): Nanos | undefined => (a && b && b.ts >= a.ts ? b.ts - a.ts : undefined);
+
+/**
+ * The phases of a path in PHASES order, written into `out` (returned): the summary folds every
+ * I/O's phases by index, without an object per I/O or a lookup by phase name.
+ */
+export function phaseValues(p: IoPath, out: (Nanos | undefined)[]): (Nanos | undefined)[] {
+  out[0] = span(p.submit ?? p.issue, p.completion);
+  out[1] = span(p.issue, p.deviceComplete);
+  out[2] = span(p.deviceComplete, p.completion);
+  out[3] = span(p.queueWork, p.executeStart);
+  out[4] = span(p.executeStart, p.executeEnd);
+  return out;
 }
