@@ -22,8 +22,8 @@ import type { TimeBase } from './time.js';
  * queue) then sees the events in the order the analysis does, which is time order.
  */
 
-/** Decodes a held sample's record with the header it was given, and lets its bytes go. */
-export type BuildHeld = (block: number, at: number, size: number, head: EventHead) => TraceEvent;
+/** Decodes a held sample (its payload [rawAt, rawAt + rawLen) of `block`, its attr) with the header it was given, and lets its bytes go. */
+export type BuildHeld = (block: number, rawAt: number, rawLen: number, attr: number, head: EventHead) => TraceEvent;
 
 export interface Delivery extends RecordEffects {
   end(): void;
@@ -54,7 +54,7 @@ export function createDelivery(onEvent: (e: TraceEvent) => void, diagnostics: Di
       eh.cpu = held.cpu(k);
       eh.pid = held.pid(k);
       eh.comm = held.comm(k);
-      e = (build as BuildHeld)(held.block(k), held.at(k), held.size(k), eh);
+      e = (build as BuildHeld)(held.block(k), held.rawAt(k), held.rawLen(k), held.attr(k), eh);
     }
     held.free(k);
     onEvent(e);
@@ -101,8 +101,8 @@ export function createDelivery(onEvent: (e: TraceEvent) => void, diagnostics: Di
       return h;
     },
     holding: () => reorder !== null,
-    hold(block, at, size) {
-      (reorder as Reorderer<number>).push(held.record(block, at, size, h.line, h.ts, h.cpu, h.pid, h.comm), h.ts);
+    hold(block, rawAt, rawLen, attr) {
+      (reorder as Reorderer<number>).push(held.record(block, rawAt, rawLen, attr, h.line, h.ts, h.cpu, h.pid, h.comm), h.ts);
     },
     event(ev) {
       pass(ev, h.ts);

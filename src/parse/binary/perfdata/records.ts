@@ -5,7 +5,7 @@ import { cString, fail, u64 } from './bytes.js';
 import { PERF_TYPE_TRACEPOINT, REC, SAMPLE } from './constants.js';
 import type { DecoderFactory, TracepointDecoder } from './decoder.js';
 import { readFeature, type PerfMeta } from './features.js';
-import { newFields, parseSample, parseTrailer, sampleId, type SampleFields } from './sample.js';
+import { newFields, parseSample, parseTrailer, sampleId } from './sample.js';
 import type { HeldBytes } from './rounds.js';
 import type { TimeBase } from './time.js';
 
@@ -35,8 +35,8 @@ export interface RecordEffects {
   head(ts: number, cpu: number, pid: number, tid: number): EventHead;
   /** Whether the sample of the last `head` is held in the reorder window. */
   holding(): boolean;
-  /** The record of the last `head`, held: in round-queue block `block` at [at, at + size). */
-  hold(block: number, at: number, size: number): void;
+  /** The sample of the last `head`, held: its payload [rawAt, rawAt + rawLen) of round-queue block `block` (rawLen -1: none), its attr's index. */
+  hold(block: number, rawAt: number, rawLen: number, attr: number): void;
   /** The event of the last `head`. */
   event(ev: TraceEvent): void;
   /** A LOST / LOST_SAMPLES record's `lost` event. */
@@ -74,7 +74,7 @@ export interface RecordHandler {
    */
   release(dv: DataView, bytes: Uint8Array, at: number, size: number, block?: number): boolean;
   /** Decodes a sample `release` held, with its header, and unpins its block. */
-  build(block: number, at: number, size: number, head: EventHead): TraceEvent;
+  build(block: number, rawAt: number, rawLen: number, attr: number, head: EventHead): TraceEvent;
   onBlob(blob: Uint8Array, offset: number): void;
   decoder(): TracepointDecoder | null;
   setDecoder(d: TracepointDecoder): void;
@@ -181,9 +181,9 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
     }
   };
 
-  /** The event of a sample whose fields are in `fs`. */
-  const eventOf = (a: Attr, fs: SampleFields, dv: DataView, bytes: Uint8Array, h: EventHead): TraceEvent => {
-    if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && fs.rawLen >= 0) return decoder.decode(a.config, dv, bytes, fs.rawAt, fs.rawLen, h);
+  /** The event of a sample whose tracepoint payload is [rawAt, rawAt + rawLen) (rawLen -1: none). */
+  const eventOf = (a: Attr, rawAt: number, rawLen: number, dv: DataView, bytes: Uint8Array, h: EventHead): TraceEvent => {
+    if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && rawLen >= 0) return decoder.decode(a.config, dv, bytes, rawAt, rawLen, h);
     const name = nameOf(a);
     const colon = name.indexOf(':');
     const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
@@ -191,13 +191,9 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
     return o;
   };
 
-  /** The fields of a held sample when it is built (`f` may be mid-release of another record then). */
-  const fb = newFields();
-  const build = (block: number, at: number, size: number, h: EventHead): TraceEvent => {
-    const { bytes, dv } = ctx.heldBytes(block);
-    const a = attrOf(dv, at, at + size, true, -1);
-    parseSample(dv, at + 8, at + size, little, a, fb);
-    const ev = eventOf(a, fb, dv, bytes, h);
+  const build = (block: number, rawAt: number, rawLen: number, attr: number, h: EventHead): TraceEvent => {
+    const b = ctx.heldBytes(block);
+    const ev = eventOf(attrs[attr] as Attr, rawAt, rawLen, b.dv, b.bytes, h);
     ctx.unpin(block);
     return ev;
   };
@@ -213,10 +209,10 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
         samples++;
         const h = ctx.effects.head(f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1, f.cpu, f.pid, f.tid);
         if (block >= 0 && ctx.effects.holding()) {
-          ctx.effects.hold(block, at, size);
+          ctx.effects.hold(block, f.rawAt, f.rawLen, a.index);
           return true;
         }
-        ctx.effects.event(eventOf(a, f, dv, bytes, h));
+        ctx.effects.event(eventOf(a, f.rawAt, f.rawLen, dv, bytes, h));
         return false;
       }
       case REC.COMM: {
