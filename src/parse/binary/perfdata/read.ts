@@ -19,7 +19,7 @@ import { createTimeBase } from './time.js';
  * Reads a perf.data file (file or pipe mode, `perf record -z` too) and calls `onEvent` with the
  * TraceEvents `perf script --show-lost-events` prints, in its order: each event's `line` is the
  * line perf prints it on. One pass over the data section; memory is that of the round queue
- * (about two FINISHED_ROUND windows of records, kept in their read buffers), one record's carry
+ * (about two FINISHED_ROUND windows of records and the 50 ms reorder window's samples, kept in their read buffers), one record's carry
  * and the tracing data. A bad header, attribute or feature section, or damaged records before any
  * sample, stop it with one BinaryError naming the offset; damage after that ends the reading with
  * a `binary_damaged` diagnostic, after the events before it.

@@ -11,7 +11,8 @@
  * collector, where a decoded event would cost several times the ~110 bytes of a sample and
  * outlive the young generation. A record lying whole in a chunk the reader will not reuse is
  * left there (the chunk is kept until all its records are released); one that straddled two
- * chunks is copied into a 4 MiB block. Memory is that of about two rounds; past `maxHeld` records (a file without rounds)
+ * chunks is copied into a 4 MiB block; a sample the delivery's reorder window holds further keeps its
+ * chunk until it is decoded (ReleaseRecord). Memory is that of about two rounds and that window; past `maxHeld` records (a file without rounds)
  * the older half is released, as perf flushes half its queue when full.
  */
 
