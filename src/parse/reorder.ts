@@ -20,8 +20,14 @@ import { NS_PER_MS } from '../model/time.js';
 /** How far back in time a late line can be put in its place: 50 ms. */
 export const REORDER_WINDOW_NS = 50 * NS_PER_MS;
 
-export interface Reorderer {
-  push(e: TraceEvent): void;
+/** Holds events, or anything else that has a time (`T`: the caller's numbers for held records). */
+export interface Reorderer<T = TraceEvent> {
+  /**
+   * `ts`: the event's time when the caller has it at hand (it is `e.ts`). Events come in a dozen
+   * shapes, so reading `e.ts` here is a megamorphic load that boxes the number into a new heap
+   * object; the times are kept in typed arrays beside the events and read from there only.
+   */
+  push(e: T, ts?: number): void;
   /** Releases everything held (end of input). */
   flush(): void;
   readonly held: number;
@@ -30,44 +36,59 @@ export interface Reorderer {
 /** First size of the in-order queue's ring (a power of two; it doubles when full). */
 const RING = 1024;
 
-export function createReorderer(emit: (e: TraceEvent) => void, windowNs = REORDER_WINDOW_NS): Reorderer {
-  // The in-order queue: a ring of `count` events from `head` (a window holds tens of thousands).
-  let ring: (TraceEvent | undefined)[] = new Array<TraceEvent | undefined>(RING);
+export function createReorderer<T = TraceEvent>(emit: (e: T) => void, windowNs = REORDER_WINDOW_NS): Reorderer<T> {
+  // The in-order queue: a ring of `count` events from `head` (a window holds tens of thousands),
+  // their times in `ringTs`.
+  let ring: (T | undefined)[] = new Array<T | undefined>(RING);
+  let ringTs = new Float64Array(RING);
   let mask = RING - 1;
   let head = 0;
   let count = 0;
-  const enqueue = (e: TraceEvent): void => {
+  const enqueue = (e: T, ts: number): void => {
     if (count === ring.length) {
-      const bigger = new Array<TraceEvent | undefined>(ring.length * 2);
-      for (let i = 0; i < count; i++) bigger[i] = ring[(head + i) & mask];
+      const bigger = new Array<T | undefined>(ring.length * 2);
+      const biggerTs = new Float64Array(ring.length * 2);
+      for (let i = 0; i < count; i++) {
+        bigger[i] = ring[(head + i) & mask];
+        biggerTs[i] = ringTs[(head + i) & mask] as number;
+      }
       ring = bigger;
+      ringTs = biggerTs;
       mask = bigger.length - 1;
       head = 0;
     }
-    ring[(head + count) & mask] = e;
+    const at = (head + count) & mask;
+    ring[at] = e;
+    ringTs[at] = ts;
     count++;
   };
   /** Newest time ever queued: an event older than it is late. */
   let tail = -Infinity;
-  const heap: TraceEvent[] = [];
+  // The late events' min-heap on (time, arrival): parallel arrays of event, time and arrival.
+  const heap: T[] = [];
+  const heapTs: number[] = [];
   const seqs: number[] = [];
   let seq = 0;
   let newest = -Infinity;
   const less = (i: number, j: number): boolean => {
-    const a = heap[i] as TraceEvent;
-    const b = heap[j] as TraceEvent;
-    return a.ts < b.ts || (a.ts === b.ts && (seqs[i] as number) < (seqs[j] as number));
+    const a = heapTs[i] as number;
+    const b = heapTs[j] as number;
+    return a < b || (a === b && (seqs[i] as number) < (seqs[j] as number));
   };
   const swap = (i: number, j: number): void => {
-    const e = heap[i] as TraceEvent;
-    heap[i] = heap[j] as TraceEvent;
+    const e = heap[i] as T;
+    heap[i] = heap[j] as T;
     heap[j] = e;
+    const t = heapTs[i] as number;
+    heapTs[i] = heapTs[j] as number;
+    heapTs[j] = t;
     const s = seqs[i] as number;
     seqs[i] = seqs[j] as number;
     seqs[j] = s;
   };
-  const pushLate = (e: TraceEvent): void => {
+  const pushLate = (e: T, ts: number): void => {
     heap.push(e);
+    heapTs.push(ts);
     seqs.push(seq++);
     for (let i = heap.length - 1; i > 0; ) {
       const p = (i - 1) >> 1;
@@ -76,11 +97,12 @@ export function createReorderer(emit: (e: TraceEvent) => void, windowNs = REORDE
       i = p;
     }
   };
-  const popLate = (): TraceEvent => {
-    const top = heap[0] as TraceEvent;
+  const popLate = (): T => {
+    const top = heap[0] as T;
     const last = heap.length - 1;
     swap(0, last);
     heap.pop();
+    heapTs.pop();
     seqs.pop();
     for (let i = 0; ; ) {
       const l = 2 * i + 1;
@@ -97,11 +119,13 @@ export function createReorderer(emit: (e: TraceEvent) => void, windowNs = REORDE
   /** Releases, in order, every held event at or before `limit`. */
   const release = (limit: number): void => {
     for (;;) {
-      const q = count > 0 ? (ring[head] as TraceEvent) : undefined;
-      if (heap.length > 0 && (q === undefined || (heap[0] as TraceEvent).ts < q.ts)) {
-        if ((heap[0] as TraceEvent).ts > limit) break;
+      const qTs = ringTs[head] as number;
+      // (Times may be NaN: a text input's loss marker before any event.)
+      if (heap.length > 0 && (count === 0 || (heapTs[0] as number) < qTs)) {
+        if ((heapTs[0] as number) > limit) break;
         emit(popLate());
-      } else if (q !== undefined && q.ts <= limit) {
+      } else if (count > 0 && qTs <= limit) {
+        const q = ring[head] as T;
         ring[head] = undefined;
         head = (head + 1) & mask;
         count--;
@@ -110,12 +134,11 @@ export function createReorderer(emit: (e: TraceEvent) => void, windowNs = REORDE
     }
   };
   return {
-    push(e) {
-      const ts = e.ts;
+    push(e, ts = (e as unknown as TraceEvent).ts) {
       if (ts >= tail) {
-        enqueue(e);
+        enqueue(e, ts);
         tail = ts;
-      } else pushLate(e);
+      } else pushLate(e, ts);
       if (ts > newest) newest = ts;
       release(newest - windowNs);
     },

@@ -19,7 +19,7 @@ import { createTimeBase } from './time.js';
  * Reads a perf.data file (file or pipe mode, `perf record -z` too) and calls `onEvent` with the
  * TraceEvents `perf script --show-lost-events` prints, in its order: each event's `line` is the
  * line perf prints it on. One pass over the data section; memory is that of the round queue
- * (about two FINISHED_ROUND windows of records, kept in their read buffers), one record's carry
+ * (about two FINISHED_ROUND windows of records and the 50 ms reorder window's samples, kept in their read buffers), one record's carry
  * and the tracing data. A bad header, attribute or feature section, or damaged records before any
  * sample, stop it with one BinaryError naming the offset; damage after that ends the reading with
  * a `binary_damaged` diagnostic, after the events before it.
@@ -90,7 +90,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   const time = createTimeBase();
   const delivery = createDelivery(onEvent, diagnostics, time);
   let handlerRef: RecordHandler | null = null;
-  const queue = createRecordQueue((dv, bytes, at, size) => (handlerRef as RecordHandler).release(dv, bytes, at, size), undefined, (b) => pool.give(b));
+  const queue = createRecordQueue((dv, bytes, at, size, block) => (handlerRef as RecordHandler).release(dv, bytes, at, size, block), undefined, (b) => pool.give(b));
   /** Hands a chunk to the pump, then back to the pool unless the queue keeps records of it. */
   const feed = (pump: RecordPump, b: Uint8Array): void => {
     pump.push(b);
@@ -109,6 +109,8 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     makeDecoder: opts.makeDecoder,
     effects: delivery,
     queue: (ts, bytes, dv, at, size, owned) => queue.push(ts, bytes, dv, at, size, owned),
+    heldBytes: (block) => queue.block(block),
+    unpin: (block) => queue.unpin(block),
     round: () => (zstd !== null ? zstd.round() : queue.round()),
     compressed(bytes, offset) {
       compressedBytes += bytes.length;
@@ -130,6 +132,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   });
 
   handlerRef = handler;
+  delivery.setBuild(handler.build);
 
   function endCompressed(): void {
     if (zstd === null) return;

@@ -6,6 +6,7 @@ import { PERF_TYPE_TRACEPOINT, REC, SAMPLE } from './constants.js';
 import type { DecoderFactory, TracepointDecoder } from './decoder.js';
 import { readFeature, type PerfMeta } from './features.js';
 import { newFields, parseSample, parseTrailer, sampleId } from './sample.js';
+import type { HeldBytes } from './rounds.js';
 import type { TimeBase } from './time.js';
 
 /**
@@ -28,9 +29,14 @@ import type { TimeBase } from './time.js';
 export interface RecordEffects {
   /**
    * The header of a released sample's event: its line, its time on the output's base, its task
-   * (`tid`) and the name the task has now. The event is then built with it and passed to `event`.
+   * (`tid`) and the name the task has now. The event is then built with it and passed to `event`,
+   * or, when `holding`, its record is passed to `hold` and built later (deliver.ts).
    */
   head(ts: number, cpu: number, pid: number, tid: number): EventHead;
+  /** Whether the sample of the last `head` is held in the reorder window. */
+  holding(): boolean;
+  /** The sample of the last `head`, held: its payload [rawAt, rawAt + rawLen) of round-queue block `block` (rawLen -1: none), its attr's index. */
+  hold(block: number, rawAt: number, rawLen: number, attr: number): void;
   /** The event of the last `head`. */
   event(ev: TraceEvent): void;
   /** A LOST / LOST_SAMPLES record's `lost` event. */
@@ -49,6 +55,9 @@ export interface RecordContext {
   effects: RecordEffects;
   /** Holds a time-stamped kernel record until its round releases it (to `release`). */
   queue(ts: number, bytes: Uint8Array, dv: DataView, at: number, size: number, owned: boolean): void;
+  /** The bytes of a round-queue block holding a held record, and the end of that hold. */
+  heldBytes(block: number): HeldBytes;
+  unpin(block: number): void;
   round(): void;
   /** COMPRESSED payloads, in order. */
   compressed(bytes: Uint8Array, offset: number): void;
@@ -58,8 +67,14 @@ export interface RecordContext {
 
 export interface RecordHandler {
   onRecord(dv: DataView, bytes: Uint8Array, at: number, type: number, misc: number, size: number, offset: number, owned: boolean): number;
-  /** A held record, released in time order: checked already when it was queued. */
-  release(dv: DataView, bytes: Uint8Array, at: number, size: number): void;
+  /**
+   * A held record, released in time order: checked already when it was queued. `block`: the
+   * round-queue block the bytes are in (-1: bytes valid only during the call); returns true when
+   * the sample is held further (the delivery's reorder window), its block to be unpinned by `build`.
+   */
+  release(dv: DataView, bytes: Uint8Array, at: number, size: number, block?: number): boolean;
+  /** Decodes a sample `release` held, with its header, and unpins its block. */
+  build(block: number, rawAt: number, rawLen: number, attr: number, head: EventHead): TraceEvent;
   onBlob(blob: Uint8Array, offset: number): void;
   decoder(): TracepointDecoder | null;
   setDecoder(d: TracepointDecoder): void;
@@ -166,8 +181,25 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
     }
   };
 
-  /** Acts on a checked record: at its time, in perf's order. */
-  const release = (dv: DataView, bytes: Uint8Array, at: number, size: number): void => {
+  /** The event of a sample whose tracepoint payload is [rawAt, rawAt + rawLen) (rawLen -1: none). */
+  const eventOf = (a: Attr, rawAt: number, rawLen: number, dv: DataView, bytes: Uint8Array, h: EventHead): TraceEvent => {
+    if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && rawLen >= 0) return decoder.decode(a.config, dv, bytes, rawAt, rawLen, h);
+    const name = nameOf(a);
+    const colon = name.indexOf(':');
+    const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
+    if (colon >= 0) o.system = name.slice(0, colon);
+    return o;
+  };
+
+  const build = (block: number, rawAt: number, rawLen: number, attr: number, h: EventHead): TraceEvent => {
+    const b = ctx.heldBytes(block);
+    const ev = eventOf(attrs[attr] as Attr, rawAt, rawLen, b.dv, b.bytes, h);
+    ctx.unpin(block);
+    return ev;
+  };
+
+  /** Acts on a checked record: at its time, in perf's order. True: the sample is held (see RecordHandler). */
+  const release = (dv: DataView, bytes: Uint8Array, at: number, size: number, block = -1): boolean => {
     const type = dv.getUint32(at, little);
     const end = at + size;
     switch (type) {
@@ -176,37 +208,33 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
         parseSample(dv, at + 8, end, little, a, f);
         samples++;
         const h = ctx.effects.head(f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1, f.cpu, f.pid, f.tid);
-        let ev: TraceEvent;
-        if (a.type === PERF_TYPE_TRACEPOINT && decoder !== null && f.rawLen >= 0) ev = decoder.decode(a.config, dv, bytes, f.rawAt, f.rawLen, h);
-        else {
-          const name = nameOf(a);
-          const colon = name.indexOf(':');
-          const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: colon >= 0 ? name.slice(colon + 1) : name, args: '' };
-          if (colon >= 0) o.system = name.slice(0, colon);
-          ev = o;
+        if (block >= 0 && ctx.effects.holding()) {
+          ctx.effects.hold(block, f.rawAt, f.rawLen, a.index);
+          return true;
         }
-        ctx.effects.event(ev);
-        return;
+        ctx.effects.event(eventOf(a, f.rawAt, f.rawLen, dv, bytes, h));
+        return false;
       }
       case REC.COMM: {
         const commEnd = trailer(dv, at, end, -1) ? end - trailerBytes((attrs[0] as Attr).sampleType) : end;
         ctx.effects.comm(dv.getInt32(at + 8, little), dv.getInt32(at + 12, little), cString(bytes, at + 16, Math.max(at + 16, commEnd)));
-        return;
+        return false;
       }
       case REC.FORK:
         ctx.effects.fork(dv.getInt32(at + 8, little), dv.getInt32(at + 12, little), dv.getInt32(at + 16, little), dv.getInt32(at + 20, little));
-        return;
+        return false;
       case REC.EXIT:
         ctx.effects.exit(dv.getInt32(at + 8, little), dv.getInt32(at + 16, little));
-        return;
+        return false;
       case REC.LOST:
       case REC.LOST_SAMPLES: {
         const count = u64(dv, at + (type === REC.LOST ? 16 : 8), little);
         trailer(dv, at, end, -1);
         ctx.effects.lost(trailerTime(), f.cpu, count);
-        return;
+        return false;
       }
       default:
+        return false;
     }
   };
 
@@ -219,6 +247,7 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
 
   return {
     release,
+    build,
     onRecord(dv, bytes, at, type, misc, size, offset, owned) {
       void misc;
       const end = at + size;

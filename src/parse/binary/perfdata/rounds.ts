@@ -11,7 +11,8 @@
  * collector, where a decoded event would cost several times the ~110 bytes of a sample and
  * outlive the young generation. A record lying whole in a chunk the reader will not reuse is
  * left there (the chunk is kept until all its records are released); one that straddled two
- * chunks is copied into a 4 MiB block. Memory is that of about two rounds; past `maxHeld` records (a file without rounds)
+ * chunks is copied into a 4 MiB block; a sample the delivery's reorder window holds further keeps its
+ * chunk until it is decoded (ReleaseRecord). Memory is that of about two rounds and that window; past `maxHeld` records (a file without rounds)
  * the older half is released, as perf flushes half its queue when full.
  */
 
@@ -28,10 +29,23 @@ export interface RecordQueue {
   readonly held: number;
   /** Whether a record of this chunk is still held (else the reader may reuse the chunk). */
   holds(bytes: Uint8Array): boolean;
+  /** The bytes of block `block` (as given to the release of a record it keeps). */
+  block(block: number): HeldBytes;
+  /** A record kept at its release (ReleaseRecord returned true) is done with: its bytes may go. */
+  unpin(block: number): void;
 }
 
-/** Called with each released record, in order: a view of its bytes valid during the call. */
-export type ReleaseRecord = (dv: DataView, bytes: Uint8Array, at: number, size: number) => void;
+export interface HeldBytes {
+  readonly bytes: Uint8Array;
+  readonly dv: DataView;
+}
+
+/**
+ * Called with each released record, in order: a view of its bytes valid during the call, and the
+ * number of the block holding them. Returning true keeps the bytes valid after the call, until
+ * `unpin(block)`: the delivery decodes a sample later, when its reorder window releases it.
+ */
+export type ReleaseRecord = (dv: DataView, bytes: Uint8Array, at: number, size: number, block: number) => boolean | void;
 
 export const MAX_HELD = 1 << 20;
 const BLOCK = 4 << 20;
@@ -152,8 +166,7 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD, on
       const bi = blk[i] as number;
       const b = blocks[bi] as Block;
       const at = off[i] as number;
-      release(b.dv, b.bytes, at, len[i] as number);
-      if (--b.live === 0 && b !== cur && b !== ref) drop(bi);
+      if (release(b.dv, b.bytes, at, len[i] as number, bi) !== true && --b.live === 0 && b !== cur && b !== ref) drop(bi);
     }
     ts.copyWithin(0, count, n);
     blk.copyWithin(0, count, n);
@@ -227,5 +240,10 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD, on
       return n;
     },
     holds: (bytes) => ref !== null && ref.bytes === bytes && ref.live > 0,
+    block: (bi) => blocks[bi] as Block,
+    unpin(bi) {
+      const b = blocks[bi] as Block;
+      if (--b.live === 0 && b !== cur && b !== ref) drop(bi);
+    },
   };
 }
