@@ -1,7 +1,8 @@
 import type { Source } from '../input/lines.js';
 import type { EventContext } from '../kernel/cpu-context.js';
 import { createDiagnostics } from '../model/diagnostics.js';
-import { MODELLED_EVENTS, type TraceEvent } from '../model/events.js';
+import type { TraceEvent } from '../model/events.js';
+import { ANALYZED_EVENTS } from './analyzed-events.js';
 import type { IoPath, IoUnit, Stage } from '../model/io.js';
 import type { CompletionHop } from '../model/layers.js';
 import type { TraceFormat } from '../parse/formats.js';
@@ -65,12 +66,7 @@ export interface AnalyzeResult {
   stream: StreamResult;
 }
 
-/**
- * Events whose payload the analyzer reads (the modelled events but block_rq_insert,
- * sched_migrate_task, softirq_raise and the bio merges); the rest are counted without parsing their fields.
- */
-const NOT_ANALYZED: ReadonlySet<string> = new Set(['block_rq_insert', 'sched_migrate_task', 'softirq_raise', 'block_bio_backmerge', 'block_bio_frontmerge', 'block_bio_bounce', 'block_getrq']);
-export const ANALYZED_EVENTS: ReadonlySet<string> = new Set(MODELLED_EVENTS.filter((n) => !NOT_ANALYZED.has(n)));
+export { ANALYZED_EVENTS };
 
 export function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   return analyzeInTimeOrder(source, opts, analyzeOnce);

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
-import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
+import { ANALYZED_EVENTS } from '../analyze/analyzed-events.js';
 import { PERF_DATA_READER } from '../parse/binary/perfdata/reader.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import { benchTask } from './registry.js';

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
+import { ANALYZED_EVENTS } from '../analyze/analyzed-events.js';
 import { streamEventsParallel } from '../parse/stream-parallel.js';
 import { streamEvents, type StreamResult } from '../parse/stream.js';
 import type { Source } from '../input/lines.js';

@@ -1,4 +1,4 @@
-import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
+import { ANALYZED_EVENTS } from '../analyze/analyzed-events.js';
 import type { Source } from '../input/lines.js';
 import type { DiagnosticSummary } from '../model/diagnostics.js';
 import { eventName } from '../model/events.js';

@@ -1,5 +1,5 @@
 import { quantileSorted } from 'simple-statistics';
-import { ANALYZED_EVENTS } from '../../analyze/pipeline.js';
+import { ANALYZED_EVENTS } from '../../analyze/analyzed-events.js';
 import type { Analysis } from '../../model/analysis.js';
 import { NS_PER_US } from '../../model/time.js';
 import { streamEvents } from '../../parse/stream.js';
