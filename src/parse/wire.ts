@@ -1,5 +1,7 @@
 import type { DiagnosticCode } from '../model/diagnostics.js';
-import type { EventKind, TraceEvent } from '../model/events.js';
+import type { EventKind, ExecContext, TraceEvent } from '../model/events.js';
+import type { Head, ModelledField } from './binary/tep/modelled.js';
+import type { RawRecord } from './binary/tep/fields.js';
 
 /**
  * TraceEvents in a form that crosses between threads cheaply: one Float64Array of records plus the
@@ -98,19 +100,26 @@ export interface WireSink {
   lastId: number[];
 }
 
-/** Slots of WireSink.last handed out to the compiled encoders. */
+/** Slots of WireSink.last handed out to the compiled encoders, one per kind and string field. */
 let cacheSlots = 0;
+const slots = new Map<string, number>();
+const slotOf = (kind: EventKind, key: string): number => {
+  const name = `${kind}.${key}`;
+  let k = slots.get(name);
+  if (k === undefined) slots.set(name, (k = cacheSlots++));
+  return k;
+};
 
 type Encoder = (ev: TraceEvent, w: WireSink) => void;
 type Decoder = (f: Float64Array, a: number, S: readonly string[], T: readonly string[], at: { p: number }) => TraceEvent;
 
-function writeField(fl: Field, idx: string): string {
-  const v = `ev[${JSON.stringify(fl.key)}]`;
+/** Code writing value `v` of field `fl` of a `kind` event at `f[idx]`. */
+function writeField(kind: EventKind, fl: Field, idx: string, v = `ev[${JSON.stringify(fl.key)}]`): string {
   switch (fl.type) {
     case 'n':
       return `f[${idx}] = ${v};`;
     case 's': {
-      const k = cacheSlots++;
+      const k = slotOf(kind, fl.key);
       return `{ const v = ${v}; if (v === w.last[${k}] && v !== undefined) f[${idx}] = w.lastId[${k}]; else { const id = w.s(v); w.last[${k}] = v; w.lastId[${k}] = id; f[${idx}] = id; } }`;
     }
     case 't':
@@ -145,7 +154,7 @@ function compile(kind: EventKind): { enc: Encoder; dec: Decoder } {
   let off = 2;
   const props: string[] = [`kind: ${JSON.stringify(kind)}`];
   for (const fl of required) {
-    enc.push(writeField(fl, `a + ${off}`));
+    enc.push(writeField(kind, fl, `a + ${off}`));
     props.push(`${JSON.stringify(fl.key)}: ${readField(fl, `a + ${off}`)}`);
     off += width(fl);
   }
@@ -153,7 +162,7 @@ function compile(kind: EventKind): { enc: Encoder; dec: Decoder } {
   dec.push(`const m = f[a + 1]; const ev = { ${props.join(', ')} }; let i = a + ${off};`);
   optional.forEach((fl, bit) => {
     // `in`, not `!== undefined`: a parser that writes a key with an undefined value gets it back.
-    enc.push(`if (${JSON.stringify(fl.key)} in ev) { m |= ${1 << bit}; ${writeField(fl, 'i')} i += ${width(fl)}; }`);
+    enc.push(`if (${JSON.stringify(fl.key)} in ev) { m |= ${1 << bit}; ${writeField(kind, fl, 'i')} i += ${width(fl)}; }`);
     dec.push(`if (m & ${1 << bit}) { ev[${JSON.stringify(fl.key)}] = ${readField(fl, 'i')}; i += ${width(fl)}; }`);
   });
   enc.push('f[a + 1] = m; w.n = i;');
@@ -162,6 +171,49 @@ function compile(kind: EventKind): { enc: Encoder; dec: Decoder } {
     enc: new Function('ev', 'w', enc.join('\n')) as Encoder,
     dec: new Function('f', 'a', 'S', 'T', 'at', dec.join('\n')) as Decoder,
   };
+}
+
+/** Writes one modelled event's record from its record's bytes (RecordDecoder.encode). */
+export type DirectEncoder = (r: RawRecord, h: Head, w: WireSink, flags: string | undefined, ctx: ExecContext | undefined) => void;
+
+/**
+ * The record writer of a modelled event, from the readers of its fields (tep/modelled.ts): the
+ * record `compile`'s encoder would make of the event object, without making the object. Null when
+ * the fields are not the kind's schema (a key it lacks, a required one missing, another order):
+ * the caller then makes the object and encodes it, whose keys the wire gives back as they were.
+ */
+export function compileDirect(kind: EventKind, given: readonly ModelledField[]): DirectEncoder | null {
+  const [req = '', opt = ''] = (SCHEMAS[kind] ?? '').split('|');
+  const required = fields(req);
+  const optional = fields(opt);
+  const present = optional.filter((fl) => given.some(([key]) => key === fl.key));
+  const order = [...required, ...present];
+  if (given.length !== order.length || order.some((fl, j) => given[j]?.[0] !== fl.key || (fl.type === 'd') !== (given[j]?.[2] === 'dev'))) return null;
+  const tag = KIND_TAG.get(kind) as number;
+  const body: string[] = ['"use strict";', ...given.map((_f, j) => `const R${j} = R[${j}][1];`), 'return function (r, h, w, fl, cx) {', 'const f = w.f; const a = w.n;', `f[a] = ${tag};`];
+  let off = 2;
+  for (const fl of fields(HEADER)) {
+    body.push(writeField(kind, fl, `a + ${off}`, `h.${fl.key}`));
+    off += width(fl);
+  }
+  for (const [j, fl] of required.entries()) {
+    body.push(`{ const x = R${j}(r); ${writeField(kind, fl, `a + ${off}`, 'x')} }`);
+    off += width(fl);
+  }
+  body.push(`let i = a + ${off}; let m = 0;`);
+  optional.forEach((fl, bit) => {
+    const j = given.findIndex(([key]) => key === fl.key);
+    if (j >= 0) body.push(`{ m |= ${1 << bit}; const x = R${j}(r); ${writeField(kind, fl, 'i', 'x')} i += ${width(fl)}; }`);
+  });
+  // A binary record has no tgid; the latency column, when given, comes after the payload's fields.
+  const after = fields(HEADER_OPTIONAL);
+  after.forEach((fl, k) => {
+    const bit = optional.length + k;
+    if (fl.key === 'flags') body.push(`if (fl !== undefined) { m |= ${1 << bit}; ${writeField(kind, fl, 'i', 'fl')} i++; }`);
+    else if (fl.key === 'ctx') body.push(`if (cx !== undefined) { m |= ${1 << bit}; ${writeField(kind, fl, 'i', 'cx')} i++; }`);
+  });
+  body.push('f[a + 1] = m; w.n = i;', '};');
+  return new Function('R', body.join('\n'))(given) as DirectEncoder;
 }
 
 const COMPILED = new Map(KINDS.map((k) => [k, compile(k)]));
@@ -189,6 +241,8 @@ const BATCH_NUMBERS = 1 << 15;
  */
 export interface WireWriter {
   event(e: TraceEvent): void;
+  /** The sink, with room for one more record (a DirectEncoder writes it there). */
+  reserve(): WireSink;
   diagnostic(code: DiagnosticCode, line: number, message: string, text: string | undefined, count: number): void;
   flush(): void;
   recycle(buf: ArrayBuffer): void;
@@ -241,6 +295,10 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMa
     event(e) {
       if (sink.n + MAX_RECORD > sink.f.length) flush();
       (ENCODERS.get(e.kind) as Encoder)(e, sink);
+    },
+    reserve() {
+      if (sink.n + MAX_RECORD > sink.f.length) flush();
+      return sink;
     },
     diagnostic(code, line, message, text, count) {
       if (sink.n + MAX_RECORD > sink.f.length) flush();

@@ -3,12 +3,13 @@ import type { ExecContext, OtherEvent, TraceEvent } from '../../../model/events.
 import { intern } from '../../names.js';
 import { readNumberAt, readString, type RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
-import { MODELLED_DECODERS, type Head, type ModelledDecoder } from './modelled.js';
+import { buildModelled, MODELLED_SHAPES, type Head, type ModelledDecoder, type ModelledShape } from './modelled.js';
 import type { SymbolSource } from './print-eval.js';
 import { createPayloadArena, type PayloadArena } from './payload-arena.js';
 import { createEventPrinter, type EventPrinter } from './render.js';
 import { createCommRegistry, symbolSource, type CommRegistry } from './symbols.js';
 import type { TracingData } from './tracing-data.js';
+import { compileDirect, type DirectEncoder, type WireSink } from '../../wire.js';
 
 /**
  * Turns one raw tracepoint record (common fields + payload, as a ring buffer or a perf sample
@@ -53,6 +54,13 @@ export interface RecordDecoder {
    * none is stored afterwards: a store into events of a dozen shapes is a megamorphic one.
    */
   decodeWith(r: RawRecord, head: Head): TraceEvent;
+  /**
+   * Writes the event `decode` would make of `r` straight into a wire record (the decoding thread:
+   * no event object to make, then read back field by field), with the same side effects (task
+   * names registered). False, with nothing written or registered, for an event that has no direct
+   * form (an `other` event): the caller decodes it and encodes the object.
+   */
+  encode(r: RawRecord, ts: number, cpu: number, line: number, w: WireSink): boolean;
   /** The event format of a record's common_type, or undefined for an id the file does not describe. */
   formatOf(r: RawRecord): EventFormat | undefined;
   readonly comms: CommRegistry;
@@ -95,6 +103,9 @@ interface Compiled {
   printer: EventPrinter;
   /** The modelled decoder, when the event is modelled, selected and its format has the fields. */
   modelled: ModelledDecoder | null;
+  shape: ModelledShape | null;
+  /** Its wire writer, made on first use (undefined: not yet; null: the wire has no such event). */
+  direct: DirectEncoder | null | undefined;
   /** Names the tasks the sched plugin would name when `trace-cmd report` prints this event. */
   registers: ((r: RawRecord) => void) | null;
   /** Not among the payloads asked for: its text is rendered when (if ever) `args` is read. */
@@ -197,18 +208,18 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     const ev = td.events.get(id);
     if (!ev) return undefined;
     const printer = createEventPrinter(ev, syms);
-    const factory = MODELLED_DECODERS.get(ev.name);
-    const modelled = factory && selected(ev.name) ? factory(ev, { syms, printer }) : null;
+    const factory = MODELLED_SHAPES.get(ev.name);
+    const shape = factory && selected(ev.name) ? factory(ev, { syms, printer }) : null;
     // An event whose payload the caller did not ask for prints its text only if it is read.
     const lazyArgs = payloads !== 'all' && !selected(ev.name);
-    const c: Compiled = { ev, name: intern(ev.name), system: intern(ev.system), printer, modelled, registers: registrar(ev), lazyArgs };
+    const c: Compiled = { ev, name: intern(ev.name), system: intern(ev.system), printer, modelled: shape && buildModelled(shape), shape, direct: undefined, registers: registrar(ev), lazyArgs };
     compiled[id] = c;
     return c;
   }
 
   const head: Head = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
 
-  function decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent {
+  function fillHead(r: RawRecord, ts: number, cpu: number, line: number): void {
     const pid = common.pid ? readNumberAt(r, common.pid.offset, common.pid.size, common.pid.signed) : -1;
     head.line = line;
     head.ts = ts;
@@ -216,42 +227,71 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     head.pid = pid;
     // The task name is resolved before the payload names anything (trace-cmd prints it first).
     head.comm = commOf ? commOf(pid) : comms.comm(pid);
+  }
+
+  function decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent {
+    fillHead(r, ts, cpu, line);
     return decodeWith(r, head);
+  }
+
+  /** The latency column of `r` (undefined when not asked for or the format has no common_flags). */
+  function latency(r: RawRecord): { flags: string; ctx: ExecContext | undefined } | undefined {
+    if (!wantsLatency || !common.flags) return undefined;
+    const f = readNumberAt(r, common.flags.offset, common.flags.size, false);
+    const pc = common.preempt ? readNumberAt(r, common.preempt.offset, common.preempt.size, false) : 0;
+    // Both are u8 fields; a wider one (none in a real format) is not cached.
+    const small = f <= 0xff && pc <= 0xff;
+    let l = small ? flagStrings[f * 256 + pc] : undefined;
+    if (l === undefined) {
+      const flags = latencyFlags(f, pc);
+      l = { flags, ctx: contextFromFlags(flags) };
+      if (small) flagStrings[f * 256 + pc] = l;
+    }
+    return l;
   }
 
   function decodeWith(r: RawRecord, h: Head): TraceEvent {
     const id = readNumberAt(r, typeOff, typeSize, false);
     const c = compiled[id] ?? compile(id);
+    const l = latency(r);
+    if (c?.modelled) {
+      const m = c.modelled(r, h, l?.flags, l?.ctx);
+      c.registers?.(r);
+      return m;
+    }
     let e: TraceEvent;
     if (!c) {
       const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: `unknown_event_${id}`, args: `[UNKNOWN TYPE ${id}]` };
       e = o;
     } else {
-      if (c.modelled) e = c.modelled(r, h);
-      else if (c.lazyArgs) e = lazyOther(c, r, h, arena);
+      if (c.lazyArgs) e = lazyOther(c, r, h, arena);
       else e = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: c.name, system: c.system, args: c.printer.render(r) };
       c.registers?.(r);
     }
-    if (wantsLatency && common.flags) {
-      const f = readNumberAt(r, common.flags.offset, common.flags.size, false);
-      const pc = common.preempt ? readNumberAt(r, common.preempt.offset, common.preempt.size, false) : 0;
-      // Both are u8 fields; a wider one (none in a real format) is not cached.
-      const small = f <= 0xff && pc <= 0xff;
-      let l = small ? flagStrings[f * 256 + pc] : undefined;
-      if (l === undefined) {
-        const flags = latencyFlags(f, pc);
-        l = { flags, ctx: contextFromFlags(flags) };
-        if (small) flagStrings[f * 256 + pc] = l;
-      }
+    if (l !== undefined) {
       e.flags = l.flags;
       if (l.ctx !== undefined) e.ctx = l.ctx;
     }
     return e;
   }
 
+  function encode(r: RawRecord, ts: number, cpu: number, line: number, w: WireSink): boolean {
+    const id = readNumberAt(r, typeOff, typeSize, false);
+    const c = compiled[id] ?? compile(id);
+    if (!c?.shape) return false;
+    if (c.direct === undefined) c.direct = compileDirect(c.shape.kind, c.shape.fields);
+    if (c.direct === null) return false;
+    fillHead(r, ts, cpu, line);
+    const l = latency(r);
+    c.direct(r, head, w, l?.flags, l?.ctx);
+    c.registers?.(r);
+    return true;
+  }
+
   return {
     decode,
     decodeWith,
+    encode,
     formatOf: (r) => {
       const id = readNumberAt(r, typeOff, typeSize, false);
       return (compiled[id] ?? compile(id))?.ev;

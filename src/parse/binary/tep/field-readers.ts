@@ -82,7 +82,11 @@ export function printedBy(ev: EventFormat, env: ModelledEnv, f: FieldFormat, pic
   };
 }
 
-/** Device major/minor from a dev_t field (`dev`, or block_bio_remap's `old_dev`) as the print fmt computes them (`dev >> 20`, `dev & 0xfffff`). */
+/**
+ * Device major/minor from a dev_t field (`dev`, or block_bio_remap's `old_dev`) as the print fmt
+ * computes them (`dev >> 20`, `dev & 0xfffff`). The object is shared by every record with that
+ * dev_t: callers copy it into an event (see ModelledField).
+ */
 export function devReader(ev: EventFormat, env: ModelledEnv, name = 'dev'): ((r: RawRecord) => Dev) | null {
   const f = ev.byName.get(name);
   if (!f) return null;
@@ -106,7 +110,7 @@ export function devReader(ev: EventFormat, env: ModelledEnv, name = 'dev'): ((r:
       }
       if (cache.size < 4096) cache.set(v, d);
     }
-    return { major: d.major, minor: d.minor };
+    return d;
   };
 }
 
