@@ -1,7 +1,7 @@
 import type { Dev, EventKind, ExecContext, TraceEvent } from '../../../model/events.js';
 import { taskStateLetters } from '../../payload/kernel-tables.js';
-import { devReader, fieldsOf, functionReader, inoReader, pointerReader, printedBy, str, type ModelledEnv } from './field-readers.js';
-import { readNumber, type RawRecord } from './fields.js';
+import { devReader, fieldsOf, functionReader, inoReader, numberReader, pointerReader, printedBy, str, type ModelledEnv } from './field-readers.js';
+import type { RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
 
 export type { ModelledEnv } from './field-readers.js';
@@ -50,7 +50,7 @@ export type ModelledDecoder = (r: RawRecord, h: Head, flags?: string, ctx?: Exec
 
 type Factory = (ev: EventFormat, env: ModelledEnv) => ModelledShape | null;
 
-const num = (f: FieldFormat): FieldRead => (r) => readNumber(r, f);
+const num = numberReader;
 const devField = (key: string, read: (r: RawRecord) => Dev): ModelledField => [key, read, 'dev'];
 
 /**
@@ -115,8 +115,9 @@ const queueWork: Factory = (ev, env) => {
   if (!work || !fn || !wq || !req || !cpu) return null;
   // ≥5.12 store the workqueue's name; older kernels a pointer printed with %p.
   const q = wq.isString ? str(wq) : printedBy(ev, env, wq, 'all', (v) => `0x${v.toString(16)}`);
+  const targetCpu = numberReader(cpu);
   const target = (r: RawRecord): number => {
-    const t = readNumber(r, cpu);
+    const t = targetCpu(r);
     return t === 4294967295 ? -1 : t;
   };
   return { kind: 'workqueue_queue_work', fields: [['work', pointerReader(work)], ['function', functionReader(fn, env)], ['workqueue', q], ['reqCpu', num(req)], ['targetCpu', target]] };
