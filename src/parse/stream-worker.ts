@@ -24,6 +24,8 @@ export interface WorkerInput {
   progress?: boolean;
   chunkBytes?: number;
   maxLineBytes?: number;
+  /** The main thread renders a trace.dat's unanalysed events from their bytes (wire.ts, RAW). */
+  rawOthers?: boolean;
 }
 
 export type WorkerMessage =
@@ -65,7 +67,7 @@ async function loadReader(input: WorkerInput): Promise<Reader> {
     const { readTraceDatSource } = await reader;
     await zstd;
     // Modelled events go straight into the wire (TraceDatOptions.wire): no object made to be encoded.
-    return (path, onEvent, opts, wire) => readTraceDatSource({ path }, onEvent, opts, wire);
+    return (path, onEvent, opts, wire) => readTraceDatSource({ path }, onEvent, opts, wire, input.rawOthers);
   }
   const { BINARY_READERS } = await import('./binary/dispatch.js');
   await zstd;
@@ -83,7 +85,7 @@ async function run(input: WorkerInput): Promise<void> {
   const writer = createWireWriter((b) => {
     inFlight++;
     const msg: WorkerMessage = { type: 'batch', ...b };
-    port.postMessage(msg, [b.buf]);
+    port.postMessage(msg, b.raw ? [b.buf, b.raw] : [b.buf]);
   });
   port.on('message', (m: MainMessage) => {
     if (m.type !== 'ack') return;

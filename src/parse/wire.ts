@@ -2,6 +2,8 @@ import type { DiagnosticCode } from '../model/diagnostics.js';
 import type { EventKind, ExecContext, TraceEvent } from '../model/events.js';
 import type { Head, ModelledField } from './binary/tep/modelled.js';
 import type { RawRecord } from './binary/tep/fields.js';
+import { lazyOtherEvent } from './binary/tep/lazy-other.js';
+import type { EventPrinter } from './binary/tep/render.js';
 
 /**
  * TraceEvents in a form that crosses between threads cheaply: one Float64Array of records plus the
@@ -71,6 +73,8 @@ const SCHEMAS: Record<EventKind, string> = {
 const KINDS = Object.keys(SCHEMAS) as EventKind[];
 const KIND_TAG = new Map<string, number>(KINDS.map((k, i) => [k, i]));
 const DIAG = KINDS.length;
+/** An unanalysed event of a trace.dat sent as its record's bytes (writeRawOther). */
+const RAW = DIAG + 1;
 
 function fields(spec: string): Field[] {
   return spec
@@ -96,6 +100,8 @@ export interface WireSink {
   n: number;
   s(v: string | undefined): number;
   t(v: string | undefined): number;
+  /** Copies bytes [start, start + size) into the batch's byte buffer and gives their offset there. */
+  b(bytes: Uint8Array, start: number, size: number): number;
   last: (string | undefined)[];
   lastId: number[];
 }
@@ -220,6 +226,63 @@ const COMPILED = new Map(KINDS.map((k) => [k, compile(k)]));
 const ENCODERS = new Map<string, Encoder>(KINDS.map((k) => [k, (COMPILED.get(k) as { enc: Encoder }).enc]));
 const DECODERS: Decoder[] = KINDS.map((k) => (COMPILED.get(k) as { dec: Decoder }).dec);
 
+/**
+ * An unanalysed event (`other`, its `args` rendered only if read) as its record's bytes, so the
+ * decoding thread does not render a text nobody may read: the reader makes the same lazy event
+ * (tep/lazy-other.ts) with the printer of the event's id. Record: [RAW, mask, line, ts, cpu, pid,
+ * comm, name, system, id, offset of its bytes, size, flags?, ctx?]; mask 1: flags, 2: ctx, 4:
+ * little-endian.
+ */
+export function writeRawOther(w: WireSink, h: Head, name: string, system: string, id: number, r: RawRecord, flags: string | undefined, ctx: ExecContext | undefined): void {
+  const f = w.f;
+  const a = w.n;
+  f[a] = RAW;
+  f[a + 2] = h.line;
+  f[a + 3] = h.ts;
+  f[a + 4] = h.cpu;
+  f[a + 5] = h.pid;
+  f[a + 6] = rawString(w, RAW_SLOTS.comm, h.comm);
+  f[a + 7] = rawString(w, RAW_SLOTS.name, name);
+  f[a + 8] = rawString(w, RAW_SLOTS.system, system);
+  f[a + 9] = id;
+  f[a + 10] = w.b(r.bytes, r.start, r.size);
+  f[a + 11] = r.size;
+  let i = a + 12;
+  let m = r.little ? 4 : 0;
+  if (flags !== undefined) {
+    m |= 1;
+    f[i++] = rawString(w, RAW_SLOTS.flags, flags);
+  }
+  if (ctx !== undefined) {
+    m |= 2;
+    f[i++] = rawString(w, RAW_SLOTS.ctx, ctx);
+  }
+  f[a + 1] = m;
+  w.n = i;
+}
+
+/** RAW records' string fields share the `other` kind's last-value slots. */
+const RAW_SLOTS = { comm: slotOf('other', 'comm'), name: slotOf('other', 'name'), system: slotOf('other', 'system'), flags: slotOf('other', 'flags'), ctx: slotOf('other', 'ctx') };
+
+function rawString(w: WireSink, k: number, v: string): number {
+  if (v === w.last[k]) return w.lastId[k] as number;
+  const id = w.s(v);
+  w.last[k] = v;
+  w.lastId[k] = id;
+  return id;
+}
+
+function readRawOther(f: Float64Array, a: number, S: readonly string[], raw: Uint8Array, view: DataView, printerOf: (id: number) => EventPrinter, at: { p: number }): TraceEvent {
+  const m = f[a + 1] as number;
+  const id = f[a + 9] as number;
+  const e = lazyOtherEvent(f[a + 2] as number, f[a + 3] as number, f[a + 4] as number, f[a + 5] as number, S[f[a + 6] as number] as string, S[f[a + 7] as number] as string, S[f[a + 8] as number] as string, raw, view, f[a + 10] as number, f[a + 11] as number, (m & 4) !== 0, printerOf(id));
+  let i = a + 12;
+  if (m & 1) e.flags = S[f[i++] as number];
+  if (m & 2) e.ctx = S[f[i++] as number] as ExecContext;
+  at.p = i;
+  return e;
+}
+
 /** A batch as it crosses: the records, the strings new to the table, the texts of this batch. */
 export interface WireBatch {
   buf: ArrayBuffer;
@@ -229,11 +292,15 @@ export interface WireBatch {
   fresh: string[];
   texts: string[];
   reset: boolean;
+  /** The records' bytes of RAW records (not recycled: the events made from them keep it). */
+  raw?: ArrayBuffer;
 }
 
 /** The table is cleared when it grows past this many strings (pointers and comms churn). */
 const TABLE_MAX = 1 << 16;
 const BATCH_NUMBERS = 1 << 15;
+/** First size of a batch's byte buffer (grown as needed): ~2,300 RAW records fill a batch's numbers. */
+const RAW_BYTES = 64 << 10;
 
 /**
  * The encoding side: events and diagnostics go into the current batch in the order they come;
@@ -256,6 +323,8 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMa
   let texts: string[] = [];
   let reset = false;
   const pool: ArrayBuffer[] = [];
+  let raw: Uint8Array | undefined;
+  let rawN = 0;
   const sink: WireSink = {
     f: new Float64Array(batchNumbers),
     n: 0,
@@ -275,10 +344,22 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMa
       if (v === undefined) return -1;
       return texts.push(v) - 1;
     },
+    b(bytes, start, size) {
+      if (raw === undefined || rawN + size > raw.length) {
+        const grown = new Uint8Array(Math.max(RAW_BYTES, 2 * (raw?.length ?? 0), rawN + size));
+        if (raw !== undefined) grown.set(raw.subarray(0, rawN));
+        raw = grown;
+      }
+      raw.set(bytes.subarray(start, start + size), rawN);
+      rawN += size;
+      return rawN - size;
+    },
   };
   const flush = (): void => {
     if (sink.n === 0 && fresh.length === 0 && texts.length === 0) return;
-    send({ buf: sink.f.buffer as ArrayBuffer, n: sink.n, fresh, texts, reset });
+    send({ buf: sink.f.buffer as ArrayBuffer, n: sink.n, fresh, texts, reset, raw: raw?.buffer as ArrayBuffer | undefined });
+    raw = undefined;
+    rawN = 0;
     reset = false;
     if (table.size > tableMax) {
       table.clear();
@@ -324,8 +405,12 @@ export interface WireTarget {
   diagnostic(code: DiagnosticCode, line: number, message: string, text: string | undefined, count: number): void;
 }
 
-/** The decoding side: keeps the string table and hands each batch's records on in order. */
-export function createWireReader(): (batch: WireBatch, to: WireTarget) => void {
+/**
+ * The decoding side: keeps the string table and hands each batch's records on in order.
+ * `printerOf` gives the printer of an event id for RAW records (which only a writer told that the
+ * reader has it writes).
+ */
+export function createWireReader(printerOf?: (id: number) => EventPrinter): (batch: WireBatch, to: WireTarget) => void {
   let table: string[] = [];
   const at = { p: 0 };
   return (batch, to) => {
@@ -333,9 +418,17 @@ export function createWireReader(): (batch: WireBatch, to: WireTarget) => void {
     for (const s of batch.fresh) table.push(s);
     const f = new Float64Array(batch.buf, 0, batch.n);
     const T = batch.texts;
+    const raw = batch.raw && new Uint8Array(batch.raw);
+    const rawView = batch.raw && new DataView(batch.raw);
     let a = 0;
     while (a < batch.n) {
       const tag = f[a] as number;
+      if (tag === RAW) {
+        if (!raw || !rawView || !printerOf) throw new Error('the parsing thread sent a record\'s bytes but no printer can render them');
+        to.event(readRawOther(f, a, table, raw, rawView, printerOf, at));
+        a = at.p;
+        continue;
+      }
       if (tag === DIAG) {
         const text = f[a + 5] as number;
         to.diagnostic(table[f[a + 3] as number] as DiagnosticCode, f[a + 2] as number, T[f[a + 4] as number] as string, text < 0 ? undefined : T[text], f[a + 1] as number);

@@ -6,10 +6,11 @@ import type { EventFormat, FieldFormat } from './format.js';
 import { buildModelled, MODELLED_SHAPES, type Head, type ModelledDecoder, type ModelledShape } from './modelled.js';
 import type { SymbolSource } from './print-eval.js';
 import { createPayloadArena, type PayloadArena } from './payload-arena.js';
+import { lazyOtherEvent } from './lazy-other.js';
 import { createEventPrinter, type EventPrinter } from './render.js';
 import { createCommRegistry, symbolSource, type CommRegistry } from './symbols.js';
 import type { TracingData } from './tracing-data.js';
-import { compileDirect, type DirectEncoder, type WireSink } from '../../wire.js';
+import { compileDirect, writeRawOther, type DirectEncoder, type WireSink } from '../../wire.js';
 
 /**
  * Turns one raw tracepoint record (common fields + payload, as a ring buffer or a perf sample
@@ -39,6 +40,12 @@ export interface DecoderOptions {
    * an event that reads them later (an `other` event's `args`) keeps a copy of its payload.
    */
   volatileBytes?: boolean;
+  /**
+   * `encode` writes an event whose payload was not asked for as its record's bytes (the wire's
+   * reader has the file's printers and makes the same lazy event), instead of leaving it to be
+   * decoded and sent with its text rendered.
+   */
+  rawOthers?: boolean;
 }
 
 export interface RecordDecoder {
@@ -58,7 +65,7 @@ export interface RecordDecoder {
    * Writes the event `decode` would make of `r` straight into a wire record (the decoding thread:
    * no event object to make, then read back field by field), with the same side effects (task
    * names registered). False, with nothing written or registered, for an event that has no direct
-   * form (an `other` event): the caller decodes it and encodes the object.
+   * form (an `other` event, unless `rawOthers`): the caller decodes it and encodes the object.
    */
   encode(r: RawRecord, ts: number, cpu: number, line: number, w: WireSink): boolean;
   /** The event format of a record's common_type, or undefined for an id the file does not describe. */
@@ -112,66 +119,17 @@ interface Compiled {
   lazyArgs: boolean;
 }
 
-/**
- * An `other` event whose `args` is rendered on first read. Rendering evaluates the print fmt, which
- * costs far more than reading the record, and a census (`inspect`) or an analysis never reads it.
- * A class, not a closure: the getter lives once on the prototype instead of two closures per event
- * (they cost more than decoding the record). Reading `args` makes it an own property, as on any
- * other event; until then it is not among the object's own keys.
- * The record's bytes are kept by reference when the reader never writes into a block once read
- * (trace.dat: each read or decompression makes a new one), else a copy (DecoderOptions.volatileBytes).
- * They are private fields of the event itself, not a record object beside it: one allocation less
- * per event, and most events of a wide capture are `other`.
- */
-class LazyOther {
-  readonly kind = 'other' as const;
-  // Private fields: not among the event's keys (JSON, spreads and deep equality see an ordinary event).
-  readonly #bytes: Uint8Array;
-  readonly #view: DataView;
-  readonly #start: number;
-  readonly #size: number;
-  readonly #little: boolean;
-  readonly #printer: EventPrinter;
-  constructor(
-    readonly line: number,
-    readonly ts: number,
-    readonly cpu: number,
-    readonly pid: number,
-    readonly comm: string,
-    readonly name: string,
-    readonly system: string,
-    bytes: Uint8Array,
-    view: DataView,
-    start: number,
-    size: number,
-    little: boolean,
-    printer: EventPrinter,
-  ) {
-    this.#bytes = bytes;
-    this.#view = view;
-    this.#start = start;
-    this.#size = size;
-    this.#little = little;
-    this.#printer = printer;
-  }
-
-  get args(): string {
-    const text = this.#printer.render({ bytes: this.#bytes, view: this.#view, start: this.#start, size: this.#size, little: this.#little });
-    Object.defineProperty(this, 'args', { value: text, enumerable: true, writable: true, configurable: true });
-    return text;
-  }
-}
-
 function lazyOther(c: Compiled, r: RawRecord, h: Head, arena: PayloadArena | null): OtherEvent {
-  if (arena === null) return new LazyOther(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer) as unknown as OtherEvent;
+  if (arena === null) return lazyOtherEvent(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer);
   arena.copy(r);
-  return new LazyOther(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer) as unknown as OtherEvent;
+  return lazyOtherEvent(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer);
 }
 
 export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {
   const payloads = opts.payloads ?? 'all';
   const wantsLatency = opts.latencyFlags ?? true;
   const commOf = opts.commOf;
+  const rawOthers = opts.rawOthers ?? false;
   const arena = opts.volatileBytes ? createPayloadArena() : null;
   const syms = symbolSource(td, opts.findFunction);
   const comms = createCommRegistry(td.cmdlines);
@@ -287,12 +245,18 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
   function encode(r: RawRecord, ts: number, cpu: number, line: number, w: WireSink): boolean {
     const id = readNumberAt(r, typeOff, typeSize, false);
     const c = compiled[id] ?? compile(id);
-    if (!c?.shape) return false;
-    if (c.direct === undefined) c.direct = compileDirect(c.shape.kind, c.shape.fields);
-    if (c.direct === null) return false;
-    fillHead(r, ts, cpu, line);
-    const l = latency(r);
-    c.direct(r, head, w, l?.flags, l?.ctx);
+    if (c === undefined) return false;
+    if (c.shape) {
+      if (c.direct === undefined) c.direct = compileDirect(c.shape.kind, c.shape.fields);
+      if (c.direct === null) return false;
+      fillHead(r, ts, cpu, line);
+      const l = latency(r);
+      c.direct(r, head, w, l?.flags, l?.ctx);
+    } else if (c.lazyArgs && rawOthers) {
+      fillHead(r, ts, cpu, line);
+      const l = latency(r);
+      writeRawOther(w, head, c.name, c.system, id, r, l?.flags, l?.ctx);
+    } else return false;
     c.registers?.(r);
     return true;
   }

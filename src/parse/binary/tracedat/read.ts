@@ -49,6 +49,8 @@ export interface TraceDatOptions {
    * order.
    */
   wire?: WireWriter;
+  /** The wire's reader renders unanalysed events from their bytes (RecordDecoder's `rawOthers`). */
+  wireRaw?: boolean;
 }
 
 export interface TraceDatResult {
@@ -149,7 +151,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
   // Without a TSC conversion the shift is linear: fold it into each cursor's base.
   if (!tsc) for (const c of cursors) c.setBase(baseNs - L.offsetNs);
 
-  const dec = createRecordDecoder(td, { payloads: opts.payloads, latencyFlags: opts.latencyFlags });
+  const dec = createRecordDecoder(td, { payloads: opts.payloads, latencyFlags: opts.latencyFlags, rawOthers: opts.wire !== undefined && opts.wireRaw === true });
   const rec: RawRecord = { bytes: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)), start: 0, size: 0, little: L.little };
   const merge = createMerger(cursors);
   const lastByCpu: number[] = [];

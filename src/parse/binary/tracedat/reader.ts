@@ -22,7 +22,7 @@ export const TRACE_DAT_READER: BinaryReader = {
 };
 
 /** TRACE_DAT_READER's read, which the decoding thread calls with its wire (TraceDatOptions.wire). */
-export async function readTraceDatSource(source: BinarySource, onEvent: (e: TraceEvent) => void, opts: ReaderOptions, wire?: WireWriter): Promise<StreamResult> {
+export async function readTraceDatSource(source: BinarySource, onEvent: (e: TraceEvent) => void, opts: ReaderOptions, wire?: WireWriter, wireRaw?: boolean): Promise<StreamResult> {
   // The reader proper is loaded only for a trace.dat: a run over text never pays for it.
   const { readTraceDat } = await import('./read.js');
   const src = 'path' in source ? fileSource(source.path) : memorySource(source.bytes);
@@ -33,6 +33,7 @@ export async function readTraceDatSource(source: BinarySource, onEvent: (e: Trac
       pace: opts.pace,
       onProgress: opts.onProgress ? (bytes) => opts.onProgress?.(bytes, false) : undefined,
       wire,
+      wireRaw,
     });
     return {
       format: 'trace.dat',
