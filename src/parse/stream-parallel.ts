@@ -80,15 +80,16 @@ export function canStreamInWorker(source: Source, opts: StreamOptions): source i
   }
 }
 
-export async function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptions = {}): Promise<StreamResult> {
+export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptions = {}): Promise<StreamResult> {
   const label = opts.label ?? path;
   const diagnostics = opts.diagnostics ?? createDiagnostics(label, false);
   const payloads = opts.payloads;
   const binary = binaryReaderOfPath(path)?.format;
   // A trace.dat's unanalysed events come as their records' bytes, rendered here if ever read
-  // (tracedat/printers.ts), which for a compressed file needs zstd here too (~5 ms to start).
+  // (tracedat/printers.ts), which for a compressed file needs zstd here too: it starts (6-10 ms)
+  // while the thread does, and messages wait for it.
   const rawOthers = binary === 'trace.dat';
-  if (rawOthers && compressedTraceDat(path)) await (await import('./binary/zstd.js')).initZstd();
+  const zstd = rawOthers && compressedTraceDat(path) ? import('./binary/zstd.js').then((z) => z.initZstd()) : undefined;
   const input: WorkerInput = {
     path,
     label,
@@ -115,7 +116,7 @@ export async function streamEventsParallel(path: string, onEvent: (e: TraceEvent
       void worker.terminate();
       reject(err);
     };
-    worker.on('message', (m: WorkerMessage) => {
+    const onMessage = (m: WorkerMessage): void => {
       if (settled) return;
       if (m.type === 'batch') {
         try {
@@ -138,8 +139,20 @@ export async function streamEventsParallel(path: string, onEvent: (e: TraceEvent
         if (m.sys) Object.assign(err, m.sys);
         fail(err);
       }
-    });
+    };
+    let waiting: WorkerMessage[] | null = zstd ? [] : null;
+    zstd?.then(() => {
+      const q = waiting ?? [];
+      waiting = null;
+      for (const m of q) onMessage(m);
+    }, fail);
+    worker.on('message', (m: WorkerMessage) => (waiting ? waiting.push(m) : onMessage(m)));
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the parsing thread stopped (exit ${code}) before the end of ${label}`)));
+    worker.on('exit', (code) => {
+      const stopped = (): void => fail(new Error(`the parsing thread stopped (exit ${code}) before the end of ${label}`));
+      // Its last messages may still wait for zstd: they are read first (then this fails nothing).
+      if (waiting && zstd) void zstd.then(stopped, stopped);
+      else stopped();
+    });
   });
 }
