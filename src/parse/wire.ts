@@ -222,9 +222,41 @@ export function compileDirect(kind: EventKind, given: readonly ModelledField[]):
   return new Function('R', body.join('\n'))(given) as DirectEncoder;
 }
 
-const COMPILED = new Map(KINDS.map((k) => [k, compile(k)]));
-const ENCODERS = new Map<string, Encoder>(KINDS.map((k) => [k, (COMPILED.get(k) as { enc: Encoder }).enc]));
-const DECODERS: Decoder[] = KINDS.map((k) => (COMPILED.get(k) as { dec: Decoder }).dec);
+/**
+ * Each kind is compiled when first met (a trace has a dozen of the 30: compiling them all made
+ * loading this module take 8-18 ms instead of 3-8, on each thread, 4 runs each); the string slots are all handed out now, so that a writer's
+ * `last` arrays have one for every kind whenever it is compiled.
+ */
+for (const kind of KINDS) {
+  const [req = '', opt = ''] = SCHEMAS[kind].split('|');
+  for (const fl of fields(`${HEADER} ${req} ${opt} ${HEADER_OPTIONAL}`)) if (fl.type === 's') slotOf(kind, fl.key);
+}
+const ENCODERS = new Map<string, Encoder>();
+const DECODERS: Decoder[] = new Array<Decoder | undefined>(KINDS.length).fill(undefined) as Decoder[];
+
+function compileKind(kind: EventKind): void {
+  const { enc, dec } = compile(kind);
+  ENCODERS.set(kind, enc);
+  DECODERS[KIND_TAG.get(kind) as number] = dec;
+}
+
+function encoderOf(kind: EventKind): Encoder {
+  let e = ENCODERS.get(kind);
+  if (e === undefined) {
+    compileKind(kind);
+    e = ENCODERS.get(kind) as Encoder;
+  }
+  return e;
+}
+
+function decoderOf(tag: number): Decoder {
+  let d = DECODERS[tag];
+  if (d === undefined) {
+    compileKind(KINDS[tag] as EventKind);
+    d = DECODERS[tag] as Decoder;
+  }
+  return d;
+}
 
 /**
  * An unanalysed event (`other`, its `args` rendered only if read) as its record's bytes, so the
@@ -381,7 +413,7 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMa
   return {
     event(e) {
       if (sink.n + MAX_RECORD > room) flush();
-      (ENCODERS.get(e.kind) as Encoder)(e, sink);
+      encoderOf(e.kind)(e, sink);
     },
     reserve() {
       if (sink.n + MAX_RECORD > room) flush();
@@ -441,7 +473,7 @@ export function createWireReader(printerOf?: (id: number) => EventPrinter): (bat
         a += 6;
         continue;
       }
-      const ev = (DECODERS[tag] as Decoder)(f, a, table, T, at);
+      const ev = decoderOf(tag)(f, a, table, T, at);
       a = at.p;
       to.event(ev);
     }
