@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { binaryReaderOfPath, type BinaryFormat } from './binary/dispatch.js';
 import { mayBeCompressed } from './binary/tracedat/start.js';
-import { filePrinters } from './binary/tracedat/printers.js';
 import { fileSource } from './binary/tracedat/source.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
@@ -101,10 +100,13 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
   const payloads = opts.payloads;
   const binary = binaryReaderOfPath(path)?.format;
   // A trace.dat's unanalysed events come as their records' bytes, rendered here if ever read
-  // (tracedat/printers.ts), which for a compressed file needs zstd here too: it starts (6-10 ms)
-  // while the thread does, and messages wait for it.
+  // (tracedat/printers.ts, loaded only now: analyze must not load a reader before one is needed),
+  // which for a compressed file needs zstd here too. Both start (6-10 ms) while the thread does,
+  // and its messages wait for them.
   const rawOthers = binary === 'trace.dat';
+  const printers = rawOthers ? import('./binary/tracedat/printers.js').then((m) => m.filePrinters(path)) : undefined;
   const zstd = rawOthers && compressedTraceDat(path) ? import('./binary/zstd.js').then((z) => z.initZstd()) : undefined;
+  const ready = printers && Promise.all([printers, zstd]);
   const input: WorkerInput = {
     path,
     label,
@@ -116,7 +118,7 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
     maxLineBytes: opts.maxLineBytes,
     progress: opts.onProgress !== undefined,
   };
-  const read = createWireReader(rawOthers ? filePrinters(path) : undefined);
+  let read = createWireReader();
   const target = { event: onEvent, diagnostic: diagnostics.add.bind(diagnostics) };
   return new Promise<StreamResult>((resolve, reject) => {
     // None of this process's options: V8's (`--max-old-space-size`, `--expose-gc`) are refused by a
@@ -155,8 +157,9 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
         fail(err);
       }
     };
-    let waiting: WorkerMessage[] | null = zstd ? [] : null;
-    zstd?.then(() => {
+    let waiting: WorkerMessage[] | null = ready ? [] : null;
+    ready?.then(([printerOf]) => {
+      read = createWireReader(printerOf);
       const q = waiting ?? [];
       waiting = null;
       for (const m of q) onMessage(m);
@@ -165,8 +168,8 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
     worker.on('error', fail);
     worker.on('exit', (code) => {
       const stopped = (): void => fail(new Error(`the parsing thread stopped (exit ${code}) before the end of ${label}`));
-      // Its last messages may still wait for zstd: they are read first (then this fails nothing).
-      if (waiting && zstd) void zstd.then(stopped, stopped);
+      // Its last messages may still wait for the printers: they are read first (then this fails nothing).
+      if (waiting && ready) void ready.then(stopped, stopped);
       else stopped();
     });
   });

@@ -137,8 +137,9 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
   const typeOff = common.type?.offset ?? 0;
   const typeSize = common.type?.size ?? 2;
   // Dense tables, filled up front: an array first written at index 1200 (an event id) or 2305 (a
-  // flags pair) is kept as a hash table by V8, and these are read for every record. Their reads were
-  // ~15% of the decoding thread's CPU on an 882k-event trace.dat (profile, `encode`'s self time).
+  // flags pair) is kept as a hash table by V8, and these are read for every record. In profiles of
+  // the decoding thread's work on an 882k-event trace.dat, `encode` (where they are read) had 245 ms
+  // of self time in 1.9 s as hash tables, 130 ms in 1.1 s dense (with the readers of field-readers.ts).
   let maxId = 0;
   for (const id of td.events.keys()) if (id > maxId) maxId = Math.min(id, 0xffff);
   const compiled: (Compiled | undefined)[] = new Array<Compiled | undefined>(maxId + 1).fill(undefined);

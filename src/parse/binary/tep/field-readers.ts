@@ -19,8 +19,10 @@ export interface ModelledEnv {
 /**
  * A numeric field's reader. The readers keep a field's offset, size and signedness as numbers, not
  * the field: the code of a reader is shared by all its instances, and fields come in several hidden
- * classes, so `f.offset` in a reader was a polymorphic load (with them, the readers' calls were
- * ~30% of the decoding thread's CPU in a profile of an 882k-event trace.dat).
+ * classes, so `f.offset` in a reader was a polymorphic load. Reading fields through the field
+ * (`readNumber(r, f)`), readNumber had 361 ms of self time in a 1.9 s profile of the decoding
+ * thread's work on an 882k-event trace.dat; with these readers and decode.ts's dense tables, that
+ * work took 0.70–0.77 s of CPU instead of 0.82–0.99 (4 interleaved runs each).
  */
 export function numberReader(f: FieldFormat): (r: RawRecord) => number {
   const { offset, size, signed } = f;
