@@ -10,7 +10,8 @@ import { lazyOtherEvent } from './lazy-other.js';
 import { createEventPrinter, type EventPrinter } from './render.js';
 import { createCommRegistry, symbolSource, type CommRegistry } from './symbols.js';
 import type { TracingData } from './tracing-data.js';
-import { compileDirect, writeRawOther, type DirectEncoder, type WireSink } from '../../wire.js';
+import { compileDirect, writeRawOther, type DirectEncoder } from '../../wire-direct.js';
+import type { WireSink } from '../../wire-records.js';
 
 /**
  * Turns one raw tracepoint record (common fields + payload, as a ring buffer or a perf sample
