@@ -8,6 +8,7 @@ import { fileSource } from '../parse/binary/tracedat/source.js';
 import { initZstd } from '../parse/binary/zstd.js';
 import { createDiagnostics } from '../model/diagnostics.js';
 import { ANALYZED_EVENTS } from '../analyze/pipeline.js';
+import { createWireWriter } from '../parse/wire.js';
 import { benchTask, type TaskResult } from './registry.js';
 
 /**
@@ -16,6 +17,7 @@ import { benchTask, type TaskResult } from './registry.js';
  *   npm run bench -- trace.dat --tasks decode-dat,trace-cmd-report,analyze,analyze-1t
  *
  * - `decode-dat`: the trace.dat reader alone (decompress, pages, merge, decode the analyzed events).
+ * - `encode-dat`: what the decoding thread does (the same reader writing into wire batches), here.
  * - `trace-cmd-report`: `trace-cmd report -i FILE > /dev/null`, the text step binary reading saves
  *   (its own CPU time is in the notes: the runner's cpu column counts only the node process).
  * - `zstd-chunks`: decompression alone (the zstd package's speed on real chunks).
@@ -38,6 +40,22 @@ benchTask('decode-dat', 'trace.dat reader alone: every analyzed event decoded, t
     touched += e.ts & 1;
   }, { diagnostics: createDiagnostics(path), payloads: ANALYZED_EVENTS });
   return { bytes: r.bytes, lines: events, events, note: `v${r.version} ${r.compression}, ${r.cpus} CPUs${touched < 0 ? '!' : ''}` };
+});
+
+benchTask('encode-dat', "the decoding thread's share of a threaded analyze, on this thread: decode-dat writing every event into wire batches as the worker does (no thread, no analysis)", async (src) => {
+  const path = needPath(src);
+  let batches = 0;
+  const writer = createWireWriter((b) => {
+    batches++;
+    writer.recycle(b.buf);
+  });
+  let objects = 0;
+  const r = await readTraceDat(fileSource(path), (e) => {
+    objects++;
+    writer.event(e);
+  }, { diagnostics: createDiagnostics(path), payloads: ANALYZED_EVENTS, wire: writer, wireRaw: true });
+  writer.flush();
+  return { bytes: r.bytes, lines: r.events, events: r.events, note: `v${r.version} ${r.compression}, ${batches} batches, ${objects} events made as objects` };
 });
 
 /** User + system CPU seconds of this process's waited-for children (/proc/self/stat cutime, cstime). */

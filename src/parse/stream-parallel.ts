@@ -25,18 +25,33 @@ import { createWireReader } from './wire.js';
 /**
  * Below these sizes the worker does not pay for itself. It costs the main thread a wait of ~0.2 s
  * before the first event (a second isolate, the reader's modules, zstd, the file's layout, of
- * which the in-place reader spends ~0.1 s too) and the process ~0.2–0.9 s more CPU (the isolate,
- * encoding every event, a second heap to collect), which a busy machine takes from the main
- * thread; it saves the main thread the decoding, less the receiving (~0.1 µs an event): ~0.45 µs
- * an event of a trace.dat, more of a perf.data. So it pays from several hundred thousand events,
- * a file size that depends on the format: a zstd trace.dat holds ~107k events per MB (882k in
- * 8.2 MB), the same trace uncompressed ~18k, a perf.data ~9–10k (its samples carry more than the
- * event). Measured (docs/performance.md, "Decoding thread and memory"): perf.data of 0.4 to 26 MB
- * and a zstd trace.dat of 4.3 MB (458k events) were slower with the worker, one of 8.2 MB (882k
- * events) 11% faster on a quiet machine and even under load. A perf.data is never read on the
- * worker unless asked (IOPATH_THREADS=1): even a 174 MB one (1.65 M events) took 7.2 s with it and
- * 4.3 s in place (`npm run bench -- FILE --tasks analyze,analyze-1t`, quiet machine), because the
- * worker must render the text of every event the analysis does not read to send it across.
+ * which the in-place reader spends ~0.1 s too) and the process more CPU (the isolate, writing
+ * every event into the wire, a second heap to collect), which a busy machine takes from the main
+ * thread; it saves the main thread the decoding, less the receiving (~0.1–0.15 µs an event). So it
+ * pays from several hundred thousand events, a file size that depends on the format: a zstd
+ * trace.dat holds ~107k events per MB (882k in 8.2 MB), the same trace uncompressed ~18k, a
+ * perf.data ~9–10k (its samples carry more than the event). Measured (docs/performance.md,
+ * "Decoding thread and memory"): perf.data of 0.4 to 26 MB and a zstd trace.dat of 4.3 MB (458k
+ * events) were slower with the worker, one of 8.2 MB (882k events) 11% faster on a quiet machine
+ * and even under load.
+ *
+ * Since a trace.dat's events are written straight into the wire on the worker and its unanalysed
+ * ones cross as their bytes, the worker's share of the 882k-event trace costs 0.91–0.95 s of CPU
+ * instead of 1.08–1.28 (zstd; 0.77–0.84 vs 0.93–0.96 uncompressed; of the 6.1 M-event one, 3.3–3.6 s
+ * instead of 5.5–6.2), and the first event comes ~60 ms sooner; the main thread's CPU saved
+ * (`npm run bench -- FILE --tasks receive,decode-inplace`, its own CPU time) against the later first
+ * event: 0.32 s vs +0.19 s at 882k zstd events, 0.23 s vs +0.07 s at 458k zstd events (4.3 MB),
+ * 0.44 s vs +0.17 s at 882k uncompressed (50 MB), 0.12 s vs +0.14 s at 458k uncompressed (29 MB).
+ * So with a free second core the worker would now pay from ~4 MB of zstd trace.dat and ~32 MB
+ * uncompressed; on a machine as busy as these were measured on (load 6–11 on 2 cores) it paid at
+ * none of these sizes (its extra CPU, ~0.3–0.6 s, came out of the main thread's share), so the
+ * thresholds stay where a quiet and a busy machine both gain.
+ *
+ * A perf.data is never read on the worker unless asked (IOPATH_THREADS=1): even a 174 MB one
+ * (1.65 M events) took 7.2 s with it and 4.3 s in place (`npm run bench -- FILE --tasks
+ * analyze,analyze-1t`, quiet machine), because the worker must render the text of every event the
+ * analysis does not read to send it across (its printers need the file's symbols, which only the
+ * perf.data reader has).
  */
 const MIN_TEXT_BYTES = 16 << 20;
 const MIN_BYTES: Record<BinaryFormat | 'trace.dat compressed', number> = {
@@ -50,15 +65,20 @@ export function workerThreshold(path: string): number {
   const format = binaryReaderOfPath(path)?.format;
   if (format === undefined) return MIN_TEXT_BYTES;
   if (format !== 'trace.dat') return MIN_BYTES[format];
+  return MIN_BYTES[compressedTraceDat(path) ? 'trace.dat compressed' : 'trace.dat'];
+}
+
+const WORKER_URL = new URL('./stream-worker.js', import.meta.url);
+
+/** Whether a trace.dat may hold compressed sections (v7). */
+function compressedTraceDat(path: string): boolean {
   const src = fileSource(path);
   try {
-    return MIN_BYTES[mayBeCompressed(src) ? 'trace.dat compressed' : 'trace.dat'];
+    return mayBeCompressed(src);
   } finally {
     src.close();
   }
 }
-
-const WORKER_URL = new URL('./stream-worker.js', import.meta.url);
 
 /** Whether `streamEventsParallel` can take this source (a built worker script and a plain path). */
 export function canStreamInWorker(source: Source, opts: StreamOptions): source is string {
@@ -78,17 +98,27 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
   const label = opts.label ?? path;
   const diagnostics = opts.diagnostics ?? createDiagnostics(label, false);
   const payloads = opts.payloads;
+  const binary = binaryReaderOfPath(path)?.format;
+  // A trace.dat's unanalysed events come as their records' bytes, rendered here if ever read
+  // (tracedat/printers.ts, loaded only now: analyze must not load a reader before one is needed),
+  // which for a compressed file needs zstd here too. Both start (6-10 ms) while the thread does,
+  // and its messages wait for them.
+  const rawOthers = binary === 'trace.dat';
+  const printers = rawOthers ? import('./binary/tracedat/printers.js').then((m) => m.filePrinters(path)) : undefined;
+  const zstd = rawOthers && compressedTraceDat(path) ? import('./binary/zstd.js').then((z) => z.initZstd()) : undefined;
+  const ready = printers && Promise.all([printers, zstd]);
   const input: WorkerInput = {
     path,
     label,
-    binary: binaryReaderOfPath(path)?.format,
+    binary,
+    rawOthers,
     format: opts.format,
     payloads: payloads === undefined || payloads === 'all' ? undefined : payloads === 'none' ? [] : [...payloads],
     chunkBytes: opts.chunkBytes,
     maxLineBytes: opts.maxLineBytes,
     progress: opts.onProgress !== undefined,
   };
-  const read = createWireReader();
+  let read = createWireReader();
   const target = { event: onEvent, diagnostic: diagnostics.add.bind(diagnostics) };
   return new Promise<StreamResult>((resolve, reject) => {
     // None of this process's options: V8's (`--max-old-space-size`, `--expose-gc`) are refused by a
@@ -103,7 +133,7 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
       void worker.terminate();
       reject(err);
     };
-    worker.on('message', (m: WorkerMessage) => {
+    const onMessage = (m: WorkerMessage): void => {
       if (settled) return;
       if (m.type === 'batch') {
         try {
@@ -126,8 +156,21 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
         if (m.sys) Object.assign(err, m.sys);
         fail(err);
       }
-    });
+    };
+    let waiting: WorkerMessage[] | null = ready ? [] : null;
+    ready?.then(([printerOf]) => {
+      read = createWireReader(printerOf);
+      const q = waiting ?? [];
+      waiting = null;
+      for (const m of q) onMessage(m);
+    }, fail);
+    worker.on('message', (m: WorkerMessage) => (waiting ? waiting.push(m) : onMessage(m)));
     worker.on('error', fail);
-    worker.on('exit', (code) => fail(new Error(`the parsing thread stopped (exit ${code}) before the end of ${label}`)));
+    worker.on('exit', (code) => {
+      const stopped = (): void => fail(new Error(`the parsing thread stopped (exit ${code}) before the end of ${label}`));
+      // Its last messages may still wait for the printers: they are read first (then this fails nothing).
+      if (waiting && ready) void ready.then(stopped, stopped);
+      else stopped();
+    });
   });
 }

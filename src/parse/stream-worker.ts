@@ -3,7 +3,7 @@ import { createDiagnostics, MAX_EXAMPLES, type DiagnosticsCollector } from '../m
 import type { TraceEvent } from '../model/events.js';
 import type { BinaryFormat, TraceFormat } from './formats.js';
 import type { StreamOptions, StreamResult } from './stream-types.js';
-import { createWireWriter, type WireBatch } from './wire.js';
+import { createWireWriter, type WireBatch, type WireWriter } from './wire.js';
 
 /**
  * The parsing thread of `streamEventsParallel`: runs the ordinary `streamEvents` over the file (for
@@ -24,6 +24,8 @@ export interface WorkerInput {
   progress?: boolean;
   chunkBytes?: number;
   maxLineBytes?: number;
+  /** The main thread renders a trace.dat's unanalysed events from their bytes (wire.ts, RAW). */
+  rawOthers?: boolean;
 }
 
 export type WorkerMessage =
@@ -37,7 +39,8 @@ export type MainMessage = { type: 'ack'; buf: ArrayBuffer };
 const MAX_IN_FLIGHT = 4;
 const PROGRESS_BYTES = 16 << 20;
 
-type Reader = (path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptions & { diagnostics: DiagnosticsCollector; label: string }) => Promise<StreamResult>;
+/** `wire`: the writer the events go to, for a reader that can write into it directly (trace.dat). */
+type Reader = (path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptions & { diagnostics: DiagnosticsCollector; label: string }, wire: WireWriter) => Promise<StreamResult>;
 
 /**
  * The reader for this input, loaded here rather than at the top: the main thread waits for the
@@ -53,6 +56,7 @@ async function loadReader(input: WorkerInput): Promise<Reader> {
   if (input.binary === 'trace.dat') {
     // The reader proper loads while zstd starts (dispatch's reader imports it when it reads).
     const [{ fileSource }, { mayBeCompressed }] = await Promise.all([import('./binary/tracedat/source.js'), import('./binary/tracedat/start.js')]);
+    const reader = import('./binary/tracedat/reader.js');
     void import('./binary/tracedat/read.js');
     const src = fileSource(input.path);
     try {
@@ -60,6 +64,10 @@ async function loadReader(input: WorkerInput): Promise<Reader> {
     } finally {
       src.close();
     }
+    const { readTraceDatSource } = await reader;
+    await zstd;
+    // Modelled events go straight into the wire (TraceDatOptions.wire): no object made to be encoded.
+    return (path, onEvent, opts, wire) => readTraceDatSource({ path }, onEvent, opts, wire, input.rawOthers);
   }
   const { BINARY_READERS } = await import('./binary/dispatch.js');
   await zstd;
@@ -77,7 +85,7 @@ async function run(input: WorkerInput): Promise<void> {
   const writer = createWireWriter((b) => {
     inFlight++;
     const msg: WorkerMessage = { type: 'batch', ...b };
-    port.postMessage(msg, [b.buf]);
+    port.postMessage(msg, b.raw ? [b.buf, b.raw] : [b.buf]);
   });
   port.on('message', (m: MainMessage) => {
     if (m.type !== 'ack') return;
@@ -104,7 +112,10 @@ async function run(input: WorkerInput): Promise<void> {
       writer.diagnostic(code, line, message, n < MAX_EXAMPLES ? text : undefined, count);
     },
   };
-  const result = await read(input.path, (e) => writer.event(e), {
+  const result = await read(
+    input.path,
+    (e) => writer.event(e),
+    {
     format: input.format,
     label: input.label,
     payloads: input.payloads ? new Set(input.payloads) : 'all',
@@ -120,7 +131,9 @@ async function run(input: WorkerInput): Promise<void> {
           port.postMessage(msg);
         }
       : undefined,
-  });
+    },
+    writer,
+  );
   writer.flush();
   const { diagnostics: _d, ...rest } = result;
   const done: WorkerMessage = { type: 'done', result: rest };

@@ -1,5 +1,11 @@
 import type { DiagnosticCode } from '../model/diagnostics.js';
-import type { EventKind, TraceEvent } from '../model/events.js';
+import type { TraceEvent } from '../model/events.js';
+import type { EventPrinter } from './binary/tep/render.js';
+import { readRawOther } from './wire-direct.js';
+import { DIAG, MAX_RECORD, RAW, decoderOf, encoderOf, slotCount, type WireSink } from './wire-records.js';
+
+export { compileDirect, writeRawOther, type DirectEncoder } from './wire-direct.js';
+export type { WireSink } from './wire-records.js';
 
 /**
  * TraceEvents in a form that crosses between threads cheaply: one Float64Array of records plus the
@@ -7,166 +13,9 @@ import type { EventKind, TraceEvent } from '../model/events.js';
  * (far slower than parsing them); here each event is a run of numbers, each string an index into
  * a table both sides grow in step (a string crosses once, however many events name it), and only
  * free text (the raw payload of an `other` event, a diagnostic's message) crosses with its batch.
- *
- * A record is `[tag, mask, required fields…, present optional fields…]`. The tag is the event kind
- * (or DIAG for a diagnostic); the mask says which optional fields follow. The decoder rebuilds the
- * very object the parser made: same keys, same values, kind first, optional fields after the
- * required ones in the order the parser adds them (the payload's own, then tgid, flags, ctx), so
- * the analyzer sees the same object shapes whichever thread parsed. `test/parse/wire.test.ts`
- * checks that every fixture's events come back deep-equal.
- *
- * Encoder and decoder are compiled per kind from the field lists below (`new Function`), since a
- * loop over field names would read every property through a megamorphic keyed access.
+ * The records' layouts are in wire-records.ts; a trace.dat's decoding thread writes its own
+ * (wire-direct.ts).
  */
-
-/** n: number, s: string from the shared table, t: free text sent with its batch, d: `{major, minor}`. */
-type FieldType = 'n' | 's' | 't' | 'd';
-
-interface Field {
-  key: string;
-  type: FieldType;
-}
-
-const HEADER = 'line:n ts:n cpu:n pid:n comm:s';
-/** Added by the line parser after the payload's fields, when the line prints them. */
-const HEADER_OPTIONAL = 'tgid:n flags:s ctx:s';
-
-/** Required fields, then `|` and the optional ones, in the order the parsers write them. */
-const SCHEMAS: Record<EventKind, string> = {
-  block_rq_issue: 'dev:d rwbs:s bytes:n cmd:s sector:n nrSector:n issuer:s | ioprio:s',
-  block_rq_insert: 'dev:d rwbs:s bytes:n cmd:s sector:n nrSector:n issuer:s | ioprio:s',
-  block_rq_complete: 'dev:d rwbs:s cmd:s sector:n nrSector:n error:n | ioprio:s',
-  block_rq_error: 'dev:d rwbs:s cmd:s sector:n nrSector:n error:n | ioprio:s',
-  workqueue_queue_work: 'work:s function:s workqueue:s reqCpu:n targetCpu:n',
-  workqueue_activate_work: 'work:s | function:s',
-  workqueue_execute_start: 'work:s function:s',
-  workqueue_execute_end: 'work:s | function:s',
-  sched_switch: 'prevComm:s prevPid:n prevPrio:n prevState:s nextComm:s nextPid:n nextPrio:n form:s',
-  sched_waking: 'targetComm:s targetPid:n prio:n targetCpu:n form:s | success:n',
-  sched_wakeup: 'targetComm:s targetPid:n prio:n targetCpu:n form:s | success:n',
-  sched_wakeup_new: 'targetComm:s targetPid:n prio:n targetCpu:n form:s | success:n',
-  sched_migrate_task: 'targetComm:s targetPid:n prio:n origCpu:n destCpu:n',
-  irq_handler_entry: 'irq:n name:s',
-  irq_handler_exit: 'irq:n ret:s',
-  softirq_entry: 'vec:n action:s',
-  softirq_exit: 'vec:n action:s',
-  softirq_raise: 'vec:n action:s',
-  iomap_dio_rw_begin: 'dev:d ino:s size:n offset:n length:n doneBefore:n iocbFlags:s dioFlags:s aio:n',
-  iomap_dio_rw_queued: 'dev:d ino:s size:n offset:n length:n',
-  iomap_dio_complete: 'dev:d ino:s size:n offset:n iocbFlags:s aio:n error:n ret:n',
-  block_bio_queue: 'dev:d rwbs:s sector:n nrSector:n issuer:s',
-  block_bio_backmerge: 'dev:d rwbs:s sector:n nrSector:n issuer:s',
-  block_bio_frontmerge: 'dev:d rwbs:s sector:n nrSector:n issuer:s',
-  block_bio_bounce: 'dev:d rwbs:s sector:n nrSector:n issuer:s',
-  block_getrq: 'dev:d rwbs:s sector:n nrSector:n issuer:s',
-  block_bio_complete: 'dev:d rwbs:s sector:n nrSector:n error:n',
-  block_bio_remap: 'dev:d rwbs:s sector:n nrSector:n fromDev:d fromSector:n',
-  block_split: 'dev:d rwbs:s sector:n newSector:n issuer:s',
-  other: 'name:s args:t | system:s',
-  lost: 'count:n form:s',
-};
-
-const KINDS = Object.keys(SCHEMAS) as EventKind[];
-const KIND_TAG = new Map<string, number>(KINDS.map((k, i) => [k, i]));
-const DIAG = KINDS.length;
-
-function fields(spec: string): Field[] {
-  return spec
-    .split(' ')
-    .filter(Boolean)
-    .map((f) => {
-      const [key, type] = f.split(':') as [string, FieldType];
-      return { key, type };
-    });
-}
-
-/** Most numbers one record takes (header, the widest payload, every optional field). */
-const MAX_RECORD = 40;
-
-/**
- * What an encoder writes into; `s` interns a string (undefined → -1), `t` queues a text. `last`
- * and `lastId` remember, per string field of each kind, the last value and its id: consecutive
- * events mostly repeat them (the same comm, function, inode), and comparing with the last value
- * costs less than hashing a freshly cut string for the table. Cleared with the table.
- */
-export interface WireSink {
-  f: Float64Array;
-  n: number;
-  s(v: string | undefined): number;
-  t(v: string | undefined): number;
-  last: (string | undefined)[];
-  lastId: number[];
-}
-
-/** Slots of WireSink.last handed out to the compiled encoders. */
-let cacheSlots = 0;
-
-type Encoder = (ev: TraceEvent, w: WireSink) => void;
-type Decoder = (f: Float64Array, a: number, S: readonly string[], T: readonly string[], at: { p: number }) => TraceEvent;
-
-function writeField(fl: Field, idx: string): string {
-  const v = `ev[${JSON.stringify(fl.key)}]`;
-  switch (fl.type) {
-    case 'n':
-      return `f[${idx}] = ${v};`;
-    case 's': {
-      const k = cacheSlots++;
-      return `{ const v = ${v}; if (v === w.last[${k}] && v !== undefined) f[${idx}] = w.lastId[${k}]; else { const id = w.s(v); w.last[${k}] = v; w.lastId[${k}] = id; f[${idx}] = id; } }`;
-    }
-    case 't':
-      return `f[${idx}] = w.t(${v});`;
-    case 'd':
-      return `f[${idx}] = ${v}.major; f[${idx} + 1] = ${v}.minor;`;
-  }
-}
-
-function readField(fl: Field, idx: string): string {
-  switch (fl.type) {
-    case 'n':
-      return `f[${idx}]`;
-    case 's':
-      return `S[f[${idx}]]`;
-    case 't':
-      return `T[f[${idx}]]`;
-    case 'd':
-      return `{ major: f[${idx}], minor: f[${idx} + 1] }`;
-  }
-}
-
-const width = (fl: Field): number => (fl.type === 'd' ? 2 : 1);
-
-function compile(kind: EventKind): { enc: Encoder; dec: Decoder } {
-  const [req = '', opt = ''] = (SCHEMAS[kind] ?? '').split('|');
-  const required = [...fields(HEADER), ...fields(req)];
-  const optional = [...fields(opt), ...fields(HEADER_OPTIONAL)];
-  const tag = KIND_TAG.get(kind) as number;
-  const enc: string[] = ['const f = w.f; const a = w.n;', `f[a] = ${tag};`];
-  const dec: string[] = [];
-  let off = 2;
-  const props: string[] = [`kind: ${JSON.stringify(kind)}`];
-  for (const fl of required) {
-    enc.push(writeField(fl, `a + ${off}`));
-    props.push(`${JSON.stringify(fl.key)}: ${readField(fl, `a + ${off}`)}`);
-    off += width(fl);
-  }
-  enc.push(`let i = a + ${off}; let m = 0;`);
-  dec.push(`const m = f[a + 1]; const ev = { ${props.join(', ')} }; let i = a + ${off};`);
-  optional.forEach((fl, bit) => {
-    // `in`, not `!== undefined`: a parser that writes a key with an undefined value gets it back.
-    enc.push(`if (${JSON.stringify(fl.key)} in ev) { m |= ${1 << bit}; ${writeField(fl, 'i')} i += ${width(fl)}; }`);
-    dec.push(`if (m & ${1 << bit}) { ev[${JSON.stringify(fl.key)}] = ${readField(fl, 'i')}; i += ${width(fl)}; }`);
-  });
-  enc.push('f[a + 1] = m; w.n = i;');
-  dec.push('at.p = i; return ev;');
-  return {
-    enc: new Function('ev', 'w', enc.join('\n')) as Encoder,
-    dec: new Function('f', 'a', 'S', 'T', 'at', dec.join('\n')) as Decoder,
-  };
-}
-
-const COMPILED = new Map(KINDS.map((k) => [k, compile(k)]));
-const ENCODERS = new Map<string, Encoder>(KINDS.map((k) => [k, (COMPILED.get(k) as { enc: Encoder }).enc]));
-const DECODERS: Decoder[] = KINDS.map((k) => (COMPILED.get(k) as { dec: Decoder }).dec);
 
 /** A batch as it crosses: the records, the strings new to the table, the texts of this batch. */
 export interface WireBatch {
@@ -177,11 +26,16 @@ export interface WireBatch {
   fresh: string[];
   texts: string[];
   reset: boolean;
+  /** The records' bytes of RAW records (not recycled: the events made from them keep it). */
+  raw?: ArrayBuffer;
 }
 
 /** The table is cleared when it grows past this many strings (pointers and comms churn). */
 const TABLE_MAX = 1 << 16;
 const BATCH_NUMBERS = 1 << 15;
+const FIRST_BATCH_NUMBERS = 1 << 11;
+/** First size of a batch's byte buffer (grown as needed): ~2,300 RAW records fill a batch's numbers. */
+const RAW_BYTES = 64 << 10;
 
 /**
  * The encoding side: events and diagnostics go into the current batch in the order they come;
@@ -189,6 +43,8 @@ const BATCH_NUMBERS = 1 << 15;
  */
 export interface WireWriter {
   event(e: TraceEvent): void;
+  /** The sink, with room for one more record (a DirectEncoder writes it there). */
+  reserve(): WireSink;
   diagnostic(code: DiagnosticCode, line: number, message: string, text: string | undefined, count: number): void;
   flush(): void;
   recycle(buf: ArrayBuffer): void;
@@ -197,16 +53,22 @@ export interface WireWriter {
 export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMax?: number; batchNumbers?: number } = {}): WireWriter {
   const tableMax = limits.tableMax ?? TABLE_MAX;
   const batchNumbers = Math.max(limits.batchNumbers ?? BATCH_NUMBERS, MAX_RECORD);
+  // The first batch is sent early: the reading side waits for it, idle, while this side decodes its
+  // first records at the speed of code not yet optimized and builds what they need once (the
+  // events' printers, kallsyms' index): ~85 ms for a full first batch of a trace.dat.
+  let room = Math.min(batchNumbers, FIRST_BATCH_NUMBERS);
   const table = new Map<string, number>();
   let fresh: string[] = [];
   let texts: string[] = [];
   let reset = false;
   const pool: ArrayBuffer[] = [];
+  let raw: Uint8Array | undefined;
+  let rawN = 0;
   const sink: WireSink = {
     f: new Float64Array(batchNumbers),
     n: 0,
-    last: new Array<string | undefined>(cacheSlots).fill(undefined),
-    lastId: new Array<number>(cacheSlots).fill(-1),
+    last: new Array<string | undefined>(slotCount()).fill(undefined),
+    lastId: new Array<number>(slotCount()).fill(-1),
     s(v) {
       if (v === undefined) return -1;
       let id = table.get(v);
@@ -221,10 +83,22 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMa
       if (v === undefined) return -1;
       return texts.push(v) - 1;
     },
+    b(bytes, start, size) {
+      if (raw === undefined || rawN + size > raw.length) {
+        const grown = new Uint8Array(Math.max(RAW_BYTES, 2 * (raw?.length ?? 0), rawN + size));
+        if (raw !== undefined) grown.set(raw.subarray(0, rawN));
+        raw = grown;
+      }
+      raw.set(bytes.subarray(start, start + size), rawN);
+      rawN += size;
+      return rawN - size;
+    },
   };
   const flush = (): void => {
     if (sink.n === 0 && fresh.length === 0 && texts.length === 0) return;
-    send({ buf: sink.f.buffer as ArrayBuffer, n: sink.n, fresh, texts, reset });
+    send({ buf: sink.f.buffer as ArrayBuffer, n: sink.n, fresh, texts, reset, raw: raw?.buffer as ArrayBuffer | undefined });
+    raw = undefined;
+    rawN = 0;
     reset = false;
     if (table.size > tableMax) {
       table.clear();
@@ -235,15 +109,20 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMa
     texts = [];
     const next = pool.pop();
     sink.f = next ? new Float64Array(next) : new Float64Array(batchNumbers);
+    room = batchNumbers;
     sink.n = 0;
   };
   return {
     event(e) {
-      if (sink.n + MAX_RECORD > sink.f.length) flush();
-      (ENCODERS.get(e.kind) as Encoder)(e, sink);
+      if (sink.n + MAX_RECORD > room) flush();
+      encoderOf(e.kind)(e, sink);
+    },
+    reserve() {
+      if (sink.n + MAX_RECORD > room) flush();
+      return sink;
     },
     diagnostic(code, line, message, text, count) {
-      if (sink.n + MAX_RECORD > sink.f.length) flush();
+      if (sink.n + MAX_RECORD > room) flush();
       const f = sink.f;
       const a = sink.n;
       f[a] = DIAG;
@@ -266,8 +145,12 @@ export interface WireTarget {
   diagnostic(code: DiagnosticCode, line: number, message: string, text: string | undefined, count: number): void;
 }
 
-/** The decoding side: keeps the string table and hands each batch's records on in order. */
-export function createWireReader(): (batch: WireBatch, to: WireTarget) => void {
+/**
+ * The decoding side: keeps the string table and hands each batch's records on in order.
+ * `printerOf` gives the printer of an event id for RAW records (which only a writer told that the
+ * reader has it writes).
+ */
+export function createWireReader(printerOf?: (id: number) => EventPrinter): (batch: WireBatch, to: WireTarget) => void {
   let table: string[] = [];
   const at = { p: 0 };
   return (batch, to) => {
@@ -275,16 +158,24 @@ export function createWireReader(): (batch: WireBatch, to: WireTarget) => void {
     for (const s of batch.fresh) table.push(s);
     const f = new Float64Array(batch.buf, 0, batch.n);
     const T = batch.texts;
+    const raw = batch.raw && new Uint8Array(batch.raw);
+    const rawView = batch.raw && new DataView(batch.raw);
     let a = 0;
     while (a < batch.n) {
       const tag = f[a] as number;
+      if (tag === RAW) {
+        if (!raw || !rawView || !printerOf) throw new Error('the parsing thread sent a record\'s bytes but no printer can render them');
+        to.event(readRawOther(f, a, table, raw, rawView, printerOf, at));
+        a = at.p;
+        continue;
+      }
       if (tag === DIAG) {
         const text = f[a + 5] as number;
         to.diagnostic(table[f[a + 3] as number] as DiagnosticCode, f[a + 2] as number, T[f[a + 4] as number] as string, text < 0 ? undefined : T[text], f[a + 1] as number);
         a += 6;
         continue;
       }
-      const ev = (DECODERS[tag] as Decoder)(f, a, table, T, at);
+      const ev = decoderOf(tag)(f, a, table, T, at);
       a = at.p;
       to.event(ev);
     }

@@ -16,24 +16,26 @@ let ready = false;
 
 export async function initZstd(): Promise<void> {
   if (ready) return;
-  await withoutFetch(() => decoder.init());
+  await startDecoder();
   ready = true;
 }
 
 /**
- * zstddec loads its module with `fetch` of a data: URL when `fetch` exists, which in Node loads the
- * whole undici HTTP client first (~30 ms of CPU per process, in a profile of `analyze` of a zstd
- * trace.dat); without it, it instantiates from a Buffer. Node defines `fetch` lazily: its
- * descriptor is set aside (reading the property would load undici) and put back at once.
+ * zstddec loads its WebAssembly through `fetch` of a data: URL when `fetch` exists, and in Node
+ * the first touch of `fetch` loads its whole HTTP client (undici): 35-45 ms of CPU, against 5-6 ms
+ * when zstddec takes its other way, Buffer's base64 (`init()` with and without `fetch`, 3 runs
+ * each), on the path to the first event of every compressed trace.dat. So `fetch` is hidden from
+ * it for the synchronous call that chooses (read through its descriptor, which does not load it),
+ * and put back at once.
  */
-function withoutFetch<T>(f: () => T): T {
-  const saved = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
-  if (!saved?.configurable) return f();
+function startDecoder(): Promise<void> {
+  const fetchProp = Object.getOwnPropertyDescriptor(globalThis, 'fetch');
+  if (!fetchProp?.configurable) return decoder.init();
   Object.defineProperty(globalThis, 'fetch', { value: undefined, configurable: true, writable: true });
   try {
-    return f();
+    return decoder.init();
   } finally {
-    Object.defineProperty(globalThis, 'fetch', saved);
+    Object.defineProperty(globalThis, 'fetch', fetchProp);
   }
 }
 

@@ -26,7 +26,8 @@ describe.skipIf(!built)('trace.dat on the parsing thread (built)', { timeout: 12
     const { streamEventsParallel, canStreamInWorker } = (await import(join(DIST, 'parse', 'stream-parallel.js'))) as typeof import('../../../src/parse/stream-parallel.js');
     expect(canStreamInWorker(datPath(name, 'v6-none'), {})).toBe(false);
     for (const version of ['v7-zstd', 'v6-none']) {
-      for (const payloads of ['all', ANALYZED_EVENTS] as const) {
+      // The last selection leaves most events unanalysed: they cross as their records' bytes.
+      for (const payloads of ['all', ANALYZED_EVENTS, new Set(['block_rq_complete'])] as const) {
         const a: TraceEvent[] = [];
         const b: TraceEvent[] = [];
         const ra = await streamEvents(datPath(name, version), (e) => a.push(e), { payloads, label: 'x' });

@@ -3,12 +3,15 @@ import type { ExecContext, OtherEvent, TraceEvent } from '../../../model/events.
 import { intern } from '../../names.js';
 import { readNumberAt, readString, type RawRecord } from './fields.js';
 import type { EventFormat, FieldFormat } from './format.js';
-import { MODELLED_DECODERS, type Head, type ModelledDecoder } from './modelled.js';
+import { buildModelled, MODELLED_SHAPES, type Head, type ModelledDecoder, type ModelledShape } from './modelled.js';
 import type { SymbolSource } from './print-eval.js';
 import { createPayloadArena, type PayloadArena } from './payload-arena.js';
+import { lazyOtherEvent } from './lazy-other.js';
 import { createEventPrinter, type EventPrinter } from './render.js';
 import { createCommRegistry, symbolSource, type CommRegistry } from './symbols.js';
 import type { TracingData } from './tracing-data.js';
+import { compileDirect, writeRawOther, type DirectEncoder } from '../../wire-direct.js';
+import type { WireSink } from '../../wire-records.js';
 
 /**
  * Turns one raw tracepoint record (common fields + payload, as a ring buffer or a perf sample
@@ -38,6 +41,12 @@ export interface DecoderOptions {
    * an event that reads them later (an `other` event's `args`) keeps a copy of its payload.
    */
   volatileBytes?: boolean;
+  /**
+   * `encode` writes an event whose payload was not asked for as its record's bytes (the wire's
+   * reader has the file's printers and makes the same lazy event), instead of leaving it to be
+   * decoded and sent with its text rendered.
+   */
+  rawOthers?: boolean;
 }
 
 export interface RecordDecoder {
@@ -53,6 +62,13 @@ export interface RecordDecoder {
    * none is stored afterwards: a store into events of a dozen shapes is a megamorphic one.
    */
   decodeWith(r: RawRecord, head: Head): TraceEvent;
+  /**
+   * Writes the event `decode` would make of `r` straight into a wire record (the decoding thread:
+   * no event object to make, then read back field by field), with the same side effects (task
+   * names registered). False, with nothing written or registered, for an event that has no direct
+   * form (an `other` event, unless `rawOthers`): the caller decodes it and encodes the object.
+   */
+  encode(r: RawRecord, ts: number, cpu: number, line: number, w: WireSink): boolean;
   /** The event format of a record's common_type, or undefined for an id the file does not describe. */
   formatOf(r: RawRecord): EventFormat | undefined;
   readonly comms: CommRegistry;
@@ -95,81 +111,44 @@ interface Compiled {
   printer: EventPrinter;
   /** The modelled decoder, when the event is modelled, selected and its format has the fields. */
   modelled: ModelledDecoder | null;
+  shape: ModelledShape | null;
+  /** Its wire writer, made on first use (undefined: not yet; null: the wire has no such event). */
+  direct: DirectEncoder | null | undefined;
   /** Names the tasks the sched plugin would name when `trace-cmd report` prints this event. */
   registers: ((r: RawRecord) => void) | null;
   /** Not among the payloads asked for: its text is rendered when (if ever) `args` is read. */
   lazyArgs: boolean;
 }
 
-/**
- * An `other` event whose `args` is rendered on first read. Rendering evaluates the print fmt, which
- * costs far more than reading the record, and a census (`inspect`) or an analysis never reads it.
- * A class, not a closure: the getter lives once on the prototype instead of two closures per event
- * (they cost more than decoding the record). Reading `args` makes it an own property, as on any
- * other event; until then it is not among the object's own keys.
- * The record's bytes are kept by reference when the reader never writes into a block once read
- * (trace.dat: each read or decompression makes a new one), else a copy (DecoderOptions.volatileBytes).
- * They are private fields of the event itself, not a record object beside it: one allocation less
- * per event, and most events of a wide capture are `other`.
- */
-class LazyOther {
-  readonly kind = 'other' as const;
-  // Private fields: not among the event's keys (JSON, spreads and deep equality see an ordinary event).
-  readonly #bytes: Uint8Array;
-  readonly #view: DataView;
-  readonly #start: number;
-  readonly #size: number;
-  readonly #little: boolean;
-  readonly #printer: EventPrinter;
-  constructor(
-    readonly line: number,
-    readonly ts: number,
-    readonly cpu: number,
-    readonly pid: number,
-    readonly comm: string,
-    readonly name: string,
-    readonly system: string,
-    bytes: Uint8Array,
-    view: DataView,
-    start: number,
-    size: number,
-    little: boolean,
-    printer: EventPrinter,
-  ) {
-    this.#bytes = bytes;
-    this.#view = view;
-    this.#start = start;
-    this.#size = size;
-    this.#little = little;
-    this.#printer = printer;
-  }
-
-  get args(): string {
-    const text = this.#printer.render({ bytes: this.#bytes, view: this.#view, start: this.#start, size: this.#size, little: this.#little });
-    Object.defineProperty(this, 'args', { value: text, enumerable: true, writable: true, configurable: true });
-    return text;
-  }
-}
-
 function lazyOther(c: Compiled, r: RawRecord, h: Head, arena: PayloadArena | null): OtherEvent {
-  if (arena === null) return new LazyOther(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer) as unknown as OtherEvent;
+  if (arena === null) return lazyOtherEvent(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer);
   arena.copy(r);
-  return new LazyOther(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer) as unknown as OtherEvent;
+  return lazyOtherEvent(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer);
 }
 
 export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {
   const payloads = opts.payloads ?? 'all';
   const wantsLatency = opts.latencyFlags ?? true;
   const commOf = opts.commOf;
+  const rawOthers = opts.rawOthers ?? false;
   const arena = opts.volatileBytes ? createPayloadArena() : null;
   const syms = symbolSource(td, opts.findFunction);
   const comms = createCommRegistry(td.cmdlines);
   const common = commonFields(td.events);
   const typeOff = common.type?.offset ?? 0;
   const typeSize = common.type?.size ?? 2;
-  const compiled: (Compiled | undefined)[] = [];
-  /** The latency column and context of each (flags, preempt count) pair, by flags · 256 + count. */
-  const flagStrings: ({ flags: string; ctx: ExecContext | undefined } | undefined)[] = [];
+  // Dense tables, filled up front: an array first written at index 1200 (an event id) or 2305 (a
+  // flags pair) is kept as a hash table by V8, and these are read for every record. In profiles of
+  // the decoding thread's work on an 882k-event trace.dat, `encode` (where they are read) had 245 ms
+  // of self time in 1.9 s as hash tables, 130 ms in 1.1 s dense (with the readers of field-readers.ts).
+  let maxId = 0;
+  for (const id of td.events.keys()) if (id > maxId) maxId = Math.min(id, 0xffff);
+  const compiled: (Compiled | undefined)[] = new Array<Compiled | undefined>(maxId + 1).fill(undefined);
+  /**
+   * The latency column and context of each (flags, preempt count) pair, by flags · 256 + count;
+   * the column shows only the flags' low 5 bits, so only they are kept.
+   */
+  const flagStrings: ({ flags: string; ctx: ExecContext | undefined } | undefined)[] = new Array<{ flags: string; ctx: ExecContext | undefined } | undefined>(0x20 * 256).fill(undefined);
 
   const selected = (name: string): boolean => payloads === 'all' || (payloads !== 'none' && payloads.has(name));
 
@@ -197,18 +176,18 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     const ev = td.events.get(id);
     if (!ev) return undefined;
     const printer = createEventPrinter(ev, syms);
-    const factory = MODELLED_DECODERS.get(ev.name);
-    const modelled = factory && selected(ev.name) ? factory(ev, { syms, printer }) : null;
+    const factory = MODELLED_SHAPES.get(ev.name);
+    const shape = factory && selected(ev.name) ? factory(ev, { syms, printer }) : null;
     // An event whose payload the caller did not ask for prints its text only if it is read.
     const lazyArgs = payloads !== 'all' && !selected(ev.name);
-    const c: Compiled = { ev, name: intern(ev.name), system: intern(ev.system), printer, modelled, registers: registrar(ev), lazyArgs };
-    compiled[id] = c;
+    const c: Compiled = { ev, name: intern(ev.name), system: intern(ev.system), printer, modelled: shape && buildModelled(shape), shape, direct: undefined, registers: registrar(ev), lazyArgs };
+    if (id <= maxId) compiled[id] = c;
     return c;
   }
 
   const head: Head = { line: 0, ts: 0, cpu: 0, pid: 0, comm: '' };
 
-  function decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent {
+  function fillHead(r: RawRecord, ts: number, cpu: number, line: number): void {
     const pid = common.pid ? readNumberAt(r, common.pid.offset, common.pid.size, common.pid.signed) : -1;
     head.line = line;
     head.ts = ts;
@@ -216,42 +195,78 @@ export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' 
     head.pid = pid;
     // The task name is resolved before the payload names anything (trace-cmd prints it first).
     head.comm = commOf ? commOf(pid) : comms.comm(pid);
+  }
+
+  function decode(r: RawRecord, ts: number, cpu: number, line: number): TraceEvent {
+    fillHead(r, ts, cpu, line);
     return decodeWith(r, head);
+  }
+
+  /** The latency column of `r` (undefined when not asked for or the format has no common_flags). */
+  function latency(r: RawRecord): { flags: string; ctx: ExecContext | undefined } | undefined {
+    if (!wantsLatency || !common.flags) return undefined;
+    const f = readNumberAt(r, common.flags.offset, common.flags.size, false);
+    const pc = common.preempt ? readNumberAt(r, common.preempt.offset, common.preempt.size, false) : 0;
+    // A preempt count wider than u8 (none in a real format) is not cached.
+    const small = pc <= 0xff;
+    const key = (f & 0x1f) * 256 + pc;
+    let l = small ? flagStrings[key] : undefined;
+    if (l === undefined) {
+      const flags = latencyFlags(f, pc);
+      l = { flags, ctx: contextFromFlags(flags) };
+      if (small) flagStrings[key] = l;
+    }
+    return l;
   }
 
   function decodeWith(r: RawRecord, h: Head): TraceEvent {
     const id = readNumberAt(r, typeOff, typeSize, false);
     const c = compiled[id] ?? compile(id);
+    const l = latency(r);
+    if (c?.modelled) {
+      const m = c.modelled(r, h, l?.flags, l?.ctx);
+      c.registers?.(r);
+      return m;
+    }
     let e: TraceEvent;
     if (!c) {
       const o: OtherEvent = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: `unknown_event_${id}`, args: `[UNKNOWN TYPE ${id}]` };
       e = o;
     } else {
-      if (c.modelled) e = c.modelled(r, h);
-      else if (c.lazyArgs) e = lazyOther(c, r, h, arena);
+      if (c.lazyArgs) e = lazyOther(c, r, h, arena);
       else e = { kind: 'other', line: h.line, ts: h.ts, cpu: h.cpu, pid: h.pid, comm: h.comm, name: c.name, system: c.system, args: c.printer.render(r) };
       c.registers?.(r);
     }
-    if (wantsLatency && common.flags) {
-      const f = readNumberAt(r, common.flags.offset, common.flags.size, false);
-      const pc = common.preempt ? readNumberAt(r, common.preempt.offset, common.preempt.size, false) : 0;
-      // Both are u8 fields; a wider one (none in a real format) is not cached.
-      const small = f <= 0xff && pc <= 0xff;
-      let l = small ? flagStrings[f * 256 + pc] : undefined;
-      if (l === undefined) {
-        const flags = latencyFlags(f, pc);
-        l = { flags, ctx: contextFromFlags(flags) };
-        if (small) flagStrings[f * 256 + pc] = l;
-      }
+    if (l !== undefined) {
       e.flags = l.flags;
       if (l.ctx !== undefined) e.ctx = l.ctx;
     }
     return e;
   }
 
+  function encode(r: RawRecord, ts: number, cpu: number, line: number, w: WireSink): boolean {
+    const id = readNumberAt(r, typeOff, typeSize, false);
+    const c = compiled[id] ?? compile(id);
+    if (c === undefined) return false;
+    if (c.shape) {
+      if (c.direct === undefined) c.direct = compileDirect(c.shape.kind, c.shape.fields);
+      if (c.direct === null) return false;
+      fillHead(r, ts, cpu, line);
+      const l = latency(r);
+      c.direct(r, head, w, l?.flags, l?.ctx);
+    } else if (c.lazyArgs && rawOthers) {
+      fillHead(r, ts, cpu, line);
+      const l = latency(r);
+      writeRawOther(w, head, c.name, c.system, id, r, l?.flags, l?.ctx);
+    } else return false;
+    c.registers?.(r);
+    return true;
+  }
+
   return {
     decode,
     decodeWith,
+    encode,
     formatOf: (r) => {
       const id = readNumberAt(r, typeOff, typeSize, false);
       return (compiled[id] ?? compile(id))?.ev;

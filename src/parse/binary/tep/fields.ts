@@ -76,20 +76,25 @@ export const span = { start: 0, end: 0 };
 
 /** `fieldRange` without allocating: the range in `span`, false when it points outside the record. */
 export function rangeOf(r: RawRecord, f: FieldFormat): boolean {
-  if (f.dynamic) {
-    if (f.offset + 4 > r.size) return false;
-    const word = r.view.getUint32(r.start + f.offset, r.little);
+  return rangeAt(r, f.offset, f.size, f.dynamic);
+}
+
+/** `rangeOf` of a field given by its offset, size and kind (a reader keeps these, not the field). */
+export function rangeAt(r: RawRecord, offset: number, size: number, dynamic: FieldFormat['dynamic']): boolean {
+  if (dynamic) {
+    if (offset + 4 > r.size) return false;
+    const word = r.view.getUint32(r.start + offset, r.little);
     let off = word & 0xffff;
     const len = word >>> 16;
-    if (f.dynamic === 'rel_loc') off += f.offset + f.size;
+    if (dynamic === 'rel_loc') off += offset + size;
     if (off + len > r.size) return false;
     span.start = r.start + off;
     span.end = r.start + off + len;
     return true;
   }
-  const end = f.size === 0 ? r.size : f.offset + f.size;
+  const end = size === 0 ? r.size : offset + size;
   if (end > r.size) return false;
-  span.start = r.start + f.offset;
+  span.start = r.start + offset;
   span.end = r.start + end;
   return true;
 }
@@ -197,20 +202,23 @@ export function hexOf(hi: number, lo: number): string {
 }
 
 /**
- * Strings of a field's bytes, shared: task names, rwbs, workqueue and irq names are a few dozen
+ * Strings of a field's bytes (`f`), shared: task names, rwbs, workqueue and irq names are a few dozen
  * values repeated in every record, so each is built once. A slot chosen by a hash of the bytes
  * holds the last string seen there with its bytes; a hit costs the hash and one compare, no
  * allocation. Long or non-ASCII strings are built each time.
  */
-export function createStringTable(slots = 4096): (r: RawRecord, f: FieldFormat) => string {
+export function createStringTable(f: FieldFormat, slots = 4096): (r: RawRecord) => string {
   const mask = slots - 1;
   const keys: (Uint8Array | undefined)[] = new Array(slots);
   const values: string[] = new Array(slots);
   // The field's last value, tried first: consecutive events mostly repeat it (rwbs, a queue's name).
   let lastKey: Uint8Array | undefined;
   let lastValue = '';
-  return (r, f) => {
-    if (!rangeOf(r, f)) return '';
+  // The field's layout as numbers: every table's reader is one function, and reading them from
+  // fields of several hidden classes (arrays, dynamic ones) made its loads polymorphic.
+  const { offset, size, dynamic } = f;
+  return (r) => {
+    if (!rangeAt(r, offset, size, dynamic)) return '';
     const b = r.bytes;
     const start = span.start;
     const limit = span.end;

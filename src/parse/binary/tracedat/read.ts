@@ -12,6 +12,7 @@ import { createMerger } from './merge.js';
 import { createRecordCursor, defaultPageHeader, type RecordCursor } from './ring-records.js';
 import type { ByteSource } from './source.js';
 import { mayBeCompressed } from './start.js';
+import type { WireWriter } from '../../wire.js';
 
 /**
  * Reads a trace.dat (v6 or v7; zstd, zlib or uncompressed) and calls `onEvent` with the same
@@ -42,6 +43,14 @@ export interface TraceDatOptions {
   onProgress?: (bytes: number) => void;
   /** Awaited every few thousand records when it returns a promise (a consumer on another thread catching up). */
   pace?: () => Promise<void> | undefined;
+  /**
+   * The decoding thread's wire: modelled events are written straight into it (RecordDecoder.encode)
+   * and only the others go to `onEvent` as objects, whose encoding into the same writer keeps the
+   * order.
+   */
+  wire?: WireWriter;
+  /** The wire's reader renders unanalysed events from their bytes (RecordDecoder's `rawOthers`). */
+  wireRaw?: boolean;
 }
 
 export interface TraceDatResult {
@@ -142,10 +151,11 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
   // Without a TSC conversion the shift is linear: fold it into each cursor's base.
   if (!tsc) for (const c of cursors) c.setBase(baseNs - L.offsetNs);
 
-  const dec = createRecordDecoder(td, { payloads: opts.payloads, latencyFlags: opts.latencyFlags });
+  const dec = createRecordDecoder(td, { payloads: opts.payloads, latencyFlags: opts.latencyFlags, rawOthers: opts.wire !== undefined && opts.wireRaw === true });
   const rec: RawRecord = { bytes: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)), start: 0, size: 0, little: L.little };
   const merge = createMerger(cursors);
   const lastByCpu: number[] = [];
+  const wire = opts.wire;
   let lastTs = 0;
   let sinceProgress = 0;
   for (let c = merge.peek(); c !== null; c = merge.peek()) {
@@ -167,7 +177,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
     line++;
     result.records++;
     lastTs = ts;
-    onEvent(dec.decode(rec, ts, c.cpu, line));
+    if (wire === undefined || !dec.encode(rec, ts, c.cpu, line, wire.reserve())) onEvent(dec.decode(rec, ts, c.cpu, line));
     merge.pop();
     if (++sinceProgress >= 4096) {
       sinceProgress = 0;
