@@ -58,6 +58,8 @@ program
   .option('--fio-log <prefix>', "cross-check with fio's latency logs PREFIX_{lat,clat,slat}.N.log[.gz]")
   .option('--strict', 'stop at the first malformed line or data loss with file:line and exit 1')
   .action(async (traces: string[], opts) => {
+    // A large input's decoding thread starts while the analyzer's code loads.
+    if (traces.length === 1 && opts.parquet === undefined) await (await import('./commands/prestart.js')).prestartDecoding(traces[0] as string, opts);
     const { runAnalyze } = await import('./commands/analyze.js');
     process.exitCode = await runAnalyze(traces, opts);
   });

@@ -94,38 +94,105 @@ export function canStreamInWorker(source: Source, opts: StreamOptions): source i
   }
 }
 
-export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptions = {}): Promise<StreamResult> {
-  const label = opts.label ?? path;
-  const diagnostics = opts.diagnostics ?? createDiagnostics(label, false);
+/** What the decoding thread is asked to read, apart from `progress`, which it may be sent unasked. */
+function workerInput(path: string, opts: StreamOptions): WorkerInput {
   const payloads = opts.payloads;
   const binary = binaryReaderOfPath(path)?.format;
-  // A trace.dat's unanalysed events come as their records' bytes, rendered here if ever read
-  // (tracedat/printers.ts, loaded only now: analyze must not load a reader before one is needed),
-  // which for a compressed file needs zstd here too. Both start (6-10 ms) while the thread does,
-  // and its messages wait for them.
-  const rawOthers = binary === 'trace.dat';
-  const printers = rawOthers ? import('./binary/tracedat/printers.js').then((m) => m.filePrinters(path)) : undefined;
-  const zstd = rawOthers && compressedTraceDat(path) ? import('./binary/zstd.js').then((z) => z.initZstd()) : undefined;
-  const ready = printers && Promise.all([printers, zstd]);
-  const input: WorkerInput = {
+  return {
     path,
-    label,
+    label: opts.label ?? path,
     binary,
-    rawOthers,
+    // A trace.dat's unanalysed events come as their records' bytes, rendered here if ever read.
+    rawOthers: binary === 'trace.dat',
     format: opts.format,
     payloads: payloads === undefined || payloads === 'all' ? undefined : payloads === 'none' ? [] : [...payloads],
     chunkBytes: opts.chunkBytes,
     maxLineBytes: opts.maxLineBytes,
     progress: opts.onProgress !== undefined,
   };
+}
+
+const sameRead = (a: WorkerInput, b: WorkerInput): boolean => JSON.stringify({ ...a, progress: true }) === JSON.stringify({ ...b, progress: true });
+
+/**
+ * A decoding thread and what it said before anyone listened: started early (prestartStreamWorker),
+ * its messages, errors and exit wait in `queued` until streamEventsParallel takes it and sets `deliver`.
+ */
+interface StartedWorker {
+  input: WorkerInput;
+  worker: Worker;
+  queued: ['message' | 'error' | 'exit', unknown][];
+  deliver: ((what: 'message' | 'error' | 'exit', v: unknown) => void) | null;
+}
+
+function startWorker(input: WorkerInput): StartedWorker {
+  // None of this process's options: V8's (`--max-old-space-size`, `--expose-gc`) are refused by a
+  // worker, and an inline script's (`--input-type=module -e …`) do not apply to a file.
+  // A small young generation: the parser's garbage dies young, and a second isolate with the
+  // default one added about 50 MB to the peak RSS (190 vs 141 MB on a 420 MB trace).
+  const worker = new Worker(WORKER_URL, { workerData: input, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  const started: StartedWorker = { input, worker, queued: [], deliver: null };
+  const on = (what: 'message' | 'error' | 'exit') => (v: unknown) => (started.deliver ? started.deliver(what, v) : started.queued.push([what, v]));
+  worker.on('message', on('message'));
+  worker.on('error', on('error'));
+  worker.on('exit', on('exit'));
+  return started;
+}
+
+let early: StartedWorker | null = null;
+
+/**
+ * Starts the decoding thread for `path` now, if streamEventsParallel would use one with these
+ * options, for the stream that will ask for it: the CLI calls this before it loads the analyzer, so
+ * the thread's start (a second isolate, its modules, the file's layout: ~0.2-0.3 s before its first
+ * event) runs beside that loading instead of after it. A later stream of another file or other
+ * options stops it and starts its own; left unused, it does not keep the process alive.
+ */
+export function prestartStreamWorker(path: string, opts: StreamOptions): void {
+  try {
+    if (!canStreamInWorker(path, opts)) return;
+    stopEarly();
+    // Progress messages are asked for whether or not they will be shown: a handful per file.
+    early = startWorker({ ...workerInput(path, opts), progress: true });
+    early.worker.unref();
+  } catch {
+    early = null; // the stream will start its own (and report what is wrong with the file)
+  }
+}
+
+function stopEarly(): void {
+  if (early) void early.worker.terminate();
+  early = null;
+}
+
+/** The early thread when it reads what `input` asks for, else a new one. */
+function takeWorker(input: WorkerInput): StartedWorker {
+  const e = early;
+  early = null;
+  if (e && sameRead(e.input, input)) {
+    e.worker.ref();
+    return e;
+  }
+  if (e) void e.worker.terminate();
+  return startWorker(input);
+}
+
+export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => void, opts: StreamOptions = {}): Promise<StreamResult> {
+  const label = opts.label ?? path;
+  const diagnostics = opts.diagnostics ?? createDiagnostics(label, false);
+  const input = workerInput(path, opts);
+  // Unanalysed trace.dat events are rendered here if ever read (tracedat/printers.ts, loaded only
+  // now: analyze must not load a reader before one is needed), which for a compressed file needs
+  // zstd here too. Both start (6-10 ms) while the thread does, and its messages wait for them.
+  const rawOthers = input.rawOthers;
+  const printers = rawOthers ? import('./binary/tracedat/printers.js').then((m) => m.filePrinters(path)) : undefined;
+  const zstd = rawOthers && compressedTraceDat(path) ? import('./binary/zstd.js').then((z) => z.initZstd()) : undefined;
+  const ready = printers && Promise.all([printers, zstd]);
   let read = createWireReader();
   const target = { event: onEvent, diagnostic: diagnostics.add.bind(diagnostics) };
   return new Promise<StreamResult>((resolve, reject) => {
-    // None of this process's options: V8's (`--max-old-space-size`, `--expose-gc`) are refused by a
-    // worker, and an inline script's (`--input-type=module -e …`) do not apply to a file.
-    // A small young generation: the parser's garbage dies young, and a second isolate with the
-    // default one added about 50 MB to the peak RSS (190 vs 141 MB on a 420 MB trace).
-    const worker = new Worker(WORKER_URL, { workerData: input, execArgv: [], resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    const started = takeWorker(input);
+    const worker = started.worker;
     let settled = false;
     const fail = (err: unknown): void => {
       if (settled) return;
@@ -164,13 +231,23 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
       waiting = null;
       for (const m of q) onMessage(m);
     }, fail);
-    worker.on('message', (m: WorkerMessage) => (waiting ? waiting.push(m) : onMessage(m)));
-    worker.on('error', fail);
-    worker.on('exit', (code) => {
+    const onExit = (code: number): void => {
       const stopped = (): void => fail(new Error(`the parsing thread stopped (exit ${code}) before the end of ${label}`));
       // Its last messages may still wait for the printers: they are read first (then this fails nothing).
       if (waiting && ready) void ready.then(stopped, stopped);
       else stopped();
-    });
+    };
+    const deliver = (what: 'message' | 'error' | 'exit', v: unknown): void => {
+      if (what === 'message') {
+        const m = v as WorkerMessage;
+        if (waiting) waiting.push(m);
+        else onMessage(m);
+      } else if (what === 'error') fail(v);
+      else onExit(v as number);
+    };
+    // What an early thread said before this stream took it comes first, in its order.
+    const before = started.queued.splice(0);
+    started.deliver = deliver;
+    for (const [what, v] of before) deliver(what, v);
   });
 }
