@@ -5,11 +5,11 @@ import type { SimulateSinks, TextStream } from '../sim/index.js';
 import type { SimParams } from '../sim/params.js';
 import { POLICY_NAMES } from '../sim/policies/index.js';
 import { PRESET_NAMES } from '../sim/presets.js';
-import { isStackPreset, resolveStackParams, simulateStack, type StackFigures, type StackParams, type StackPresetName } from '../sim/stack/index.js';
+import { isStackPreset, resolveStackParams, simulateStackToStreams, type StackFigures, type StackParams, type StackPresetName, type StackStreams } from '../sim/stack/index.js';
 import type { SimulationFigures } from '../sim/stats.js';
 import { CliError, command, writeJson } from './common.js';
 import { ALL_PRESET_NAMES, enumOption, intOption, IO_ENGINES, numberOption, RW_MODES } from './options.js';
-import { streamFile, syncFile, type StreamFile, type SyncFile } from './simulate-output.js';
+import { streamFile, type StreamFile } from './simulate-output.js';
 
 /** `iopath simulate`: option parsing only; the model lives in src/sim, the command's definition in simulate-command.ts. */
 
@@ -101,45 +101,33 @@ export function formatStackFigures(f: StackFigures): string {
   return `preset ${f.preset}  seed ${f.seed}\nworkload I/Os ${f.workloadIos}, lower-layer I/Os ${f.lowerIos}, ${f.events} events\n`;
 }
 
-/**
- * A stack preset's model is synchronous: its trace and truth are written as it makes them, each
- * file synchronously (simulate-output.ts says why a stream cannot be used there), so memory holds
- * only the I/Os in flight and the current batch, whatever the size of the run.
- */
+/** A stack preset: its model writes the same streams, waiting for them to drain as simulate() does. */
 async function runStackPreset(preset: StackPresetName, o: SimulateCliOptions, format: (typeof TRACE_FORMATS)[number], seed: number): Promise<number> {
   const params = stackOptionsToParams(preset, o);
   if (o.truth !== undefined && !/\.jsonl?$/i.test(o.truth)) throw new CliError(`--truth ${o.truth}: a stack preset writes its per-layer ground truth as JSON lines: name the file .jsonl`);
   const out = o.output ?? (o.json ? undefined : '-');
-  const files: SyncFile[] = [];
-  try {
-    let trace: ((chunk: string) => void) | undefined;
-    if (out === '-') trace = (c) => void process.stdout.write(c);
-    else if (out !== undefined) {
-      const f = syncFile(out, 'trace');
-      files.push(f);
-      trace = f.write;
-    }
-    let truth: ((chunk: string) => void) | undefined;
-    if (o.truth !== undefined) {
-      const f = syncFile(o.truth, 'truth');
-      files.push(f);
-      truth = f.write;
-    }
-    const fig = simulateStack({ preset, params, seed, format }, { trace, truth });
-    for (const f of files) f.close();
-    if (o.json) writeJson(fig);
-    else if (out !== '-') process.stdout.write(formatStackFigures(fig));
-    return 0;
-  } finally {
-    // After a failure the first error is the one to report: closing the others is best effort.
-    for (const f of files) {
-      try {
-        f.close();
-      } catch {
-        // already reporting an error
-      }
-    }
+  const files: StreamFile[] = [];
+  const streams: StackStreams = {};
+  if (out === '-') streams.trace = process.stdout as unknown as TextStream;
+  else if (out !== undefined) {
+    const f = streamFile(out, 'trace');
+    files.push(f);
+    streams.trace = f.sink;
   }
+  if (o.truth !== undefined) {
+    const f = streamFile(o.truth, 'truth');
+    files.push(f);
+    streams.truth = f.sink;
+  }
+  let fig: StackFigures;
+  try {
+    fig = await simulateStackToStreams({ preset, params, seed, format }, streams);
+  } finally {
+    await Promise.all(files.map((f) => f.close()));
+  }
+  if (o.json) writeJson(fig);
+  else if (out !== '-') process.stdout.write(formatStackFigures(fig));
+  return 0;
 }
 
 export const runSimulate = command(async (o: SimulateCliOptions): Promise<number> => {

@@ -1,65 +1,74 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { runSimulate } from '../../src/commands/simulate.js';
+import type { TextStream } from '../../src/sim/index.js';
 import * as stack from '../../src/sim/stack/index.js';
 import { tempDir } from '../cli/run.js';
 
 /**
- * A stack preset's model runs synchronously. Its output used to go to a WriteStream, which could
- * not write until the model returned: the whole run waited in memory and left in one writev, and
- * past 4 GiB Node misread that call's count and failed. Here every chunk the model hands over must
- * already be in the file when the model makes the next one, and the files must end whole.
+ * A stack preset's files. Its model used to hand each chunk to a WriteStream at once, so nothing
+ * was written before the model ended: the whole run waited in memory and left in one writev,
+ * which Node miscounted past 2^31 bytes. The command must now give the model its streams, and
+ * the model must not write to a stream that refused a chunk until that stream has drained.
  */
 
 const dir = tempDir('sim-cmd');
 
-/** At each chunk handed to a sink, the size its file had then, and the bytes handed before it. */
-interface Seen {
-  sizeAtCall: number[];
-  handedBefore: number[];
+/** Per stream: writes, refusals, and writes made while a refusal was still waiting for 'drain'. */
+interface Watch {
+  writes: number;
+  refused: number;
+  early: number;
+}
+const watched: Record<'trace' | 'truth', Watch> = { trace: { writes: 0, refused: 0, early: 0 }, truth: { writes: 0, refused: 0, early: 0 } };
+
+function guard(s: TextStream | undefined, w: Watch): TextStream | undefined {
+  if (s === undefined) return undefined;
+  let waiting = false;
+  return {
+    write(c) {
+      w.writes++;
+      if (waiting) w.early++;
+      const ok = s.write(c);
+      if (!ok) {
+        w.refused++;
+        waiting = true;
+      }
+      return ok;
+    },
+    once: (ev, f) =>
+      s.once(ev, () => {
+        waiting = false;
+        f();
+      }),
+  };
 }
 
 vi.mock('../../src/sim/stack/index.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/sim/stack/index.js')>();
-  const watch = (path: string | undefined, seen: Seen, sink?: (c: string) => void): ((c: string) => void) | undefined => {
-    if (sink === undefined || path === undefined) return sink;
-    let handed = 0;
-    return (c) => {
-      seen.sizeAtCall.push(existsSync(path) ? statSync(path).size : -1);
-      seen.handedBefore.push(handed);
-      handed += Buffer.byteLength(c);
-      sink(c);
-    };
-  };
   return {
     ...real,
-    simulateStack: (opts: stack.StackOptions, sinks: stack.StackSinks = {}) => {
-      const w = (globalThis as { simWatch?: { trace: string; truth: string; seen: Record<'trace' | 'truth', Seen> } }).simWatch;
-      if (w === undefined) return real.simulateStack(opts, sinks);
-      return real.simulateStack(opts, { ...sinks, trace: watch(w.trace, w.seen.trace, sinks.trace), truth: watch(w.truth, w.seen.truth, sinks.truth) });
-    },
+    simulateStackToStreams: (opts: stack.StackOptions, streams: stack.StackStreams) =>
+      real.simulateStackToStreams(opts, { trace: guard(streams.trace, watched.trace), truth: guard(streams.truth, watched.truth) }),
   };
 });
 
 describe('simulate --preset nvme-64 -o FILE --truth FILE.jsonl', () => {
-  it('has each chunk in its file before the model makes the next, and ends with the whole run', async () => {
+  it('writes through streams, never past one that has not drained, and ends with the whole run', async () => {
     const trace = join(dir, 'nvme.txt');
     const truth = join(dir, 'nvme.jsonl');
-    const seen = { trace: { sizeAtCall: [], handedBefore: [] }, truth: { sizeAtCall: [], handedBefore: [] } };
-    (globalThis as Record<string, unknown>).simWatch = { trace, truth, seen };
     const out = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     try {
       expect(await runSimulate({ preset: 'nvme-64', ios: '300', seed: '3', output: trace, truth })).toBe(0);
     } finally {
       out.mockRestore();
-      delete (globalThis as Record<string, unknown>).simWatch;
     }
-    // (4096 lines or rows a chunk: the header and a dozen batches of trace, two of truth)
-    expect(seen.trace.sizeAtCall.length).toBeGreaterThan(10);
-    expect(seen.truth.sizeAtCall.length).toBeGreaterThan(1);
-    for (const s of [seen.trace, seen.truth]) expect(s.sizeAtCall).toEqual(s.handedBefore);
-    // The files are what the model makes in memory for the same run.
+    // ~8 MB of trace against a 1 MiB stream buffer: the file pushed back, and was waited for.
+    expect(watched.trace.writes).toBeGreaterThan(10);
+    expect(watched.trace.refused).toBeGreaterThan(2);
+    expect(watched.trace.early).toBe(0);
+    expect(watched.truth.early).toBe(0);
     let text = '';
     let rows = '';
     stack.simulateStack({ preset: 'nvme-64', params: { iosPerJob: 300 }, seed: 3 }, { trace: (c) => void (text += c), truth: (c) => void (rows += c) });
@@ -67,8 +76,8 @@ describe('simulate --preset nvme-64 -o FILE --truth FILE.jsonl', () => {
     expect(readFileSync(truth, 'utf8')).toBe(rows);
   });
 
-  it('refuses an output it cannot open before running the model, naming the file', async () => {
+  it('stops at an output it cannot open, with one line naming the file', async () => {
     const path = join(dir, 'no-such-dir', 't.txt');
-    await expect(runSimulate({ preset: 'nvme-64', ios: '5', output: path })).rejects.toMatchObject({ exitCode: 2, message: `${path}: cannot write the trace: ENOENT (no such file or directory)` });
+    await expect(runSimulate({ preset: 'nvme-64', ios: '300', output: path })).rejects.toMatchObject({ exitCode: 2, message: `${path}: cannot write the trace: ENOENT (no such file or directory)` });
   });
 });
