@@ -53,35 +53,46 @@ export interface StackFigures {
 
 const BATCH = 4096;
 
+/** A run of the model that can stop between steps (where a writer may wait for its streams). */
+interface ModelRun {
+  /** Steps the model, then releases the events the clock has passed; false once it has finished. */
+  advance(): boolean;
+  result(): { events: number; peakHeld: number };
+}
+
 /**
- * Runs the model, pausing (a `yield`) after each release of events: where a caller writing to
- * streams may wait for them to drain. A run drained at once (`finish`) is the synchronous model.
+ * Steps per `advance`, as often as the events were released before streams could be waited for:
+ * what one advance releases (a few hundred events) is a fraction of a batch of lines.
  */
-function* runModel(p: StackParams, seed: number, out: (e: TraceEvent) => void, rows: (r: StackTruthRow[]) => void): Generator<void, { events: number; peakHeld: number }> {
+const STEPS = 256;
+
+function startModel(p: StackParams, seed: number, out: (e: TraceEvent) => void, rows: (r: StackTruthRow[]) => void): ModelRun {
   let emitted = 0;
   const m = createStackModel(p, seed, (e) => {
     emitted++;
     out(e);
   }, rows);
   let peak = 0;
-  let steps = 0;
-  while (m.engine.step()) {
-    if (++steps % 256 === 0) {
+  return {
+    advance() {
+      for (let i = 0; i < STEPS; i++) {
+        if (m.engine.step()) continue;
+        m.tl.flush(true);
+        if (!m.done()) throw new Error('stack simulation stalled before every job finished');
+        return false;
+      }
       m.tl.flush();
       peak = Math.max(peak, m.tl.count() - emitted);
-      yield;
-    }
-  }
-  m.tl.flush(true);
-  if (!m.done()) throw new Error('stack simulation stalled before every job finished');
-  return { events: m.tl.count(), peakHeld: peak };
+      return true;
+    },
+    result: () => ({ events: m.tl.count(), peakHeld: peak }),
+  };
 }
 
-function finish<T>(run: Generator<void, T>): T {
-  for (;;) {
-    const r = run.next();
-    if (r.done) return r.value;
-  }
+function runModel(p: StackParams, seed: number, out: (e: TraceEvent) => void, rows: (r: StackTruthRow[]) => void): { events: number; peakHeld: number } {
+  const run = startModel(p, seed, out, rows);
+  while (run.advance());
+  return run.result();
 }
 
 export function resolveStackParams(opts: Pick<StackOptions, 'preset' | 'params'>): StackParams {
@@ -90,7 +101,9 @@ export function resolveStackParams(opts: Pick<StackOptions, 'preset' | 'params'>
 
 /** The stack model writing to function sinks: at once, whatever they do with the text. */
 export function simulateStack(opts: StackOptions, sinks: StackSinks = {}): StackFigures {
-  return finish(stackRun(opts, sinks));
+  const run = stackRun(opts, sinks);
+  while (run.advance());
+  return run.figures();
 }
 
 export interface StackStreams {
@@ -109,17 +122,17 @@ export async function simulateStackToStreams(opts: StackOptions, streams: StackS
   const to = (s: TextStream | undefined): ((chunk: string) => void) | undefined =>
     s === undefined ? undefined : (chunk) => void (s.write(chunk) || waits.push(new Promise<void>((resolve) => void s.once('drain', resolve))));
   const run = stackRun(opts, { trace: to(streams.trace), truth: to(streams.truth) });
-  for (;;) {
-    const r = run.next();
-    if (r.done) return r.value;
+  while (run.advance()) {
     if (waits.length > 0) {
       await Promise.all(waits);
       waits = [];
     }
   }
+  return run.figures();
 }
 
-function* stackRun(opts: StackOptions, sinks: StackSinks): Generator<void, StackFigures> {
+/** Writes the header now; `advance` runs the model a little at a time, `figures` when it is done. */
+function stackRun(opts: StackOptions, sinks: StackSinks): { advance(): boolean; figures(): StackFigures } {
   const p = resolveParams(opts);
   const seed = opts.seed ?? 1;
   const format = opts.format ?? 'ftrace';
@@ -138,11 +151,11 @@ function* stackRun(opts: StackOptions, sinks: StackSinks): Generator<void, Stack
   };
   if (sinks.trace !== undefined) {
     // tracefs prints the event count first: the model is deterministic, so count it in a first run.
-    const entries = format === 'ftrace' ? finish(runModel(p, seed, () => {}, () => {})).events : 0;
+    const entries = format === 'ftrace' ? runModel(p, seed, () => {}, () => {}).events : 0;
     const head = emitter.header(entries, p.cpus);
     if (head.length > 0) sinks.trace(head);
   }
-  const r = yield* runModel(
+  const run = startModel(
     p,
     seed,
     (e) => {
@@ -164,9 +177,18 @@ function* stackRun(opts: StackOptions, sinks: StackSinks): Generator<void, Stack
       sinks.onRows?.(rows);
     },
   );
-  flushLines();
-  flushTruth();
-  return { preset: opts.preset, seed, events: r.events, workloadIos, lowerIos, peakHeld: r.peakHeld };
+  return {
+    advance() {
+      if (run.advance()) return true;
+      flushLines();
+      flushTruth();
+      return false;
+    },
+    figures() {
+      const r = run.result();
+      return { preset: opts.preset, seed, events: r.events, workloadIos, lowerIos, peakHeld: r.peakHeld };
+    },
+  };
 }
 
 const resolveParams = resolveStackParams;
