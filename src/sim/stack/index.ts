@@ -16,10 +16,12 @@ import type { StackTruthRow } from './truth.js';
  * Two ways to take the output: `simulateStack` calls functions and runs at once;
  * `simulateStackToStreams` writes to streams and waits for 'drain' when one pushes back. A file
  * or pipe needs the second: given the first, a stream can only queue the whole run in memory
- * (2.65 GB for `--preset nvme-64 --ios 100000`) and hand it to the system in one call past what
- * Node can count (a file's writev reports its count through a C int, so over 2^31 bytes it comes
- * back negative and the stream rewrites the tail, ending the file at exactly 2^32 bytes, then
- * fails; a pipe refuses a write over INT_MAX bytes with ENOBUFS).
+ * (2.65 GB for `--preset nvme-64 --ios 100000`) and hand it to the system in one call, past what
+ * Node 20 can count. A file's writev of T bytes reports its count through a C int: T − 2^32 for
+ * 2^31 < T < 2^32, so fs.WriteStream rewrites the last 2^32 − T bytes (the file ends at exactly
+ * 2^32 bytes, its tail twice), then writes empty slices until it gives up with an
+ * ERR_SYSTEM_ERROR that says "undefined returned undefined"; past 2^32 it throws, as the rest
+ * concatenated exceeds a Buffer's 4 GiB. A pipe refuses a queue over INT_MAX bytes (ENOBUFS).
  */
 
 export type { StackParams, StackPresetName } from './presets.js';
