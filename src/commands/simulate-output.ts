@@ -51,8 +51,7 @@ export function streamFile(path: string, role: OutputRole): StreamFile {
  * After a refused write simulate waits for 'drain', which a stream that failed (ENOENT when it
  * opened, ENOSPC on a write) never sends: wake it on the error too. The next write throws the
  * error, which ends the run there (instead of simulating the rest for nothing); close() then
- * reports it, naming the file. (With the simulator imported when the command runs, an open that
- * fails lands before the first write.)
+ * reports it, naming the file.
  */
 function streamSink(s: WriteStream): TextStream {
   return {
