@@ -1,4 +1,3 @@
-import { createWriteStream, type WriteStream } from 'node:fs';
 import { simulate } from '../index.js';
 import { NS_PER_MS, NS_PER_S } from '../model/time.js';
 import { TRACE_FORMATS } from '../parse/formats.js';
@@ -6,10 +5,11 @@ import type { SimulateSinks, TextStream } from '../sim/index.js';
 import type { SimParams } from '../sim/params.js';
 import { POLICY_NAMES } from '../sim/policies/index.js';
 import { PRESET_NAMES } from '../sim/presets.js';
-import { isStackPreset, resolveStackParams, simulateStack, type StackFigures, type StackParams, type StackPresetName } from '../sim/stack/index.js';
+import { isStackPreset, resolveStackParams, simulateStackToStreams, type StackFigures, type StackParams, type StackPresetName, type StackStreams } from '../sim/stack/index.js';
 import type { SimulationFigures } from '../sim/stats.js';
 import { CliError, command, writeJson } from './common.js';
 import { ALL_PRESET_NAMES, enumOption, intOption, IO_ENGINES, numberOption, RW_MODES } from './options.js';
+import { streamFile, type StreamFile } from './simulate-output.js';
 
 /** `iopath simulate`: option parsing only; the model lives in src/sim, the command's definition in simulate-command.ts. */
 
@@ -58,44 +58,6 @@ export function optionsToParams(o: SimulateCliOptions): Partial<SimParams> {
   return p;
 }
 
-function fileSink(path: string): WriteStream {
-  const s = createWriteStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  // An open or write error (ENOENT, EACCES, ENOSPC) is kept in `errored` for close() to report;
-  // with no listener yet, the 'error' event would crash the process instead.
-  s.on('error', () => undefined);
-  return s;
-}
-
-/**
- * A file as simulate()'s stream sink. After a refused write simulate waits for 'drain', which a
- * stream that failed (ENOENT when it opened, ENOSPC on a write) never sends: wake it on the error
- * too and take later writes without waiting, so the run ends and close() reports the error. (With
- * the simulator imported when the command runs, an open that fails now lands before its first write.)
- */
-function streamSink(s: WriteStream): TextStream {
-  return {
-    write: (chunk) => (s.errored ? true : s.write(chunk)),
-    once: (_event, listener) => {
-      if (s.errored) return void listener();
-      const wake = (): void => {
-        s.off('drain', wake);
-        s.off('error', wake);
-        listener();
-      };
-      s.on('drain', wake);
-      s.on('error', wake);
-    },
-  };
-}
-
-function close(s: WriteStream): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (s.errored) return reject(s.errored);
-    // end()'s callback gets the stream's error: resolving regardless made an unwritable -o exit 0.
-    s.end((err?: Error | null) => (err ? reject(err) : resolve()));
-  });
-}
-
 export function formatFigures(f: SimulationFigures): string {
   const total = f.ios || 1;
   const share = (n: number): string => `${n} (${((100 * n) / total).toFixed(1)}%)`;
@@ -139,34 +101,29 @@ export function formatStackFigures(f: StackFigures): string {
   return `preset ${f.preset}  seed ${f.seed}\nworkload I/Os ${f.workloadIos}, lower-layer I/Os ${f.lowerIos}, ${f.events} events\n`;
 }
 
-/**
- * A stack preset writes its trace and truth through simulateStack's function sinks, which do not
- * wait for a stream to drain: the output is buffered as fast as the model makes it (tens of MB for
- * the presets' own sizes; the model itself holds only the I/Os in flight).
- */
+/** A stack preset: its model writes the same streams, waiting for them to drain as simulate() does. */
 async function runStackPreset(preset: StackPresetName, o: SimulateCliOptions, format: (typeof TRACE_FORMATS)[number], seed: number): Promise<number> {
   const params = stackOptionsToParams(preset, o);
   if (o.truth !== undefined && !/\.jsonl?$/i.test(o.truth)) throw new CliError(`--truth ${o.truth}: a stack preset writes its per-layer ground truth as JSON lines: name the file .jsonl`);
   const out = o.output ?? (o.json ? undefined : '-');
-  const files: WriteStream[] = [];
-  let trace: ((chunk: string) => void) | undefined;
-  if (out === '-') trace = (c) => void process.stdout.write(c);
+  const files: StreamFile[] = [];
+  const streams: StackStreams = {};
+  if (out === '-') streams.trace = process.stdout as unknown as TextStream;
   else if (out !== undefined) {
-    const s = fileSink(out);
-    files.push(s);
-    trace = (c) => void s.write(c);
+    const f = streamFile(out, 'trace');
+    files.push(f);
+    streams.trace = f.sink;
   }
-  let truth: ((chunk: string) => void) | undefined;
   if (o.truth !== undefined) {
-    const s = fileSink(o.truth);
-    files.push(s);
-    truth = (c) => void s.write(c);
+    const f = streamFile(o.truth, 'truth');
+    files.push(f);
+    streams.truth = f.sink;
   }
   let fig: StackFigures;
   try {
-    fig = simulateStack({ preset, params, seed, format }, { trace, truth });
+    fig = await simulateStackToStreams({ preset, params, seed, format }, streams);
   } finally {
-    await Promise.all(files.map(close));
+    await Promise.all(files.map((f) => f.close()));
   }
   if (o.json) writeJson(fig);
   else if (out !== '-') process.stdout.write(formatStackFigures(fig));
@@ -185,27 +142,27 @@ export const runSimulate = command(async (o: SimulateCliOptions): Promise<number
   const params = optionsToParams(o);
   const out = o.output ?? (o.json ? undefined : '-');
   const sinks: SimulateSinks = {};
-  const files: WriteStream[] = [];
+  const files: StreamFile[] = [];
   if (out !== undefined) {
     if (out === '-') sinks.trace = process.stdout as unknown as TextStream;
     else {
-      const s = fileSink(out);
-      files.push(s);
-      sinks.trace = streamSink(s);
+      const f = streamFile(out, 'trace');
+      files.push(f);
+      sinks.trace = f.sink;
     }
   }
   let truthFormat: 'csv' | 'jsonl' = 'csv';
   if (o.truth !== undefined) {
     truthFormat = /\.jsonl?$/i.test(o.truth) ? 'jsonl' : 'csv';
-    const s = fileSink(o.truth);
-    files.push(s);
-    sinks.truth = streamSink(s);
+    const f = streamFile(o.truth, 'truth');
+    files.push(f);
+    sinks.truth = f.sink;
   }
   let fig: SimulationFigures;
   try {
     fig = await simulate({ preset, params, seed, format, truthFormat }, sinks);
   } finally {
-    await Promise.all(files.map(close));
+    await Promise.all(files.map((f) => f.close()));
   }
   if (o.json) writeJson(fig);
   else if (out !== '-') process.stdout.write(formatFigures(fig));

@@ -39,9 +39,11 @@ export function isIopathError(err: unknown, kind?: ErrorKind): err is IopathErro
 /**
  * A system error (ENOENT, EACCES, ENOSPC…, carrying the path or the syscall that failed) as an
  * `unreadable` IopathError: the machine's state, not a bug, said in one line. Anything else: null.
+ * Node's own codes start with `ERR_` and are not errno names: its ERR_SYSTEM_ERROR('writev
+ * failed') also has a `syscall` key, but an empty context ("undefined returned undefined").
  */
 export function systemError(err: unknown): IopathError | null {
   const e = err as NodeJS.ErrnoException | null;
-  if (!e || typeof e.code !== 'string' || !e.code.startsWith('E') || !('path' in e || 'syscall' in e)) return null;
+  if (!e || typeof e.code !== 'string' || !e.code.startsWith('E') || e.code.startsWith('ERR_') || !('path' in e || 'syscall' in e)) return null;
   return new IopathError('unreadable', `${e.path !== undefined ? `${e.path}: ` : ''}${e.message}`);
 }
