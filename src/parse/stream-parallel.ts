@@ -125,7 +125,12 @@ interface StartedWorker {
   deliver: ((what: 'message' | 'error' | 'exit', v: unknown) => void) | null;
 }
 
+/** Decoding threads started by this process (a test reads it to see an early one taken). */
+let startedCount = 0;
+export const streamWorkersStarted = (): number => startedCount;
+
 function startWorker(input: WorkerInput): StartedWorker {
+  startedCount++;
   // None of this process's options: V8's (`--max-old-space-size`, `--expose-gc`) are refused by a
   // worker, and an inline script's (`--input-type=module -e …`) do not apply to a file.
   // A small young generation: the parser's garbage dies young, and a second isolate with the
@@ -140,6 +145,9 @@ function startWorker(input: WorkerInput): StartedWorker {
 }
 
 let early: StartedWorker | null = null;
+
+/** Messages the early thread sent that no stream has read yet (a test waits for some). */
+export const earlyMessagesWaiting = (): number => early?.queued.length ?? 0;
 
 /**
  * Starts the decoding thread for `path` now, if streamEventsParallel would use one with these

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { basename, join } from 'node:path';
@@ -191,3 +192,61 @@ describe('workerThreshold', () => {
   });
 });
 
+
+describe.skipIf(!built)('a decoding thread started early (built)', () => {
+  const saved = process.env['IOPATH_THREADS'];
+  afterEach(() => {
+    if (saved === undefined) delete process.env['IOPATH_THREADS'];
+    else process.env['IOPATH_THREADS'] = saved;
+  });
+  const dat = join(FIXTURES, 'binary', 'libaio-randwrite-200.v7-zstd.dat');
+  const text = join(EXCERPTS, 'ftrace-live-lost.txt');
+  const inPlace = async (file: string): Promise<TraceEvent[]> => {
+    const a: TraceEvent[] = [];
+    await streamEvents(file, (e) => a.push(e), { payloads: ANALYZED_EVENTS });
+    return a;
+  };
+
+  it('is taken by the stream that asks for the same read, and gives its events', async () => {
+    process.env['IOPATH_THREADS'] = '1';
+    const { prestartStreamWorker, streamEventsParallel, streamWorkersStarted, earlyMessagesWaiting } = await parallel();
+    prestartStreamWorker(dat, { payloads: ANALYZED_EVENTS });
+    const n = streamWorkersStarted();
+    // The thread sends batches nobody listens to yet (and waits for them to come back): they must come first, in order.
+    for (let i = 0; i < 200 && earlyMessagesWaiting() < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    expect(earlyMessagesWaiting()).toBeGreaterThanOrEqual(2);
+    const b: TraceEvent[] = [];
+    await streamEventsParallel(dat, (e) => b.push(e), { payloads: ANALYZED_EVENTS });
+    expect(streamWorkersStarted()).toBe(n);
+    expect(b).toStrictEqual(await inPlace(dat));
+  });
+
+  it('is stopped, and a thread of the right read started, when the stream asks for another file or other events', async () => {
+    process.env['IOPATH_THREADS'] = '1';
+    const { prestartStreamWorker, streamEventsParallel, streamWorkersStarted } = await parallel();
+    prestartStreamWorker(dat, { payloads: ANALYZED_EVENTS });
+    const n = streamWorkersStarted();
+    const b: TraceEvent[] = [];
+    await streamEventsParallel(text, (e) => b.push(e), { payloads: ANALYZED_EVENTS });
+    expect(streamWorkersStarted()).toBe(n + 1);
+    expect(b).toStrictEqual(await inPlace(text));
+    prestartStreamWorker(dat, { payloads: 'all' });
+    const c: TraceEvent[] = [];
+    await streamEventsParallel(dat, (e) => c.push(e), { payloads: ANALYZED_EVENTS });
+    expect(streamWorkersStarted()).toBe(n + 3);
+    expect(c).toStrictEqual(await inPlace(dat));
+  });
+
+  it('starts nothing where the stream would read in place, and an unused one lets the process end', async () => {
+    process.env['IOPATH_THREADS'] = '0';
+    const { prestartStreamWorker, streamWorkersStarted } = await parallel();
+    const n = streamWorkersStarted();
+    prestartStreamWorker(dat, { payloads: ANALYZED_EVENTS });
+    prestartStreamWorker('/nonexistent/trace.dat', { payloads: ANALYZED_EVENTS });
+    expect(streamWorkersStarted()).toBe(n);
+    const script = `const m = await import(${JSON.stringify(join(DIST, 'parse', 'stream-parallel.js'))}); m.prestartStreamWorker(${JSON.stringify(dat)}, {}); console.log(m.streamWorkersStarted());`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, IOPATH_THREADS: '1' }, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).toBe(0);
+    expect(r.stdout.trim()).toBe('1');
+  });
+});
