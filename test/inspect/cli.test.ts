@@ -1,10 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXCERPTS, HOSTILE, ROOT } from '../parse/helpers.js';
+import { buildCli } from '../cli/run.js';
 
 /**
  * The built CLI (`node dist/cli.js inspect …`, compiled here first): exit codes, one-line errors,
@@ -14,11 +15,10 @@ import { EXCERPTS, HOSTILE, ROOT } from '../parse/helpers.js';
 const CLI = join(ROOT, 'dist', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'iopath-cli-'));
 
-beforeAll(() => {
-  // Compile what is there; errors elsewhere in a tree being edited must not stop these tests.
-  spawnSync(join(ROOT, 'node_modules', '.bin', 'tsc'), ['-p', ROOT], { encoding: 'utf8' });
-  if (!existsSync(CLI)) throw new Error('dist/cli.js was not built');
-}, 120_000);
+// Compiled once by the suite's setup (under its lock when this file runs alone): compiling here
+// too rewrote dist/ under the CLIs other files were spawning (a module read half-written failed
+// one of them with "does not provide an export named …").
+beforeAll(() => buildCli(), 120_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 interface Run {
