@@ -42,10 +42,13 @@ import { createWireReader } from './wire.js';
  * (`npm run bench -- FILE --tasks receive,decode-inplace`, its own CPU time) against the later first
  * event: 0.32 s vs +0.19 s at 882k zstd events, 0.23 s vs +0.07 s at 458k zstd events (4.3 MB),
  * 0.44 s vs +0.17 s at 882k uncompressed (50 MB), 0.12 s vs +0.14 s at 458k uncompressed (29 MB).
- * So with a free second core the worker would now pay from ~4 MB of zstd trace.dat and ~32 MB
- * uncompressed; on a machine as busy as these were measured on (load 6–11 on 2 cores) it paid at
- * none of these sizes (its extra CPU, ~0.3–0.6 s, came out of the main thread's share), so the
- * thresholds stay where a quiet and a busy machine both gain.
+ * That estimate said a free second core would let the worker pay from ~4 MB of zstd trace.dat and
+ * ~32 MB uncompressed; measured whole on a quiet machine (load 1.6–2.4, `analyze --json` with
+ * IOPATH_THREADS=1 and 0, 4 interleaved rounds) it did not: 1.43–1.61 s against 1.16–1.52 s in place
+ * at 4.3 MB zstd (458k events), 1.33–1.62 against 1.07–1.30 s at 29 MB uncompressed, 1.54–1.77
+ * against 1.41–1.82 s at 50 MB uncompressed (882k events), and about even at 8.2 MB zstd (1.61–1.88
+ * against 1.66–1.72 s). Under load (6–11 on 2 cores) it paid at none of these sizes (its extra CPU,
+ * ~0.3–0.6 s, came out of the main thread's share). So the thresholds stay.
  *
  * A perf.data is never read on the worker unless asked (IOPATH_THREADS=1): even a 174 MB one
  * (1.65 M events) took 7.2 s with it and 4.3 s in place (`npm run bench -- FILE --tasks
