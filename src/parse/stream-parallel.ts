@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { binaryReaderOfPath, type BinaryFormat } from './binary/dispatch.js';
+import { perfFileMode } from './binary/perfdata/header.js';
 import { mayBeCompressed } from './binary/tracedat/start.js';
 import { fileSource } from './binary/tracedat/source.js';
 import { createDiagnostics } from '../model/diagnostics.js';
@@ -105,8 +106,9 @@ function workerInput(path: string, opts: StreamOptions): WorkerInput {
     path,
     label: opts.label ?? path,
     binary,
-    // A trace.dat's unanalysed events come as their records' bytes, rendered here if ever read.
-    rawOthers: binary === 'trace.dat',
+    // A trace.dat's unanalysed events come as their records' bytes, rendered here if ever read; a
+    // perf.data's too in file mode (in pipe mode its tracing data is inside the stream of records).
+    rawOthers: binary === 'trace.dat' || (binary === 'perf.data' && perfFileMode(path)),
     format: opts.format,
     payloads: payloads === undefined || payloads === 'all' ? undefined : payloads === 'none' ? [] : [...payloads],
     chunkBytes: opts.chunkBytes,
@@ -195,9 +197,15 @@ export function streamEventsParallel(path: string, onEvent: (e: TraceEvent) => v
   // Unanalysed trace.dat events are rendered here if ever read (tracedat/printers.ts, loaded only
   // now: analyze must not load a reader before one is needed), which for a compressed file needs
   // zstd here too. Both start (6-10 ms) while the thread does, and its messages wait for them.
+  // A perf.data's printers need no zstd (its tracing data is never compressed).
   const rawOthers = input.rawOthers;
-  const printers = rawOthers ? import('./binary/tracedat/printers.js').then((m) => m.filePrinters(path)) : undefined;
-  const zstd = rawOthers && compressedTraceDat(path) ? import('./binary/zstd.js').then((z) => z.initZstd()) : undefined;
+  const perf = input.binary === 'perf.data';
+  const printers = !rawOthers
+    ? undefined
+    : perf
+      ? import('./binary/perfdata/printers.js').then((m) => m.perfFilePrinters(path))
+      : import('./binary/tracedat/printers.js').then((m) => m.filePrinters(path));
+  const zstd = rawOthers && !perf && compressedTraceDat(path) ? import('./binary/zstd.js').then((z) => z.initZstd()) : undefined;
   const ready = printers && Promise.all([printers, zstd]);
   let read = createWireReader();
   const target = { event: onEvent, diagnostic: diagnostics.add.bind(diagnostics) };

@@ -24,7 +24,7 @@ export interface WorkerInput {
   progress?: boolean;
   chunkBytes?: number;
   maxLineBytes?: number;
-  /** The main thread renders a trace.dat's unanalysed events from their bytes (wire.ts, RAW). */
+  /** The main thread renders a trace.dat's (or file-mode perf.data's) unanalysed events from their bytes (wire.ts, RAW). */
   rawOthers?: boolean;
 }
 
@@ -82,11 +82,12 @@ async function run(input: WorkerInput): Promise<void> {
   const read = await loadReader(input);
   let inFlight = 0;
   let wake: (() => void) | undefined;
+  // A perf.data's reader makes event objects: the writer sends its lazy `other` events as their bytes.
   const writer = createWireWriter((b) => {
     inFlight++;
     const msg: WorkerMessage = { type: 'batch', ...b };
     port.postMessage(msg, b.raw ? [b.buf, b.raw] : [b.buf]);
-  });
+  }, { rawOthers: input.binary === 'perf.data' && input.rawOthers === true });
   port.on('message', (m: MainMessage) => {
     if (m.type !== 'ack') return;
     inFlight--;

@@ -102,7 +102,7 @@ function rawString(w: WireSink, k: number, v: string): number {
 export function readRawOther(f: Float64Array, a: number, S: readonly string[], raw: Uint8Array, view: DataView, printerOf: (id: number) => EventPrinter, at: { p: number }): TraceEvent {
   const m = f[a + 1] as number;
   const id = f[a + 9] as number;
-  const e = lazyOtherEvent(f[a + 2] as number, f[a + 3] as number, f[a + 4] as number, f[a + 5] as number, S[f[a + 6] as number] as string, S[f[a + 7] as number] as string, S[f[a + 8] as number] as string, raw, view, f[a + 10] as number, f[a + 11] as number, (m & 4) !== 0, printerOf(id));
+  const e = lazyOtherEvent(f[a + 2] as number, f[a + 3] as number, f[a + 4] as number, f[a + 5] as number, S[f[a + 6] as number] as string, S[f[a + 7] as number] as string, S[f[a + 8] as number] as string, raw, view, f[a + 10] as number, f[a + 11] as number, (m & 4) !== 0, printerOf(id), id);
   let i = a + 12;
   if (m & 1) e.flags = S[f[i++] as number];
   if (m & 2) e.ctx = S[f[i++] as number] as ExecContext;

@@ -1,7 +1,9 @@
 import type { DiagnosticCode } from '../model/diagnostics.js';
 import type { TraceEvent } from '../model/events.js';
+import type { RawRecord } from './binary/tep/fields.js';
+import { lazyRecordOf } from './binary/tep/lazy-other.js';
 import type { EventPrinter } from './binary/tep/render.js';
-import { readRawOther } from './wire-direct.js';
+import { readRawOther, writeRawOther } from './wire-direct.js';
 import { DIAG, MAX_RECORD, RAW, decoderOf, encoderOf, slotCount, type WireSink } from './wire-records.js';
 
 export { compileDirect, writeRawOther, type DirectEncoder } from './wire-direct.js';
@@ -50,8 +52,21 @@ export interface WireWriter {
   recycle(buf: ArrayBuffer): void;
 }
 
-export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMax?: number; batchNumbers?: number } = {}): WireWriter {
+export interface WireWriterOptions {
+  tableMax?: number;
+  batchNumbers?: number;
+  /**
+   * A lazy `other` event (its `args` not rendered: tep/lazy-other.ts) is sent as its record's bytes
+   * (RAW), for a reader that has the file's printers: a perf.data's, whose reader makes event
+   * objects (a trace.dat's writes its RAW records itself, RecordDecoder.encode).
+   */
+  rawOthers?: boolean;
+}
+
+export function createWireWriter(send: (b: WireBatch) => void, limits: WireWriterOptions = {}): WireWriter {
   const tableMax = limits.tableMax ?? TABLE_MAX;
+  const rawOthers = limits.rawOthers ?? false;
+  const rec: RawRecord = { bytes: new Uint8Array(0), view: new DataView(new ArrayBuffer(0)), start: 0, size: 0, little: true };
   const batchNumbers = Math.max(limits.batchNumbers ?? BATCH_NUMBERS, MAX_RECORD);
   // The first batch is sent early: the reading side waits for it, idle, while this side decodes its
   // first records at the speed of code not yet optimized and builds what they need once (the
@@ -115,6 +130,13 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: { tableMa
   return {
     event(e) {
       if (sink.n + MAX_RECORD > room) flush();
+      if (rawOthers && e.kind === 'other') {
+        const id = lazyRecordOf(e, rec);
+        if (id >= 0) {
+          writeRawOther(sink, e, e.name, e.system ?? '', id, rec, e.flags, e.ctx);
+          return;
+        }
+      }
       encoderOf(e.kind)(e, sink);
     },
     reserve() {

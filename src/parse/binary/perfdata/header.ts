@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync } from 'node:fs';
 import { dataView, fail, u64 } from './bytes.js';
 import { FEAT_BITS, FILE_HEADER_BYTES, MAGIC, PIPE_HEADER_BYTES } from './constants.js';
 
@@ -63,4 +64,23 @@ export function parseHeader(bytes: Uint8Array): FileHeader {
 /** Checks that a section lies inside a file of `fileSize` bytes. */
 export function checkSection(s: Section, fileSize: number, what: string): void {
   if (!(s.offset <= fileSize && s.size <= fileSize - s.offset)) fail(`perf.data ${what} section (offset ${s.offset}, size ${s.size}) lies outside the ${fileSize}-byte file: truncated or corrupted`);
+}
+
+/**
+ * Whether the perf.data at `path` is in file mode, its tracing data in a section the main thread
+ * can read (printers.ts); false for pipe mode and for a header that does not parse (the reader
+ * reports what is wrong with it).
+ */
+export function perfFileMode(path: string): boolean {
+  const head = new Uint8Array(FILE_HEADER_BYTES);
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      return !parseHeader(head.subarray(0, readSync(fd, head, 0, FILE_HEADER_BYTES, 0))).pipe;
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
 }

@@ -32,7 +32,8 @@ export function useKallsyms(path: string | undefined): void {
   process.env[ENV] = path;
 }
 
-function currentKallsyms(): Kallsyms | undefined {
+/** The kallsyms `--kallsyms` set, in this thread or (by its environment) the thread that started it. */
+export function currentKallsyms(): Kallsyms | undefined {
   const path = process.env[ENV];
   if (path !== undefined && kallsyms?.path !== path) useKallsyms(path);
   return kallsyms?.syms;

@@ -4,7 +4,8 @@ import { cursor } from '../tep/bytes.js';
 import { createRecordDecoder, type DecodeSelection } from '../tep/decode.js';
 import type { RawRecord } from '../tep/fields.js';
 import type { Kallsyms } from '../tep/kallsyms.js';
-import { readTracingData } from '../tep/tracing-data.js';
+import type { SymbolSource } from '../tep/print-eval.js';
+import { readTracingData, type TracingData } from '../tep/tracing-data.js';
 import type { DecoderFactory, TracepointDecoder } from './decoder.js';
 import { createWorkFunctionNamer } from './work-functions.js';
 
@@ -26,10 +27,23 @@ export interface PerfDecoderOptions {
   workFunctionsFromQueues?: boolean;
 }
 
+/**
+ * The tracing data of a HEADER_TRACING_DATA section and the function names its printers use beyond
+ * the file's own (`kallsyms`): the decoder's, and the main thread's printers of the events the
+ * decoding thread sends as their bytes (printers.ts), which must render the same text.
+ */
+export function perfTracingData(bytes: Uint8Array): TracingData {
+  return readTracingData(cursor(bytes, true), bytes.length);
+}
+
+export function perfFindFunction(kallsyms: Kallsyms | undefined): SymbolSource['findFunction'] | undefined {
+  return kallsyms ? (addr: bigint) => kallsyms.find(addr) : undefined;
+}
+
 export function perfDecoderFactory(opts: PerfDecoderOptions = {}): DecoderFactory {
   return (bytes) => {
-    const td = readTracingData(cursor(bytes, true), bytes.length);
-    const findFunction = opts.kallsyms ? (addr: bigint) => opts.kallsyms?.find(addr) : undefined;
+    const td = perfTracingData(bytes);
+    const findFunction = perfFindFunction(opts.kallsyms);
     const dec = createRecordDecoder(td, { payloads: opts.payloads ?? 'all', latencyFlags: false, findFunction, volatileBytes: true });
     const namer = createWorkFunctionNamer();
     const byQueue = opts.workFunctionsFromQueues ?? true;

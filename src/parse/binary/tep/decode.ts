@@ -121,9 +121,9 @@ interface Compiled {
 }
 
 function lazyOther(c: Compiled, r: RawRecord, h: Head, arena: PayloadArena | null): OtherEvent {
-  if (arena === null) return lazyOtherEvent(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer);
+  if (arena === null) return lazyOtherEvent(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, r.bytes, r.view, r.start, r.size, r.little, c.printer, c.ev.id);
   arena.copy(r);
-  return lazyOtherEvent(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer);
+  return lazyOtherEvent(h.line, h.ts, h.cpu, h.pid, h.comm, c.name, c.system, arena.bytes, arena.view, arena.at, r.size, r.little, c.printer, c.ev.id);
 }
 
 export function createRecordDecoder(td: Pick<TracingData, 'events' | 'kallsyms' | 'printk' | 'cmdlines' | 'longSize'>, opts: DecoderOptions = {}): RecordDecoder {

@@ -1,4 +1,5 @@
 import type { OtherEvent } from '../../../model/events.js';
+import type { RawRecord } from './fields.js';
 import type { EventPrinter } from './render.js';
 
 /**
@@ -21,6 +22,8 @@ class LazyOther {
   readonly #size: number;
   readonly #little: boolean;
   readonly #printer: EventPrinter;
+  /** The event's format id (common_type), for the decoding thread's wire (lazyRecordOf). */
+  readonly #id: number;
   constructor(
     readonly line: number,
     readonly ts: number,
@@ -35,7 +38,9 @@ class LazyOther {
     size: number,
     little: boolean,
     printer: EventPrinter,
+    id: number,
   ) {
+    this.#id = id;
     this.#bytes = bytes;
     this.#view = view;
     this.#start = start;
@@ -49,6 +54,26 @@ class LazyOther {
     Object.defineProperty(this, 'args', { value: text, enumerable: true, writable: true, configurable: true });
     return text;
   }
+
+  static recordOf(e: object, into: RawRecord): number {
+    if (!(#id in e)) return -1;
+    const l = e as LazyOther;
+    into.bytes = l.#bytes;
+    into.view = l.#view;
+    into.start = l.#start;
+    into.size = l.#size;
+    into.little = l.#little;
+    return l.#id;
+  }
+}
+
+/**
+ * The record behind a lazy `other` event, for the decoding thread's wire writer (wire.ts), which
+ * sends it as its bytes for the main thread to make the same lazy event: fills `into` and returns
+ * the event's format id, or -1 (`into` untouched) when `e` is not a lazy event.
+ */
+export function lazyRecordOf(e: OtherEvent, into: RawRecord): number {
+  return LazyOther.recordOf(e, into);
 }
 
 /**
@@ -69,6 +94,7 @@ export function lazyOtherEvent(
   size: number,
   little: boolean,
   printer: EventPrinter,
+  id: number,
 ): OtherEvent {
-  return new LazyOther(line, ts, cpu, pid, comm, name, system, bytes, view, start, size, little, printer) as unknown as OtherEvent;
+  return new LazyOther(line, ts, cpu, pid, comm, name, system, bytes, view, start, size, little, printer, id) as unknown as OtherEvent;
 }
