@@ -72,7 +72,7 @@ export function writeRawOther(w: WireSink, h: Head, name: string, system: string
   f[a + 7] = rawString(w, RAW_SLOTS.name, name);
   f[a + 8] = rawString(w, RAW_SLOTS.system, system);
   f[a + 9] = id;
-  f[a + 10] = w.b(r.bytes, r.start, r.size);
+  f[a + 10] = w.b(r.bytes, r.view, r.start, r.size);
   f[a + 11] = r.size;
   let i = a + 12;
   let m = r.little ? 4 : 0;

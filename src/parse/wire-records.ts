@@ -90,8 +90,8 @@ export interface WireSink {
   n: number;
   s(v: string | undefined): number;
   t(v: string | undefined): number;
-  /** Copies bytes [start, start + size) into the batch's byte buffer and gives their offset there. */
-  b(bytes: Uint8Array, start: number, size: number): number;
+  /** Copies bytes [start, start + size) (`view` is over `bytes`) into the batch's byte buffer and gives their offset there. */
+  b(bytes: Uint8Array, view: DataView, start: number, size: number): number;
   last: (string | undefined)[];
   lastId: number[];
 }

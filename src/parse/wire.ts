@@ -78,6 +78,7 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: WireWrite
   let reset = false;
   const pool: ArrayBuffer[] = [];
   let raw: Uint8Array | undefined;
+  let rawView: DataView | undefined;
   let rawN = 0;
   const sink: WireSink = {
     f: new Float64Array(batchNumbers),
@@ -98,21 +99,29 @@ export function createWireWriter(send: (b: WireBatch) => void, limits: WireWrite
       if (v === undefined) return -1;
       return texts.push(v) - 1;
     },
-    b(bytes, start, size) {
-      if (raw === undefined || rawN + size > raw.length) {
+    b(bytes, view, start, size) {
+      if (raw === undefined || rawView === undefined || rawN + size > raw.length) {
         const grown = new Uint8Array(Math.max(RAW_BYTES, 2 * (raw?.length ?? 0), rawN + size));
         if (raw !== undefined) grown.set(raw.subarray(0, rawN));
         raw = grown;
+        rawView = new DataView(grown.buffer);
       }
-      raw.set(bytes.subarray(start, start + size), rawN);
+      // Records are tens of bytes: 32-bit words through the views, as the payload arena copies them
+      // (tep/payload-arena.ts), not set() of a subarray (an object per record): 107 ms of self time
+      // for 1 M records of a perf.data on the decoding thread as set(), ~40 ms as words.
+      const at = rawN;
+      let i = 0;
+      for (; i + 4 <= size; i += 4) rawView.setUint32(at + i, view.getUint32(start + i, true), true);
+      for (; i < size; i++) raw[at + i] = bytes[start + i] as number;
       rawN += size;
-      return rawN - size;
+      return at;
     },
   };
   const flush = (): void => {
     if (sink.n === 0 && fresh.length === 0 && texts.length === 0) return;
     send({ buf: sink.f.buffer as ArrayBuffer, n: sink.n, fresh, texts, reset, raw: raw?.buffer as ArrayBuffer | undefined });
     raw = undefined;
+    rawView = undefined;
     rawN = 0;
     reset = false;
     if (table.size > tableMax) {
