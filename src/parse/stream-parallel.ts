@@ -51,11 +51,19 @@ import { createWireReader } from './wire.js';
  * against 1.66–1.72 s). Under load (6–11 on 2 cores) it paid at none of these sizes (its extra CPU,
  * ~0.3–0.6 s, came out of the main thread's share). So the thresholds stay.
  *
- * A perf.data is never read on the worker unless asked (IOPATH_THREADS=1): even a 174 MB one
- * (1.65 M events) took 7.2 s with it and 4.3 s in place (`npm run bench -- FILE --tasks
- * analyze,analyze-1t`, quiet machine), because the worker must render the text of every event the
- * analysis does not read to send it across (its printers need the file's symbols, which only the
- * perf.data reader has).
+ * A perf.data is never read on the worker unless asked (IOPATH_THREADS=1). When the worker rendered
+ * the text of every event the analysis does not read to send it across, a 174 MB one (1.65 M
+ * events, ~1 M unanalysed) took 7.2 s with it and 4.3 s in place. In file mode those events now
+ * cross as their records' bytes (perfdata/printers.ts renders them here if read), which took that
+ * file's threaded run from 5.06 to 2.71 s (medians of 4, paired, load 1-2), but only to about even
+ * with in place: `analyze --json`, IOPATH_THREADS=1 vs 0, 4 interleaved rounds twice (load 1-2.7),
+ * medians (min): 174 MB 2.71 (2.54) vs 2.75 (2.63) s and 3.33 (2.49) vs 3.25 (2.50) s; 12.8 MB
+ * zstd (`perf record -z`) 5.85 (5.77) vs 5.74 (5.41) s and 7.09 (6.61) vs 7.88 (6.89) s; 26, 11
+ * and 2.5 MB 0.1-0.2 s slower with it; and always 25-30% more CPU and 15-30 MB more RSS. The
+ * decoding thread is then barely quicker than the main thread's own share (receiving the events,
+ * the analysis, a busier collector): the main thread idles ~0.8 s of 3.1 waiting for it. So no size
+ * pays clearly yet. A pipe-mode file's unanalysed events are still rendered on the worker (its
+ * tracing data is inside the stream of records): 4.78 vs 3.06 s in place at 174 MB.
  */
 const MIN_TEXT_BYTES = 16 << 20;
 const MIN_BYTES: Record<BinaryFormat | 'trace.dat compressed', number> = {
