@@ -66,6 +66,16 @@ export function checkSection(s: Section, fileSize: number, what: string): void {
   if (!(s.offset <= fileSize && s.size <= fileSize - s.offset)) fail(`perf.data ${what} section (offset ${s.offset}, size ${s.size}) lies outside the ${fileSize}-byte file: truncated or corrupted`);
 }
 
+/** The feature table of a file-mode perf.data: one {offset, size} per set feature bit, right after the data section. */
+export function featureTable(hdr: FileHeader): Section {
+  return { offset: hdr.data.offset + hdr.data.size, size: hdr.features.length * 16 };
+}
+
+/** The section of the `i`-th set feature, from the feature table's bytes. */
+export function featureSection(table: DataView, i: number, little: boolean): Section {
+  return { offset: u64(table, i * 16, little), size: u64(table, i * 16 + 8, little) };
+}
+
 /**
  * Whether the perf.data at `path` is in file mode, its tracing data in a section the main thread
  * can read (printers.ts); false for pipe mode and for a header that does not parse (the reader

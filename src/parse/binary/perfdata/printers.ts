@@ -1,10 +1,11 @@
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { createEventPrinter, type EventPrinter } from '../tep/render.js';
+import { deferredPrinters } from '../tep/deferred-printers.js';
 import { symbolSource } from '../tep/symbols.js';
 import type { TracingData } from '../tep/tracing-data.js';
-import { dataView, u64 } from './bytes.js';
+import { fileSource } from '../tracedat/source.js';
+import { dataView } from './bytes.js';
 import { FEAT, FILE_HEADER_BYTES } from './constants.js';
-import { checkSection, parseHeader } from './header.js';
+import { checkSection, featureSection, featureTable, parseHeader } from './header.js';
 import { currentKallsyms } from './reader.js';
 import { perfFindFunction, perfTracingData } from './tep-decoder.js';
 
@@ -19,65 +20,31 @@ import { perfFindFunction, perfTracingData } from './tep-decoder.js';
  */
 export function perfFilePrinters(path: string): (id: number) => EventPrinter {
   let td: TracingData | undefined;
-  const real = new Map<number, EventPrinter>();
-  const printers = new Map<number, EventPrinter>();
-  const load = (id: number): EventPrinter => {
-    let p = real.get(id);
-    if (p === undefined) {
-      td ??= perfTracingData(tracingDataBytes(path));
-      const ev = td.events.get(id);
-      // The decoding thread sends only events whose format it read from this same file.
-      if (!ev) throw new Error(`${path}: no format for event id ${id}`);
-      p = createEventPrinter(ev, symbolSource(td, perfFindFunction(currentKallsyms())));
-      real.set(id, p);
-    }
-    return p;
-  };
-  return (id) => {
-    let p = printers.get(id);
-    if (p === undefined) {
-      p = {
-        render: (rec) => load(id).render(rec),
-        span: (rec, from, to) => load(id).span(rec, from, to),
-        get conversions() {
-          return load(id).conversions;
-        },
-        get parsed() {
-          return load(id).parsed;
-        },
-      };
-      printers.set(id, p);
-    }
-    return p;
-  };
+  return deferredPrinters((id) => {
+    td ??= perfTracingData(tracingDataBytes(path));
+    const ev = td.events.get(id);
+    // The decoding thread sends only events whose format it read from this same file.
+    if (!ev) throw new Error(`${path}: no format for event id ${id}`);
+    return createEventPrinter(ev, symbolSource(td, perfFindFunction(currentKallsyms())));
+  });
 }
 
-/** The HEADER_TRACING_DATA section of a file-mode perf.data (the decoding thread read it already). */
+/**
+ * The HEADER_TRACING_DATA section of a file-mode perf.data (the decoding thread read it already),
+ * with synchronous positioned reads: a printer renders when an event's `args` is read.
+ */
 function tracingDataBytes(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
+  const src = fileSource(path);
   try {
-    const size = fstatSync(fd).size;
-    const at = (offset: number, n: number): Uint8Array => {
-      const b = new Uint8Array(n);
-      let got = 0;
-      while (got < n) {
-        const r = readSync(fd, b, got, n - got, offset + got);
-        if (r === 0) break;
-        got += r;
-      }
-      return b.subarray(0, got);
-    };
-    const hdr = parseHeader(at(0, FILE_HEADER_BYTES));
+    const hdr = parseHeader(src.read(0, Math.min(FILE_HEADER_BYTES, src.size), 'perf.data header'));
     const i = hdr.features.indexOf(FEAT.TRACING_DATA);
     if (hdr.pipe || i < 0) throw new Error(`${path}: no HEADER_TRACING_DATA section`);
-    // One {offset, size} per set feature bit, right after the data section (read.ts).
-    const table = { offset: hdr.data.offset + hdr.data.size, size: hdr.features.length * 16 };
-    checkSection(table, size, 'feature table');
-    const tdv = dataView(at(table.offset, table.size));
-    const s = { offset: u64(tdv, i * 16, hdr.little), size: u64(tdv, i * 16 + 8, hdr.little) };
-    checkSection(s, size, 'tracing data');
-    return at(s.offset, s.size);
+    const table = featureTable(hdr);
+    checkSection(table, src.size, 'feature table');
+    const s = featureSection(dataView(src.read(table.offset, table.size, 'perf.data feature table')), i, hdr.little);
+    checkSection(s, src.size, 'tracing data');
+    return src.read(s.offset, s.size, 'perf.data tracing data');
   } finally {
-    closeSync(fd);
+    src.close();
   }
 }

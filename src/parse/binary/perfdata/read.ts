@@ -7,7 +7,7 @@ import { FEAT, FILE_HEADER_BYTES, PIPE_HEADER_BYTES } from './constants.js';
 import type { DecoderFactory } from './decoder.js';
 import { createDelivery } from './deliver.js';
 import { readFeature, type PerfMeta } from './features.js';
-import { checkSection, parseHeader, type FileHeader } from './header.js';
+import { checkSection, featureSection, featureTable, parseHeader, type FileHeader } from './header.js';
 import { createCompressedStream, type CompressedStream, type ZstdStreamFn } from './compressed.js';
 import { createRecordPump, type RecordPump } from './pump.js';
 import { createRecordHandler, type RecordHandler } from './records.js';
@@ -261,15 +261,14 @@ async function readFileHeaderParts(src: ByteSource, hdr: FileHeader, attrs: Attr
     for (let p = 0; p + 8 <= ib.length; p += 8) a.ids.push(u64(idv, p, little));
     attrs.push(a);
   }
-  // One {offset, size} per set feature bit, right after the data section.
-  const table = { offset: hdr.data.offset + hdr.data.size, size: hdr.features.length * 16 };
+  const table = featureTable(hdr);
   checkSection(table, size, 'feature table');
   const tb = await src.read(table.offset, table.size);
   const tdv = dataView(tb);
   let tracing = false;
   for (let i = 0; i < hdr.features.length; i++) {
     const feat = hdr.features[i] as number;
-    const s = { offset: u64(tdv, i * 16, little), size: u64(tdv, i * 16 + 8, little) };
+    const s = featureSection(tdv, i, little);
     // Every section is checked, read or not: a cut file loses its last one first.
     checkSection(s, size, `feature ${feat}`);
     if (![FEAT.TRACING_DATA, FEAT.HOSTNAME, FEAT.OSRELEASE, FEAT.VERSION, FEAT.NRCPUS, FEAT.CMDLINE, FEAT.EVENT_DESC, FEAT.COMPRESSED].includes(feat as never)) continue;
