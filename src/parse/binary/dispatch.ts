@@ -4,6 +4,7 @@ import type { Source } from '../../input/lines.js';
 import type { TraceEvent } from '../../model/events.js';
 import type { StreamOptions, StreamResult } from '../stream-types.js';
 import { PERF_DATA_READER } from './perfdata/reader.js';
+import { isDirectory, looksLikePerfDirectory } from './perfdata/directory.js';
 import { TRACE_DAT_READER } from './tracedat/reader.js';
 import { DamagedInputError } from './errors.js';
 
@@ -35,9 +36,13 @@ export function binaryReaderFor(head: Uint8Array): BinaryReader | undefined {
   return BINARY_READERS.find((r) => head.length >= r.magicBytes && r.matches(head));
 }
 
-/** The reader of a file's format, from its first bytes (undefined for text, gzip, or an unreadable path). */
+/**
+ * The reader of a file's format, from its first bytes (undefined for text, gzip, or an unreadable
+ * path). A directory is perf.data's when its `data` file is one (`perf record --threads`).
+ */
 export function binaryReaderOfPath(path: string): BinaryReader | undefined {
   if (path === '-') return undefined;
+  if (isDirectory(path)) return looksLikePerfDirectory(path, PERF_DATA_READER.matches) ? PERF_DATA_READER : undefined;
   let fd: number | undefined;
   try {
     fd = openSync(path, 'r');

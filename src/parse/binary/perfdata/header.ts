@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dataView, fail, u64 } from './bytes.js';
 import { FEAT_BITS, FILE_HEADER_BYTES, MAGIC, PIPE_HEADER_BYTES } from './constants.js';
+import { perfHeaderPath } from './directory.js';
 
 /**
  * The perf.data header (perf_file_header): `PERFILE2`, then u64 header size (104 in file mode, 16
@@ -84,7 +85,7 @@ export function featureSection(table: DataView, i: number, little: boolean): Sec
 export function perfFileMode(path: string): boolean {
   const head = new Uint8Array(FILE_HEADER_BYTES);
   try {
-    const fd = openSync(path, 'r');
+    const fd = openSync(perfHeaderPath(path), 'r');
     try {
       return !parseHeader(head.subarray(0, readSync(fd, head, 0, FILE_HEADER_BYTES, 0))).pipe;
     } finally {

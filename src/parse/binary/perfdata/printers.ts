@@ -8,6 +8,7 @@ import { FEAT, FILE_HEADER_BYTES } from './constants.js';
 import { checkSection, featureSection, featureTable, parseHeader } from './header.js';
 import { currentKallsyms } from './reader.js';
 import { perfFindFunction, perfTracingData } from './tep-decoder.js';
+import { perfHeaderPath } from './directory.js';
 
 /**
  * The printers of a file-mode perf.data's events, for the main thread when the decoding thread
@@ -34,7 +35,7 @@ export function perfFilePrinters(path: string): (id: number) => EventPrinter {
  * with synchronous positioned reads: a printer renders when an event's `args` is read.
  */
 function tracingDataBytes(path: string): Uint8Array {
-  const src = fileSource(path);
+  const src = fileSource(perfHeaderPath(path));
   try {
     const hdr = parseHeader(src.read(0, Math.min(FILE_HEADER_BYTES, src.size), 'perf.data header'));
     const i = hdr.features.indexOf(FEAT.TRACING_DATA);

@@ -14,9 +14,11 @@ import { createRecordHandler, type RecordHandler } from './records.js';
 import { createRecordQueue } from './rounds.js';
 import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
+import { dirFormatVersion, isDirectory, perfDirectory, readLanes, type Lane } from './directory.js';
 
 /**
- * Reads a perf.data file (file or pipe mode, `perf record -z` too) and calls `onEvent` with the
+ * Reads a perf.data file (file or pipe mode, `perf record -z` too, or the directory `perf record
+ * --threads` writes: directory.ts) and calls `onEvent` with the
  * TraceEvents `perf script --show-lost-events` prints, in its order: each event's `line` is the
  * line perf prints it on. One pass over the data section; memory is that of the round queue
  * (about two FINISHED_ROUND windows of records and the 50 ms reorder window's samples, kept in their read buffers), one record's carry
@@ -60,16 +62,17 @@ const CHUNK = 1 << 20;
 /** Tracing data larger than this is not a format description (a real one is well under 10 MiB). */
 const MAX_TRACING_DATA = 256 << 20;
 
-/** A path (`-`: stdin), the whole input in memory, or a stream of its bytes. */
+/** A path (`-`: stdin; a perf.data directory too), the whole input in memory, or a stream of its bytes. */
 export type PerfDataSource = string | Uint8Array | AsyncIterable<Uint8Array>;
 
 export async function readPerfData(source: PerfDataSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions): Promise<PerfDataResult> {
   const label = opts.label ?? (typeof source === 'string' ? (source === '-' ? '<stdin>' : source) : '<stream>');
   const pool = createBufferPool();
+  const dir = typeof source === 'string' && isDirectory(source) ? source : undefined;
   let src: ByteSource =
-    typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(source, pool)) : source instanceof Uint8Array ? memorySource(source) : streamSource(source);
+    typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(dir !== undefined ? perfDirectory(dir).header : source, pool)) : source instanceof Uint8Array ? memorySource(source) : streamSource(source);
   try {
-    return await readFrom(src, onEvent, opts, label, (s) => (src = s), pool);
+    return await readFrom(src, onEvent, opts, label, (s) => (src = s), pool, dir);
   } catch (err) {
     // A DataView read past a record's end is a size the checks missed: still the input's fault.
     if (err instanceof RangeError) throw new BinaryError(`corrupted perf.data (${err.message})`, -1);
@@ -79,7 +82,7 @@ export async function readPerfData(source: PerfDataSource, onEvent: (e: TraceEve
   }
 }
 
-async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions, label: string, replace: (s: ByteSource) => void, pool: BufferPool): Promise<PerfDataResult> {
+async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opts: PerfDataOptions, label: string, replace: (s: ByteSource) => void, pool: BufferPool, dir?: string): Promise<PerfDataResult> {
   let src = first;
   const diagnostics = opts.diagnostics ?? createDiagnostics(label, opts.strict ?? false);
   const chunk = opts.chunkBytes ?? CHUNK;
@@ -90,7 +93,10 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   const time = createTimeBase();
   const delivery = createDelivery(onEvent, diagnostics, time);
   let handlerRef: RecordHandler | null = null;
-  const queue = createRecordQueue((dv, bytes, at, size, block) => (handlerRef as RecordHandler).release(dv, bytes, at, size, block), undefined, (b) => pool.give(b));
+  // A directory's turns bound what is held (directory.ts), not a count of records.
+  const queue = createRecordQueue((dv, bytes, at, size, block) => (handlerRef as RecordHandler).release(dv, bytes, at, size, block), dir !== undefined ? Infinity : undefined, (b) => pool.give(b));
+  /** The oldest time queued since the directory's reading last asked. */
+  let oldest = Infinity;
   /** Hands a chunk to the pump, then back to the pool unless the queue keeps records of it. */
   const feed = (pump: RecordPump, b: Uint8Array): void => {
     pump.push(b);
@@ -108,7 +114,10 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     meta,
     makeDecoder: opts.makeDecoder,
     effects: delivery,
-    queue: (ts, bytes, dv, at, size, owned) => queue.push(ts, bytes, dv, at, size, owned),
+    queue: (ts, bytes, dv, at, size, owned) => {
+      if (ts < oldest) oldest = ts;
+      queue.push(ts, bytes, dv, at, size, owned);
+    },
     heldBytes: (block) => queue.block(block),
     unpin: (block) => queue.unpin(block),
     round: () => (zstd !== null ? zstd.round() : queue.round()),
@@ -163,14 +172,17 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
    * (a record stream cannot be resynchronised, so reading stops there); before that, it is the
    * whole input that is unusable.
    */
-  let damage: string | undefined;
+  const damage: string[] = [];
+  const damaged = (err: unknown, where = ''): void => {
+    const e = err instanceof RangeError ? new BinaryError(`corrupted record (${err.message})`, -1) : err;
+    if (!(e instanceof BinaryError) || handler.samples() + queue.held === 0) throw e;
+    damage.push(`${where}${e.message}; the records after it are not read`);
+  };
   const records = async (loop: () => Promise<void>): Promise<void> => {
     try {
       await loop();
     } catch (err) {
-      const e = err instanceof RangeError ? new BinaryError(`corrupted record (${err.message})`, -1) : err;
-      if (!(e instanceof BinaryError) || handler.samples() + queue.held === 0) throw e;
-      damage = `${e.message}; the records after it are not read`;
+      damaged(err);
     }
   };
 
@@ -199,6 +211,51 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
       replace(src);
     }
     await readFileHeaderParts(src, hdr, attrs, meta, handler, opts.makeDecoder);
+    if (dir !== undefined && (await dirFormatVersion(src, hdr)) !== undefined) {
+      bytesRead = await readDirectory(dir, src, hdr.data.offset, hdr.data.offset + hdr.data.size);
+    } else await readDataSection();
+  }
+
+  /** The records of `data` and every `data.N` of a perf.data directory, in perf's order (directory.ts); returns the bytes of all. */
+  async function readDirectory(path: string, data: ByteSource, start: number, end: number): Promise<number> {
+    const lanes: Lane[] = [{ name: 'data', src: data, start, end }];
+    try {
+      for (const f of perfDirectory(path).files) lanes.push({ name: f.name, src: fileSource(f.path, pool), start: 0, end: f.size });
+      const streams: (CompressedStream | null)[] = lanes.map(() => null);
+      let cur = 0;
+      await records(() =>
+        readLanes(
+          lanes,
+          {
+            pump: (i, at) => createRecordPump(hdr.little, pumpSink(`records of ${(lanes[i] as Lane).name}`), at, 0, true),
+            enter(i) {
+              streams[cur] = zstd;
+              zstd = streams[i] ?? null;
+              cur = i;
+            },
+            finish: () => endCompressed(),
+            feed,
+            takeOldest() {
+              const o = oldest;
+              oldest = Infinity;
+              return o;
+            },
+            release: (limit) => queue.release(limit),
+            damaged: (lane, err) => damaged(err, `${lane}: `),
+            pace: opts.pace,
+            onProgress: opts.onProgress,
+          },
+          chunk,
+          hdr.little,
+        ),
+      );
+      return lanes.reduce((n, l) => n + l.src.size, 0);
+    } finally {
+      for (const l of lanes.slice(1)) l.src.close();
+    }
+  }
+
+  async function readDataSection(): Promise<void> {
     const pump = createRecordPump(hdr.little, pumpSink('data section'), hdr.data.offset, 0, true);
     const end = hdr.data.offset + hdr.data.size;
     await records(async () => {
@@ -215,10 +272,11 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     });
     bytesRead = src.size;
   }
+
   queue.flush();
   delivery.end();
   // Numbered after the last event released, which is where reading stopped.
-  if (damage !== undefined) diagnostics.add('binary_damaged', delivery.events(), damage);
+  for (const d of damage) diagnostics.add('binary_damaged', delivery.events(), d);
   // perf record's end-of-run LOST_SAMPLES counts (no time) tell the same losses as its LOST records
   // (`perf script` prints neither count): a diagnostic only when no LOST record said anything.
   if (diagnostics.count('lost_events') === 0) {

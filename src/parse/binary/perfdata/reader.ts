@@ -6,10 +6,12 @@ import { parseKallsyms, type Kallsyms } from '../tep/kallsyms.js';
 import { initZstd, zstdStream } from '../zstd.js';
 import { FEAT, FILE_HEADER_BYTES } from './constants.js';
 import { parseHeader, perfMagic } from './header.js';
+import { perfHeaderPath } from './directory.js';
 
 /**
  * perf.data in the binary-reader registry (../dispatch.ts): magic `PERFILE2` (byte-swapped on a
- * big-endian recording), file or pipe mode, `perf record -z` too. A damaged header, attribute or
+ * big-endian recording), file or pipe mode, `perf record -z` too, and the directory `perf record
+ * --threads` writes (directory.ts). A damaged header, attribute or
  * feature section is refused as a DamagedInputError (one line, exit 2); damage in the records is a
  * `binary_damaged` diagnostic after the events before it.
  */
@@ -50,7 +52,7 @@ function mayBeCompressed(input: string | Uint8Array): boolean {
     let head: Uint8Array;
     if (typeof input === 'string') {
       head = new Uint8Array(FILE_HEADER_BYTES);
-      const fd = openSync(input, 'r');
+      const fd = openSync(perfHeaderPath(input), 'r');
       try {
         head = head.subarray(0, readSync(fd, head, 0, FILE_HEADER_BYTES, 0));
       } finally {

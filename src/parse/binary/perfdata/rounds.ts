@@ -26,6 +26,8 @@ export interface RecordQueue {
   round(): void;
   /** End of input: everything, sorted. */
   flush(): void;
+  /** Everything up to time `limit`, sorted: a perf.data directory's turns (directory.ts). */
+  release(limit: number): void;
   readonly held: number;
   /** Whether a record of this chunk is still held (else the reader may reuse the chunk). */
   holds(bytes: Uint8Array): boolean;
@@ -236,6 +238,7 @@ export function createRecordQueue(release: ReleaseRecord, maxHeld = MAX_HELD, on
     flush() {
       releaseUpTo(Infinity);
     },
+    release: releaseUpTo,
     get held() {
       return n;
     },
