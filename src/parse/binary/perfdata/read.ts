@@ -173,9 +173,10 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
    * whole input that is unusable.
    */
   const damage: string[] = [];
-  const damaged = (err: unknown, where = ''): void => {
+  /** `other`: other files of a directory are still to be read, so nothing read yet is no refusal yet. */
+  const damaged = (err: unknown, where = '', other = false): void => {
     const e = err instanceof RangeError ? new BinaryError(`corrupted record (${err.message})`, -1) : err;
-    if (!(e instanceof BinaryError) || handler.samples() + queue.held === 0) throw e;
+    if (!(e instanceof BinaryError) || (!other && handler.samples() + queue.held === 0)) throw e;
     damage.push(`${where}${e.message}; the records after it are not read`);
   };
   const records = async (loop: () => Promise<void>): Promise<void> => {
@@ -241,7 +242,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
               return o;
             },
             release: (limit) => queue.release(limit),
-            damaged: (lane, err) => damaged(err, `${lane}: `),
+            damaged: (lane, err) => damaged(err, `${lane}: `, true),
             pace: opts.pace,
             onProgress: opts.onProgress,
           },
@@ -249,6 +250,8 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
           hdr.little,
         ),
       );
+      // Damage with nothing read from any file: the whole input is unusable, as for one file.
+      if (damage.length > 0 && handler.samples() + queue.held + delivery.events() === 0) fail(damage[0] as string);
       return lanes.reduce((n, l) => n + l.src.size, 0);
     } finally {
       for (const l of lanes.slice(1)) l.src.close();

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DamagedInputError } from '../../../../src/parse/binary/errors.js';
@@ -189,4 +189,108 @@ describe('perf.data damaged, through the CLI', () => {
     const runs = await iopathAll(names.flatMap((n) => [['analyze', inputs[n] as string], ['inspect', inputs[n] as string]]));
     for (const r of runs) expectOneLineRefusal(r, /perf\.data/);
   }, 120_000);
+});
+
+/**
+ * The directory form (`perf record --threads`): the same rule for damage in any of its files. A
+ * damaged `data.N` ends the reading of that file only: the others are read to their end.
+ */
+describe('perf.data directory damaged', () => {
+  const THREADS = join(dataPath('perf-randwrite-threads').replace(/\.data$/, ''));
+  const data = readFileSync(join(THREADS, 'data'));
+  const data0 = readFileSync(join(THREADS, 'data.0'));
+  const data1 = readFileSync(join(THREADS, 'data.1'));
+  const root = tempDir('perfdir-fuzz');
+  let n = 0;
+
+  /** A directory of these files (a file given as null is left out). */
+  function dir(files: Record<string, Uint8Array | null>): string {
+    const d = join(root, `d${n++}`);
+    mkdirSync(d);
+    for (const [name, b] of Object.entries({ data, 'data.0': data0, 'data.1': data1, ...files })) if (b !== null) writeFileSync(join(d, name), b);
+    return d;
+  }
+
+  async function readDir(path: string): Promise<Outcome> {
+    const diags = createDiagnostics('fuzz');
+    let events = 0;
+    try {
+      await PERF_DATA_READER.read({ path }, () => events++, { diagnostics: diags, label: 'fuzz', payloads: 'all' });
+      return { kind: diags.count('binary_damaged') > 0 ? 'damaged' : 'ok', events, diags };
+    } catch (err) {
+      if (err instanceof DamagedInputError) return { kind: 'refused', events, diags, message: err.message };
+      throw err;
+    }
+  }
+
+  /** Record starts of a headerless data.N. */
+  const starts = (b: Buffer): number[] => {
+    const out: number[] = [];
+    for (let at = 0; at + 8 <= b.length; at += b.readUInt16LE(at + 6)) out.push(at);
+    return out;
+  };
+
+  it('intact: every event; a data.N of no bytes is no reader (as perf skips it)', async () => {
+    const full = await readDir(dir({}));
+    expect(full.kind).toBe('ok');
+    expect(full.events).toBe(2094);
+    const empty = await readDir(dir({ 'data.0': new Uint8Array(0) }));
+    expect(empty.kind).toBe('ok');
+    expect(empty.events).toBeLessThan(full.events);
+  });
+
+  it('data.1 cut at record boundaries: the events of what is left; inside a record, one binary_damaged naming the file', async () => {
+    const s = starts(data1);
+    expect(s.length).toBeGreaterThan(1500);
+    let last = -1;
+    for (const cut of s.filter((_, i) => i % 97 === 0)) {
+      const o = await readDir(dir({ 'data.1': data1.subarray(0, cut) }));
+      expect(o.kind, `cut at ${cut}`).toBe('ok');
+      expect(o.events).toBeGreaterThanOrEqual(last);
+      last = o.events;
+      const inside = await readDir(dir({ 'data.1': data1.subarray(0, cut + 5) }));
+      expect(inside.kind, `cut inside the record at ${cut}`).toBe('damaged');
+      expect(inside.diags.count('binary_damaged')).toBe(1);
+      expect(JSON.stringify(inside.diags.summaries())).toMatch(/data\.1/);
+      // data.0 is read to its end all the same.
+      expect(inside.events).toBeGreaterThanOrEqual(o.events);
+    }
+  }, 120_000);
+
+  it('corrupted sizes and flipped bytes in data.0 and data.1: events, diagnostics or a refusal, nothing else', async () => {
+    for (let i = 0; i < 60; i++) {
+      const name = i % 2 === 0 ? 'data.1' : 'data.0';
+      const b = Buffer.from(name === 'data.1' ? data1 : data0);
+      if (i % 3 === 0) {
+        const s = starts(b);
+        b.writeUInt16LE([0, 1, 7, 9, 0xffff, rand(0x10000)][i % 6] as number, (s[rand(s.length)] as number) + 6);
+      } else for (let k = 0; k < 1 + (i % 5); k++) b[rand(b.length)] = rand(256);
+      const o = await readDir(dir({ [name]: b }));
+      expect(['ok', 'damaged', 'refused']).toContain(o.kind);
+      if (o.kind === 'damaged') expect(o.diags.count('binary_damaged')).toBeLessThanOrEqual(2);
+    }
+  }, 120_000);
+
+  it('data cut or missing: refused', async () => {
+    for (const cut of [0, 50, 104, Math.floor(data.length / 2), data.length - 1]) expect((await readDir(dir({ data: data.subarray(0, cut) }))).kind, `cut at ${cut}`).toBe('refused');
+  });
+
+  it('through the CLI: a directory that is no perf.data, and one with a damaged data, exit 2 in one line', async () => {
+    buildCli();
+    const none = join(root, 'none');
+    mkdirSync(none);
+    writeFileSync(join(none, 'data.0'), data0);
+    const text = join(root, 'text');
+    mkdirSync(text);
+    writeFileSync(join(text, 'data'), 'not a trace\n');
+    const cut = dir({ data: data.subarray(0, 200) });
+    const runs = await iopathAll([
+      ['analyze', none],
+      ['inspect', text],
+      ['analyze', cut],
+    ]);
+    expectOneLineRefusal(runs[0]!, /is a directory, not a trace file/);
+    expectOneLineRefusal(runs[1]!, /is a directory, not a trace file/);
+    expectOneLineRefusal(runs[2]!, /perf\.data/);
+  }, 180_000);
 });

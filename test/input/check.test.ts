@@ -1,0 +1,42 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { checkInputPath } from '../../src/input/check.js';
+import { IopathError } from '../../src/model/errors.js';
+import { FIXTURES } from '../helpers/paths.js';
+import { tempDir } from '../cli/run.js';
+
+describe('checkInputPath', () => {
+  const root = tempDir('check');
+
+  it('passes stdin, a file, and a perf.data directory (perf record --threads)', () => {
+    expect(() => checkInputPath('-')).not.toThrow();
+    expect(() => checkInputPath(join(FIXTURES, 'binary', 'perf-randwrite.data'))).not.toThrow();
+    expect(() => checkInputPath(join(FIXTURES, 'binary', 'perf-randwrite-threads'))).not.toThrow();
+  });
+
+  it('refuses a missing path and a directory that is no perf.data, in one line', () => {
+    const none = join(root, 'none');
+    mkdirSync(none);
+    writeFileSync(join(none, 'data.0'), 'x');
+    const text = join(root, 'text');
+    mkdirSync(text);
+    writeFileSync(join(text, 'data'), 'cpu0 some text\n');
+    for (const [p, re] of [
+      [join(root, 'missing'), /no such file/],
+      [none, /is a directory, not a trace file/],
+      [text, /is a directory, not a trace file/],
+      [FIXTURES, /is a directory/],
+    ] as const) {
+      let err: unknown;
+      try {
+        checkInputPath(p);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, p).toBeInstanceOf(IopathError);
+      expect((err as Error).message).toMatch(re);
+      expect((err as Error).message).not.toContain('\n');
+    }
+  });
+});
