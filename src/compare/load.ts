@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { analyzeTrace, type AnalyzeOptions } from '../analyze/pipeline.js';
@@ -89,7 +89,8 @@ export async function loadAnalysis(path: string, opts: LoadOptions = {}): Promis
   let analysis: Analysis | undefined;
   if (path !== '-') {
     checkInputPath(path);
-    if (looksLikeJson(await head(path))) {
+    // (A perf.data directory, `perf record --threads`, is a trace: it has no head to sniff.)
+    if (!statSync(path).isDirectory() && looksLikeJson(await head(path))) {
       let parsed: unknown;
       try {
         parsed = JSON.parse(await readAll(path, isGzip(await rawHead(path, 2))));

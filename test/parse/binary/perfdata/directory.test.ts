@@ -12,7 +12,7 @@ import { parseKallsyms } from '../../../../src/parse/binary/tep/kallsyms.js';
 import { streamEvents, type StreamResult } from '../../../../src/parse/stream.js';
 import { REPO } from '../../../helpers/paths.js';
 import { textSource } from '../../../helpers/paths.js';
-import { tempDir } from '../../../cli/run.js';
+import { buildCli, iopathAll, tempDir } from '../../../cli/run.js';
 import { BIN, comparable, dataPath, readAll, scriptText } from './helpers.js';
 
 /**
@@ -110,6 +110,24 @@ describe('a perf.data directory equals its own perf script text', () => {
     writeFileSync(join(dir, 'data'), data);
     await expect(readAll(dir)).rejects.toThrow(/version 2/);
   });
+});
+
+describe('every command that reads a trace reads a perf.data directory (built CLI)', () => {
+  it('analyze, inspect, compare, report, export, calibrate', async () => {
+    buildCli();
+    const out = tempDir('perfdir-cli');
+    const runs = await iopathAll([
+      ['analyze', DIR, '--json'],
+      ['inspect', DIR],
+      ['compare', DIR, dataPath('perf-randwrite')],
+      ['report', DIR, '-o', join(out, 'r.html')],
+      ['export', DIR, '--perfetto', join(out, 'e.json')],
+      ['calibrate', DIR],
+    ]);
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(runs[0]!.stdout) as Analysis).ios.total).toBe(200);
+    expect(runs[1]!.stdout).toMatch(/format\s+perf\.data/);
+  }, 180_000);
 });
 
 const DIST = join(REPO, 'dist');
