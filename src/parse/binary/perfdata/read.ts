@@ -14,7 +14,8 @@ import { createRecordHandler, type RecordHandler } from './records.js';
 import { createRecordQueue } from './rounds.js';
 import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
-import { dirFormatVersion, isDirectory, perfDirectory, readLanes, type Lane } from './directory.js';
+import { dirFormatVersion, perfDirectory, readLanes, type Lane } from './directory.js';
+import { isDirectory, perfHeaderPath } from './directory-path.js';
 
 /**
  * Reads a perf.data file (file or pipe mode, `perf record -z` too, or the directory `perf record
@@ -70,7 +71,7 @@ export async function readPerfData(source: PerfDataSource, onEvent: (e: TraceEve
   const pool = createBufferPool();
   const dir = typeof source === 'string' && isDirectory(source) ? source : undefined;
   let src: ByteSource =
-    typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(dir !== undefined ? perfDirectory(dir).header : source, pool)) : source instanceof Uint8Array ? memorySource(source) : streamSource(source);
+    typeof source === 'string' ? (source === '-' ? streamSource(process.stdin) : fileSource(perfHeaderPath(source), pool)) : source instanceof Uint8Array ? memorySource(source) : streamSource(source);
   try {
     return await readFrom(src, onEvent, opts, label, (s) => (src = s), pool, dir);
   } catch (err) {
