@@ -8,10 +8,13 @@ import type { ByteSource } from './source.js';
 /**
  * `perf record --threads` writes its perf.data as a directory: `data` is a file-mode perf.data
  * (header, attrs, features, and the records perf synthesizes itself: COMM, MMAP, FORK of existing
- * tasks, ID_INDEX…) and each writer thread writes the records of its CPUs' ring buffers to a
- * `data.N` of its own, records only, no header (tools/perf/util/data.c: perf_data__create_dir
- * names them "%s/data.%d"; builtin-record.c writes no FINISHED_ROUND in this mode: "No need for
- * round events in directory mode, because per-cpu maps and files have data sorted by kernel").
+ * tasks, ID_INDEX…) and every ring buffer (one per CPU with -a) has a `data.N` of its own, which
+ * the writer thread of that CPU fills with its records only, no header (builtin-record.c,
+ * record__mmap_evlist: perf_data__create_dir(&rec->data, evlist->core.nr_mmaps), then
+ * `evlist->mmap[i].file = &rec->data.dir.files[i]`; data.c names them "%s/data.%d"). No
+ * FINISHED_ROUND is written in this mode (record__mmap_read_evlist: "No need for round events in
+ * directory mode, because per-cpu maps and files have data sorted by kernel"; none in the
+ * directories recorded here).
  * Each file's COMPRESSED records (`-z`) form a zstd stream of their own: every writer thread has
  * its own zstd_data, and the reading side one per reader (session.c, reader__init).
  *
@@ -26,11 +29,10 @@ import type { ByteSource } from './source.js';
  * So records are fed to the one record queue here in exactly that order (which settles ties as
  * perf does). To keep memory bounded, after each round (one turn of every file still open) the
  * queue releases what is no newer than the oldest record of every open file's turn before last:
- * a file's later records are taken to be no older than that. A file is one writer thread's drains
- * of its CPUs' ring buffers, each in time order but for records a nested interrupt delayed; a
- * writer of several CPUs interleaves their drains, hence the margin of a whole turn. A file that
- * breaks even that gives a late record, which the delivery reports and reorders as it does for
- * any perf.data. Held are then about two turns of every file (2 MiB each, of compressed bytes
+ * a file's later records are taken to be no older than that. A file is one ring buffer, in time
+ * order but for the few records a nested interrupt delayed by microseconds: a whole turn is a wide
+ * margin. A file that breaks even that gives a late record, which the delivery reports and
+ * reorders as it does for any perf.data. Held are then about two turns of every file (2 MiB each, of compressed bytes
  * with `-z`, as perf counts them). Checked against `perf script` on real directories here:
  * 0.26 to 75 MB, `-z` too, LOST records too: the same events, line for line.
  */
