@@ -271,7 +271,7 @@ describe('perf.data directory damaged', () => {
     }
   }, 120_000);
 
-  it('data cut or missing: refused', async () => {
+  it('data cut anywhere in its header, attrs or features: refused', async () => {
     for (const cut of [0, 50, 104, Math.floor(data.length / 2), data.length - 1]) expect((await readDir(dir({ data: data.subarray(0, cut) }))).kind, `cut at ${cut}`).toBe('refused');
   });
 
