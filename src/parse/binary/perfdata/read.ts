@@ -23,9 +23,13 @@ import { isDirectory, perfHeaderPath } from './directory-path.js';
  * TraceEvents `perf script --show-lost-events` prints, in its order: each event's `line` is the
  * line perf prints it on. One pass over the data section; memory is that of the round queue
  * (about two FINISHED_ROUND windows of records and the 50 ms reorder window's samples, kept in their read buffers), one record's carry
- * and the tracing data. A bad header, attribute or feature section, or damaged records before any
- * sample, stop it with one BinaryError naming the offset; damage after that ends the reading with
- * a `binary_damaged` diagnostic, after the events before it.
+ * and the tracing data (for a directory, about two 2 MiB turns of each file instead of the rounds).
+ * A bad header, attribute or feature section, or damaged records before any sample, stop it with
+ * one BinaryError naming the offset; damage after that ends the reading with a `binary_damaged`
+ * diagnostic, after the events before it (of a directory, the reading of that file only).
+ *
+ * (Longer than most files here: pipe mode, file mode and the directory share the handler, the
+ * queue, the compressed streams and the damage rule set up in readFrom, as closures.)
  */
 
 export interface PerfDataOptions {
