@@ -15,18 +15,17 @@ describe('checkInputPath', () => {
     expect(() => checkInputPath(join(FIXTURES, 'binary', 'perf-randwrite-threads'))).not.toThrow();
   });
 
-  it('refuses a missing path and a directory that is no perf.data, in one line', () => {
+  it('refuses a missing path and a directory with no file named data, in one line', () => {
     const none = join(root, 'none');
     mkdirSync(none);
     writeFileSync(join(none, 'data.0'), 'x');
-    const text = join(root, 'text');
-    mkdirSync(text);
-    writeFileSync(join(text, 'data'), 'cpu0 some text\n');
+    const sub = join(root, 'sub');
+    mkdirSync(join(sub, 'data'), { recursive: true });
     for (const [p, re] of [
       [join(root, 'missing'), /no such file/],
-      [none, /is a directory, not a trace file/],
-      [text, /is a directory, not a trace file/],
-      [FIXTURES, /is a directory/],
+      [none, /is a directory, not a trace file$/],
+      [sub, /is a directory, not a trace file$/],
+      [FIXTURES, /is a directory, not a trace file$/],
     ] as const) {
       let err: unknown;
       try {

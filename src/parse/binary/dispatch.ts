@@ -7,6 +7,7 @@ import { PERF_DATA_READER } from './perfdata/reader.js';
 import { isDirectory, looksLikePerfDirectory } from './perfdata/directory-path.js';
 import { TRACE_DAT_READER } from './tracedat/reader.js';
 import { DamagedInputError } from './errors.js';
+import { IopathError } from '../../model/errors.js';
 
 export { DamagedInputError };
 
@@ -71,6 +72,8 @@ export interface Opened {
 export async function openBinary(source: Source): Promise<Opened> {
   if (typeof source === 'string' && source !== '-') {
     const reader = binaryReaderOfPath(source);
+    // (input/check.ts let it through for its `data` file: the line reader cannot read a directory.)
+    if (reader === undefined && isDirectory(source)) throw new IopathError('unreadable', `${source}: is a directory whose data is not a perf.data, not a trace file`);
     return reader ? { reader, binary: { path: source }, text: source } : { reader: undefined, text: source };
   }
   const stream = (source === '-' ? process.stdin : source) as Readable | AsyncIterable<Buffer>;

@@ -290,7 +290,7 @@ describe('perf.data directory damaged', () => {
       ['analyze', cut],
     ]);
     expectOneLineRefusal(runs[0]!, /is a directory, not a trace file/);
-    expectOneLineRefusal(runs[1]!, /is a directory, not a trace file/);
+    expectOneLineRefusal(runs[1]!, /is a directory whose data is not a perf\.data, not a trace file/);
     expectOneLineRefusal(runs[2]!, /perf\.data/);
   }, 180_000);
 });
