@@ -12,6 +12,7 @@ import { createCompressedStream, type CompressedStream, type ZstdStreamFn } from
 import { createRecordPump, type RecordPump } from './pump.js';
 import { createRecordHandler, type RecordHandler } from './records.js';
 import { createRecordQueue } from './rounds.js';
+import { noteScope, createScopeCollector, type RecordingScope } from './scope.js';
 import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
 
@@ -53,6 +54,8 @@ export interface PerfDataResult {
   baseSec: number;
   /** perf record's end-of-run LOST_SAMPLES counts, by CPU. */
   lostSamples: Map<number, number>;
+  /** Which tasks and CPUs were recorded, and whether sampled (scope.ts). */
+  scope: RecordingScope;
   diagnostics: DiagnosticsCollector;
 }
 
@@ -100,6 +103,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   let compressedBytes = 0;
   let zstd: CompressedStream | null = null;
   let bytesRead = 0;
+  const scope = createScopeCollector();
 
   const handler = createRecordHandler({
     little: hdr.little,
@@ -129,6 +133,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     lostSamplesAtEnd(cpu, count) {
       lostAtEnd.set(cpu, (lostAtEnd.get(cpu) ?? 0) + count);
     },
+    scope,
   });
 
   handlerRef = handler;
@@ -227,6 +232,8 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     }
   }
   if (attrs.length === 0) fail('no event attributes: not a usable perf.data');
+  const recorded = scope.result(attrs, meta.cpusOnline);
+  noteScope(recorded, scope.problems(), diagnostics, delivery.events());
   return {
     mode,
     little: hdr.little,
@@ -238,6 +245,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     bytes: bytesRead,
     baseSec: delivery.baseSec(),
     lostSamples: lostAtEnd,
+    scope: recorded,
     diagnostics,
   };
 }
