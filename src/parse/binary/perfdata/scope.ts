@@ -94,11 +94,11 @@ export function cpuList(cpus: number[]): string {
   return out.join(', ');
 }
 
-/** `fio (pid 10961) and the tasks it started`: the recorded tasks, named. */
+/** `fio pid 10961 and its children`: the recorded tasks, named. */
 export function tasksPhrase(s: RecordingScope): string {
-  const shown = s.tasks.slice(0, 4).map((t) => (t.comm ? `${t.comm} (pid ${t.tid})` : `pid ${t.tid}`));
-  const more = s.tasks.length > shown.length ? ` and ${s.tasks.length - shown.length} more` : '';
-  const children = s.inherit ? `, and the tasks ${s.tasks.length === 1 ? 'it' : 'they'} started` : '';
+  const shown = s.tasks.slice(0, 4).map((t) => (t.comm ? `${t.comm} pid ${t.tid}` : `pid ${t.tid}`));
+  const more = s.tasks.length > shown.length ? `, ${s.tasks.length - shown.length} more` : '';
+  const children = s.inherit ? ` and ${s.tasks.length === 1 ? 'its' : 'their'} children` : '';
   return `${shown.join(', ')}${more}${children}`;
 }
 
@@ -114,7 +114,7 @@ export function samplingPhrase(s: RecordingScope): string {
   return s.periods ? `${how}: ${s.samples} samples stand for ${s.events} events` : `${how}: ${s.samples} samples, each for about ${s.freqHz !== null ? 'a varying number of' : s.period} events`;
 }
 
-/** One line for inspect: `per task: fio (pid 10961), and the tasks it started; CPUs 0-1 of 2 online; every event (624 samples)`. */
+/** One line for inspect: `per task: fio pid 10961 and its children; CPUs 0-1 of 2 online; every event (624 samples)`. */
 export function scopeLine(s: RecordingScope): string {
   const v = scopeVerdict(s);
   const who = v.perTask ? `per task: ${tasksPhrase(s)}` : 'system-wide (-a)';
@@ -123,11 +123,11 @@ export function scopeLine(s: RecordingScope): string {
   return `${who}; ${where}; ${what}`;
 }
 
-/** Who was recorded and where, as one clause: `per task (perf record without -a): …; on CPU 1 of 2 online only (perf record -C)`. */
+/** Who was recorded and where, as one clause: `per task (perf record without -a: fio pid 10961 and its children); on CPU 1 of 2 online only (perf record -C)`. */
 export function coverageClause(s: RecordingScope): string {
   const v = scopeVerdict(s);
   const parts: string[] = [];
-  if (v.perTask) parts.push(`per task (perf record without -a): ${tasksPhrase(s)}`);
+  if (v.perTask) parts.push(`per task (perf record without -a: ${tasksPhrase(s)})`);
   if (v.someCpus) parts.push(`on ${cpusPhrase(s)} only (perf record -C)`);
   return parts.join('; ');
 }
