@@ -122,7 +122,8 @@ export function buildAnalysis(
     unit: ctx.unit,
     total: fold.total,
     followed: fold.byMode['irq-inline'] + fold.byMode['kworker-deferred'] + fold.byMode['task-inline'],
-    noCompletion: fold.unresolvedReasons.missing_events ?? 0,
+    noCompletion: (fold.unresolvedReasons.missing_events ?? 0) + (fold.unresolvedReasons.timeout ?? 0),
+    timeouts: fold.unresolvedReasons.timeout ?? 0,
     submissions: ctx.io.submissions,
     submissionIops: spanS > 0 ? ctx.io.submissions / spanS : 0,
   });

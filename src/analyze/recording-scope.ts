@@ -14,6 +14,12 @@ export interface ScopeCounts {
   total: number;
   followed: number;
   noCompletion: number;
+  /**
+   * Of those, the ones given up during the pass as outstanding past the block layer's 30 s
+   * (io-end.ts sweeps before the scope is known, at the end of the reading): in a long partial
+   * recording, I/Os completed out of its sight are swept so too.
+   */
+  timeouts: number;
   submissions: number;
   /** IOPS from the submissions (the workload's own, when the recorded tasks are the workload). */
   submissionIops: number;
@@ -35,7 +41,8 @@ export function scopeNote(s: RecordingScope | undefined, n: ScopeCounts): ScopeN
   const unit = unitName(n.unit);
   const limitations: string[] = [];
   const leads: string[] = [];
-  const missing = `${n.noCompletion} of the ${n.total} ${unit} have no completion in it (unresolved as missing_events)`;
+  const as = n.timeouts > 0 ? `missing_events, or timeout for the ${n.timeouts} outstanding past the block layer's 30 s` : 'missing_events';
+  const missing = `${n.noCompletion} of the ${n.total} ${unit} have no completion in it (unresolved as ${as})`;
   if (v.perTask || v.someCpus) {
     const elsewhere = v.perTask
       ? `events of other tasks${v.someCpus ? ' and on the other CPUs' : ''} — the kworkers that complete deferred I/Os, interrupts while other tasks ran — are not in the trace`
