@@ -4,7 +4,7 @@ import type { RecordingScope } from '../../src/parse/binary/perfdata/scope.js';
 
 /** The sentences a partial perf.data recording gets (the real files' are in test/parse/binary/perfdata/scope.test.ts). */
 
-const all: RecordingScope = { tasks: [], inherit: true, cpus: [0, 1], cpusOnline: 2, freqHz: null, period: 1, periods: true, samples: 2000, events: 2000, multi: 0 };
+const all: RecordingScope = { tasks: [], inherit: true, workload: true, cpus: [0, 1], cpusOnline: 2, freqHz: null, period: 1, periods: true, samples: 2000, events: 2000, multi: 0 };
 const counts: ScopeCounts = { unit: 'dio', total: 2000, followed: 15, noCompletion: 1985, timeouts: 0, submissions: 2000, submissionIops: 70177.2 };
 
 describe('scopeNote', () => {
@@ -16,7 +16,7 @@ describe('scopeNote', () => {
   it('per task: the tasks, how many I/Os have no completion, the followed share caveat and the rate from submissions', () => {
     const n = scopeNote({ ...all, tasks: [{ tid: 5359, comm: 'fio' }] }, counts);
     expect(n?.limitations).toEqual([
-      'Recorded per task (perf record without -a: fio pid 5359 and its children): events of other tasks — the kworkers that complete deferred I/Os, interrupts while other tasks ran — are not in the trace; 1985 of the 2000 direct I/Os have no completion in it (unresolved as missing_events), and the 15 followed are those that completed where the recording looked: the shares of completion modes are theirs, not the workload\'s. From the 2000 submissions it holds, the rate is 70177 IOPS.',
+      'Recorded per task (perf record -- COMMAND without -a: fio pid 5359 and its children): events of other tasks — the kworkers that complete deferred I/Os, interrupts while other tasks ran — are not in the trace; 1985 of the 2000 direct I/Os have no completion in it (unresolved as missing_events), and the 15 followed are those that completed where the recording looked: the shares of completion modes are theirs, not the workload\'s. From the 2000 submissions it holds, the rate is 70177 IOPS.',
     ]);
     expect(n?.lead).toMatch(/^This perf\.data was recorded per task \(without -a\): 1985 of the 2000 direct I\/Os have no completion in it/);
     expect(n?.noRates).toBe(false);

@@ -41,6 +41,8 @@ export interface RecordingScope {
   tasks: RecordedTask[];
   /** Children of those tasks were recorded too (the attrs' `inherit`, perf record's default). */
   inherit: boolean;
+  /** The events were enabled when the workload exec'd (`enable_on_exec`: perf record -- COMMAND, not -p/-t). */
+  workload: boolean;
   /** The CPUs recorded, ascending; empty when the file does not say or any CPU was (-1). */
   cpus: number[];
   /** The machine's online CPUs (HEADER_NRCPUS); null when not said. */
@@ -123,11 +125,11 @@ export function scopeLine(s: RecordingScope): string {
   return `${who}; ${where}; ${what}`;
 }
 
-/** Who was recorded and where, as one clause: `per task (perf record without -a: fio pid 10961 and its children); on CPU 1 of 2 online only (perf record -C)`. */
+/** Who was recorded and where, as one clause: `per task (perf record -- COMMAND without -a: fio pid 10961 and its children); on CPU 1 of 2 online only (perf record -C)`. */
 export function coverageClause(s: RecordingScope): string {
   const v = scopeVerdict(s);
   const parts: string[] = [];
-  if (v.perTask) parts.push(`per task (perf record without -a: ${tasksPhrase(s)})`);
+  if (v.perTask) parts.push(`per task (perf record ${s.workload ? '-- COMMAND without -a' : '-p/-t'}: ${tasksPhrase(s)})`);
   if (v.someCpus) parts.push(`on ${cpusPhrase(s)} only (perf record -C)`);
   return parts.join('; ');
 }
@@ -229,6 +231,7 @@ export function createScopeCollector(): ScopeCollector {
       return {
         tasks: t,
         inherit: attrs.some((a) => a.inherit),
+        workload: attrs.some((a) => a.enableOnExec),
         cpus: c,
         cpusOnline: cpusOnline ?? null,
         freqHz: freq.length > 0 ? Math.max(...freq.map((a) => a.samplePeriod)) : null,

@@ -54,6 +54,8 @@ describe('the recording scope read from real perf.data files', () => {
     expect(s.multi).toBe(want.multi);
     expect(s.freqHz).toBe(want.freqHz);
     expect(s.inherit).toBe(true);
+    // `enable_on_exec = 1` in the per-task files' attrs (perf report --header-only), not in -a's.
+    expect(s.workload).toBe(want.verdict.perTask);
     expect(scopeVerdict(s)).toEqual(want.verdict);
     const partial = want.verdict.perTask || want.verdict.someCpus;
     expect(result.diagnostics.count('partial_recording')).toBe(partial ? 1 : 0);
@@ -62,7 +64,7 @@ describe('the recording scope read from real perf.data files', () => {
   });
 
   it('inspect names the scope in one line', () => {
-    const base: RecordingScope = { tasks: [{ tid: 10961, comm: 'fio' }], inherit: true, cpus: [0, 1], cpusOnline: 2, freqHz: null, period: 1, periods: true, samples: 624, events: 624, multi: 0 };
+    const base: RecordingScope = { tasks: [{ tid: 10961, comm: 'fio' }], inherit: true, workload: true, cpus: [0, 1], cpusOnline: 2, freqHz: null, period: 1, periods: true, samples: 624, events: 624, multi: 0 };
     expect(scopeLine(base)).toBe('per task: fio pid 10961 and its children; CPUs 0-1 of 2 online; every event (624 samples)');
     expect(scopeLine({ ...base, tasks: [], cpus: [1] })).toBe('system-wide (-a); only CPU 1 of 2 online; every event (624 samples)');
     expect(scopeLine({ ...base, tasks: [], freqHz: 1000, events: 10793, multi: 57 })).toMatch(/sampled \(perf record -F 1000: 624 samples stand for 10793 events\)$/);
@@ -70,7 +72,7 @@ describe('the recording scope read from real perf.data files', () => {
 
   it('sampling is read from the samples when they carry PERIOD: -c 10 whose every PERIOD is 1 recorded every event', () => {
     // A `perf record -a -c 10` of the same job on Linux 6.18: attrs sample_period 10, yet every sample's PERIOD is 1.
-    const c10: RecordingScope = { tasks: [], inherit: true, cpus: [0, 1], cpusOnline: 2, freqHz: null, period: 10, periods: true, samples: 20073, events: 20073, multi: 0 };
+    const c10: RecordingScope = { tasks: [], inherit: true, workload: true, cpus: [0, 1], cpusOnline: 2, freqHz: null, period: 10, periods: true, samples: 20073, events: 20073, multi: 0 };
     expect(scopeVerdict(c10).sampled).toBe(false);
     expect(scopeVerdict({ ...c10, events: 20083, multi: 1 }).sampled).toBe(true);
     // Without PERIOD in the samples, the attr is all there is.
