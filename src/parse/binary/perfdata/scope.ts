@@ -23,8 +23,9 @@ import { CPU_MAP_CPUS, CPU_MAP_MASK, CPU_MAP_RANGE, SAMPLE } from './constants.j
  *   SAMPLE's PERIOD  how many events this sample stands for
  *   HEADER_NRCPUS    the machine's online CPUs, to compare the CPU map with
  *
- * THREAD_MAP and CPU_MAP came with perf 5.x (perf record synthesizes them since the `--threads`
- * work); when they are absent, ID_INDEX's tids and cpus say the same. A record that does not parse
+ * perf record writes THREAD_MAP and CPU_MAP in record__synthesize (tools/perf/builtin-record.c);
+ * a file of an older perf may lack them, and ID_INDEX's tids and cpus say the same. A CPU map with
+ * "any CPU" (-1: events that follow their task everywhere) is no subset. A record that does not parse
  * is ignored with a note (`bad_scope_record`), never an error of the whole file: it says what was
  * recorded, not how to read the rest.
  */
