@@ -72,8 +72,11 @@ export function scopeVerdict(s: RecordingScope): ScopeVerdict {
   return {
     perTask: s.tasks.length > 0,
     someCpus: s.cpus.length > 0 && s.cpusOnline !== null && s.cpus.length < s.cpusOnline,
-    // The samples' PERIOD is what happened (`-c 10` asks for 1 in 10 but this kernel recorded every
-    // tracepoint hit: every PERIOD is 1); freq mode is sampling whatever the periods came out as.
+    // The samples' PERIOD is what happened: `-c 10` asks for 1 in 10, but a tracepoint whose
+    // sample_type has PERIOD and is not in freq mode makes every hit a sample of that hit's count
+    // (kernel/events/core.c, perf_swevent_event: `data->period = nr; return perf_swevent_overflow(…)`):
+    // every PERIOD is 1. Without PERIOD the attr is all there is. Freq mode is sampling whatever
+    // the periods came out as.
     sampled: s.freqHz !== null || (s.periods ? s.multi > 0 : s.period > 1),
   };
 }
