@@ -177,10 +177,12 @@ export function buildAnalysis(
     analysis.iops = round3(ios / span);
     analysis.mbps = round3(fold.completedBytes / BYTES_PER_MB / span);
   }
-  // A sampled recording pairs I/Os by chance (recording-scope.ts): a rate from them would be made up.
+  // A sampled recording pairs I/Os by chance (recording-scope.ts): a rate from them would be made
+  // up, and so would compare's, from the completions per window.
   if (noRates) {
     analysis.iops = 0;
     analysis.mbps = 0;
+    analysis.series = { ...analysis.series, counts: [] };
   }
   analysis.explanation = explain(analysis, { workqueueTraced: ctx.seen.has('workqueue_queue_work'), schedTraced: ctx.seen.has('sched_switch'), ratesGiven: !noRates });
   const stackNote = stackSentence(analysis);

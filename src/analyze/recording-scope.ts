@@ -28,7 +28,7 @@ export interface ScopeCounts {
 export interface ScopeNote {
   limitations: string[];
   lead: string;
-  /** A sampled recording's I/O counts are chance: IOPS and MB/s are not given (0). */
+  /** A sampled recording's I/O counts are chance: IOPS and MB/s are not given (0), nor completions per window. */
   noRates: boolean;
 }
 

@@ -34,8 +34,8 @@ const EXPECTED: Record<string, Expected> = {
   'perf-pertask-pipe': { tasks: [{ tid: 11029, comm: 'fio' }], cpus: [0, 1], samples: 643, events: 643, multi: 0, freqHz: null, verdict: { perTask: true, someCpus: false, sampled: false } },
   // THREAD_MAP thread: -1; CPU_MAP: 1 (of nrcpus online 2); 1975 samples.
   'perf-cpu1': { tasks: [], cpus: [1], samples: 1975, events: 1975, multi: 0, freqHz: null, verdict: { perTask: false, someCpus: true, sampled: false } },
-  // THREAD_MAP thread: -1; CPU_MAP: 0-1; attrs `freq = 1`, sample_freq 1000; 144 samples whose periods sum to 10793, 57 above 1.
-  'perf-f1000': { tasks: [], cpus: [0, 1], samples: 144, events: 10793, multi: 57, freqHz: 1000, verdict: { perTask: false, someCpus: false, sampled: true } },
+  // THREAD_MAP thread: -1; CPU_MAP: 0-1; attrs `freq = 1`, sample_freq 1000; 1964 samples whose periods sum to 15731, 837 above 1.
+  'perf-f1000': { tasks: [], cpus: [0, 1], samples: 1964, events: 15731, multi: 837, freqHz: 1000, verdict: { perTask: false, someCpus: false, sampled: true } },
   // perf record -a: THREAD_MAP thread: -1; CPU_MAP: 0-1; 2391 samples.
   'perf-randwrite': { tasks: [], cpus: [0, 1], samples: 2391, events: 2391, multi: 0, freqHz: null, verdict: { perTask: false, someCpus: false, sampled: false } },
 };
@@ -235,14 +235,17 @@ describe('the analysis of a partial recording says so, once, with its numbers', 
     expect(a.input.diagnostics.partial_recording).toBe(1);
   });
 
-  it('-F 1000: sampled, no rate given (IOPS and MB/s 0, none stated), one diagnostic', async () => {
+  it('-F 1000: sampled, no rate given (IOPS and MB/s 0, none stated, no completions per window for compare), one diagnostic', async () => {
     const a = (await analyzeTrace(dataPath('perf-f1000'))).analysis;
     expect(a.ios.total).toBeGreaterThan(0);
+    // The I/Os span ~200 ms (fio --rate_iops=1000): windows there were, and their counts are not given.
+    expect(a.window.endNs - a.window.startNs).toBeGreaterThan(100e6);
+    expect(a.series.counts).toEqual([]);
     expect(a.iops).toBe(0);
     expect(a.mbps).toBe(0);
     expect(a.dataLoss.iopsFromSubmissions).toBe(0);
     expect(a.explanation).not.toMatch(/IOPS,/);
-    expect(a.limitations.filter((l) => l.startsWith('Sampled recording (perf record -F 1000: 144 samples stand for 10793 events)'))).toHaveLength(1);
+    expect(a.limitations.filter((l) => l.startsWith('Sampled recording (perf record -F 1000: 1964 samples stand for 15731 events)'))).toHaveLength(1);
     expect(a.input.diagnostics.sampled_recording).toBe(1);
   });
 
