@@ -7,6 +7,7 @@ import { explain } from './explain.js';
 import { buildLayers } from './layers/build-layers.js';
 import { stackSentence } from './layers/explain-stack.js';
 import { ACC, ACC_SLOTS } from './records.js';
+import { scopeNote, type ScopeNote } from './recording-scope.js';
 import type { Fold } from './summary.js';
 
 /** Turns the pass's state and summaries into the Analysis (plain data, the source of every output). */
@@ -45,13 +46,14 @@ function limitations(ctx: AnalyzerContext, format: string | null, byDir: Fold['b
   return out;
 }
 
-function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS: number): Analysis['dataLoss'] {
+function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS: number, noRates: boolean): Analysis['dataLoss'] {
   const d = stream.diagnostics;
   const markers = d.count('lost_events') + d.count('buffer_started');
   const across = fold.unresolvedReasons.lost_events ?? 0;
   const vanishedIos = ctx.io.vanished;
   const contextRepairs = d.count('context_repaired');
-  const iopsFromSubmissions = spanS > 0 ? round3(ctx.io.submissions / spanS) : 0;
+  // A sampled recording's submissions are sampled too: no rate from them either.
+  const iopsFromSubmissions = spanS > 0 && !noRates ? round3(ctx.io.submissions / spanS) : 0;
   const missing = ctx.io.missingDeviceCompletions;
   const suspected = markers > 0 || vanishedIos > 0 || contextRepairs > 0 || missing > 0;
   const parts: string[] = [];
@@ -67,7 +69,7 @@ function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS:
   if (missing > 0) parts.push(`${missing} I/Os completed although their block_rq_complete never appeared (their device time and interrupt context are unknown)`);
   if (contextRepairs > 0) parts.push(`${contextRepairs} interrupt exits were never traced`);
   const note = suspected
-    ? `Events are missing from this trace: ${parts.join('; ')}. IOPS and MB/s count only the I/Os the trace followed; from submissions the rate is ${iopsFromSubmissions.toFixed(0)} IOPS.`
+    ? `Events are missing from this trace: ${parts.join('; ')}. ${noRates ? 'IOPS and MB/s are not given: the recording is sampled.' : `IOPS and MB/s count only the I/Os the trace followed; from submissions the rate is ${iopsFromSubmissions.toFixed(0)} IOPS.`}`
     : '';
   return { suspected, markers, iosAcrossMarkers: across - vanishedIos, vanishedIos, vanishedByCpu, missingDeviceCompletions: missing, contextRepairs, iopsFromSubmissions, note };
 }
@@ -116,6 +118,16 @@ export function buildAnalysis(
   const diagnostics = stream.diagnostics.counts() as Record<string, number>;
   const byMode = { ...fold.byMode } as Record<CompletionMode, number>;
   const nonData = ctx.block.nonData;
+  const scope: ScopeNote | undefined = scopeNote(stream.recording, {
+    unit: ctx.unit,
+    total: fold.total,
+    followed: fold.byMode['irq-inline'] + fold.byMode['kworker-deferred'] + fold.byMode['task-inline'],
+    noCompletion: (fold.unresolvedReasons.missing_events ?? 0) + (fold.unresolvedReasons.timeout ?? 0),
+    timeouts: fold.unresolvedReasons.timeout ?? 0,
+    submissions: ctx.io.submissions,
+    submissionIops: spanS > 0 ? ctx.io.submissions / spanS : 0,
+  });
+  const noRates = scope?.noRates === true;
   const analysis: Analysis = {
     schema: ANALYSIS_SCHEMA,
     input: { path: label, format: stream.format ?? 'unknown', lines: stream.read.lines, events: stream.events, diagnostics },
@@ -145,8 +157,8 @@ export function buildAnalysis(
     submitters: [...ctx.io.submitterPids].map(([pid, s]) => ({ pid, comm: s.comm, cpus: [...s.cpus].sort((a, b) => a - b), ios: s.ios })).sort((a, b) => b.ios - a.ios),
     kworkers: [...ctx.work.kworkerStats].map(([pid, k]) => ({ pid, comm: k.comm, cpu: k.cpu, items: k.items })).sort((a, b) => b.items - a.items),
     irqCpus: [...ctx.block.irqCompletions].map(([cpu, completions]) => ({ cpu, completions })).sort((a, b) => a.cpu - b.cpu),
-    dataLoss: dataLoss(ctx, stream, fold, spanS),
-    limitations: limitations(ctx, stream.format, fold.byDirection),
+    dataLoss: dataLoss(ctx, stream, fold, spanS, noRates),
+    limitations: [...(scope?.limitations ?? []), ...limitations(ctx, stream.format, fold.byDirection)],
     explanation: '',
     samples: fold.samples(),
     series: fold.bins(Number.isNaN(t.windowEnd) ? undefined : t.windowEnd),
@@ -165,9 +177,17 @@ export function buildAnalysis(
     analysis.iops = round3(ios / span);
     analysis.mbps = round3(fold.completedBytes / BYTES_PER_MB / span);
   }
-  analysis.explanation = explain(analysis, { workqueueTraced: ctx.seen.has('workqueue_queue_work'), schedTraced: ctx.seen.has('sched_switch') });
+  // A sampled recording pairs I/Os by chance (recording-scope.ts): a rate from them would be made
+  // up, and so would compare's, from the completions per window.
+  if (noRates) {
+    analysis.iops = 0;
+    analysis.mbps = 0;
+    analysis.series = { ...analysis.series, counts: [] };
+  }
+  analysis.explanation = explain(analysis, { workqueueTraced: ctx.seen.has('workqueue_queue_work'), schedTraced: ctx.seen.has('sched_switch'), ratesGiven: !noRates });
   const stackNote = stackSentence(analysis);
   if (stackNote) analysis.explanation = `${analysis.explanation} ${stackNote}`;
   if (analysis.dataLoss.suspected) analysis.explanation = `${analysis.dataLoss.note} ${analysis.explanation}`;
+  if (scope) analysis.explanation = `${scope.lead} ${analysis.explanation}`;
   return analysis;
 }

@@ -14,6 +14,8 @@ export interface ExplainEvidence {
   workqueueTraced: boolean;
   /** sched_switch events are in the trace: context switches were counted, not merely absent. */
   schedTraced?: boolean;
+  /** false for a sampled recording: its I/O counts are chance, so no rate is stated (recording-scope.ts). */
+  ratesGiven?: boolean;
 }
 
 export function explain(a: Analysis, ev: ExplainEvidence = { workqueueTraced: true }): string {
@@ -55,7 +57,7 @@ export function explain(a: Analysis, ev: ExplainEvidence = { workqueueTraced: tr
     const pre = sub ? ` and ${sub.comm} was preempted by a kworker ${a.perIo.submitterPreemptions.toFixed(2)} times per I/O` : '';
     parts.push(`${cost}${pre}; queue_work → kworker start took ${fmtUs(w?.p50)} at the median (p99 ${fmtUs(w?.p99)}).`);
   }
-  parts.push(`Over the ${((a.window.endNs - a.window.startNs) / NS_PER_MS).toFixed(1)} ms window: ${a.iops.toFixed(0)} IOPS, ${a.mbps.toFixed(1)} MB/s${ev.schedTraced === false ? ' (no sched_switch events: context switches are not counted)' : `, ${a.perIo.contextSwitches.toFixed(2)} context switches per I/O on the submitters' CPUs`}.`);
+  if (ev.ratesGiven !== false) parts.push(`Over the ${((a.window.endNs - a.window.startNs) / NS_PER_MS).toFixed(1)} ms window: ${a.iops.toFixed(0)} IOPS, ${a.mbps.toFixed(1)} MB/s${ev.schedTraced === false ? ' (no sched_switch events: context switches are not counted)' : `, ${a.perIo.contextSwitches.toFixed(2)} context switches per I/O on the submitters' CPUs`}.`);
   if (nc && nc.ios > 0) parts.push(noContextSentence(nc, unit));
   if (nd) parts.push(`Not counted as I/Os (nor in MB/s): ${ndText}.`);
   const lost = Object.entries(a.ios.unresolvedReasons).filter(([k]) => k !== 'no_context');

@@ -103,12 +103,18 @@ export function sweepStale(ctx: AnalyzerContext, now: number): void {
  * loss (perf drops interrupt-context samples of an idle CPU without a LOST record), so it is
  * `lost_events` and counted as vanished.
  */
-export function endOfTrace(ctx: AnalyzerContext, vanishAfter = Infinity): void {
+export function endOfTrace(ctx: AnalyzerContext, vanishAfter = Infinity, recordedPartly = false): void {
   const io = ctx.io;
   // I/Os in flight past the block layer's timeout at the end are `timeout`, as during the trace.
   sweepStale(ctx, ctx.lastTs);
   const traced = completionTraced(ctx);
   const endReason = (submit: Stage | undefined): UnresolvedReason => {
+    // A perf.data of some tasks, some CPUs, or sampled (parse/binary/perfdata/scope.ts): an I/O with
+    // no completion in it most likely completed where the recording did not look (a kworker, an
+    // interrupt on another task's time or CPU, an event not sampled). Not `trace_end` (fio had long
+    // finished them), not lost (nothing was dropped): the events that would end it are not in the
+    // trace, which is what `missing_events` says, and the analysis names the recording's scope.
+    if (recordedPartly) return 'missing_events';
     if (!submit || !(ctx.lastTs - submit.ts > vanishAfter)) return 'trace_end';
     // Long in flight, but the trace carries no event that would have ended it: not a loss.
     if (!traced) return 'missing_events';

@@ -8,6 +8,7 @@ import type { CompletionHop } from '../model/layers.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions, type StreamResult } from '../parse/stream.js';
 import { canStreamInWorker, streamEventsParallel } from '../parse/stream-parallel.js';
+import { recordedPartly } from '../parse/binary/perfdata/scope.js';
 import { buildAnalysis } from './build.js';
 import { cpuOf, createContext, type AnalyzerContext } from './context.js';
 import { handleComplete, handleIssue } from './handlers/block.js';
@@ -248,7 +249,7 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   // An I/O in flight far longer than the slowest 1% took when the trace ended did not just miss
   // the end: its completion was lost (io-end.ts: the vanish rule).
   flushPending();
-  endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)));
+  endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)), recordedPartly(stream.recording));
   flushPending();
   const analysis = buildAnalysis(ctx, fold, stream, label);
   return { result: { analysis, fold, stream }, late: sorter.late };

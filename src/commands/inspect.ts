@@ -1,6 +1,7 @@
 import { inspectTrace, type Inspection } from '../inspect/inspect.js';
 import { checkInputPath } from '../input/check.js';
 import { NS_PER_MS, NS_PER_S } from '../model/time.js';
+import { scopeLine } from '../parse/binary/perfdata/scope.js';
 import { CliError, command, writeJson } from './common.js';
 import { formatOption } from './options.js';
 
@@ -45,6 +46,7 @@ export function formatInspection(r: Inspection): string {
   out.push(`lines     ${r.lines}   events ${r.events}   bytes ${r.bytes}`);
   out.push(`cpus      ${r.cpus.join(', ')}${r.cpusHeader !== null ? `  (header says ${r.cpusHeader})` : ''}`);
   out.push(`time      ${span}`);
+  if (r.recording) out.push(`recorded  ${scopeLine(r.recording)}`);
   out.push('', 'events by name');
   const width = Math.max(...Object.keys(r.eventsByName).map((k) => k.length), 4);
   for (const [k, v] of Object.entries(r.eventsByName)) out.push(`  ${k.padEnd(width)}  ${String(v).padStart(9)}`);

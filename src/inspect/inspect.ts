@@ -3,6 +3,7 @@ import type { Source } from '../input/lines.js';
 import type { DiagnosticSummary } from '../model/diagnostics.js';
 import { eventName } from '../model/events.js';
 import type { BinaryFormat } from '../parse/binary/dispatch.js';
+import type { RecordingScope } from '../parse/binary/perfdata/scope.js';
 import { NS_PER_S } from '../model/time.js';
 import type { TraceFormat } from '../parse/formats.js';
 import { streamEvents, type StreamOptions } from '../parse/stream.js';
@@ -32,6 +33,8 @@ export interface Inspection {
    * here, as analyze reports them): true unless the caller asked for a header-only census.
    */
   payloadsParsed: boolean;
+  /** perf.data only: which tasks and CPUs were recorded, and whether sampled (absent for other formats). */
+  recording?: RecordingScope;
   diagnostics: Record<string, number>;
   diagnosticDetails: DiagnosticSummary[];
 }
@@ -77,6 +80,7 @@ export async function inspectTrace(source: Source, opts: StreamOptions = {}): Pr
     startNs: Number.isFinite(start) ? start + baseNs : null,
     endNs: Number.isFinite(end) ? end + baseNs : null,
     payloadsParsed: payloads !== 'none',
+    ...(res.recording ? { recording: res.recording } : {}),
     diagnostics: res.diagnostics.counts(),
     diagnosticDetails: res.diagnostics.summaries(),
   };

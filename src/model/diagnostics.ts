@@ -35,6 +35,10 @@ export const DIAGNOSTIC_CODES = {
   vanished_io: ['data-loss', 'an I/O submitted long before the trace ended whose completion never appeared: unreported event loss'],
   ftrace_text: ['info', 'ordinary ftrace text that is no event of the analysis: stack traces (`<stack trace>`, ` => func`), function-tracer (`func <-parent`), latency-format and function_graph lines, the HTML of Android systrace around its trace text (skipped)'],
   ambiguous_state: ['info', 'a numeric sched_switch prev_state that kernels before and after 4.14 print differently (the bit layout changed): read as the newest plausible kernel prints it'],
+  // What a perf.data recorded of what happened (parse/binary/perfdata/scope.ts).
+  partial_recording: ['data-loss', 'a perf.data recorded per task (perf record without -a, or -p/-t/-u) or on some CPUs only (-C): events of other tasks or CPUs, the kworkers and interrupts that complete I/Os among them, are not in it'],
+  sampled_recording: ['data-loss', 'a perf.data recorded in sampling mode (perf record -F, or -c N where samples stand for N events): most events are not in it, so I/Os are paired only where both ends happened to be sampled'],
+  bad_scope_record: ['error', 'a perf.data THREAD_MAP or CPU_MAP record that does not parse (a count past its size, an unknown encoding): ignored, so which tasks or CPUs were recorded is taken from ID_INDEX, or not known'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

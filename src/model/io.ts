@@ -17,7 +17,7 @@ export type UnresolvedReason =
   | 'trace_start' // its submission or issue happened before the trace began
   | 'trace_end' // still in flight when the trace ended
   | 'lost_events' // the tracer lost events on a CPU while it was in flight
-  | 'missing_events' // the event types needed to follow it are not in the trace
+  | 'missing_events' // the events needed to follow it are not in the trace: their types were not traced, or the perf.data did not cover them (per task, -C, sampled)
   | 'no_context' // paired (device time, size, direction known), but no event tells the context it completed in
   | 'timeout'; // in flight longer than the block layer's own timeout: its end was never traced
 

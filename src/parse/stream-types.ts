@@ -1,5 +1,6 @@
 import type { ReadStats } from '../input/lines.js';
 import type { DiagnosticsCollector } from '../model/diagnostics.js';
+import type { RecordingScope } from './binary/perfdata/scope.js';
 import type { Detection } from './detect.js';
 import type { BinaryFormat, TraceFormat } from './formats.js';
 import type { PayloadSelection } from './line-parser.js';
@@ -34,6 +35,11 @@ export interface StreamResult {
   events: number;
   cpusHeader: number | undefined;
   baseSec: number;
+  /**
+   * perf.data only: which tasks and CPUs were recorded, and whether sampled (binary/perfdata/scope.ts).
+   * Text carries none of it.
+   */
+  recording?: RecordingScope;
   diagnostics: DiagnosticsCollector;
 }
 

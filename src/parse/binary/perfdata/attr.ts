@@ -1,11 +1,12 @@
 import { fail, u64 } from './bytes.js';
-import { ATTR_FLAG_SAMPLE_ID_ALL, READ_FORMAT, SAMPLE } from './constants.js';
+import { ATTR_FLAG_ENABLE_ON_EXEC, ATTR_FLAG_FREQ, ATTR_FLAG_INHERIT, ATTR_FLAG_SAMPLE_ID_ALL, READ_FORMAT, SAMPLE } from './constants.js';
 
 /**
  * One recorded event (perf_event_attr) and the sample ids the kernel gave its per-CPU instances.
- * Only the fields that say how records are laid out are kept:
- *   type u32 @0, size u32 @4, config u64 @8, sample_type u64 @24, read_format u64 @32,
- *   the flag bit-field word @40 (bit 18 sample_id_all).
+ * Only the fields that say how records are laid out, and what was recorded, are kept:
+ *   type u32 @0, size u32 @4, config u64 @8, sample_period/sample_freq u64 @16, sample_type u64 @24,
+ *   read_format u64 @32, the flag bit-field word @40 (bits: 1 inherit, 10 freq, 12 enable_on_exec,
+ *   18 sample_id_all).
  */
 
 export interface Attr {
@@ -17,6 +18,14 @@ export interface Attr {
   sampleType: number;
   readFormat: number;
   sampleIdAll: boolean;
+  /** `freq`: sample_period holds a frequency in Hz (perf record -F), the kernel picks the periods. */
+  freq: boolean;
+  /** sample_period (or sample_freq with `freq`): 1 records every event. */
+  samplePeriod: number;
+  /** Children of a recorded task are recorded too (`inherit`; perf record's default). */
+  inherit: boolean;
+  /** Enabled when the workload execs (`enable_on_exec`: perf record -- COMMAND, per task). */
+  enableOnExec: boolean;
   ids: number[];
   /** Set from EVENT_DESC / the tracing data: `block:block_rq_issue`. */
   name?: string;
@@ -31,15 +40,22 @@ export function parseAttr(dv: DataView, at: number, size: number, little: boolea
   const readFormat = u64(dv, at + 32, little);
   // Bit-fields are laid out from the low bit on little-endian machines and from the high bit on
   // big-endian ones: read as a u64 in the file's order, `sample_id_all` is bit 18 or bit 63-18.
-  const flagBit = little ? ATTR_FLAG_SAMPLE_ID_ALL : 63 - ATTR_FLAG_SAMPLE_ID_ALL;
-  const flagWord = dv.getUint32(at + 40 + ((flagBit < 32) === little ? 0 : 4), little);
+  const flag = (bit: number): boolean => {
+    const b = little ? bit : 63 - bit;
+    return ((dv.getUint32(at + 40 + ((b < 32) === little ? 0 : 4), little) >>> (b & 31)) & 1) === 1;
+  };
+  const period = u64(dv, at + 16, little);
   return {
     index,
     type: dv.getUint32(at, little),
     config: u64(dv, at + 8, little),
     sampleType: Number.isFinite(sampleType) ? sampleType : 0,
     readFormat: Number.isFinite(readFormat) ? readFormat : 0,
-    sampleIdAll: ((flagWord >>> (flagBit & 31)) & 1) === 1,
+    sampleIdAll: flag(ATTR_FLAG_SAMPLE_ID_ALL),
+    freq: flag(ATTR_FLAG_FREQ),
+    samplePeriod: Number.isFinite(period) ? period : 0,
+    inherit: flag(ATTR_FLAG_INHERIT),
+    enableOnExec: flag(ATTR_FLAG_ENABLE_ON_EXEC),
     ids: [],
   };
 }

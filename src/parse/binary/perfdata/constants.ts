@@ -27,6 +27,9 @@ export const REC = {
   FINISHED_ROUND: 68,
   ID_INDEX: 69,
   AUXTRACE: 71,
+  /** The tasks and CPUs perf record opened its events on (scope.ts). */
+  THREAD_MAP: 73,
+  CPU_MAP: 74,
   EVENT_UPDATE: 78,
   HEADER_FEATURE: 80,
   COMPRESSED: 81,
@@ -61,8 +64,23 @@ export const READ_FORMAT = {
 
 /** perf_event_attr.type of a tracepoint: its config is the event's `ID:` in the format file. */
 export const PERF_TYPE_TRACEPOINT = 2;
-/** Bit of perf_event_attr's flag word (counted from `disabled` = 0): other records carry a sample-id trailer. */
+/**
+ * Bits of perf_event_attr's flag word, counted from `disabled` = 0 (include/uapi/linux/perf_event.h):
+ * `inherit` (children of a recorded task are recorded too), `freq` (sample_freq, not sample_period:
+ * perf record -F), `enable_on_exec`, `sample_id_all` (other records carry a sample-id trailer).
+ */
+export const ATTR_FLAG_INHERIT = 1;
+export const ATTR_FLAG_FREQ = 10;
+export const ATTR_FLAG_ENABLE_ON_EXEC = 12;
 export const ATTR_FLAG_SAMPLE_ID_ALL = 18;
+
+/**
+ * CPU_MAP encodings (enum PERF_CPU_MAP__*, tools/lib/perf/include/perf/event.h): a list of u16
+ * CPUs, a bitmap of 32- or 64-bit words, or a range (perf 6.1 on: the one it writes for `-C 1`).
+ */
+export const CPU_MAP_CPUS = 0;
+export const CPU_MAP_MASK = 1;
+export const CPU_MAP_RANGE = 2;
 
 /** Feature bits (enum HEADER_*, tools/perf/util/header.h) whose sections the reader reads. */
 export const FEAT = {

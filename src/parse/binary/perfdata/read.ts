@@ -12,6 +12,7 @@ import { createCompressedStream, type CompressedStream, type ZstdStreamFn } from
 import { createRecordPump, type RecordPump } from './pump.js';
 import { createRecordHandler, type RecordHandler } from './records.js';
 import { createRecordQueue } from './rounds.js';
+import { noteScope, createScopeCollector, type RecordingScope } from './scope.js';
 import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
 import { dirFormatVersion, perfDirectory, readLanes, type Lane } from './directory.js';
@@ -60,6 +61,8 @@ export interface PerfDataResult {
   baseSec: number;
   /** perf record's end-of-run LOST_SAMPLES counts, by CPU. */
   lostSamples: Map<number, number>;
+  /** Which tasks and CPUs were recorded, and whether sampled (scope.ts). */
+  scope: RecordingScope;
   diagnostics: DiagnosticsCollector;
 }
 
@@ -111,6 +114,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
   let compressedBytes = 0;
   let zstd: CompressedStream | null = null;
   let bytesRead = 0;
+  const scope = createScopeCollector();
 
   const handler = createRecordHandler({
     little: hdr.little,
@@ -143,6 +147,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     lostSamplesAtEnd(cpu, count) {
       lostAtEnd.set(cpu, (lostAtEnd.get(cpu) ?? 0) + count);
     },
+    scope,
   });
 
   handlerRef = handler;
@@ -293,6 +298,8 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     }
   }
   if (attrs.length === 0) fail('no event attributes: not a usable perf.data');
+  const recorded = scope.result(attrs, meta.cpusOnline);
+  noteScope(recorded, scope.problems(), diagnostics, delivery.events());
   return {
     mode,
     little: hdr.little,
@@ -304,6 +311,7 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     bytes: bytesRead,
     baseSec: delivery.baseSec(),
     lostSamples: lostAtEnd,
+    scope: recorded,
     diagnostics,
   };
 }

@@ -90,6 +90,7 @@ export const PERF_DATA_READER: BinaryReader = {
         events: r.events,
         cpusHeader: r.meta.cpusOnline,
         baseSec: r.baseSec,
+        recording: r.scope,
         diagnostics: opts.diagnostics,
       };
     } catch (err) {

@@ -7,6 +7,7 @@ import type { DecoderFactory, TracepointDecoder } from './decoder.js';
 import { readFeature, type PerfMeta } from './features.js';
 import { newFields, parseSample, parseTrailer, sampleId } from './sample.js';
 import type { HeldBytes } from './rounds.js';
+import type { ScopeCollector } from './scope.js';
 import type { TimeBase } from './time.js';
 
 /**
@@ -23,6 +24,7 @@ import type { TimeBase } from './time.js';
  *   HEADER_TRACING_DATA  u32 size (the data follows the record)
  *   COMPRESSED  zstd bytes                     COMPRESSED2  u64 data size; zstd bytes
  *   ID_INDEX  u64 n; n × {u64 id, idx, cpu, tid}      AUXTRACE  u64 size, … (data follows)
+ *   THREAD_MAP, CPU_MAP: what was recorded (scope.ts)
  */
 
 /** What released records do: the delivery's side (deliver.ts). */
@@ -63,6 +65,8 @@ export interface RecordContext {
   compressed(bytes: Uint8Array, offset: number): void;
   /** LOST_SAMPLES counts perf writes at the end, with no time: per CPU. */
   lostSamplesAtEnd(cpu: number, count: number, name: string): void;
+  /** What the recording covered: its maps, ID_INDEX, task names and samples' PERIOD go here. */
+  scope: ScopeCollector;
 }
 
 export interface RecordHandler {
@@ -143,11 +147,14 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
     return a.name;
   };
 
+  /** The sample type the last trailer was read with: the record's own event's (perf's dummy event, whose trailer is shorter, writes the COMM of `perf record -D`). */
+  let trailerType = 0;
   /** Reads the sample-id trailer into `f` (first attr's type unless ids tell); false without sample_id_all. */
   const trailer = (dv: DataView, at: number, end: number, offset: number): boolean => {
     const a = attrs[0];
     if (a === undefined || !a.sampleIdAll) return false;
     const st = attrs.length === 1 ? a.sampleType : attrOf(dv, at, end, false, offset).sampleType;
+    trailerType = st;
     if (!parseTrailer(dv, at + 8, end, little, st, f)) fail(`record at offset ${offset} is too short for its sample-id trailer`);
     return true;
   };
@@ -164,6 +171,7 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
         const a = attrOf(dv, at, end, true, offset);
         if (!parseSample(dv, at + 8, end, little, a, f)) fail(`sample at offset ${offset} is shorter than its sample type says (${size} bytes): corrupted data`);
         if (f.cpu > MAX_CPU) fail(`sample at offset ${offset} names CPU ${f.cpu}: corrupted data`);
+        ctx.scope.sample(f.period);
         return f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
       }
       case REC.COMM:
@@ -216,8 +224,11 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
         return false;
       }
       case REC.COMM: {
-        const commEnd = trailer(dv, at, end, -1) ? end - trailerBytes((attrs[0] as Attr).sampleType) : end;
-        ctx.effects.comm(dv.getInt32(at + 8, little), dv.getInt32(at + 12, little), cString(bytes, at + 16, Math.max(at + 16, commEnd)));
+        const commEnd = trailer(dv, at, end, -1) ? end - trailerBytes(trailerType) : end;
+        const tid = dv.getInt32(at + 12, little);
+        const comm = cString(bytes, at + 16, Math.max(at + 16, commEnd));
+        ctx.effects.comm(dv.getInt32(at + 8, little), tid, comm);
+        ctx.scope.comm(tid, comm);
         return false;
       }
       case REC.FORK:
@@ -306,10 +317,18 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
           if (n > (size - 16) / 32) fail(`ID_INDEX record at offset ${offset} claims ${n} entries in ${size} bytes`);
           for (let i = 0; i < n; i++) {
             const e = at + 16 + i * 32;
-            cpuById.set(u64(dv, e, little), dv.getInt32(e + 16 + (little ? 0 : 4), little));
+            const cpu = dv.getInt32(e + 16 + (little ? 0 : 4), little);
+            cpuById.set(u64(dv, e, little), cpu);
+            ctx.scope.idIndex(cpu, dv.getInt32(e + 24 + (little ? 0 : 4), little));
           }
           return 0;
         }
+        case REC.THREAD_MAP:
+          ctx.scope.threadMap(dv, bytes, at + 8, end, little, offset);
+          return 0;
+        case REC.CPU_MAP:
+          ctx.scope.cpuMap(dv, at + 8, end, little, offset);
+          return 0;
         case REC.COMPRESSED:
           ctx.compressed(bytes.subarray(at + 8, end), offset);
           return 0;

@@ -20,13 +20,19 @@ export interface SampleFields {
   timeLo: number;
   hasTime: boolean;
   cpu: number;
+  /**
+   * PERIOD: how many events the sample stands for (1 when it is not recorded). 1 for every sample
+   * of an unsampled recording, more in a sampled one (perf record -F, or -c N where the kernel
+   * honours it; scope.ts); Infinity for a u64 past 2^53.
+   */
+  period: number;
   /** [rawAt, rawAt + rawLen) of the tracepoint payload in the record's bytes; rawLen -1 when absent. */
   rawAt: number;
   rawLen: number;
 }
 
 export function newFields(): SampleFields {
-  return { pid: -1, tid: -1, timeHi: 0, timeLo: 0, hasTime: false, cpu: -1, rawAt: 0, rawLen: -1 };
+  return { pid: -1, tid: -1, timeHi: 0, timeLo: 0, hasTime: false, cpu: -1, period: 1, rawAt: 0, rawLen: -1 };
 }
 
 const toS32 = (v: number): number => v | 0;
@@ -41,6 +47,7 @@ export function parseSample(dv: DataView, at: number, end: number, little: boole
   f.pid = f.tid = f.cpu = -1;
   f.hasTime = false;
   f.rawLen = -1;
+  f.period = 1;
   if (st & SAMPLE.IDENTIFIER) p += 8;
   if (st & SAMPLE.IP) p += 8;
   if (st & SAMPLE.TID) {
@@ -64,7 +71,11 @@ export function parseSample(dv: DataView, at: number, end: number, little: boole
     f.cpu = dv.getUint32(p, little);
     p += 8;
   }
-  if (st & SAMPLE.PERIOD) p += 8;
+  if (st & SAMPLE.PERIOD) {
+    if (p + 8 > end) return false;
+    f.period = u64(dv, p, little);
+    p += 8;
+  }
   if (st & SAMPLE.READ) {
     if (attr.readFormat & READ_FORMAT.GROUP) {
       if (p + 8 > end) return false;
