@@ -37,11 +37,12 @@ export interface Detection {
  * `perf script --deltatime` prints each time as the time since the line before, the first as 0.
  * `--reltime` also starts at 0, but its times never go back (perf script prints in time order), and
  * default times start far from 0 (the first ones only at 0 for synthesized side-band records).
- * So: times starting at exactly 0 and going back between consecutive lines often (deltas go down
- * about every other line; a sorted print almost never does). `times`: each perf line's time in ns.
+ * So: times starting at exactly 0 and going back between consecutive sample lines often (deltas go
+ * down about every other line; a sorted print almost never does). `first`: the first perf line's
+ * time in ns (a side-band record's too); `times`: each sample line's, in order.
  */
-export function deltaTimes(times: readonly number[]): boolean {
-  if (times.length < 3 || times[0] !== 0) return false;
+export function deltaTimes(first: number | undefined, times: readonly number[]): boolean {
+  if (times.length < 3 || first !== 0) return false;
   let back = 0;
   for (let i = 1; i < times.length; i++) if ((times[i] as number) < (times[i - 1] as number)) back++;
   return back > 0 && back >= (times.length - 1) / 10;
@@ -58,7 +59,8 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   let cpusHeader = false;
   let filePrefix = 0;
   let tracerHeader = false;
-  /** perf lines' times, in order (side-band records too: they are in `--deltatime`'s chain). */
+  /** The first perf line's time (a side-band record's too) and the sample lines' times, in order. */
+  let firstTime: number | undefined;
   const perfTimes: number[] = [];
   let missingCpu = 0;
   let missingTime = 0;
@@ -71,7 +73,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
     if (sideBandRecord(line, at < 0 ? 0 : at + 2) !== null) {
       perf++;
       const t = sideBandTime(line);
-      if (t !== null) perfTimes.push(parseTimestampNs(line, t[0], t[1]));
+      if (t !== null) firstTime ??= parseTimestampNs(line, t[0], t[1]);
       continue;
     }
     // perf=true also accepts perf's pid/tid column; ftrace and trace-cmd lines still read as comm-pid.
@@ -84,7 +86,9 @@ export function detectFormat(lines: readonly string[]): Detection | null {
     if (h.style === 'space') {
       if (h.system !== undefined) {
         perf++;
-        perfTimes.push(parseTimestampNs(line, h.tsStart, h.tsEnd));
+        const t = parseTimestampNs(line, h.tsStart, h.tsEnd);
+        firstTime ??= t;
+        perfTimes.push(t);
       }
       continue;
     }
@@ -106,7 +110,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   }
   if (perf > dash) {
     const d: Detection = { format: 'perf', eventLines: perf, reason: 'lines of the form "comm tid [cpu] ts: system:event:"' };
-    if (deltaTimes(perfTimes)) {
+    if (deltaTimes(firstTime, perfTimes)) {
       d.times = 'delta';
       d.reason += ', times printed as deltas from the line before (perf script --deltatime)';
     }
