@@ -284,7 +284,6 @@ function nameTask(ev: TraceEvent, names: TaskNames): void {
   if (ev.comm !== '') return;
   const name = names.name(ev.pid);
   if (name !== undefined) ev.comm = name;
-  else names.unnamed.add(ev.pid);
 }
 
 /** Half a µs: the middle of a µs-truncated delta. */

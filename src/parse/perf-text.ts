@@ -38,10 +38,19 @@ export function sideBandRecord(line: string, from = 0): string | null {
 }
 
 /** The time of a side-band line's header (`0.000000:` before the record), [start, end), or null. */
-const SIDE_BAND_TIME = /(\d+\.\d+): +PERF_RECORD_/;
 export function sideBandTime(line: string): [number, number] | null {
-  const m = SIDE_BAND_TIME.exec(line);
-  return m ? [m.index, m.index + (m[1] as string).length] : null;
+  const end = line.indexOf(': PERF_RECORD_');
+  if (end < 0) return null;
+  // Scanned leftwards rather than matched with a regex: no backtracking over a hostile run of digits.
+  let start = end;
+  let dot = -1;
+  while (start > 0) {
+    const c = line.charCodeAt(start - 1);
+    if (c === 46 /* . */ && dot < 0) dot = start - 1;
+    else if (c < 48 || c > 57) break;
+    start--;
+  }
+  return dot > start && dot < end - 1 ? [start, end] : null;
 }
 
 /**
@@ -50,8 +59,9 @@ export function sideBandTime(line: string): [number, number] | null {
  *   ` 6009 41578.402807:                sched:sched_waking: comm=migration/0 pid=18 …`
  *   `            perf  6009 [000]                sched:sched_waking: comm=migration/0 pid=18 …`
  */
-const NO_CPU = /^[^[]*?\d+ +\d+\.\d+: +\w+:\w+:/;
-const NO_TIME = /^.*?\d+ +\[\d+\] +\w+:\w+:/;
+// Bounded repeats: a hostile line (a megabyte of digits) must not make these backtrack for long.
+const NO_CPU = /^[^[]{0,80}?\d{1,7} +\d{1,12}\.\d{1,9}: +\w{1,64}:\w{1,64}:/;
+const NO_TIME = /^[^[]{0,80}?\d{1,7} +\[\d{1,5}\] +\w{1,64}:\w{1,64}:/;
 export function missingColumn(line: string): 'cpu' | 'time' | null {
   if (NO_TIME.test(line)) return 'time';
   if (NO_CPU.test(line)) return 'cpu';
@@ -86,8 +96,6 @@ export interface TaskNames {
   record(line: string): void;
   /** Names a sched event gives for itself and the task it names. */
   event(ev: TraceEvent): void;
-  /** Tasks with events before their name was learnt. */
-  readonly unnamed: Set<number>;
 }
 
 const COMM_RECORD = /PERF_RECORD_COMM(?: exec)?: (.*):(-?\d+)\/(-?\d+)\s*$/;
@@ -128,6 +136,5 @@ export function createTaskNames(): TaskNames {
         learn(ev.targetPid, ev.targetComm);
       }
     },
-    unnamed: new Set<number>(),
   };
 }
