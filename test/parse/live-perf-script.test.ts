@@ -56,6 +56,10 @@ describe.skipIf(!hasPerf).each(DATA)('%s printed with perf script options, live'
     expect(noComm.result.diagnostics.count('malformed_line')).toBe(0);
     expect(noComm.events.map((e) => fields(e, ['comm']))).toEqual(def.events.map((e) => fields(e, ['comm'])));
 
+    const flags = await eventsOf(print(file, ['--show-lost-events', '-F', '+flags']));
+    expect(flags.result.diagnostics.counts()).toEqual(def.result.diagnostics.counts());
+    expect(flags.events.map((e) => fields(e))).toEqual(base);
+
     const rel = await eventsOf(print(file, ['--show-lost-events', '--reltime', '--ns']));
     const t0 = ns.events.find((e) => e.kind !== 'lost')?.ts as number;
     expect(rel.events.map((e) => ({ ...fields(e), ts: e.ts + t0 }))).toEqual(ns.events.map((e) => fields(e)));
