@@ -75,8 +75,10 @@ export function createLineParser(opts: LineParserOptions): LineParser {
   /**
    * A `--deltatime` time (the text in [start, end) of `line`): the running sum it makes. perf
    * truncates a delta to the µs unless `--ns` (timestamp__scnprintf_usec), so a µs delta is read as
-   * the middle of its µs: the sum then drifts by about ±0.3 µs × √lines instead of falling behind by
-   * ~0.5 µs a line (measured on a 21662-line print: 0.5 ms off after 20000 lines, against 10.5 ms).
+   * the middle of its µs rather than its start: the sum still drifts (sub-µs parts are not spread
+   * evenly), but far less than the truncated sum falls behind. Measured against the `--ns` print of
+   * the same samples: 0.5 ms off after 20000 lines against 10.5 ms (a 2000-I/O capture), 27 µs
+   * after 150 lines against 49 µs (fixtures/excerpts/perf-script-deltatime.txt).
    */
   function deltaTime(line: string, start: number, end: number, lineNo: number): number {
     const t = parseTimestampParts(line, start, end);
