@@ -183,9 +183,11 @@ export function createLineParser(opts: LineParserOptions): LineParser {
       return null;
     }
     if (wantsPerf) {
-      // perf script with callchains prints indented "\t ffffffff8123 func+0x12 (…)" lines.
+      // perf script with callchains prints indented "\t ffffffff8123 func+0x12 (…)" lines, and a
+      // NAMESPACES record two more ("\t\t[0/net: 0/0, 1/uts: 0/0, …").
       if (line.charCodeAt(0) === 9) {
-        diagnostics.add('perf_script_text', lineNo, 'perf callchain frame line skipped', quoteLine(line));
+        const what = line.charCodeAt(1) === 9 ? 'perf side-band record continuation line skipped' : 'perf callchain frame line skipped';
+        diagnostics.add('perf_script_text', lineNo, what, quoteLine(line));
         return null;
       }
       const at = line.lastIndexOf(': PERF_RECORD_');

@@ -45,6 +45,26 @@ describe('perf script forms give the default form\'s events', () => {
     expect(events.map((e) => fields(e))).toEqual(def.events.slice(0, events.length).map((e) => fields(e)));
   });
 
+  it('--show-switch-events --show-namespace-events: switch records and namespace records over three lines are perf text', async () => {
+    const { events, result } = await eventsOf('perf-script-show-switch-events.txt');
+    const def = await eventsOf('perf-script-switch-default.txt');
+    const lines = linesOf('perf-script-show-switch-events.txt');
+    const switches = lines.filter((l) => l.includes(': PERF_RECORD_SWITCH_CPU_WIDE ')).length;
+    const continued = lines.filter((l) => l.startsWith('\t\t')).length;
+    expect(switches).toBeGreaterThan(5);
+    expect(continued).toBeGreaterThanOrEqual(4);
+    expect(result.diagnostics.counts()).toEqual({ perf_script_text: lines.filter((l) => l.includes('PERF_RECORD_')).length + continued });
+    // A NAMESPACES record and its two continuation lines, said to be that.
+    const at = lines.findIndex((l) => l.includes(': PERF_RECORD_NAMESPACES '));
+    const one = await collect(text(lines.slice(at, at + 3)), { format: 'perf' });
+    expect(one.result.diagnostics.summaries()[0]?.examples.map((x) => x.message)).toEqual([
+      'perf side-band record PERF_RECORD_NAMESPACES skipped',
+      'perf side-band record continuation line skipped',
+      'perf side-band record continuation line skipped',
+    ]);
+    expect(events.map((e) => fields(e))).toEqual(def.events.map((e) => fields(e)));
+  });
+
   it('-F tid,cpu,time,event,trace: the same events, named from the sched payloads where they can be', async () => {
     const { events, result } = await eventsOf('perf-script-F-tid.txt');
     const def = await eventsOf('perf-script-default.txt');
