@@ -94,6 +94,17 @@ describe('perf script forms give the default form\'s events', () => {
     expect(events.every((e) => e.tgid !== undefined)).toBe(true);
   });
 
+  it('--reltime: read as times (from 0 at the first line, never going back), not as deltas', async () => {
+    const { events, result } = await eventsOf('perf-script-reltime.txt');
+    const ns = await eventsOf('perf-script-ns.txt');
+    expect(result.detection?.times).toBeUndefined();
+    expect(result.diagnostics.counts()).toEqual({});
+    expect(events.map((e) => fields(e, ['ts']))).toEqual(ns.events.map((e) => fields(e, ['ts'])));
+    // perf truncates `time - first time` to the µs.
+    const t0 = ns.events[0]?.ts as number;
+    expect(events.map((e) => e.ts)).toEqual(ns.events.map((e) => Math.floor((e.ts - t0) / 1000) * 1000));
+  });
+
   it('--deltatime --ns: times rebuilt exactly, relative to the first line', async () => {
     const { events, result } = await eventsOf('perf-script-deltatime-ns.txt');
     const def = await eventsOf('perf-script-ns.txt');
