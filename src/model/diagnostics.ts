@@ -39,6 +39,11 @@ export const DIAGNOSTIC_CODES = {
   partial_recording: ['data-loss', 'a perf.data recorded per task (perf record without -a, or -p/-t/-u) or on some CPUs only (-C): events of other tasks or CPUs, the kworkers and interrupts that complete I/Os among them, are not in it'],
   sampled_recording: ['data-loss', 'a perf.data recorded in sampling mode (perf record -F, or -c N where samples stand for N events): most events are not in it, so I/Os are paired only where both ends happened to be sampled'],
   bad_scope_record: ['error', 'a perf.data THREAD_MAP or CPU_MAP record that does not parse (a count past its size, an unknown encoding): ignored, so which tasks or CPUs were recorded is taken from ID_INDEX, or not known'],
+  // perf script text as its options print it (parse/perf-text.ts)
+  perf_script_text: ['info', 'perf script text that is no event of the analysis: side-band records of `--show-task-events`, `--show-mmap-events`, `--show-switch-events` and the like (`PERF_RECORD_COMM`, `PERF_RECORD_FORK`, `PERF_RECORD_MMAP2`…, and the lines a NAMESPACES record continues on) and the callchain frame lines of a `-g` recording (skipped)'],
+  no_comm_column: ['info', 'perf script printed without its comm column (`-F` without `comm`): task names are taken from perf\'s COMM/FORK records when printed, else from the sched events\' payloads (the kernel\'s comm) as they appear; a task\'s events before its name appears have an empty one'],
+  delta_times: ['info', '`perf script --deltatime --ns`: each time was the time since the line before; rebuilt exactly as their running sum, so the first line is at 0 and the times are relative to it'],
+  delta_times_truncated: ['warning', '`perf script --deltatime` without `--ns`: each time was the time since the line before, truncated to the µs, so the times cannot be rebuilt exactly; rebuilt as the running sum with each delta taken as the middle of its µs (the first line at 0): each time may be off by up to 0.5 µs per line before it, typically far less (random errors), and latencies by as much per line between; print with `--ns` for exact times'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

@@ -1,6 +1,8 @@
 import type { TraceFormat } from './formats.js';
 import { newHeader, tokenizeHeader } from './header.js';
 import { CPUS_HEADER } from './markers.js';
+import { MISSING_COLUMN, missingColumn, sideBandRecord, sideBandTime } from './perf-text.js';
+import { parseTimestampNs } from '../model/time.js';
 
 /**
  * Sniffs the format from the first lines, without a file-name hint. Detection reuses the header
@@ -27,6 +29,23 @@ export interface Detection {
   /** Event lines among those sniffed. */
   eventLines: number;
   reason: string;
+  /** `delta`: perf script `--deltatime` times, each since the line before (see deltaTimes). */
+  times?: 'delta';
+}
+
+/**
+ * `perf script --deltatime` prints each time as the time since the line before, the first as 0.
+ * `--reltime` also starts at 0, but its times never go back (perf script prints in time order), and
+ * default times start far from 0 (the first ones only at 0 for synthesized side-band records).
+ * So: times starting at exactly 0 and going back between consecutive sample lines often (deltas go
+ * down about every other line; a sorted print almost never does). `first`: the first perf line's
+ * time in ns (a side-band record's too); `times`: each sample line's, in order.
+ */
+export function deltaTimes(first: number | undefined, times: readonly number[]): boolean {
+  if (times.length < 3 || first !== 0) return false;
+  let back = 0;
+  for (let i = 1; i < times.length; i++) if ((times[i] as number) < (times[i - 1] as number)) back++;
+  return back > 0 && back >= (times.length - 1) / 10;
 }
 
 export function detectFormat(lines: readonly string[]): Detection | null {
@@ -40,13 +59,37 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   let cpusHeader = false;
   let filePrefix = 0;
   let tracerHeader = false;
+  /** The first perf line's time (a side-band record's too) and the sample lines' times, in order. */
+  let firstTime: number | undefined;
+  const perfTimes: number[] = [];
+  let missingCpu = 0;
+  let missingTime = 0;
   for (const line of lines) {
     if (CPUS_HEADER.test(line)) cpusHeader = true;
     if (line.startsWith('# tracer:')) tracerHeader = true;
+    if (line.charCodeAt(0) === 35) continue;
+    // perf's side-band records (`--show-task-events`…) are perf's alone, wherever they stand.
+    const at = line.lastIndexOf(': PERF_RECORD_');
+    if (sideBandRecord(line, at < 0 ? 0 : at + 2) !== null) {
+      perf++;
+      const t = sideBandTime(line);
+      if (t !== null) firstTime ??= parseTimestampNs(line, t[0], t[1]);
+      continue;
+    }
     // perf=true also accepts perf's pid/tid column; ftrace and trace-cmd lines still read as comm-pid.
-    if (line.charCodeAt(0) === 35 || !tokenizeHeader(line, h, true)) continue;
+    if (!tokenizeHeader(line, h, true)) {
+      const missing = missingColumn(line);
+      if (missing === 'cpu') missingCpu++;
+      else if (missing === 'time') missingTime++;
+      continue;
+    }
     if (h.style === 'space') {
-      if (h.system !== undefined) perf++;
+      if (h.system !== undefined) {
+        perf++;
+        const t = parseTimestampNs(line, h.tsStart, h.tsEnd);
+        firstTime ??= t;
+        perfTimes.push(t);
+      }
       continue;
     }
     dash++;
@@ -60,8 +103,19 @@ export function detectFormat(lines: readonly string[]): Detection | null {
     }
     if (h.name === 'sched_switch' && !line.includes('prev_comm=', h.payloadStart)) plugin++;
   }
-  if (perf === 0 && dash === 0) return null;
-  if (perf > dash) return { format: 'perf', eventLines: perf, reason: 'lines of the form "comm tid [cpu] ts: system:event:"' };
+  if (perf === 0 && dash === 0) {
+    // perf lines without the CPU or time column: perf's, but nothing in them can be analysed.
+    if (missingCpu + missingTime === 0) return null;
+    return { format: 'perf', eventLines: 0, reason: MISSING_COLUMN[missingCpu >= missingTime ? 'cpu' : 'time'] };
+  }
+  if (perf > dash) {
+    const d: Detection = { format: 'perf', eventLines: perf, reason: 'lines of the form "comm tid [cpu] ts: system:event:"' };
+    if (deltaTimes(firstTime, perfTimes)) {
+      d.times = 'delta';
+      d.reason += ', times printed as deltas from the line before (perf script --deltatime)';
+    }
+    return d;
+  }
   if (filePrefix > dash / 2) return { format: 'trace-cmd', eventLines: dash, reason: 'trace-cmd report of several files ("trace.dat: " before each line)' };
   if (cpusHeader) return { format: 'trace-cmd', eventLines: dash, reason: 'trace-cmd report "cpus=N" header' };
   if (tracerHeader) return { format: 'ftrace', eventLines: dash, reason: 'tracefs "# tracer:" header' };

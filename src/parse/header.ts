@@ -104,6 +104,8 @@ function readNameAt(s: string, colon: number, out: LineHeader): boolean {
     nameEnd = n - 1;
   }
   if (nameEnd <= nameStart) return false;
+  // perf's side-band records (`0.000000: PERF_RECORD_COMM: fio:6010/6010`) are no events (perf-text.ts).
+  if (s.charCodeAt(nameStart) === 80 /* P */ && s.startsWith('PERF_RECORD_', nameStart)) return false;
   const sp = s.indexOf(' ', nameStart);
   if (sp >= 0 && sp < nameEnd) return false;
   const sysColon = s.indexOf(':', nameStart);

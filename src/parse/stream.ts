@@ -58,7 +58,7 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
   let reorder: Reorderer | null = null;
 
   const makeParser = (f: TraceFormat): LineParser => {
-    const lp = createLineParser({ format: f, diagnostics, payloads: opts.payloads ?? 'all' });
+    const lp = createLineParser({ format: f, diagnostics, payloads: opts.payloads ?? 'all', times: (detection as Detection | null)?.times });
     return lp;
   };
 

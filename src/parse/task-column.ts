@@ -67,6 +67,12 @@ export function readTask(s: string, end: number, out: TaskColumn, perf: boolean)
   // Digits (and one '/' for perf's pid/tid) at the end of the task column.
   let d = e;
   let slash = -1;
+  // `-F comm,pid,tid` of an exited task: `:-1  6010/-1` (the pid is known, the tid is not).
+  let negTid = false;
+  if (perf && e > 3 && s.charCodeAt(e - 1) === 49 /* 1 */ && s.charCodeAt(e - 2) === DASH && s.charCodeAt(e - 3) === SLASH) {
+    negTid = true;
+    slash = d = e - 3;
+  }
   while (d > 0) {
     const c = s.charCodeAt(d - 1);
     if (isDigit(c)) d--;
@@ -74,7 +80,8 @@ export function readTask(s: string, end: number, out: TaskColumn, perf: boolean)
     else break;
   }
   if (d === e || !isDigit(s.charCodeAt(e - 1)) || slash === d) return false;
-  let sep = s.charCodeAt(d - 1);
+  // `-F tid,cpu,…` prints no comm: the tid starts the line (`27940 [001] 41578.558530: …`).
+  let sep = d === 0 && perf ? SP : s.charCodeAt(d - 1);
   let neg = false;
   // perf prints a task it could not resolve as `:-1    -1 [001]`: a negative tid after a space.
   if (perf && sep === DASH && s.charCodeAt(d - 2) === SP) {
@@ -90,7 +97,7 @@ export function readTask(s: string, end: number, out: TaskColumn, perf: boolean)
   const numStart = neg ? d + 1 : d;
   let pid = 0;
   let tg = 0;
-  for (let i = numStart; i < e; i++) {
+  for (let i = numStart; i < (negTid ? slash : e); i++) {
     const c = s.charCodeAt(i);
     if (c === SLASH) {
       tg = pid;
@@ -98,6 +105,10 @@ export function readTask(s: string, end: number, out: TaskColumn, perf: boolean)
     } else pid = pid * 10 + (c - 48);
   }
   if (neg) pid = -pid;
+  if (negTid) {
+    tg = pid;
+    pid = -1;
+  }
   if (slash >= 0) out.tgid = tg;
   out.pid = pid;
   let c = 0;

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { detectFormat } from '../../src/parse/detect.js';
 import { TRACE_FORMATS } from '../../src/parse/formats.js';
 import { newHeader, tokenizeHeader } from '../../src/parse/header.js';
+import { missingColumn, sideBandRecord } from '../../src/parse/perf-text.js';
 import { excerpts, linesOf } from './corpus.js';
 import { anyLine, fuzzParams } from './mutate.js';
 
@@ -15,13 +16,20 @@ import { anyLine, fuzzParams } from './mutate.js';
 const pool = [...linesOf('ftrace'), ...linesOf('trace-cmd'), ...linesOf('perf')];
 
 const isEventLine = (l: string): boolean => l.charCodeAt(0) !== 35 && tokenizeHeader(l, newHeader(), true);
-/** What detection counts: `comm-pid` lines, and perf lines that print `system:event`. */
+/** perf's side-band records (`0.000000: PERF_RECORD_COMM: …`): perf's alone, no event lines. */
+const sideBand = (l: string): boolean => {
+  const at = l.lastIndexOf(': PERF_RECORD_');
+  return l.charCodeAt(0) !== 35 && sideBandRecord(l, at < 0 ? 0 : at + 2) !== null;
+};
+/** What detection counts: `comm-pid` lines, perf lines that print `system:event`, perf's side-band records. */
 function votes(l: string): boolean {
   const h = newHeader();
-  return l.charCodeAt(0) !== 35 && tokenizeHeader(l, h, true) && (h.style === 'dash' || h.system !== undefined);
+  return sideBand(l) || (l.charCodeAt(0) !== 35 && tokenizeHeader(l, h, true) && (h.style === 'dash' || h.system !== undefined));
 }
+/** perf sample lines printed without their cpu or time column: perf's, with nothing to analyse. */
+const columnLess = (l: string): boolean => l.charCodeAt(0) !== 35 && !isEventLine(l) && missingColumn(l) !== null;
 /** Junk that no tokenizer reads as an event and that is not a header detection looks at. */
-const junk = anyLine(pool).filter((l) => !isEventLine(l) && !l.startsWith('cpus=') && !l.startsWith('# tracer:'));
+const junk = anyLine(pool).filter((l) => !isEventLine(l) && !sideBand(l) && !columnLess(l) && !l.startsWith('cpus=') && !l.startsWith('# tracer:'));
 
 describe('detectFormat on hostile lines', () => {
   it('never throws; null exactly when no line reads as an event line of some format', () => {
@@ -29,9 +37,16 @@ describe('detectFormat on hostile lines', () => {
       fc.property(fc.array(anyLine(pool), { maxLength: 40 }), (lines) => {
         const d = detectFormat(lines);
         const events = lines.filter(votes).length;
-        expect(d === null).toBe(events === 0);
+        expect(d === null).toBe(events === 0 && !lines.some(columnLess));
         if (d === null) return;
         expect(TRACE_FORMATS).toContain(d.format);
+        // Only lines without a cpu or time column are recognised with no event line: perf's, said so.
+        if (events === 0) {
+          expect(d.format).toBe('perf');
+          expect(d.eventLines).toBe(0);
+          expect(d.reason).toMatch(/without its (cpu|time) column/);
+          return;
+        }
         expect(d.eventLines).toBeGreaterThan(0);
         expect(d.eventLines).toBeLessThanOrEqual(events);
         expect(typeof d.reason).toBe('string');

@@ -82,10 +82,11 @@ describe.each(excerpts().map((e) => [e.name, e] as const))('%s read with a force
       // The two `comm-pid` formats share every parser: forcing one for the other changes nothing.
       expect(events.map(renderEvent)).toEqual(clean.events.map(renderEvent));
     } else {
-      // Only perf's unresolved task `:-1    -1 [001]` reads as `comm-pid` (task ":-1", pid 1): a
-      // wrong forced format is the user's word, and such a line is one in a hundred.
+      // Only perf's unresolved task `:-1    -1 [001]` (or `:-1  6010/-1 [001]` with pid/tid) reads
+      // as `comm-pid` (task ":-1", pid 1): a wrong forced format is the user's word, and such a line
+      // is one in a hundred.
       const lines = ex.text.split('\n');
-      expect(real(events).filter((e) => !/^\s*:-1\s+-1 \[/.test(lines[e.line - 1] ?? ''))).toEqual([]);
+      expect(real(events).filter((e) => !/^\s*:-1\s+(?:\d+\/)?-1 +\[/.test(lines[e.line - 1] ?? ''))).toEqual([]);
       expect(result.diagnostics.count('malformed_line') + real(events).length).toBeGreaterThanOrEqual(real(clean.events).length);
     }
     const r = await analyzeTrace(textSource(ex.text), { format: forced });

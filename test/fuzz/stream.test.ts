@@ -16,7 +16,7 @@ import { chunked, hostileTrace } from './traces.js';
  */
 
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/;
-const SKIP_CODES = ['malformed_line', 'binary_data', 'unknown_line', 'line_too_long'] as const;
+const SKIP_CODES = ['malformed_line', 'binary_data', 'unknown_line', 'line_too_long', 'perf_script_text'] as const;
 
 async function run(chunks: Buffer[], opts: StreamOptions = {}): Promise<{ events: TraceEvent[]; result: Awaited<ReturnType<typeof streamEvents>> }> {
   const events: TraceEvent[] = [];

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { detectFormat } from '../../src/parse/detect.js';
+import { deltaTimes, detectFormat } from '../../src/parse/detect.js';
 import { collect, EXCERPTS, excerptNames, formatOfName, HOSTILE } from './helpers.js';
 
 /** Detection looks at the text only: the tests feed streams with no file name at all. */
@@ -60,6 +60,41 @@ describe('format detection without a file name', () => {
     expect(forced.result.diagnostics.count('malformed_line')).toBeGreaterThan(100);
     const right = await collect(stream(text), { format: 'perf' });
     expect(right.result.diagnostics.counts()).toEqual({});
+  });
+
+  it('perf script --deltatime is told from --reltime and default times', () => {
+    const delta = read(EXCERPTS, 'perf-script-deltatime.txt').split('\n');
+    expect(detectFormat(delta)?.times).toBe('delta');
+    expect(detectFormat(read(EXCERPTS, 'perf-script-deltatime-ns.txt').split('\n'))?.times).toBe('delta');
+    for (const name of ['perf-script-default.txt', 'perf-script-ns.txt', 'perf-script-show-task-events.txt', 'perf-ns.txt']) {
+      expect(detectFormat(read(EXCERPTS, name).split('\n'))?.times, name).toBeUndefined();
+    }
+    // The same lines with their times from 0 but never going back: --reltime.
+    let t = 0;
+    const rel = delta.map((l) => l.replace(/(\d+)\.(\d{6}):/, (_m, s: string, f: string) => {
+      t += Number(s) * 1e6 + Number(f);
+      return `${Math.floor(t / 1e6)}.${String(t % 1e6).padStart(6, '0')}:`;
+    }));
+    expect(detectFormat(rel)?.format).toBe('perf');
+    expect(detectFormat(rel)?.times).toBeUndefined();
+    // A cut from the middle of a --deltatime print does not start at 0: not recognised.
+    expect(detectFormat(delta.slice(10))?.times).toBeUndefined();
+  });
+
+  it('deltaTimes: from exactly 0, and going back often', () => {
+    expect(deltaTimes(0, [0, 6, 5, 4, 18, 369, 28, 8])).toBe(true);
+    expect(deltaTimes(0, [0, 6, 11, 15, 33, 402, 430, 438])).toBe(false);
+    expect(deltaTimes(5, [5, 6, 5, 4, 18])).toBe(false);
+    expect(deltaTimes(0, [0, 1])).toBe(false);
+    // One late line in a sorted print of 40 is no delta print.
+    expect(deltaTimes(0, [0, ...Array.from({ length: 40 }, (_, i) => (i === 20 ? 1 : 100 + i))])).toBe(false);
+  });
+
+  it('perf side-band records at time 0 at the top do not make perf text look like anything else', async () => {
+    const text = read(EXCERPTS, 'perf-script-show-task-events.txt');
+    expect(detectFormat(text.split('\n').slice(0, 100))?.format).toBe('perf');
+    const { result } = await collect(stream(text));
+    expect(result.diagnostics.count('malformed_line')).toBe(0);
   });
 
   it('gives up early on a large input with no event line', async () => {

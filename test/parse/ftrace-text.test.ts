@@ -69,7 +69,7 @@ describe('ordinary ftrace text is info, not corruption', () => {
     // perf script -g prints frames indented by a tab.
     const perf = ' kworker/1:32-ev  4150 [001]   511.805357: workqueue:workqueue_execute_start: work struct 0xffff8f0d7bd2ba08: function iomap_dio_complete_work';
     const { result } = await collect(text([perf, '\t ffffffff8123abcd blk_mq_end_request+0x12 ([kernel.kallsyms])', perf]), { format: 'perf' });
-    expect(result.diagnostics.counts()).toEqual({ unknown_line: 1 });
+    expect(result.diagnostics.counts()).toEqual({ perf_script_text: 1 });
   });
 });
 

@@ -63,6 +63,37 @@ describe('header tokenizer: any task name survives', () => {
     );
   });
 
+  it('perf script -F without comm: the tid starts the line, right-aligned or not', () => {
+    fc.assert(
+      fc.property(pid, cpu, sec, usec, name, (p, k, s, u, n) => {
+        const line = `${pad(String(p), 5)} [${String(k).padStart(3, '0')}] ${pad(ts6(s, u), 12)}: ${pad(`sys:${n}`, 30)}: a b c`;
+        expect(tokens(line, true)).toMatchObject({ comm: '', pid: p, cpu: k, ts: ts6(s, u), name: n, system: 'sys', payload: 'a b c', tgid: undefined });
+      }),
+      { numRuns: 1000 },
+    );
+    // Only perf prints a line without a task name.
+    expect(tokens('27940 [001] 41578.558530: workqueue_execute_start: work struct 0xffffffff830080f0: function neigh_managed_work')).toBeNull();
+    // Real lines of `perf script -F tid,cpu,time,event,trace`.
+    expect(tokens('27940 [001] 41578.558530: workqueue:workqueue_execute_start: work struct 0xffffffff830080f0: function neigh_managed_work', true)).toMatchObject({ comm: '', pid: 27940, cpu: 1, name: 'workqueue_execute_start' });
+    expect(tokens('   -1 [000] 41578.556293:                sched:sched_switch: prev_comm=fio prev_pid=6012', true)).toMatchObject({ comm: '', pid: -1, cpu: 0, name: 'sched_switch' });
+  });
+
+  it('perf script pid/tid of an exited task: `:-1  6010/-1` is tid -1 of pid 6010', () => {
+    const line = '             :-1  6010/-1    [000] 41578.556293:                sched:sched_switch: prev_comm=fio prev_pid=6012 prev_prio=120 prev_state=X ==> next_comm=fio next_pid=6010 next_prio=120';
+    expect(tokens(line, true)).toMatchObject({ comm: ':-1', pid: -1, tgid: 6010, cpu: 0, name: 'sched_switch' });
+  });
+
+  it('perf side-band records are no event lines', () => {
+    for (const line of [
+      '     process_api     0 [000]     0.000000: PERF_RECORD_COMM: process_api:1/1',
+      '             fio  6010 [000] 41578.403778: PERF_RECORD_COMM exec: fio:6010/6010',
+      '         swapper     0 [000]     0.000000: PERF_RECORD_FORK(1:1):(0:0)',
+      '         swapper     0 [000]     0.000000: PERF_RECORD_CGROUP cgroup: 1 /',
+    ]) {
+      expect(tokens(line, true), line).toBeNull();
+    }
+  });
+
   it('rejects what is not an event line', () => {
     for (const line of ['', 'cpus=2', '# tracer: nop', 'CPU:1 [LOST 96 EVENTS]', 'a,b,c', 'fio-1 [001] 1.0', 'fio-1 [001] .... x.y: name: p', '[001] 1.0: name: p', 'fio [001] 1.0: name: p']) {
       expect(tokens(line), line).toBeNull();
