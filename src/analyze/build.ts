@@ -7,6 +7,7 @@ import { explain } from './explain.js';
 import { buildLayers } from './layers/build-layers.js';
 import { stackSentence } from './layers/explain-stack.js';
 import { ACC, ACC_SLOTS } from './records.js';
+import { clockNote, type ClockNote } from './clock-note.js';
 import { scopeNote, type ScopeNote } from './recording-scope.js';
 import type { Fold } from './summary.js';
 
@@ -46,14 +47,15 @@ function limitations(ctx: AnalyzerContext, format: string | null, byDir: Fold['b
   return out;
 }
 
-function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS: number, noRates: boolean): Analysis['dataLoss'] {
+/** `noRates`: why IOPS and MB/s are not given (a sampled recording, a clock in ticks), undefined when they are. */
+function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS: number, noRates: string | undefined): Analysis['dataLoss'] {
   const d = stream.diagnostics;
   const markers = d.count('lost_events') + d.count('buffer_started');
   const across = fold.unresolvedReasons.lost_events ?? 0;
   const vanishedIos = ctx.io.vanished;
   const contextRepairs = d.count('context_repaired');
   // A sampled recording's submissions are sampled too: no rate from them either.
-  const iopsFromSubmissions = spanS > 0 && !noRates ? round3(ctx.io.submissions / spanS) : 0;
+  const iopsFromSubmissions = spanS > 0 && noRates === undefined ? round3(ctx.io.submissions / spanS) : 0;
   const missing = ctx.io.missingDeviceCompletions;
   const suspected = markers > 0 || vanishedIos > 0 || contextRepairs > 0 || missing > 0;
   const parts: string[] = [];
@@ -69,7 +71,7 @@ function dataLoss(ctx: AnalyzerContext, stream: StreamResult, fold: Fold, spanS:
   if (missing > 0) parts.push(`${missing} I/Os completed although their block_rq_complete never appeared (their device time and interrupt context are unknown)`);
   if (contextRepairs > 0) parts.push(`${contextRepairs} interrupt exits were never traced`);
   const note = suspected
-    ? `Events are missing from this trace: ${parts.join('; ')}. ${noRates ? 'IOPS and MB/s are not given: the recording is sampled.' : `IOPS and MB/s count only the I/Os the trace followed; from submissions the rate is ${iopsFromSubmissions.toFixed(0)} IOPS.`}`
+    ? `Events are missing from this trace: ${parts.join('; ')}. ${noRates !== undefined ? `IOPS and MB/s are not given: ${noRates}.` : `IOPS and MB/s count only the I/Os the trace followed; from submissions the rate is ${iopsFromSubmissions.toFixed(0)} IOPS.`}`
     : '';
   return { suspected, markers, iosAcrossMarkers: across - vanishedIos, vanishedIos, vanishedByCpu, missingDeviceCompletions: missing, contextRepairs, iopsFromSubmissions, note };
 }
@@ -127,7 +129,9 @@ export function buildAnalysis(
     submissions: ctx.io.submissions,
     submissionIops: spanS > 0 ? ctx.io.submissions / spanS : 0,
   });
-  const noRates = scope?.noRates === true;
+  const clock: ClockNote | undefined = clockNote(stream.clockTicks);
+  const noRatesWhy = clock?.noRatesWhy ?? (scope?.noRates === true ? 'the recording is sampled' : undefined);
+  const noRates = noRatesWhy !== undefined;
   const analysis: Analysis = {
     schema: ANALYSIS_SCHEMA,
     input: { path: label, format: stream.format ?? 'unknown', lines: stream.read.lines, events: stream.events, diagnostics },
@@ -157,8 +161,8 @@ export function buildAnalysis(
     submitters: [...ctx.io.submitterPids].map(([pid, s]) => ({ pid, comm: s.comm, cpus: [...s.cpus].sort((a, b) => a - b), ios: s.ios })).sort((a, b) => b.ios - a.ios),
     kworkers: [...ctx.work.kworkerStats].map(([pid, k]) => ({ pid, comm: k.comm, cpu: k.cpu, items: k.items })).sort((a, b) => b.items - a.items),
     irqCpus: [...ctx.block.irqCompletions].map(([cpu, completions]) => ({ cpu, completions })).sort((a, b) => a.cpu - b.cpu),
-    dataLoss: dataLoss(ctx, stream, fold, spanS, noRates),
-    limitations: [...(scope?.limitations ?? []), ...limitations(ctx, stream.format, fold.byDirection)],
+    dataLoss: dataLoss(ctx, stream, fold, spanS, noRatesWhy),
+    limitations: [...(clock ? [clock.limitation] : []), ...(scope?.limitations ?? []), ...limitations(ctx, stream.format, fold.byDirection)],
     explanation: '',
     samples: fold.samples(),
     series: fold.bins(Number.isNaN(t.windowEnd) ? undefined : t.windowEnd),
@@ -177,8 +181,9 @@ export function buildAnalysis(
     analysis.iops = round3(ios / span);
     analysis.mbps = round3(fold.completedBytes / BYTES_PER_MB / span);
   }
-  // A sampled recording pairs I/Os by chance (recording-scope.ts): a rate from them would be made
-  // up, and so would compare's, from the completions per window.
+  // A sampled recording pairs I/Os by chance (recording-scope.ts), and ticks of a clock that does not
+  // count ns have no known length (clock-note.ts): a rate would be made up, and so would compare's,
+  // from the completions per window.
   if (noRates) {
     analysis.iops = 0;
     analysis.mbps = 0;
@@ -189,5 +194,6 @@ export function buildAnalysis(
   if (stackNote) analysis.explanation = `${analysis.explanation} ${stackNote}`;
   if (analysis.dataLoss.suspected) analysis.explanation = `${analysis.dataLoss.note} ${analysis.explanation}`;
   if (scope) analysis.explanation = `${scope.lead} ${analysis.explanation}`;
+  if (clock) analysis.explanation = `${clock.lead} ${analysis.explanation}`;
   return analysis;
 }

@@ -1,3 +1,4 @@
+import { NON_NS_CLOCKS } from '../kernel/trace-clocks.js';
 import { setBufferKb } from './buffer-size.js';
 import { filteredEvents } from './events.js';
 import type { Tracefs } from './tracefs.js';
@@ -27,9 +28,6 @@ export const REQUIRED_OPTIONS: Readonly<Record<string, '0' | '1'>> = {
   'record-cmd': '1',
   annotate: '1',
 };
-
-/** Clocks whose timestamps are not nanoseconds (counts, jiffies, TSC cycles). */
-const NON_NS_CLOCKS = new Set(['counter', 'uptime', 'x86-tsc']);
 
 /** Task names are looked up in this cache when the trace is read; too small a cache gives `<...>`. */
 const MIN_SAVED_CMDLINES = 1024;

@@ -44,6 +44,8 @@ export const DIAGNOSTIC_CODES = {
   no_comm_column: ['info', 'perf script printed without its comm column (`-F` without `comm`): task names are taken from perf\'s COMM/FORK records when printed, else from the sched events\' payloads (the kernel\'s comm) as they appear; a task\'s events before its name appears have an empty one'],
   delta_times: ['info', '`perf script --deltatime --ns`: each time was the time since the line before; rebuilt exactly as their running sum, so the first line is at 0 and the times are relative to it'],
   delta_times_truncated: ['warning', '`perf script --deltatime` without `--ns`: each time was the time since the line before, truncated to the µs, so the times cannot be rebuilt exactly; rebuilt as the running sum with each delta taken as the middle of its µs (the first line at 0): each time may be off by up to 0.5 µs per line before it, typically far less (random errors), and latencies by as much per line between; print with `--ns` for exact times'],
+  // Time in another unit than ns (kernel/trace-clocks.ts).
+  clock_not_ns: ['warning', 'timestamps of a trace clock that does not count nanoseconds (trace_clock counter, uptime, or x86-tsc without a TSC conversion; tracefs prints them as bare integers): durations are in that clock\'s ticks, and no rate is given'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;

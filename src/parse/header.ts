@@ -43,6 +43,9 @@ const SP = 32;
 const COLON = 58;
 const LBRACK = 91;
 const RBRACK = 93;
+const LPAREN = 40;
+const RPAREN = 41;
+const PLUS = 43;
 
 /**
  * Highest CPU number accepted in a CPU column (twice the largest CONFIG_NR_CPUS any architecture
@@ -91,11 +94,30 @@ export function contextFromFlags(flags: string): ExecContext | undefined {
   }
 }
 
+/**
+ * `trace-cmd report --ts-diff` prints the time since the previous event after the timestamp, as
+ * `(+N)` padded to 8 columns (µs, or ns with -t; trace-read.c, trace_show_data: ` %-8s`), and spaces
+ * alone on the first event:
+ *   `             tsc-12086 [000] 13121.181250: (+4)     sched_wakeup:         tsc:12078 [120] CPU:000`
+ * Returns the index after it and its spaces, or `i` itself when the text there is no such column.
+ */
+function afterTsDiff(s: string, i: number): number {
+  let j = i + 1;
+  if (s.charCodeAt(j) === PLUS) j++;
+  const digits = j;
+  while (j < s.length && isDigit(s.charCodeAt(j))) j++;
+  if (j === digits || s.charCodeAt(j) !== RPAREN) return i;
+  j++;
+  while (j < s.length && s.charCodeAt(j) === SP) j++;
+  return j;
+}
+
 /** Reads `[system:]name: ` after the timestamp's `: ` at `colon`; sets the name and payload start. */
 function readNameAt(s: string, colon: number, out: LineHeader): boolean {
   let i = colon + 1;
   const n = s.length;
   while (i < n && s.charCodeAt(i) === SP) i++;
+  if (s.charCodeAt(i) === LPAREN) i = afterTsDiff(s, i);
   const nameStart = i;
   let nameEnd = s.indexOf(': ', i);
   if (nameEnd < 0) {

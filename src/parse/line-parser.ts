@@ -35,6 +35,8 @@ export interface LineParser {
   readonly cpusHeader: () => number | undefined;
   /** Whole seconds subtracted from every timestamp (0 unless uptime exceeds ~46 days). */
   readonly baseSec: () => number;
+  /** True once a timestamp without a fraction was read (a clock that does not count ns). */
+  readonly clockTicks: () => boolean;
 }
 
 const BINARY = /[\u0000-\u0008\u000e-\u001f\ufffd]/;
@@ -71,6 +73,8 @@ export function createLineParser(opts: LineParserOptions): LineParser {
   /** Task names when perf printed no comm column (perf-text.ts); created at the first COMM/FORK record or comm-less line. */
   let names: TaskNames | undefined;
   let noComm = false;
+  /** A timestamp without a fraction was read: a clock that does not count ns (kernel/trace-clocks.ts). */
+  let ticks = false;
 
   /**
    * A `--deltatime` time (the text in [start, end) of `line`): the running sum it makes. perf
@@ -233,6 +237,10 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     else {
       if (baseSec === undefined) baseSec = chooseBaseSec(h.ts);
       ts = timestampNs(h.ts, baseSec);
+      if (h.ts.fracNs < 0 && !ticks) {
+        ticks = true;
+        diagnostics.add('clock_not_ns', lineNo, `timestamp ${line.slice(h.tsStart, h.tsEnd)} has no fraction: the trace clock counts ticks (trace_clock counter, uptime or x86-tsc), not nanoseconds`, quoteLine(line));
+      }
     }
     lastTs = ts;
     if (wantsPerf && h.comm === '' && !noComm && commLess(line)) {
@@ -279,7 +287,7 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     return ev;
   }
 
-  return { parse, cpusHeader: () => cpusHeader, baseSec: () => baseSec ?? 0 };
+  return { parse, cpusHeader: () => cpusHeader, baseSec: () => baseSec ?? 0, clockTicks: () => ticks };
 }
 
 /** Gives an event of a comm-less line its task's name, once a record or a sched event has told it. */

@@ -68,8 +68,14 @@ export function parseLossMarker(line: string): LossMarker | null {
 }
 
 export const CPUS_HEADER = /^cpus=(\d+)\s*$/;
-/** Other header lines trace-cmd and tracefs print that carry nothing we need. */
-export const KNOWN_HEADER = /^(version = \d+|CPU \d+ is empty|cpus=\d+|CPU:\d+ \[SUBBUFFER START\]|# .*|#)\s*$/;
+/**
+ * Other header lines trace-cmd and tracefs print that carry nothing we need, and the summary
+ * `trace-cmd report -w` prints after the events (trace-read.c, show_wakeup_timings):
+ *   `Average wakeup latency: 8.800 usecs`, `Maximum Latency: 17.135 usecs at timestamp: 13124.304776`,
+ *   `Minimum Latency: 1.792 usecs at timestamp: 13122.404520`, `RT task timings:`
+ */
+export const KNOWN_HEADER =
+  /^(version = \d+|CPU \d+ is empty|cpus=\d+|CPU:\d+ \[SUBBUFFER START\]|# .*|#|Average wakeup latency: [\d.]+ usecs|(?:Maximum|Minimum) Latency: [\d.]+ usecs at timestamp: [\d.]+|RT task timings:)\s*$/;
 
 /**
  * Ordinary ftrace text that is not an event of ours and not damage: recognised so that it is

@@ -40,6 +40,12 @@ export interface StreamResult {
    * Text carries none of it.
    */
   recording?: RecordingScope;
+  /**
+   * Present when the timestamps are ticks of a trace clock that is not in nanoseconds
+   * (kernel/trace-clocks.ts): `clock` names it when the input says which (a trace.dat does; tracefs
+   * text only prints bare integers).
+   */
+  clockTicks?: { clock: string | undefined };
   diagnostics: DiagnosticsCollector;
 }
 

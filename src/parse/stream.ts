@@ -154,6 +154,7 @@ export async function streamEvents(source: Source, onEvent: (e: TraceEvent) => v
     events,
     cpusHeader: p?.cpusHeader(),
     baseSec: p?.baseSec() ?? 0,
+    ...(p?.clockTicks() ? { clockTicks: { clock: undefined } } : {}),
     diagnostics,
   };
 }

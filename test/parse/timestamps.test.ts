@@ -66,4 +66,20 @@ describe('counter clocks', () => {
     expect(a?.ts).toBe(98765432101234);
     expect(p.baseSec()).toBe(0);
   });
+
+  it('says once, at the first such line, that the clock counts ticks; a ns clock says nothing', () => {
+    const d = createDiagnostics('t');
+    const p = createLineParser({ format: 'ftrace', diagnostics: d });
+    expect(p.clockTicks()).toBe(false);
+    p.parse('             fio-1    [000] .....          332: sched_waking: comm=a pid=2 prio=120 target_cpu=000', 7);
+    p.parse('             fio-1    [000] .....          333: sched_waking: comm=a pid=2 prio=120 target_cpu=000', 8);
+    expect(p.clockTicks()).toBe(true);
+    expect(d.counts()).toEqual({ clock_not_ns: 1 });
+    expect(d.summaries()[0]?.examples[0]?.line).toBe(7);
+    const n = createDiagnostics('n');
+    const q = createLineParser({ format: 'ftrace', diagnostics: n });
+    q.parse('             fio-1    [000] .....   505.924806: sched_waking: comm=a pid=2 prio=120 target_cpu=000', 1);
+    expect(q.clockTicks()).toBe(false);
+    expect(n.counts()).toEqual({});
+  });
 });

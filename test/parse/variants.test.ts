@@ -69,3 +69,26 @@ describe('trace-cmd report variants of one trace.dat', () => {
     expect(new Set(l.map((e) => e.ctx))).toEqual(new Set(['task', 'softirq', 'hardirq']));
   });
 });
+
+/**
+ * `trace-cmd report --ts-diff` (a `(+N)` column after the timestamp) and `-w` (` Latency: N usecs`
+ * after a sched_switch, a summary after the events) of the 200-I/O trace.dat fixture: its last 80
+ * events, and -w's summary (fixtures/README.md).
+ */
+describe('trace-cmd report --ts-diff and -w', () => {
+  const tail = async (v: string): Promise<TraceEvent[]> => {
+    const { events, result } = await collect(join(EXCERPTS, `trace-cmd-report-tail-${v}.txt`));
+    expect(result.format).toBe('trace-cmd');
+    expect(result.diagnostics.counts()).toEqual({});
+    expect(events).toHaveLength(80);
+    return events;
+  };
+
+  it('give the default print\'s events, the -w summary lines skipped', async () => {
+    const def = await tail('default');
+    expect(await tail('ts-diff')).toEqual(def);
+    const w = await tail('w');
+    expect(w).toEqual(def);
+    expect(w.filter((e) => e.kind === 'sched_switch').length).toBeGreaterThan(10);
+  });
+});

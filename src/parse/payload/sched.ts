@@ -64,6 +64,26 @@ function trimEnd(s: string, from: number): number {
   return e;
 }
 
+const LATENCY = ' Latency: ';
+const USECS = ' usecs';
+
+/**
+ * The end of a sched_switch payload, less the wakeup latency `trace-cmd report -w` appends to it
+ * (trace-read.c, add_sched: ` Latency: %llu.%03llu usecs`), and trailing spaces:
+ *   `tsc:12086 [120] R ==> tsc:12078 [120] Latency: 7.912 usecs`
+ */
+function withoutWakeupLatency(s: string, from: number): number {
+  let e = trimEnd(s, from);
+  if (s.endsWith(USECS, e)) {
+    const l = s.lastIndexOf(LATENCY, e);
+    if (l > from) {
+      e = l;
+      while (e > from && s.charCodeAt(e - 1) === 32) e--;
+    }
+  }
+  return e;
+}
+
 const PREV_COMM = 'prev_comm=';
 const ARROW_NEXT = ' ==> next_comm=';
 
@@ -105,7 +125,7 @@ export function parseSchedSwitch(s: string, p: number, h: EventHead): SchedSwitc
     };
   }
   // Plugin form: "<prev>:<pid> [<prio>] <state> ==> <next>:<pid> [<prio>]"
-  const end = trimEnd(s, p);
+  const end = withoutWakeupLatency(s, p);
   const arrow = s.lastIndexOf(' ==> ', end);
   if (arrow < p) return null;
   const stateSp = s.lastIndexOf(' ', arrow - 1);

@@ -67,7 +67,7 @@ const V6_FIRST_WINDOW = 16 << 20;
 /** Options sections chained past this count are a loop in a corrupted file. */
 const MAX_OPTION_SECTIONS = 1024;
 
-function selectedClock(t: string): string | undefined {
+export function selectedClock(t: string): string | undefined {
   const m = /\[([^\]]+)\]/.exec(t);
   return m ? m[1] : t.trim() || undefined;
 }
@@ -107,7 +107,7 @@ function applyOption(L: TraceDatLayout, id: number, data: Uint8Array, v7: boolea
       const name = cstring(oc, 'buffer name', 4096);
       const b: BufferInfo = { name, clock: '', pageSize: L.pageSize, cpus: [], compressed: false, latency: id === OPT.BUFFER_TEXT };
       if (v7) {
-        b.clock = cstring(oc, 'buffer clock', 4096);
+        b.clock = selectedClock(cstring(oc, 'buffer clock', 4096)) ?? '';
         if (id === OPT.BUFFER) {
           b.pageSize = u32(oc, 'buffer page size');
           const n = u32(oc, 'buffer cpu count');
@@ -211,6 +211,14 @@ function readV6Window(bytes: Uint8Array, start: ReturnType<typeof readTracingSta
     }
   };
   readTagged(c, top, true);
+  // v6 writes the trace clock right after the top buffer's CPU table: a u64 size, then the text of
+  // tracefs' trace_clock (`[local] global counter …`); trace-cmd reads it there (trace-input.c,
+  // init_data_v6 → read_and_parse_trace_clock) and falls back to local when it is missing or
+  // damaged, so this read never fails a file either. A TRACECLOCK option, when present, is the same.
+  if (!top.latency && L.clock === undefined && c.pos + 8 <= bytes.length) {
+    const size = u64(c, 'trace clock size');
+    if (size > 0 && size <= 4096 && c.pos + size <= bytes.length) L.clock = selectedClock(nulText(bytes.subarray(c.pos, c.pos + size)));
+  }
   L.buffers.unshift(top);
   // Each instance (BUFFER option) has its own "flyrecord" block at the offset the option gives.
   for (const [i, off] of pending) {

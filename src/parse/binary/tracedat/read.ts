@@ -1,5 +1,6 @@
 import type { DiagnosticsCollector } from '../../../model/diagnostics.js';
 import type { LostEvent, TraceEvent } from '../../../model/events.js';
+import { NON_NS_CLOCKS } from '../../../kernel/trace-clocks.js';
 import { chooseBaseSec } from '../../../model/time.js';
 import { BinaryError, cursor } from '../tep/bytes.js';
 import { createRecordDecoder, type DecodeSelection } from '../tep/decode.js';
@@ -58,6 +59,8 @@ export interface TraceDatResult {
   compression: string;
   buffer: string;
   clock: string | undefined;
+  /** The clock does not count ns and no TSC2NSEC option converts it (kernel/trace-clocks.ts): timestamps are its ticks. */
+  clockTicks: boolean;
   cpus: number;
   /** Events delivered (lost markers included). */
   events: number;
@@ -99,6 +102,7 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
     compression: L.compression?.name ?? 'none',
     buffer: buf?.name ?? '',
     clock: buf?.clock || L.clock,
+    clockTicks: false,
     cpus: buf?.cpus.length ?? 0,
     events: 0,
     lines: 0,
@@ -144,6 +148,10 @@ export async function readTraceDat(src: ByteSource, onEvent: (e: TraceEvent) => 
     if (minAbs === undefined || a < minAbs) minAbs = a;
   }
   const tsc = L.tsc2nsec;
+  if (result.clock !== undefined && NON_NS_CLOCKS.has(result.clock) && !tsc) {
+    result.clockTicks = true;
+    diagnostics.add('clock_not_ns', 0, `the trace clock is ${result.clock}, which does not count nanoseconds, and the file has no TSC2NSEC conversion: timestamps are its ticks`);
+  }
   const toNs = (raw: bigint): bigint => (tsc ? ((raw * BigInt(tsc.mult)) >> BigInt(tsc.shift)) + L.offsetNs : raw + L.offsetNs);
   const firstNs = minAbs === undefined ? 0n : toNs(minAbs);
   result.baseSec = firstNs > 0n ? chooseBaseSec({ sec: Number(firstNs / 1_000_000_000n), fracNs: 0 }) : 0;

@@ -42,6 +42,7 @@ export async function readTraceDatSource(source: BinarySource, onEvent: (e: Trac
       events: r.events,
       cpusHeader: r.cpus,
       baseSec: r.baseSec,
+      ...(r.clockTicks ? { clockTicks: { clock: r.clock } } : {}),
       diagnostics: opts.diagnostics,
     };
   } catch (err) {
