@@ -48,6 +48,18 @@ export function deltaTimes(first: number | undefined, times: readonly number[]):
   return back > 0 && back >= (times.length - 1) / 10;
 }
 
+/**
+ * tracefs text with `options/context-info` off: each line is the event alone, no task, CPU or time
+ * (kernel/trace/trace_output.c prints the context only with TRACE_ITER_CONTEXT_INFO):
+ *   `block_rq_issue: 254,0 WS 4096 () 141569776 + 8 be,0,4 [fio]`
+ * Recognised only to say why nothing can be analysed (the events of the analysis' families).
+ */
+const NO_CONTEXT = /^(?:block|workqueue|sched|irq|softirq|iomap)_\w{1,60}: \S/;
+/** A line of tracefs text printed with context-info off (see NO_CONTEXT). */
+export const isContextLess = (line: string): boolean => NO_CONTEXT.test(line);
+const NO_CONTEXT_REASON =
+  'tracefs text printed without its context columns (options/context-info off): no task, CPU or time, which is what the analysis follows, so nothing can be analysed; record with context-info on (the default)';
+
 export function detectFormat(lines: readonly string[]): Detection | null {
   const h = newHeader();
   let perf = 0;
@@ -64,6 +76,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   const perfTimes: number[] = [];
   let missingCpu = 0;
   let missingTime = 0;
+  let noContext = 0;
   for (const line of lines) {
     if (CPUS_HEADER.test(line)) cpusHeader = true;
     if (line.startsWith('# tracer:')) tracerHeader = true;
@@ -81,6 +94,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
       const missing = missingColumn(line);
       if (missing === 'cpu') missingCpu++;
       else if (missing === 'time') missingTime++;
+      else if (isContextLess(line)) noContext++;
       continue;
     }
     if (h.style === 'space') {
@@ -104,8 +118,8 @@ export function detectFormat(lines: readonly string[]): Detection | null {
     if (h.name === 'sched_switch' && !line.includes('prev_comm=', h.payloadStart)) plugin++;
   }
   if (perf === 0 && dash === 0) {
+    if (missingCpu + missingTime === 0) return noContext > 0 ? { format: 'ftrace', eventLines: 0, reason: NO_CONTEXT_REASON } : null;
     // perf lines without the CPU or time column: perf's, but nothing in them can be analysed.
-    if (missingCpu + missingTime === 0) return null;
     return { format: 'perf', eventLines: 0, reason: MISSING_COLUMN[missingCpu >= missingTime ? 'cpu' : 'time'] };
   }
   if (perf > dash) {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectFormat } from '../../src/parse/detect.js';
+import { detectFormat, isContextLess } from '../../src/parse/detect.js';
 import { TRACE_FORMATS } from '../../src/parse/formats.js';
 import { newHeader, tokenizeHeader } from '../../src/parse/header.js';
 import { missingColumn, sideBandRecord } from '../../src/parse/perf-text.js';
@@ -28,8 +28,10 @@ function votes(l: string): boolean {
 }
 /** perf sample lines printed without their cpu or time column: perf's, with nothing to analyse. */
 const columnLess = (l: string): boolean => l.charCodeAt(0) !== 35 && !isEventLine(l) && missingColumn(l) !== null;
+/** tracefs lines printed with context-info off: the event alone, recognised only to say nothing can be analysed. */
+const contextLess = (l: string): boolean => l.charCodeAt(0) !== 35 && !isEventLine(l) && missingColumn(l) === null && isContextLess(l);
 /** Junk that no tokenizer reads as an event and that is not a header detection looks at. */
-const junk = anyLine(pool).filter((l) => !isEventLine(l) && !sideBand(l) && !columnLess(l) && !l.startsWith('cpus=') && !l.startsWith('# tracer:'));
+const junk = anyLine(pool).filter((l) => !isEventLine(l) && !sideBand(l) && !columnLess(l) && !contextLess(l) && !l.startsWith('cpus=') && !l.startsWith('# tracer:'));
 
 describe('detectFormat on hostile lines', () => {
   it('never throws; null exactly when no line reads as an event line of some format', () => {
@@ -37,14 +39,20 @@ describe('detectFormat on hostile lines', () => {
       fc.property(fc.array(anyLine(pool), { maxLength: 40 }), (lines) => {
         const d = detectFormat(lines);
         const events = lines.filter(votes).length;
-        expect(d === null).toBe(events === 0 && !lines.some(columnLess));
+        expect(d === null).toBe(events === 0 && !lines.some(columnLess) && !lines.some(contextLess));
         if (d === null) return;
         expect(TRACE_FORMATS).toContain(d.format);
-        // Only lines without a cpu or time column are recognised with no event line: perf's, said so.
+        // Only lines without a cpu or time column (perf's) or without the context columns
+        // (tracefs with context-info off) are recognised with no event line, and said so.
         if (events === 0) {
-          expect(d.format).toBe('perf');
           expect(d.eventLines).toBe(0);
-          expect(d.reason).toMatch(/without its (cpu|time) column/);
+          if (lines.some(columnLess)) {
+            expect(d.format).toBe('perf');
+            expect(d.reason).toMatch(/without its (cpu|time) column/);
+          } else {
+            expect(d.format).toBe('ftrace');
+            expect(d.reason).toMatch(/context-info off/);
+          }
           return;
         }
         expect(d.eventLines).toBeGreaterThan(0);

@@ -97,6 +97,22 @@ describe('format detection without a file name', () => {
     expect(result.diagnostics.count('malformed_line')).toBe(0);
   });
 
+  it('tracefs text with options/context-info off is recognised only to say why nothing can be analysed', () => {
+    // Real lines of a capture with context-info 0 (6.18): the event alone, no task, CPU or time.
+    const lines = [
+      '# tracer: nop',
+      '#',
+      'iomap_dio_rw_begin: dev 254:0 ino 0xf562d9 size 0x4000000 offset 0x3dc000 length 0x1000 done_before 0x0 flags DIRECT|WRITE|AIO_RW dio_flags  aio 1',
+      'block_rq_issue: 254,0 WS 4096 () 141569776 + 8 be,0,4 [fio]',
+      'workqueue_queue_work: work struct=00000000a1b2c3d4 function=iomap_dio_complete_work workqueue=dio/vda req_cpu=256 cpu=1',
+    ];
+    const d = detectFormat(lines);
+    expect(d).toMatchObject({ format: 'ftrace', eventLines: 0 });
+    expect(d?.reason).toMatch(/context-info off/);
+    // Other text with colons is still nothing at all.
+    expect(detectFormat(['hello: world', 'note: block_rq_issue happened'])).toBeNull();
+  });
+
   it('gives up early on a large input with no event line', async () => {
     const junk = Buffer.from('not,a,trace\n'.repeat(100_000));
     const { result } = await collect(
