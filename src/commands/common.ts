@@ -1,5 +1,5 @@
-import { statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { StrictModeError } from '../model/diagnostics.js';
 import { IopathError, systemError, type ErrorKind } from '../model/errors.js';
 
@@ -90,6 +90,18 @@ export interface ProgressLine {
 }
 
 /**
+ * Bytes an input holds: a file's size, or for a directory (perf record --threads writes one: `data`
+ * and a `data.N` per ring buffer) the sum of its files', which is what its reader counts as it reads.
+ */
+function inputBytes(path: string): number {
+  const st = statSync(path);
+  if (!st.isDirectory()) return st.size;
+  let sum = 0;
+  for (const e of readdirSync(path, { withFileTypes: true })) if (e.isFile()) sum += statSync(join(path, e.name)).size;
+  return sum;
+}
+
+/**
  * How far the reading of a large file has got, on stderr, for a person at a terminal: redrawn in
  * place at most four times a second and erased when done. Piped or redirected stderr (scripts,
  * CI, the tests) never sees it, so it cannot break output anyone parses.
@@ -99,7 +111,7 @@ export function progressLine(path: string, stream: { isTTY?: boolean; write(s: s
   if (!stream.isTTY || path === '-') return none;
   let size = 0;
   try {
-    size = statSync(path).size;
+    size = inputBytes(path);
   } catch {
     return none;
   }

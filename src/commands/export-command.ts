@@ -7,7 +7,7 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description('export the rebuilt I/O paths for a timeline viewer (Perfetto / Chrome trace-event JSON)')
-    .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text, trace.dat, perf.data; .gz is detected), or - for stdin; read once')
+    .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text, trace.dat, perf.data or the directory perf record --threads writes; .gz is detected), or - for stdin; read once')
     .option('--perfetto <file>', 'write Chrome trace-event JSON for ui.perfetto.dev: CPU tracks, I/O slices, a flow arrow per I/O')
     .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
     .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)')

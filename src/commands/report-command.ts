@@ -11,7 +11,7 @@ export function registerReport(program: Command): void {
   program
     .command('report')
     .description('write a self-contained HTML report (charts and tables; opens offline)')
-    .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text, trace.dat, perf.data; .gz is detected), or - for stdin; read once')
+    .argument('<trace>', 'trace file (ftrace, trace-cmd report or perf script text, trace.dat, perf.data or the directory perf record --threads writes; .gz is detected), or - for stdin; read once')
     .option('-o, --output <file>', 'HTML file to write (default reports/<trace name>.html)')
     .option('--format <format>', 'force the input format: ftrace | trace-cmd | perf (default: detected)')
     .option('--unit <unit>', 'auto | dio | request: what one I/O is (default auto: DIOs when iomap events exist)')

@@ -1,4 +1,4 @@
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -42,6 +42,17 @@ describe('progressLine', () => {
     const p = progressLine(big, t);
     p.onProgress?.(2e9, true);
     expect(t.out.at(-1)).toContain('2.00 GB of text read');
+  });
+
+  it('counts a directory (perf record --threads) as the sum of its files', () => {
+    mkdirSync(join(dir, 'perf.data'));
+    sparse(join('perf.data', 'data'), 64 << 20);
+    sparse(join('perf.data', 'data.0'), 192 << 20);
+    sparse(join('perf.data', 'data.1'), 256 << 20);
+    const t = terminal(true);
+    const p = progressLine(join(dir, 'perf.data'), t);
+    p.onProgress?.(128 << 20, false);
+    expect(t.out.at(-1)).toMatch(/reading perf\.data: 0\.13 of 0\.54 GB \(25%\)$/);
   });
 
   it('stays silent when stderr is not a terminal, for small files and for stdin', () => {
