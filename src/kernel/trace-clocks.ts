@@ -1,8 +1,10 @@
 /**
  * The tracefs trace clocks whose timestamps are not nanoseconds: `trace_clocks[]` in
  * kernel/trace/trace.c marks them `in_ns = 0` — `counter` (an atomic count of events), `uptime`
- * (jiffies) — and so does x86's ARCH_TRACE_CLOCKS for `x86-tsc` (TSC cycles). Every other clock
- * (local, global, perf, mono, mono_raw, boot, tai) counts nanoseconds.
+ * (jiffies) — and so do the architectures' ARCH_TRACE_CLOCKS for `x86-tsc` (TSC cycles,
+ * arch/x86/include/asm/trace_clock.h) and `ppc-tb` (the time base, arch/powerpc/include/asm/
+ * trace_clock.h). The generic clocks (local, global, perf, mono, mono_raw, boot, tai) count
+ * nanoseconds.
  *
  * tracefs prints such a clock's timestamp as a bare integer, a ns clock's as seconds with a
  * fraction (kernel/trace/trace_output.c, trace_print_context: `%12llu` unless
@@ -14,4 +16,4 @@
  * A trace.dat names its clock (TRACECLOCK option, a buffer's clock); trace-cmd converts TSC
  * cycles to ns only when the file has a TSC2NSEC option.
  */
-export const NON_NS_CLOCKS: ReadonlySet<string> = new Set(['counter', 'uptime', 'x86-tsc']);
+export const NON_NS_CLOCKS: ReadonlySet<string> = new Set(['counter', 'uptime', 'x86-tsc', 'ppc-tb']);

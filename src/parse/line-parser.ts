@@ -35,7 +35,7 @@ export interface LineParser {
   readonly cpusHeader: () => number | undefined;
   /** Whole seconds subtracted from every timestamp (0 unless uptime exceeds ~46 days). */
   readonly baseSec: () => number;
-  /** True once a timestamp without a fraction was read (a clock that does not count ns). */
+  /** True when the first timestamp of tracefs text had no fraction (a clock that does not count ns). */
   readonly clockTicks: () => boolean;
 }
 
@@ -73,7 +73,7 @@ export function createLineParser(opts: LineParserOptions): LineParser {
   /** Task names when perf printed no comm column (perf-text.ts); created at the first COMM/FORK record or comm-less line. */
   let names: TaskNames | undefined;
   let noComm = false;
-  /** A timestamp without a fraction was read: a clock that does not count ns (kernel/trace-clocks.ts). */
+  /** The first timestamp of tracefs text had no fraction: a clock that does not count ns (kernel/trace-clocks.ts). */
   let ticks = false;
 
   /**
@@ -235,12 +235,18 @@ export function createLineParser(opts: LineParserOptions): LineParser {
     let ts: number;
     if (deltas) ts = deltaTime(line, h.tsStart, h.tsEnd, lineNo);
     else {
-      if (baseSec === undefined) baseSec = chooseBaseSec(h.ts);
-      ts = timestampNs(h.ts, baseSec);
-      if (h.ts.fracNs < 0 && !ticks) {
-        ticks = true;
-        diagnostics.add('clock_not_ns', lineNo, `timestamp ${line.slice(h.tsStart, h.tsEnd)} has no fraction: the trace clock counts ticks (trace_clock counter, uptime or x86-tsc), not nanoseconds`, quoteLine(line));
+      if (baseSec === undefined) {
+        baseSec = chooseBaseSec(h.ts);
+        // The first event line decides, a real clock never mixes forms (one damaged line must not
+        // turn a trace into ticks), and only for tracefs text, where a bare integer is the kernel's
+        // mark of such a clock (kernel/trace-clocks.ts): `trace-cmd report --raw-ts` prints a ns
+        // clock that way too, and prints uptime with a fraction.
+        if (h.ts.fracNs < 0 && format === 'ftrace') {
+          ticks = true;
+          diagnostics.add('clock_not_ns', lineNo, `timestamp ${line.slice(h.tsStart, h.tsEnd)} has no fraction: the trace clock counts ticks (trace_clock counter, uptime or x86-tsc), not nanoseconds`, quoteLine(line));
+        }
       }
+      ts = timestampNs(h.ts, baseSec);
     }
     lastTs = ts;
     if (wantsPerf && h.comm === '' && !noComm && commLess(line)) {

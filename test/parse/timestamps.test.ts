@@ -79,7 +79,17 @@ describe('counter clocks', () => {
     const n = createDiagnostics('n');
     const q = createLineParser({ format: 'ftrace', diagnostics: n });
     q.parse('             fio-1    [000] .....   505.924806: sched_waking: comm=a pid=2 prio=120 target_cpu=000', 1);
+    // A damaged line later does not make a ns trace one of ticks: the first event line decides.
+    q.parse('             fio-1    [000] .....        12345: sched_waking: comm=a pid=2 prio=120 target_cpu=000', 2);
     expect(q.clockTicks()).toBe(false);
     expect(n.counts()).toEqual({});
+  });
+
+  it('trace-cmd text with bare integers is not taken for ticks (report --raw-ts prints a ns clock so)', () => {
+    const d = createDiagnostics('t');
+    const p = createLineParser({ format: 'trace-cmd', diagnostics: d });
+    p.parse('             fio-7909  [001] 508368487123: sched_waking: comm=a pid=2 prio=120 target_cpu=000', 2);
+    expect(p.clockTicks()).toBe(false);
+    expect(d.counts()).toEqual({});
   });
 });

@@ -171,7 +171,8 @@ export function createRecordHandler(ctx: RecordContext): RecordHandler {
         const a = attrOf(dv, at, end, true, offset);
         if (!parseSample(dv, at + 8, end, little, a, f)) fail(`sample at offset ${offset} is shorter than its sample type says (${size} bytes): corrupted data`);
         if (f.cpu > MAX_CPU) fail(`sample at offset ${offset} names CPU ${f.cpu}: corrupted data`);
-        ctx.scope.sample(f.period);
+        // Only tracepoints' samples tell what was recorded of the kernel's events (scope.ts).
+        if (a.type === PERF_TYPE_TRACEPOINT) ctx.scope.sample(f.period);
         return f.hasTime ? time.ns(f.timeHi, f.timeLo) : -1;
       }
       case REC.COMM:

@@ -1,7 +1,7 @@
 import type { DiagnosticsCollector } from '../../../model/diagnostics.js';
 import type { Attr } from './attr.js';
 import { cString, u64 } from './bytes.js';
-import { CPU_MAP_CPUS, CPU_MAP_MASK, CPU_MAP_RANGE, SAMPLE } from './constants.js';
+import { CPU_MAP_CPUS, CPU_MAP_MASK, CPU_MAP_RANGE, PERF_TYPE_TRACEPOINT, SAMPLE } from './constants.js';
 
 /**
  * What a perf.data recorded of what happened. `perf record -- fio …` without `-a` (perf's default)
@@ -72,12 +72,14 @@ export function scopeVerdict(s: RecordingScope): ScopeVerdict {
   return {
     perTask: s.tasks.length > 0,
     someCpus: s.cpus.length > 0 && s.cpusOnline !== null && s.cpus.length < s.cpusOnline,
-    // The samples' PERIOD is what happened: `-c 10` asks for 1 in 10, but a tracepoint whose
-    // sample_type has PERIOD and is not in freq mode makes every hit a sample of that hit's count
-    // (kernel/events/core.c, perf_swevent_event: `data->period = nr; return perf_swevent_overflow(…)`):
-    // every PERIOD is 1. Without PERIOD the attr is all there is. Freq mode is sampling whatever
-    // the periods came out as.
-    sampled: s.freqHz !== null || (s.periods ? s.multi > 0 : s.period > 1),
+    // A tracepoint whose sample_type has PERIOD and is not in freq mode makes every hit a sample,
+    // whatever sample_period says (kernel/events/core.c, perf_swevent_event: `data->period = nr;
+    // return perf_swevent_overflow(…)`), so `-c 10` records every event; its PERIOD is then the hit's
+    // count, 1 but for tracepoints that count something (`__perf_count()`: sched_stat_runtime's
+    // runtime), which is no sampling either. Without PERIOD, sample_period N keeps 1 hit in N. Freq
+    // mode is sampling. Only the tracepoints' attrs count (freqHz, period and periods are theirs): a
+    // `-e cpu-clock` beside them samples at 4000 Hz without making the tracepoints sampled.
+    sampled: s.freqHz !== null || (!s.periods && s.period > 1),
   };
 }
 
@@ -231,7 +233,8 @@ export function createScopeCollector(): ScopeCollector {
       if (t === null) t = [...indexTids].filter((x) => x >= 0).sort((a, b) => a - b).map((tid) => ({ tid, comm: '' }));
       let c = cpus ?? [...indexCpus].sort((a, b) => a - b);
       if (c.includes(-1)) c = [];
-      const freq = attrs.filter((a) => a.freq);
+      const tp = attrs.filter((a) => a.type === PERF_TYPE_TRACEPOINT);
+      const freq = tp.filter((a) => a.freq);
       return {
         tasks: t,
         inherit: attrs.some((a) => a.inherit),
@@ -239,9 +242,8 @@ export function createScopeCollector(): ScopeCollector {
         cpus: c,
         cpusOnline: cpusOnline ?? null,
         freqHz: freq.length > 0 ? Math.max(...freq.map((a) => a.samplePeriod)) : null,
-        period: Math.max(1, ...attrs.filter((a) => !a.freq).map((a) => a.samplePeriod)),
-        // perf adds a dummy event (for task names and mmaps) whose samples are none: the events that sample carry PERIOD.
-        periods: attrs.some((a) => (a.sampleType & SAMPLE.PERIOD) !== 0),
+        period: Math.max(1, ...tp.filter((a) => !a.freq).map((a) => a.samplePeriod)),
+        periods: tp.length > 0 && tp.every((a) => (a.sampleType & SAMPLE.PERIOD) !== 0),
         samples,
         events,
         multi,

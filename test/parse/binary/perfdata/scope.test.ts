@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../../../src/analyze/pipeline.js';
 import { createDiagnostics, type DiagnosticsCollector } from '../../../../src/model/diagnostics.js';
 import { PERF_DATA_READER } from '../../../../src/parse/binary/perfdata/reader.js';
-import { readCpuMap, scopeLine, scopeVerdict, type RecordingScope } from '../../../../src/parse/binary/perfdata/scope.js';
+import type { Attr } from '../../../../src/parse/binary/perfdata/attr.js';
+import { PERF_TYPE_TRACEPOINT, SAMPLE } from '../../../../src/parse/binary/perfdata/constants.js';
+import { createScopeCollector, readCpuMap, scopeLine, scopeVerdict, type RecordingScope } from '../../../../src/parse/binary/perfdata/scope.js';
 import type { StreamResult } from '../../../../src/parse/stream-types.js';
 import { dataPath, readAll } from './helpers.js';
 
@@ -74,7 +76,8 @@ describe('the recording scope read from real perf.data files', () => {
     // A `perf record -a -c 10` of the same job on Linux 6.18: attrs sample_period 10, yet every sample's PERIOD is 1.
     const c10: RecordingScope = { tasks: [], inherit: true, workload: true, cpus: [0, 1], cpusOnline: 2, freqHz: null, period: 10, periods: true, samples: 20073, events: 20073, multi: 0 };
     expect(scopeVerdict(c10).sampled).toBe(false);
-    expect(scopeVerdict({ ...c10, events: 20083, multi: 1 }).sampled).toBe(true);
+    // A PERIOD above 1 there is a hit's count (sched_stat_runtime's runtime, `__perf_count()`), not sampling.
+    expect(scopeVerdict({ ...c10, events: 20083, multi: 1 }).sampled).toBe(false);
     // Without PERIOD in the samples, the attr is all there is.
     expect(scopeVerdict({ ...c10, periods: false }).sampled).toBe(true);
     expect(scopeVerdict({ ...c10, periods: false, period: 1 }).sampled).toBe(false);
@@ -256,5 +259,29 @@ describe('the analysis of a partial recording says so, once, with its numbers', 
     expect(a.input.diagnostics.partial_recording ?? 0).toBe(0);
     expect(a.input.diagnostics.sampled_recording ?? 0).toBe(0);
     expect(a.iops).toBeGreaterThan(0);
+  });
+});
+
+describe('only the tracepoints say whether the kernel events were sampled', () => {
+  // perf record -a -e cpu-clock -e <tracepoints>: cpu-clock samples at 4000 Hz (freq, PERIOD = ns
+  // of CPU time each), the tracepoints record every hit; sched_stat_runtime puts its runtime in PERIOD.
+  const attr = (type: number, freq: boolean, samplePeriod: number, sampleType: number): Attr => ({ index: 0, type, config: 0, sampleType, readFormat: 0, sampleIdAll: true, freq, samplePeriod, inherit: true, enableOnExec: false, ids: [] });
+  const WITH_PERIOD = SAMPLE.PERIOD | SAMPLE.TIME | SAMPLE.CPU | SAMPLE.RAW;
+  it('a cpu-clock at -F 4000 beside them does not make them sampled, nor do its periods', () => {
+    const c = createScopeCollector();
+    c.sample(1);
+    c.sample(1);
+    const s = c.result([attr(1, true, 4000, WITH_PERIOD), attr(PERF_TYPE_TRACEPOINT, false, 1, WITH_PERIOD)], 2);
+    expect(s.freqHz).toBeNull();
+    expect(scopeVerdict(s).sampled).toBe(false);
+  });
+  it('a tracepoint at -F, or at -c N without PERIOD, is sampled', () => {
+    const f = createScopeCollector().result([attr(PERF_TYPE_TRACEPOINT, true, 1000, WITH_PERIOD)], 2);
+    expect(f.freqHz).toBe(1000);
+    expect(scopeVerdict(f).sampled).toBe(true);
+    const n = createScopeCollector().result([attr(PERF_TYPE_TRACEPOINT, false, 10, SAMPLE.TIME | SAMPLE.RAW)], 2);
+    expect(scopeVerdict(n).sampled).toBe(true);
+    const p = createScopeCollector().result([attr(PERF_TYPE_TRACEPOINT, false, 10, WITH_PERIOD)], 2);
+    expect(scopeVerdict(p).sampled).toBe(false);
   });
 });
