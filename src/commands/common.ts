@@ -1,7 +1,8 @@
-import { readdirSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { StrictModeError } from '../model/diagnostics.js';
 import { IopathError, systemError, type ErrorKind } from '../model/errors.js';
+import { perfDirectory, perfHeaderPath } from '../parse/binary/perfdata/directory-path.js';
 
 /** Exit codes, documented in the README: 0 success; 1 strict-mode failure or a regression gate; 2 usage error or no usable input. */
 export const EXIT_OK = 0;
@@ -90,15 +91,13 @@ export interface ProgressLine {
 }
 
 /**
- * Bytes an input holds: a file's size, or for a directory (perf record --threads writes one: `data`
- * and a `data.N` per ring buffer) the sum of its files', which is what its reader counts as it reads.
+ * Bytes an input holds: a file's size, or for a perf.data directory (perf record --threads: `data`
+ * and a `data.N` per ring buffer) the files its reader reads (perfdata/directory-path.ts).
  */
 function inputBytes(path: string): number {
   const st = statSync(path);
   if (!st.isDirectory()) return st.size;
-  let sum = 0;
-  for (const e of readdirSync(path, { withFileTypes: true })) if (e.isFile()) sum += statSync(join(path, e.name)).size;
-  return sum;
+  return statSync(perfHeaderPath(path)).size + perfDirectory(path).files.reduce((sum, f) => sum + f.size, 0);
 }
 
 /**

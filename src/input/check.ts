@@ -11,7 +11,16 @@ import { IopathError } from '../model/errors.js';
 export function checkInputPath(path: string): void {
   if (path === '-') return;
   if (!existsSync(path)) throw new IopathError('unreadable', `${path}: no such file`);
-  if (statSync(path).isDirectory() && statSync(join(path, 'data'), { throwIfNoEntry: false })?.isFile() !== true) {
+  if (statSync(path).isDirectory() && !isFile(join(path, 'data'))) {
     throw new IopathError('unreadable', `${path}: is a directory, not a trace file`);
+  }
+}
+
+/** A regular file there; false for anything stat cannot follow (a symlink loop, no permission). */
+function isFile(p: string): boolean {
+  try {
+    return statSync(p, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false;
   }
 }

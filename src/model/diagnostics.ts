@@ -37,7 +37,7 @@ export const DIAGNOSTIC_CODES = {
   ambiguous_state: ['info', 'a numeric sched_switch prev_state that kernels before and after 4.14 print differently (the bit layout changed): read as the newest plausible kernel prints it'],
   // What a perf.data recorded of what happened (parse/binary/perfdata/scope.ts).
   partial_recording: ['data-loss', 'a perf.data recorded per task (perf record without -a, or -p/-t/-u) or on some CPUs only (-C): events of other tasks or CPUs, the kworkers and interrupts that complete I/Os among them, are not in it'],
-  sampled_recording: ['data-loss', 'a perf.data recorded in sampling mode (perf record -F, or -c N where samples stand for N events): most events are not in it, so I/Os are paired only where both ends happened to be sampled'],
+  sampled_recording: ['data-loss', 'a perf.data whose tracepoints were recorded in sampling mode (perf record -F, or -c N without PERIOD in the sample type): most events are not in it, so I/Os are paired only where both ends happened to be sampled'],
   bad_scope_record: ['error', 'a perf.data THREAD_MAP or CPU_MAP record that does not parse (a count past its size, an unknown encoding): ignored, so which tasks or CPUs were recorded is taken from ID_INDEX, or not known'],
   // perf script text as its options print it (parse/perf-text.ts)
   perf_script_text: ['info', 'perf script text that is no event of the analysis: side-band records of `--show-task-events`, `--show-mmap-events`, `--show-switch-events` and the like (`PERF_RECORD_COMM`, `PERF_RECORD_FORK`, `PERF_RECORD_MMAP2`…, and the lines a NAMESPACES record continues on) and the callchain frame lines of a `-g` recording (skipped)'],

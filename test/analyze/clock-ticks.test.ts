@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/index.js';
 import { fixtureBytes } from '../parse/binary/helpers.js';
 import { EXCERPTS } from '../parse/helpers.js';
@@ -13,6 +13,8 @@ import { EXCERPTS } from '../parse/helpers.js';
  */
 
 const TSC_TEXT = join(EXCERPTS, 'ftrace-clock-x86-tsc.txt');
+const dir = mkdtempSync(join(tmpdir(), 'iopath-clock-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The 200-I/O v6 fixture with its trace clock `[local]` (after the CPU table) made `x86-tsc`: same length, so every offset holds. */
 function tscDat(): string {
@@ -21,7 +23,6 @@ function tscDat(): string {
   expect(at).toBeGreaterThan(0);
   expect(b.indexOf('[local]', at + 1)).toBe(-1);
   b.write('x86-tsc', at, 'latin1');
-  const dir = mkdtempSync(join(tmpdir(), 'iopath-clock-'));
   const f = join(dir, 'tsc.dat');
   writeFileSync(f, b);
   return f;
@@ -41,7 +42,7 @@ describe('a trace clock in ticks', () => {
     expect(a.explanation).not.toMatch(/IOPS/);
   });
 
-  it('the same lines with a fraction (a ns clock) say none of it', async () => {
+  it('tracefs text of a ns clock (local) says none of it', async () => {
     const a = await analyze(join(EXCERPTS, 'ftrace-libaio-randwrite-cpu1.txt'));
     expect(a.input.diagnostics.clock_not_ns).toBeUndefined();
     expect(a.limitations.some((l) => l.startsWith('Timestamps are ticks'))).toBe(false);

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkInputPath } from '../../src/input/check.js';
@@ -21,10 +21,15 @@ describe('checkInputPath', () => {
     writeFileSync(join(none, 'data.0'), 'x');
     const sub = join(root, 'sub');
     mkdirSync(join(sub, 'data'), { recursive: true });
+    // A `data` that is a symlink to itself: stat throws ELOOP, the message is still one line.
+    const loop = join(root, 'loop');
+    mkdirSync(loop);
+    symlinkSync('data', join(loop, 'data'));
     for (const [p, re] of [
       [join(root, 'missing'), /no such file/],
       [none, /is a directory, not a trace file$/],
       [sub, /is a directory, not a trace file$/],
+      [loop, /is a directory, not a trace file$/],
       [FIXTURES, /is a directory, not a trace file$/],
     ] as const) {
       let err: unknown;

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, opendirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
@@ -29,4 +29,38 @@ export function looksLikePerfDirectory(path: string, magic: (head: Uint8Array) =
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
+}
+
+/** Beside `data` (the header, and records of its own: perfHeaderPath names it). */
+export interface PerfDirectory {
+  /** The `data.*` files of non-zero size, in the order perf reads them. */
+  files: { name: string; path: string; size: number }[];
+}
+
+/**
+ * The files of a perf.data directory. Read in readdir order, not sorted, as perf_data__open_dir
+ * reads them: the order only decides which of two records of the very same nanosecond comes
+ * first, and then as perf does on the same directory.
+ */
+export function perfDirectory(path: string): PerfDirectory {
+  const files: PerfDirectory['files'] = [];
+  const dir = opendirSync(path);
+  try {
+    for (let d = dir.readSync(); d !== null; d = dir.readSync()) {
+      if (!d.name.startsWith('data.')) continue;
+      const p = join(path, d.name);
+      // perf skips an entry it cannot stat (tools/perf/util/data.c, perf_data__open_dir:
+      // `if (stat(path, &st)) continue;`): a symlink loop or an unreadable one is no data file.
+      let st;
+      try {
+        st = statSync(p, { throwIfNoEntry: false });
+      } catch {
+        continue;
+      }
+      if (st?.isFile() && st.size > 0) files.push({ name: d.name, path: p, size: st.size });
+    }
+  } finally {
+    dir.closeSync();
+  }
+  return { files };
 }

@@ -1,4 +1,4 @@
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../../../src/analyze/pipeline.js';
@@ -13,7 +13,7 @@ import { streamEvents, type StreamResult } from '../../../../src/parse/stream.js
 import { REPO } from '../../../helpers/paths.js';
 import { textSource } from '../../../helpers/paths.js';
 import { buildCli, iopathAll, tempDir } from '../../../cli/run.js';
-import { BIN, comparable, dataPath, readAll, scriptText } from './helpers.js';
+import { BIN, comparable, comparableAnalysis, dataPath, readAll, scriptText, textEvents } from './helpers.js';
 
 /**
  * `perf record --threads` output, a directory (directory.ts): the real fixture's events are the
@@ -27,11 +27,6 @@ const DIR = join(BIN, NAME);
 /** The /proc/kallsyms lines of the recording's boot for its work functions (perf named them from it). */
 const kallsyms = parseKallsyms(readFileSync(join(BIN, `${NAME}.kallsyms`), 'latin1'));
 
-async function textEvents(text: string): Promise<TraceEvent[]> {
-  const out: TraceEvent[] = [];
-  await streamEvents(textSource(text), (e) => out.push(e), { payloads: 'all' });
-  return out;
-}
 
 function sameEvents(a: TraceEvent[], b: TraceEvent[]): void {
   expect(a.length).toBe(b.length);
@@ -42,14 +37,6 @@ function sameEvents(a: TraceEvent[], b: TraceEvent[]): void {
   }
 }
 
-function comparableAnalysis(a: Analysis): unknown {
-  const o = JSON.parse(JSON.stringify(a)) as Analysis;
-  const input = o.input as Partial<Analysis['input']>;
-  delete input.path;
-  delete input.format;
-  for (const d of o.diagnostics) for (const ex of d.examples) delete ex.text;
-  return o;
-}
 
 describe('a perf.data directory equals its own perf script text', () => {
   it('the fixture is a real --threads directory: data plus a data.N per CPU', () => {
@@ -84,6 +71,15 @@ describe('a perf.data directory equals its own perf script text', () => {
     copyFileSync(join(DIR, 'data'), join(dir, 'data'));
     const { events } = await readAll(dir);
     expect(events.length).toBe(0);
+  });
+
+  it('a data.N that cannot be stat()ed (a symlink loop) is skipped, as perf skips it', async () => {
+    const dir = join(tempDir('perfdir-loop'), 'x.data');
+    mkdirSync(dir, { recursive: true });
+    for (const f of ['data', 'data.0', 'data.1']) copyFileSync(join(DIR, f), join(dir, f));
+    symlinkSync('data.7', join(dir, 'data.7'));
+    const [a, b] = await Promise.all([readAll(dir), readAll(DIR)]);
+    expect(a.events).toEqual(b.events);
   });
 
   it('a directory whose data has no HEADER_DIR_FORMAT is that one file (perf record --kcore writes such)', async () => {

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { Analysis } from '../../../../src/model/analysis.js';
 import type { TraceEvent } from '../../../../src/model/events.js';
 import { readPerfData, type PerfDataResult, type PerfDataSource } from '../../../../src/parse/binary/perfdata/read.js';
 import { perfDecoderFactory, type PerfDecoderOptions } from '../../../../src/parse/binary/perfdata/tep-decoder.js';
 import { initZstd, zstdStream } from '../../../../src/parse/binary/zstd.js';
-import { FIXTURES } from '../../../helpers/paths.js';
+import { streamEvents } from '../../../../src/parse/stream.js';
+import { FIXTURES, textSource } from '../../../helpers/paths.js';
 
 export const BIN = join(FIXTURES, 'binary');
 
@@ -44,5 +46,22 @@ export async function readAll(source: PerfDataSource, dec: PerfDecoderOptions = 
 export function comparable(e: TraceEvent): Record<string, unknown> {
   const o: Record<string, unknown> = { ...e };
   if (e.kind === 'other') delete o.args;
+  return o;
+}
+
+/** The events the text parsers read from a `perf script` print. */
+export async function textEvents(text: string): Promise<TraceEvent[]> {
+  const out: TraceEvent[] = [];
+  await streamEvents(textSource(text), (e) => out.push(e), { payloads: 'all' });
+  return out;
+}
+
+/** The analysis without what names the input (path, format) and the quoted text lines of examples (a binary file has none). */
+export function comparableAnalysis(a: Analysis): unknown {
+  const o = JSON.parse(JSON.stringify(a)) as Analysis;
+  const input = o.input as Partial<Analysis['input']>;
+  delete input.path;
+  delete input.format;
+  for (const d of o.diagnostics) for (const ex of d.examples) delete ex.text;
   return o;
 }

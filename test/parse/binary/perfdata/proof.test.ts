@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeTrace } from '../../../../src/analyze/pipeline.js';
 import { useKallsyms } from '../../../../src/parse/binary/perfdata/reader.js';
-import type { Analysis } from '../../../../src/model/analysis.js';
-import { streamEvents } from '../../../../src/parse/stream.js';
 import type { TraceEvent } from '../../../../src/model/events.js';
 import { textSource } from '../../../helpers/paths.js';
-import { comparable, dataPath, kallsymsExcerpt, PERF_FIXTURES, readAll, resolveFunctions, scriptText } from './helpers.js';
+import { comparable, comparableAnalysis, dataPath, kallsymsExcerpt, PERF_FIXTURES, readAll, resolveFunctions, scriptText, textEvents } from './helpers.js';
 import { readFileSync } from 'node:fs';
 import { parseKallsyms } from '../../../../src/parse/binary/tep/kallsyms.js';
 import { KALLSYMS } from './helpers.js';
@@ -21,21 +19,7 @@ import { KALLSYMS } from './helpers.js';
 const syms = kallsymsExcerpt();
 const textOf = (name: string): string => resolveFunctions(scriptText(name), syms);
 
-async function textEvents(text: string): Promise<TraceEvent[]> {
-  const out: TraceEvent[] = [];
-  await streamEvents(textSource(text), (e) => out.push(e), { payloads: 'all' });
-  return out;
-}
 
-/** The analysis without what names the input (path, format) and the quoted text lines of examples (a binary file has none). */
-function comparableAnalysis(a: Analysis): unknown {
-  const o = JSON.parse(JSON.stringify(a)) as Analysis;
-  const input = o.input as Partial<Analysis['input']>;
-  delete input.path;
-  delete input.format;
-  for (const d of o.diagnostics) for (const ex of d.examples) delete ex.text;
-  return o;
-}
 
 describe('perf.data equals its own perf script text', () => {
   it.each(PERF_FIXTURES)('%s: the same events, line for line', async (name) => {
