@@ -92,7 +92,7 @@ function checkRead(input: TraceInput, o: ReadOptions & { unit?: string }): void 
 /** `label: nothing to VERB: why`, when no line of the input was a trace event. */
 function nothingIn(label: string, verb: string, s: StreamResult, forced: TraceFormat | undefined): IopathError {
   // A format recognised with nothing analysable in it (perf script -F without cpu or time) says why.
-  const known = s.detection?.eventLines === 0 ? s.detection.reason : undefined;
+  const known = s.detection?.eventLines === 0 && forced === undefined ? s.detection.reason : undefined;
   const why = s.read.lines === 0 ? 'the input is empty' : (known ?? `none of its ${s.read.lines} lines is a trace event${forced ? ` in ${forced} format` : ''}`);
   return new IopathError('unrecognised', `${label}: nothing to ${verb}: ${why}`);
 }

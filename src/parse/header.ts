@@ -46,6 +46,7 @@ const RBRACK = 93;
 const LPAREN = 40;
 const RPAREN = 41;
 const PLUS = 43;
+const MINUS = 45;
 
 /**
  * Highest CPU number accepted in a CPU column (twice the largest CONFIG_NR_CPUS any architecture
@@ -104,6 +105,8 @@ export function contextFromFlags(flags: string): ExecContext | undefined {
 function afterTsDiff(s: string, i: number): number {
   let j = i + 1;
   if (s.charCodeAt(j) === PLUS) j++;
+  // `(+%lld)` of a negative difference (an input of several files merged) prints `(+-5)`.
+  if (s.charCodeAt(j) === MINUS) j++;
   const digits = j;
   while (j < s.length && isDigit(s.charCodeAt(j))) j++;
   if (j === digits || s.charCodeAt(j) !== RPAREN) return i;

@@ -94,6 +94,22 @@ describe('header tokenizer: any task name survives', () => {
     }
   });
 
+  it('trace-cmd report --ts-diff: the (+N) column after the timestamp, blank on the first event, (+-N) when merged files go back', () => {
+    const h = newHeader();
+    for (const [line, name, payload] of [
+      ['             tsc-12086 [000] 13121.181250: (+4)     sched_wakeup:         tsc:12078 [120] CPU:000', 'sched_wakeup', 'tsc:12078 [120] CPU:000'],
+      ['             tsc-12086 [000] 13121.181246:          sched_waking:         comm=tsc pid=12078 prio=120 target_cpu=000', 'sched_waking', 'comm=tsc pid=12078 prio=120 target_cpu=000'],
+      ['             tsc-12086 [000] 13121.247070: (+2666)  sched_waking:         comm=node pid=12056 prio=120 target_cpu=000', 'sched_waking', 'comm=node pid=12056 prio=120 target_cpu=000'],
+      ['             tsc-12086 [000] 13121.247070: (+-5)    sched_waking:         comm=node pid=12056 prio=120 target_cpu=000', 'sched_waking', 'comm=node pid=12056 prio=120 target_cpu=000'],
+    ] as const) {
+      expect(tokenizeHeader(line, h), line).toBe(true);
+      expect(h.name).toBe(name);
+      expect(line.slice(h.payloadStart)).toBe(payload);
+    }
+    // A parenthesis that is not such a column is no event name.
+    expect(tokenizeHeader('             tsc-12086 [000] 13121.181250: (x)     sched_wakeup: tsc:12078 [120] CPU:000', h)).toBe(false);
+  });
+
   it('rejects what is not an event line', () => {
     for (const line of ['', 'cpus=2', '# tracer: nop', 'CPU:1 [LOST 96 EVENTS]', 'a,b,c', 'fio-1 [001] 1.0', 'fio-1 [001] .... x.y: name: p', '[001] 1.0: name: p', 'fio [001] 1.0: name: p']) {
       expect(tokens(line), line).toBeNull();

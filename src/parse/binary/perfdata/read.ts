@@ -15,7 +15,8 @@ import { createRecordQueue } from './rounds.js';
 import { noteScope, createScopeCollector, type RecordingScope } from './scope.js';
 import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
-import { dirFormatVersion, perfDirectory, readLanes, type Lane } from './directory.js';
+import { DamagedInputError } from '../errors.js';
+import { dirFormatVersion, FEAT_DIR_FORMAT, perfDirectory, readLanes, type Lane } from './directory.js';
 import { isDirectory, perfHeaderPath } from './directory-path.js';
 
 /**
@@ -224,6 +225,11 @@ async function readFrom(first: ByteSource, onEvent: (e: TraceEvent) => void, opt
     await readFileHeaderParts(src, hdr, attrs, meta, handler, opts.makeDecoder);
     if (dir !== undefined && (await dirFormatVersion(src, hdr)) !== undefined) {
       bytesRead = await readDirectory(dir, src, hdr.data.offset, hdr.data.offset + hdr.data.size);
+    } else if (dir === undefined && hdr.features.includes(FEAT_DIR_FORMAT)) {
+      // The `data` of a --threads directory given alone holds perf's own records, no sample: said
+      // so, rather than "nothing in it".
+      // (Shaped as a system error, it reaches the CLI as one line from the decoding thread too.)
+      throw new DamagedInputError(label, 'the data file of a perf.data directory (perf record --threads): its samples are in the data.N files beside it; give the directory');
     } else await readDataSection();
   }
 

@@ -73,6 +73,10 @@ describe('a perf.data directory equals its own perf script text', () => {
     expect(events.length).toBe(0);
   });
 
+  it('its data file given alone is refused in one line that says to give the directory', async () => {
+    await expect(readAll(join(DIR, 'data'))).rejects.toThrow(/the data file of a perf\.data directory \(perf record --threads\).*give the directory$/);
+  });
+
   it('a data.N that cannot be stat()ed (a symlink loop) is skipped, as perf skips it', async () => {
     const dir = join(tempDir('perfdir-loop'), 'x.data');
     mkdirSync(dir, { recursive: true });
