@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { StrictModeError } from '../model/diagnostics.js';
 import { IopathError, systemError, type ErrorKind } from '../model/errors.js';
-import { perfDirectory, perfHeaderPath } from '../parse/binary/perfdata/directory-path.js';
+import { perfDirectory, perfHeaderPath } from '../input/perf-directory.js';
 
 /** Exit codes, documented in the README: 0 success; 1 strict-mode failure or a regression gate; 2 usage error or no usable input. */
 export const EXIT_OK = 0;
@@ -92,7 +92,7 @@ export interface ProgressLine {
 
 /**
  * Bytes an input holds: a file's size, or for a perf.data directory (perf record --threads: `data`
- * and a `data.N` per ring buffer) the files its reader reads (perfdata/directory-path.ts).
+ * and a `data.N` per ring buffer) the files its reader reads (input/perf-directory.ts).
  */
 function inputBytes(path: string): number {
   const st = statSync(path);

@@ -4,7 +4,7 @@ import type { Source } from '../../input/lines.js';
 import type { TraceEvent } from '../../model/events.js';
 import type { StreamOptions, StreamResult } from '../stream-types.js';
 import { PERF_DATA_READER } from './perfdata/reader.js';
-import { isDirectory, looksLikePerfDirectory } from './perfdata/directory-path.js';
+import { isDirectory, looksLikePerfDirectory } from '../../input/perf-directory.js';
 import { TRACE_DAT_READER } from './tracedat/reader.js';
 import { DamagedInputError } from './errors.js';
 import { IopathError } from '../../model/errors.js';

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { dataView, fail, u64 } from './bytes.js';
 import { FEAT_BITS, FILE_HEADER_BYTES, MAGIC, PIPE_HEADER_BYTES } from './constants.js';
-import { perfHeaderPath } from './directory-path.js';
+import { perfHeaderPath } from '../../../input/perf-directory.js';
 
 /**
  * The perf.data header (perf_file_header): `PERFILE2`, then u64 header size (104 in file mode, 16

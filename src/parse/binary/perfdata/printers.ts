@@ -8,7 +8,7 @@ import { FEAT, FILE_HEADER_BYTES } from './constants.js';
 import { checkSection, featureSection, featureTable, parseHeader } from './header.js';
 import { currentKallsyms } from './reader.js';
 import { perfFindFunction, perfTracingData } from './tep-decoder.js';
-import { perfHeaderPath } from './directory-path.js';
+import { perfHeaderPath } from '../../../input/perf-directory.js';
 
 /**
  * The printers of a file-mode perf.data's events, for the main thread when the decoding thread

@@ -17,7 +17,7 @@ import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySour
 import { createTimeBase } from './time.js';
 import { DamagedInputError } from '../errors.js';
 import { dirFormatVersion, FEAT_DIR_FORMAT, perfDirectory, readLanes, type Lane } from './directory.js';
-import { isDirectory, perfHeaderPath } from './directory-path.js';
+import { isDirectory, perfHeaderPath } from '../../../input/perf-directory.js';
 
 /**
  * Reads a perf.data file (file or pipe mode, `perf record -z` too, or the directory `perf record

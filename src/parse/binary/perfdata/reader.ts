@@ -6,7 +6,7 @@ import { parseKallsyms, type Kallsyms } from '../tep/kallsyms.js';
 import { initZstd, zstdStream } from '../zstd.js';
 import { FEAT, FILE_HEADER_BYTES } from './constants.js';
 import { parseHeader, perfMagic } from './header.js';
-import { perfHeaderPath } from './directory-path.js';
+import { perfHeaderPath } from '../../../input/perf-directory.js';
 
 /**
  * perf.data in the binary-reader registry (../dispatch.ts): magic `PERFILE2` (byte-swapped on a

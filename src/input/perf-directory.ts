@@ -2,9 +2,10 @@ import { closeSync, opendirSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /**
- * A perf.data given as a directory (`perf record --threads`, directory.ts) is named by its
+ * A perf.data given as a directory (`perf record --threads`, parse/binary/perfdata/directory.ts) is named by its
  * directory: what reads only the header (the attrs, features, tracing data) reads `DIR/data`.
- * Apart from directory.ts so that the header's readers need not load the directory's.
+ * Apart from parse/binary/perfdata/directory.ts so that the header's readers, and the CLI's progress line,
+ * need not load the directory's reading: this is only where its files are.
  */
 
 /** The perf.data file a path names: `path/data` for a directory, else the path itself. */
