@@ -76,6 +76,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
   const perfTimes: number[] = [];
   let missingCpu = 0;
   let missingTime = 0;
+  let missingTask = 0;
   let noContext = 0;
   for (const line of lines) {
     if (CPUS_HEADER.test(line)) cpusHeader = true;
@@ -94,6 +95,7 @@ export function detectFormat(lines: readonly string[]): Detection | null {
       const missing = missingColumn(line);
       if (missing === 'cpu') missingCpu++;
       else if (missing === 'time') missingTime++;
+      else if (missing === 'task') missingTask++;
       else if (isContextLess(line)) noContext++;
       continue;
     }
@@ -104,6 +106,12 @@ export function detectFormat(lines: readonly string[]): Detection | null {
         firstTime ??= t;
         perfTimes.push(t);
       }
+      continue;
+    }
+    // A comm-pid header with `system:` before the event name is perf's (tracefs and trace-cmd print
+    // the name alone) without its tid column, whose comm ends in `-N` (perf-text.ts, NO_TASK).
+    if (h.system !== undefined) {
+      missingTask++;
       continue;
     }
     dash++;
@@ -118,7 +126,9 @@ export function detectFormat(lines: readonly string[]): Detection | null {
     if (h.name === 'sched_switch' && !line.includes('prev_comm=', h.payloadStart)) plugin++;
   }
   if (perf === 0 && dash === 0) {
-    if (missingCpu + missingTime === 0) return noContext > 0 ? { format: 'ftrace', eventLines: 0, reason: NO_CONTEXT_REASON } : null;
+    const missing = Math.max(missingCpu, missingTime, missingTask);
+    if (missing === 0) return noContext > 0 ? { format: 'ftrace', eventLines: 0, reason: NO_CONTEXT_REASON } : null;
+    if (missingTask === missing) return { format: 'perf', eventLines: 0, reason: MISSING_COLUMN.task };
     // perf lines without the CPU or time column: perf's, but nothing in them can be analysed.
     return { format: 'perf', eventLines: 0, reason: MISSING_COLUMN[missingCpu >= missingTime ? 'cpu' : 'time'] };
   }

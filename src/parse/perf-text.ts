@@ -62,15 +62,24 @@ export function sideBandTime(line: string): [number, number] | null {
 // Bounded repeats: a hostile line (a megabyte of digits) must not make these backtrack for long.
 const NO_CPU = /^[^[]{0,80}?\d{1,7} +\d{1,12}\.\d{1,9}: +\w{1,64}:\w{1,64}:/;
 const NO_TIME = /^[^[]{0,80}?\d{1,7} +\[\d{1,5}\] +\w{1,64}:\w{1,64}:/;
-export function missingColumn(line: string): 'cpu' | 'time' | null {
+/**
+ * Without its tid and pid columns (`-F comm,cpu,time,event,trace`): the comm, then the CPU.
+ *   `            perf [000]   500.273560:                sched:sched_waking: comm=migration/0 pid=18 …`
+ * (A comm that ends in `-N`, `memfd:sealed-91 [001] …`, reads as a comm-pid header instead: the
+ * detection counts such a header with a `system:` before its event name here too.)
+ */
+const NO_TASK = /^ {0,80}\S[^[]{0,80}? \[\d{1,5}\] +\d{1,12}\.\d{1,9}: +\w{1,64}:\w{1,64}:/;
+export function missingColumn(line: string): 'cpu' | 'time' | 'task' | null {
   if (NO_TIME.test(line)) return 'time';
   if (NO_CPU.test(line)) return 'cpu';
+  if (NO_TASK.test(line)) return 'task';
   return null;
 }
 
 export const MISSING_COLUMN = {
   cpu: 'perf script printed without its cpu column (`-F` without `cpu`): which CPU each event ran on is what the analysis follows (contexts, kworkers, the task on each CPU), so nothing can be analysed; print it with the default fields or add `cpu` to `-F`',
   time: 'perf script printed without its time column (`-F` without `time`): the analysis needs each event\'s time, so nothing can be analysed; print it with the default fields or add `time` to `-F`',
+  task: 'perf script printed without its tid and pid columns (`-F` without `tid` or `pid`): which task each event ran in is what the analysis follows (submitters, kworkers, the task on each CPU), so nothing can be analysed; print it with the default fields or add `tid` to `-F`',
 } as const;
 
 /** 2^64 ns as perf prints it: a negative delta (a sample older than the line before) wraps to it. */

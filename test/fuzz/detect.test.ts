@@ -24,10 +24,15 @@ const sideBand = (l: string): boolean => {
 /** What detection counts: `comm-pid` lines, perf lines that print `system:event`, perf's side-band records. */
 function votes(l: string): boolean {
   const h = newHeader();
-  return sideBand(l) || (l.charCodeAt(0) !== 35 && tokenizeHeader(l, h, true) && (h.style === 'dash' || h.system !== undefined));
+  return sideBand(l) || (l.charCodeAt(0) !== 35 && tokenizeHeader(l, h, true) && (h.style === 'dash' ? h.system === undefined : h.system !== undefined));
 }
 /** perf sample lines printed without their cpu or time column: perf's, with nothing to analyse. */
-const columnLess = (l: string): boolean => l.charCodeAt(0) !== 35 && !isEventLine(l) && missingColumn(l) !== null;
+/** A comm-pid header with a `system:` before the event: perf's without its tid column (a comm ending in `-N`). */
+const dashWithSystem = (l: string): boolean => {
+  const h = newHeader();
+  return l.charCodeAt(0) !== 35 && tokenizeHeader(l, h, true) && h.style === 'dash' && h.system !== undefined;
+};
+const columnLess = (l: string): boolean => l.charCodeAt(0) !== 35 && ((!isEventLine(l) && missingColumn(l) !== null) || dashWithSystem(l));
 /** tracefs lines printed with context-info off: the event alone, recognised only to say nothing can be analysed. */
 const contextLess = (l: string): boolean => l.charCodeAt(0) !== 35 && !isEventLine(l) && missingColumn(l) === null && isContextLess(l);
 /** Junk that no tokenizer reads as an event and that is not a header detection looks at. */
@@ -48,7 +53,7 @@ describe('detectFormat on hostile lines', () => {
           expect(d.eventLines).toBe(0);
           if (lines.some(columnLess)) {
             expect(d.format).toBe('perf');
-            expect(d.reason).toMatch(/without its (cpu|time) column/);
+            expect(d.reason).toMatch(/without its (cpu|time) column|without its tid and pid columns/);
           } else {
             expect(d.format).toBe('ftrace');
             expect(d.reason).toMatch(/context-info off/);
