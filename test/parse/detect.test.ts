@@ -113,6 +113,17 @@ describe('format detection without a file name', () => {
     expect(detectFormat(['hello: world', 'note: block_rq_issue happened'])).toBeNull();
   });
 
+  it('perf script without its tid and pid columns is recognised only to say so, a comm ending in -N included', () => {
+    // perf script -F comm,cpu,time,event,trace of fixtures/binary/perf-randwrite.data.
+    const d = detectFormat([
+      '            perf [000]   500.273560:                sched:sched_waking: comm=migration/0 pid=18 prio=0 target_cpu=000',
+      '     migration/0 [000]   500.273568:                sched:sched_waking: comm=perf pid=14911 prio=120 target_cpu=000',
+      ' memfd:sealed-91 [001]   500.304971:                sched:sched_switch: prev_comm=memfd:sealed-91 prev_pid=4494 prev_prio=120 prev_state=S ==> next_comm=node next_pid=14897 next_prio=120',
+    ]);
+    expect(d).toMatchObject({ format: 'perf', eventLines: 0 });
+    expect(d?.reason).toMatch(/without its tid and pid columns/);
+  });
+
   it('gives up early on a large input with no event line', async () => {
     const junk = Buffer.from('not,a,trace\n'.repeat(100_000));
     const { result } = await collect(
