@@ -20,6 +20,7 @@ import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs }
 import { analyzeInTimeOrder, createEventSorter, type SortMode } from './sort-events.js';
 import { createFold, type Fold } from './summary.js';
 import { bioComplete, bioQueue, bioRemap, bioSplit } from './layers/bio.js';
+import { endOfLayers } from './layers/layers-state.js';
 import { isLowerIomap, layersExecuteEnd, layersQueued, layersExecuteStart, layersQueueWork, PENDING_MAX, routePath } from './layers/track.js';
 import type { Analysis } from '../model/analysis.js';
 
@@ -82,7 +83,7 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   const toFold = (p: IoPath): void => {
     const away = routePath(ctx, p);
     if (away) {
-      if (away !== 'nowait-retry') opts.onOtherPath?.(p, away);
+      if (away !== 'nowait-retry') opts.onOtherPath?.(p, away === 'own-lower' ? 'background' : away);
       return;
     }
     fold.add(p);
@@ -251,6 +252,7 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   flushPending();
   endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)), recordedPartly(stream.recording));
   flushPending();
+  fold = endOfLayers(ctx.layers, ctx, fold);
   const analysis = buildAnalysis(ctx, fold, stream, label);
   return { result: { analysis, fold, stream }, late: sorter.late };
 }

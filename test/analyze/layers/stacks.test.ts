@@ -56,6 +56,29 @@ describe('btrfs on loop (fixtures/stacks/btrfs-libaio-randwrite.txt): no DIO eve
   });
 });
 
+describe('a workload on the disk that also backs a loop device (fixtures/stacks/root-beside-loop-libaio-randwrite.txt)', () => {
+  const path = join(FIXTURES, 'stacks', 'root-beside-loop-libaio-randwrite.txt');
+  const text = readFileSync(path, 'utf8');
+  it('counts fio’s I/O on the backing disk as the workload when nothing above has any', async () => {
+    const { analysis: a } = await analyzeTrace(path);
+    // The link: jbd2's commit on loop1 serviced by the loop worker's DIO on 254:0.
+    expect(lines(text, /loop_rootcg_workfn workqueue=loop1/)).toBeGreaterThan(0);
+    expect(lines(text, /^\s*kworker\/\S+ .* iomap_dio_rw_begin: dev 254:0 .*flags DIRECT dio_flags/)).toBeGreaterThan(0);
+    // The link is proved before fio's first DIO, so the unit stays request: fio's writes on 254:0.
+    const fioWrites = lines(text, /^\s*fio-\d+ .* block_rq_issue: 254,0 WS /);
+    expect(lines(text, /^\s*fio-\d+ .* iomap_dio_rw_begin: dev 254:0 .*AIO_RW/)).toBe(fioWrites);
+    expect(fioWrites).toBeGreaterThan(0);
+    expect(a.ios.total).toBe(fioWrites);
+    expect(a.ios.byDirection.W).toBe(fioWrites);
+    expect(a.submitters.map((s) => s.comm)).toEqual(['fio']);
+    const vda = a.layers?.find((l) => l.device === '254:0');
+    expect(vda?.role).toBe('top');
+    expect(vda?.above).toEqual(['7:1']);
+    expect(vda?.background.submitters.map((s) => s.comm)).not.toContain('fio');
+    expect(a.hops?.common).toEqual(['iomap_dio_complete_work@dio/vda']);
+  });
+});
+
 /** Whole captures made beside the checkout (`../captures/stacks`), with fio's own JSON. */
 const CAPTURES = resolve(REPO, '..', 'captures');
 const captures = existsSync(join(CAPTURES, 'stacks'))
