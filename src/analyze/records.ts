@@ -50,6 +50,8 @@ export interface DioRecord {
   bytesIssued: number;
   queued: boolean;
   tainted: boolean;
+  /** Begun with `NOWAIT` in its iocb flags (io_uring's first try): it may be abandoned untraced. */
+  nowait?: boolean;
 }
 
 export interface WorkItem {
