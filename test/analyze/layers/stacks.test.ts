@@ -77,6 +77,13 @@ describe('a workload on the disk that also backs a loop device (fixtures/stacks/
     expect(vda?.background.submitters.map((s) => s.comm)).not.toContain('fio');
     expect(a.hops?.common).toEqual(['iomap_dio_complete_work@dio/vda']);
   });
+  it('gives those I/Os to the per-I/O consumers (CSV) as the workload, not as background', async () => {
+    const top: number[] = [];
+    const other: string[] = [];
+    const { analysis: a } = await analyzeTrace(path, { onPath: (p) => top.push(p.id), onOtherPath: (p, layer) => other.push(`${p.submitterComm}:${layer}`) });
+    expect(top.length).toBe(a.ios.total);
+    expect(other.filter((o) => o.startsWith('fio:'))).toEqual([]);
+  });
 });
 
 /** Whole captures made beside the checkout (`../captures/stacks`), with fio's own JSON. */
