@@ -73,7 +73,12 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   if (hopOf) {
     hop = { fn: e.function, workqueue: e.workqueue, device, label: layerFunctionLabel(e.function) };
     const slots = slotsFor(s.gen, hopOf);
-    if (slots.hops) slots.hops.push(hop);
+    // The same function on the same queue again for this I/O (btrfs' end_io for each bio of a
+    // 128 KiB writeback request: `simple_end_io_work` on btrfs-endio, then `btrfs_work_helper` on
+    // btrfs-endio-write, × 32, interleaved) is a fan-out, not a further hop.
+    const seen = slots.hops?.find((h) => h.fn === e.function && h.workqueue === e.workqueue && h.device === device);
+    if (seen) hop = seen;
+    else if (slots.hops) slots.hops.push(hop);
     else slots.hops = [hop];
     if (e.workqueue.startsWith('dio/') && device) s.names.set(device, e.workqueue.slice(4));
   }

@@ -125,3 +125,20 @@ describe.skipIf(captures.length === 0)('whole captures of loop and zram stacks a
     }
   }, 120_000);
 });
+
+describe('btrfs writeback fan-out (fixtures/stacks/btrfs-buffered-fanout.perf.txt)', () => {
+  const path = join(FIXTURES, 'stacks', 'btrfs-buffered-fanout.perf.txt');
+  const text = readFileSync(path, 'utf8');
+  it('counts a work function queued once per bio as one hop, not one per bio', async () => {
+    // One request of fio, completed once, queuing the same end_io work for each of its bios.
+    expect(lines(text, /^\s*fio .*block_rq_issue: 7,2 WS /)).toBe(1);
+    expect(lines(text, /block_rq_complete: 7,2 WS /)).toBe(1);
+    const perBio = lines(text, /workqueue_queue_work: .* function=simple_end_io_work workqueue=btrfs-endio /);
+    expect(perBio).toBeGreaterThan(1);
+    const { analysis: a } = await analyzeTrace(path);
+    expect(a.ios.total).toBe(1);
+    // The loop's DIO completion, btrfs' end_io, btrfs' ordered-extent work: one hop each.
+    expect(a.hops?.histogram).toEqual({ '3': 1 });
+    expect(a.hops?.common).toEqual(['iomap_dio_complete_work@dio/vda', 'simple_end_io_work@btrfs-endio', 'btrfs_work_helper@btrfs-endio-write']);
+  });
+});
