@@ -30,6 +30,9 @@ import { slotsFor, slotsOf, type PathSlots } from './path-slots.js';
  *   device beneath directly, and its request there is the upper I/O's whoever issues it (bio.ts).
  * - Once a link is proved, I/O on a lower device that does not service the upper one, and I/O
  *   kernel threads issue on their own, are background: counted apart per device.
+ *
+ * Longer than most files: the proofs, the routing of finished I/Os and their hop tallies read
+ * and write the same per-task state, and are easier to check side by side.
  */
 
 /** Upper I/Os kept per device while waiting for their servicer: bounded (oldest dropped). */
