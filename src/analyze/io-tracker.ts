@@ -109,6 +109,8 @@ export function finishDio(ctx: AnalyzerContext, dio: DioRecord, tainted: boolean
   }
   // The iocb flags did not prove a write: the requests' rwbs tell, when they agree.
   if (p.dir === '') p.dir = requestsDirection(dio.requests);
+  // None at all (a bio-based device: zram): its bio's rwbs, once it completed (layers/bio.ts).
+  if (p.dir === '' && dio.requests.length === 0 && p.completion && dio.bioDir) p.dir = dio.bioDir;
   // The DIO completed but a request of it never did: its block_rq_complete was dropped silently.
   if (p.completion && uncompleted > 0 && !anyTainted && ctx.seen.has('block_rq_complete')) {
     ctx.io.missingDeviceCompletions++;

@@ -20,6 +20,7 @@ import { endOfTrace, maybeSweep, taintInFlight, VANISH_QUANTILE, vanishAfterNs }
 import { analyzeInTimeOrder, createEventSorter, type SortMode } from './sort-events.js';
 import { createFold, type Fold } from './summary.js';
 import { bioComplete, bioQueue, bioRemap, bioSplit } from './layers/bio.js';
+import { endOfLayers } from './layers/layers-state.js';
 import { isLowerIomap, layersExecuteEnd, layersQueued, layersExecuteStart, layersQueueWork, PENDING_MAX, routePath } from './layers/track.js';
 import type { Analysis } from '../model/analysis.js';
 
@@ -69,6 +70,9 @@ export interface AnalyzeResult {
 
 export { ANALYZED_EVENTS };
 
+/** Paths of a user task's own I/O on a backing device held for onPath/onOtherPath until the end (layers-state.ts endOfLayers). */
+const HELD_OWN_MAX = 1 << 18;
+
 export function analyzeTrace(source: Source, opts: AnalyzeOptions = {}): Promise<AnalyzeResult> {
   return analyzeInTimeOrder(source, opts, analyzeOnce);
 }
@@ -79,8 +83,17 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   const diagnostics = createDiagnostics(label, opts.strict ?? false);
   const forced = opts.unit && opts.unit !== 'auto' ? opts.unit : undefined;
   let fold = createFold();
+  const perIo = opts.onPath !== undefined || opts.onOtherPath !== undefined;
+  const heldOwn: IoPath[] = [];
   const toFold = (p: IoPath): void => {
     const away = routePath(ctx, p);
+    if (away === 'own-lower') {
+      // Workload or background is known at the end (endOfLayers): held for the per-I/O
+      // consumers (CSV, tables) while they are few, else given as background as they come.
+      if (perIo && heldOwn.length < HELD_OWN_MAX) heldOwn.push(p);
+      else opts.onOtherPath?.(p, 'background');
+      return;
+    }
     if (away) {
       if (away !== 'nowait-retry') opts.onOtherPath?.(p, away);
       return;
@@ -251,6 +264,13 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   flushPending();
   endOfTrace(ctx, vanishAfterNs(fold.sketches().overall.total?.quantile(VANISH_QUANTILE)), recordedPartly(stream.recording));
   flushPending();
+  const own = endOfLayers(ctx.layers, ctx, fold);
+  const adopted = own !== fold;
+  fold = own;
+  for (const p of heldOwn) {
+    if (adopted) opts.onPath?.(p);
+    else opts.onOtherPath?.(p, 'background');
+  }
   const analysis = buildAnalysis(ctx, fold, stream, label);
   return { result: { analysis, fold, stream }, late: sorter.late };
 }

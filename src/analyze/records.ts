@@ -50,6 +50,10 @@ export interface DioRecord {
   bytesIssued: number;
   queued: boolean;
   tainted: boolean;
+  /** The direction of the first bio it queued on its own device (`block_bio_queue`'s rwbs). */
+  bioDir?: 'R' | 'W' | '';
+  /** Begun with `NOWAIT` in its iocb flags (io_uring's first try): it may be abandoned untraced. */
+  nowait?: boolean;
 }
 
 export interface WorkItem {

@@ -5,6 +5,7 @@ import { pushFifo } from '../fifo.js';
 import { dropDio, finish, finishDio, newPath, noteSubmitter } from '../io-tracker.js';
 import { stage, type AnalyzerCpu, type DioRecord } from '../records.js';
 import { layersBegin } from '../layers/track.js';
+import { unSubmit } from '../layers/layers-state.js';
 import { startWindow } from './cpu-time.js';
 import { isKworker } from './workqueue-state.js';
 import { devColon } from '../dev-names.js';
@@ -40,9 +41,30 @@ export const dioDirection: (iocbFlags: string) => 'R' | 'W' | '' = boundedMemo(
   1024,
 );
 
+/**
+ * A NOWAIT attempt that would block can fail before iomap allocates its dio (xfs, io_uring): no
+ * rw_queued, no request, no iomap_dio_complete follows its rw_begin, only the retry of the same
+ * range from the io_uring worker:
+ *   `fio-6296 … iomap_dio_rw_begin: dev 7:0 ino 0x86 … offset 0x3ced000 length 0x1000 … flags NOWAIT|DIRECT|WRITE|ALLOC_CACHE`
+ *   `iou-wrk-6296-6299 … iomap_dio_rw_begin: dev 7:0 ino 0x86 … offset 0x3ced000 length 0x1000 … flags DIRECT|WRITE|ALLOC_CACHE`
+ * The abandoned attempt is not an I/O (as one that completes with -EAGAIN is not, pipeline.ts).
+ */
+function dropAbandonedNowait(ctx: AnalyzerContext, key: string, e: IomapBeginEvent): void {
+  const q = ctx.iomap.dios.get(key);
+  if (!q) return;
+  const old = q.find((d) => d.nowait === true && !d.queued && d.offset === e.offset && d.length === e.length && d.requests.length === 0 && d.bytesIssued === 0);
+  if (!old) return;
+  dropDio(ctx, old);
+  const pid = old.path.submitterPid ?? -1;
+  if (ctx.iomap.submitting.get(pid) === old) ctx.iomap.submitting.delete(pid);
+  unSubmit(ctx, pid);
+  ctx.layers.nowaitRetries++;
+}
+
 export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   startWindow(ctx, e.ts);
   const dev = devColon(e.dev);
+  if (!e.iocbFlags.includes('NOWAIT')) dropAbandonedNowait(ctx, `${dev}:${e.ino}`, e);
   const p = newPath(ctx, 'dio', dioDirection(e.iocbFlags), e.length);
   p.dev = dev;
   p.ino = e.ino;
@@ -51,6 +73,7 @@ export function handleBegin(ctx: AnalyzerContext, e: IomapBeginEvent): void {
   p.submitterPid = e.pid;
   p.submitterComm = e.comm;
   const dio: DioRecord = { path: p, dev, ino: e.ino, offset: e.offset, length: e.length, aio: e.aio !== 0, requests: [], bytesIssued: 0, queued: false, tainted: false };
+  if (e.iocbFlags.includes('NOWAIT')) dio.nowait = true;
   pushFifo(ctx.iomap.dios, `${dev}:${e.ino}`, dio);
   ctx.iomap.submitting.set(e.pid, dio);
   ctx.io.submissions++;

@@ -5,6 +5,7 @@ import type { IoPath } from '../../model/io.js';
 import type { ReqRecord } from '../records.js';
 import { noteSubmitter } from '../io-tracker.js';
 import { devColon } from '../dev-names.js';
+import { rwbsDirection } from '../../kernel/block.js';
 import { slotsFor, slotsOf } from './path-slots.js';
 import { tallyOf, unSubmit, type BioOwner, type LayersState } from './layers-state.js';
 
@@ -59,6 +60,10 @@ export function bioQueue(ctx: AnalyzerContext, e: BlockBioEvent, ectx: EventCont
   if (s.bios.get(key)?.dev !== dev && s.bios.has(key)) return;
   if (ectx !== 'task' && ectx !== 'unknown') return;
   const dio = ctx.iomap.submitting.get(e.pid);
+  // A synchronous DIO's iocb flags do not prove its direction (`flags DIRECT … aio 0`, handlers/
+  // iomap.ts); on a bio-based device (zram) no request will either, its own bio does
+  // (`fio-5120 … block_bio_queue: 253,0 R 3270704 + 8 [fio]`): io-tracker.ts finishDio.
+  if (dio && dio.dev === dev && dio.bioDir === undefined) dio.bioDir = rwbsDirection(e.rwbs);
   if (dio) remember(s, key, { dio, dev, pid: e.pid, comm: e.comm });
   // Request unit (no iomap events): the bio is the queuing task's, followed only through remaps.
   else if (ctx.unit === 'request') remember(s, key, { dev, pid: e.pid, comm: e.comm });

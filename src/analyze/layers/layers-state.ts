@@ -16,6 +16,11 @@ export interface DeviceTally {
   servicing: Fold;
   /** I/Os the kernel (or another task on a lower device) issued on its own. */
   background: Fold;
+  /** The same without user tasks' own I/O on this device (`ownLower`): its background when that is the workload. */
+  backgroundOnly: Fold;
+  /** User tasks' own I/Os on this device while it backs another (`ownLower`), and by comm. */
+  ownIos: number;
+  ownSubmitters: Map<string, number>;
   backgroundSubmitters: Map<string, number>;
   /** Workload I/Os on it (the top), counted when they finish. */
   workload: number;
@@ -40,7 +45,28 @@ export interface BioOwner {
   path?: IoPath;
 }
 
-export interface LayersState {
+/** Where the workload's I/Os ran and which completion hops they took. */
+export interface WorkloadTally {
+  /** First submission and last completion of the workload's I/Os (ns): its rate on a stack. */
+  workloadStart: number;
+  workloadEnd: number;
+  /** Hops per workload I/O: count → I/Os, and chains → I/Os. */
+  hopCounts: Map<number, number>;
+  hopChains: Map<string, number>;
+}
+
+/**
+ * User tasks' own I/O on a device that backs another (fio on the root file system of the disk
+ * under a loop device): held apart, it is the workload when nothing above has any, else
+ * background (endOfLayers).
+ */
+export interface OwnLower extends WorkloadTally {
+  fold: Fold;
+  /** Its I/Os per submitting task, taken back from the submitters when it is background. */
+  pids: Map<number, number>;
+}
+
+export interface LayersState extends WorkloadTally {
   /** Whose per-path slots are this state's (path-slots.ts): a new state starts with none. */
   gen: number;
   /** Work pointer → who queued it: the device its queuer last issued on (task context only), and its workqueue. */
@@ -61,6 +87,11 @@ export interface LayersState {
   lowerBy: Map<number, { upperDev?: string; fn: string; workqueue: string; upper?: IoPath }>;
   /** The device each task last issued a request or began a DIO on. */
   lastDev: Map<number, string>;
+  /**
+   * The device each task did I/O of its own on (not servicing another device's), or `*` once it
+   * did so on two: a task whose own I/O is only on a lower device is a workload there too.
+   */
+  ownDev: Map<number, string>;
   /** A device and those beneath it (routePath's `devices`), made again when `below` has grown (`belowSize`). */
   devicesBelow: Map<string, string[]>;
   belowSize: number;
@@ -70,9 +101,7 @@ export interface LayersState {
   names: Map<string, string>;
   /** True once a link between two devices was proved. */
   stacked: boolean;
-  /** First submission and last completion of the workload's I/Os (ns): its rate on a stack. */
-  workloadStart: number;
-  workloadEnd: number;
+  ownLower: OwnLower;
   /** Set while a nowait DIO attempt that returned -EAGAIN finishes: it is retried, not an I/O. */
   nowaitRetry: boolean;
   nowaitRetries: number;
@@ -82,9 +111,6 @@ export interface LayersState {
    */
   awaiting: Map<string, { path: IoPath; sector: number }[]>;
   tallies: Map<string, DeviceTally>;
-  /** Hops per workload I/O: count → I/Os, and chains → I/Os. */
-  hopCounts: Map<number, number>;
-  hopChains: Map<string, number>;
   /** Request unit before any link is proved: finished paths held back (bounded) until the stack is known. */
   pending: IoPath[];
 }
@@ -96,6 +122,7 @@ export function layersState(prev?: LayersState): LayersState {
     executing: prev?.executing ?? new TaskMap(),
     lastDev: prev?.lastDev ?? new Map(),
     lastIssue: new Map(),
+    ownDev: prev?.ownDev ?? new Map(),
     bios: new Map(),
     bioDevs: prev?.bioDevs ?? new Set(),
     bioCompleted: new Map(),
@@ -111,6 +138,7 @@ export function layersState(prev?: LayersState): LayersState {
     nowaitRetries: 0,
     workloadStart: NaN,
     workloadEnd: NaN,
+    ownLower: { fold: createFold(), pids: new Map(), workloadStart: NaN, workloadEnd: NaN, hopCounts: new Map(), hopChains: new Map() },
     tallies: new Map(),
     hopCounts: new Map(),
     hopChains: new Map(),
@@ -120,7 +148,7 @@ export function layersState(prev?: LayersState): LayersState {
 
 export function tallyOf(s: LayersState, dev: string): DeviceTally {
   let t = s.tallies.get(dev);
-  if (!t) s.tallies.set(dev, (t = { servicing: createFold(), background: createFold(), backgroundSubmitters: new Map(), workload: 0, unit: undefined }));
+  if (!t) s.tallies.set(dev, (t = { servicing: createFold(), background: createFold(), backgroundOnly: createFold(), ownIos: 0, ownSubmitters: new Map(), backgroundSubmitters: new Map(), workload: 0, unit: undefined }));
   return t;
 }
 
@@ -130,4 +158,33 @@ export function unSubmit(ctx: { io: { submitterPids: Map<number, { ios: number }
   const sub = ctx.io.submitterPids.get(pid);
   if (sub && --sub.ios <= 0) ctx.io.submitterPids.delete(pid);
   ctx.io.submissions--;
+}
+
+/**
+ * At the end of the trace: user tasks' own I/O on a backing device is the workload when nothing
+ * above had any (its fold replaces the empty one: returned), else background (its submissions
+ * are taken back from the submitters, as background's are).
+ */
+export function endOfLayers(s: LayersState, ctx: { io: { submitterPids: Map<number, { ios: number }>; submissions: number } }, fold: Fold): Fold {
+  const own = s.ownLower;
+  if (own.fold.total === 0) return fold;
+  if (fold.total === 0) {
+    for (const t of s.tallies.values()) {
+      if (t.ownIos === 0) continue;
+      t.workload += t.ownIos;
+      t.background = t.backgroundOnly;
+      for (const [comm, n] of t.ownSubmitters) {
+        const left = (t.backgroundSubmitters.get(comm) ?? 0) - n;
+        if (left > 0) t.backgroundSubmitters.set(comm, left);
+        else t.backgroundSubmitters.delete(comm);
+      }
+    }
+    s.workloadStart = own.workloadStart;
+    s.workloadEnd = own.workloadEnd;
+    s.hopCounts = own.hopCounts;
+    s.hopChains = own.hopChains;
+    return own.fold;
+  }
+  for (const [pid, n] of own.pids) for (let i = 0; i < n; i++) unSubmit(ctx, pid);
+  return fold;
 }

@@ -8,7 +8,7 @@ import { cpuOf, type AnalyzerContext } from '../context.js';
 import type { ReqRecord } from '../records.js';
 import { SECTOR_BYTES } from '../../model/events.js';
 import { bioRequest, foldRemapped } from './bio.js';
-import { tallyOf, unSubmit, type LayersState } from './layers-state.js';
+import { tallyOf, unSubmit, type LayersState, type WorkloadTally } from './layers-state.js';
 import { devColon, devKey } from '../dev-names.js';
 import { removeAt } from '../fifo.js';
 import { slotsFor, slotsOf, type PathSlots } from './path-slots.js';
@@ -30,6 +30,9 @@ import { slotsFor, slotsOf, type PathSlots } from './path-slots.js';
  *   device beneath directly, and its request there is the upper I/O's whoever issues it (bio.ts).
  * - Once a link is proved, I/O on a lower device that does not service the upper one, and I/O
  *   kernel threads issue on their own, are background: counted apart per device.
+ *
+ * Longer than most files: the proofs, the routing of finished I/Os and their hop tallies read
+ * and write the same per-task state, and are easier to check side by side.
  */
 
 /** Upper I/Os kept per device while waiting for their servicer: bounded (oldest dropped). */
@@ -73,7 +76,12 @@ export function layersQueueWork(ctx: AnalyzerContext, e: WqQueueEvent, ectx: Eve
   if (hopOf) {
     hop = { fn: e.function, workqueue: e.workqueue, device, label: layerFunctionLabel(e.function) };
     const slots = slotsFor(s.gen, hopOf);
-    if (slots.hops) slots.hops.push(hop);
+    // The same function on the same queue again for this I/O (btrfs' end_io for each bio of a
+    // 128 KiB writeback request: `simple_end_io_work` on btrfs-endio, then `btrfs_work_helper` on
+    // btrfs-endio-write, × 32, interleaved) is a fan-out, not a further hop.
+    const seen = slots.hops?.find((h) => h.fn === e.function && h.workqueue === e.workqueue && h.device === device);
+    if (seen) hop = seen;
+    else if (slots.hops) slots.hops.push(hop);
     else slots.hops = [hop];
     if (e.workqueue.startsWith('dio/') && device) s.names.set(device, e.workqueue.slice(4));
   }
@@ -137,6 +145,30 @@ function link(ctx: AnalyzerContext, lower: string, ex: Servicer, p: IoPath | und
   if (up) slots.services = up;
 }
 
+/** Tasks remembered in `ownDev`: one entry per task that did I/O, bounded anyway (pid churn). */
+const OWN_DEV_MAX = 65536;
+
+function noteOwn(s: LayersState, pid: number, dev: string): void {
+  const was = s.ownDev.get(pid);
+  if (was === dev || was === '*') return;
+  if (was === undefined && s.ownDev.size >= OWN_DEV_MAX) s.ownDev.clear();
+  s.ownDev.set(pid, was === undefined ? dev : '*');
+}
+
+/**
+ * Whether a user task's I/O on a device that backs another (a loop's backing disk) is its own
+ * workload there: the task did no I/O of its own on any other device. fio on the root file
+ * system of a disk that also backs a loop device (`fio-4323 … iomap_dio_rw_begin: dev 254:0 …
+ * flags DIRECT|WRITE|AIO_RW`, while `kworker/u8:1` writes to loop1) is the workload; the same
+ * task's DIO on the disk after an issue on the loop device is the loop's (servicing, even when
+ * the byte position did not prove it).
+ */
+function ownWorkloadOn(s: LayersState, pid: number | undefined, comm: string | undefined, dev: string): boolean {
+  if (pid === undefined || comm === undefined || isKworkerComm(comm) || isKernelIoThreadComm(comm)) return false;
+  const own = s.ownDev.get(pid);
+  return own === undefined || own === dev;
+}
+
 /** After iomap's rw_begin handler made the path `p`. */
 export function layersBegin(ctx: AnalyzerContext, e: IomapBeginEvent, p: IoPath): void {
   const s = ctx.layers;
@@ -144,6 +176,7 @@ export function layersBegin(ctx: AnalyzerContext, e: IomapBeginEvent, p: IoPath)
   const ex = servicing(s, e.pid, dev, e.offset);
   s.lastDev.set(e.pid, dev);
   if (!ex) {
+    noteOwn(s, e.pid, dev);
     s.lowerSubmitting.delete(e.pid);
     return;
   }
@@ -164,7 +197,10 @@ export function layersIssue(ctx: AnalyzerContext, e: BlockRqEvent, req: ReqRecor
   // Inside a lower DIO's submission (rw_begin … rw_queued) its requests are the lower layer's too.
   const ex = inTask && !claimed ? (servicing(s, e.pid, dev) ?? (s.lowerSubmitting.has(e.pid) ? s.lowerBy.get(e.pid) : undefined)) : undefined;
   if (inTask) s.lastDev.set(e.pid, dev);
-  if (inTask && !ex) s.lastIssue.set(e.pid, { dev, sector: e.sector, path: owner(req) });
+  if (inTask && !ex) {
+    s.lastIssue.set(e.pid, { dev, sector: e.sector, path: owner(req) });
+    if (!isKworkerComm(e.comm)) noteOwn(s, e.pid, dev);
+  }
   if (ex) {
     if (req.path && req.path.submitterPid !== undefined) unSubmit(ctx, e.pid);
     else if (req.path) ctx.io.submissions--;
@@ -189,7 +225,7 @@ function isBackground(p: IoPath): boolean {
 }
 
 /** Where a finished path went instead of the workload: a nowait retry (not an I/O), a lower layer's I/O servicing a workload I/O, or background. */
-export type RoutedAway = 'nowait-retry' | 'servicing' | 'background';
+export type RoutedAway = 'nowait-retry' | 'servicing' | 'background' | 'own-lower';
 
 /**
  * A path finished: false when it is the workload's (the caller folds it), else where it went
@@ -222,9 +258,21 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
   if (s.stacked && ((!bioTop && s.below.has(dev)) || isBackground(p) || slots?.meta === true)) {
     t.background.add(p);
     const who = p.submitterComm ?? 'kernel';
-    if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
     t.backgroundSubmitters.set(who, (t.backgroundSubmitters.get(who) ?? 0) + 1);
-    return 'background';
+    if (isBackground(p) || slots?.meta === true || !ownWorkloadOn(s, p.submitterPid, p.submitterComm, dev)) {
+      t.backgroundOnly.add(p);
+      if (p.submitterPid !== undefined) unSubmit(ctx, p.submitterPid);
+      return 'background';
+    }
+    // A user task's own I/O on a backing device: background beside a workload above, the
+    // workload itself when there is none (endOfLayers).
+    completedInHop(slots, p);
+    countWorkload(s, s.ownLower, p, hops, dev);
+    t.ownIos++;
+    t.ownSubmitters.set(who, (t.ownSubmitters.get(who) ?? 0) + 1);
+    s.ownLower.fold.add(p);
+    if (p.submitterPid !== undefined) s.ownLower.pids.set(p.submitterPid, (s.ownLower.pids.get(p.submitterPid) ?? 0) + 1);
+    return 'own-lower';
   }
   t.workload++;
   completedInHop(slots, p);
@@ -236,16 +284,21 @@ export function routePath(ctx: AnalyzerContext, p: IoPath): false | RoutedAway {
     delete p.irqContext;
     delete p.taskKind;
   }
+  countWorkload(s, s, p, hops, dev);
+  return false;
+}
+
+/** A workload I/O's span and completion hops, into the workload's tallies (or the held ones of `ownLower`). */
+function countWorkload(s: LayersState, w: WorkloadTally, p: IoPath, hops: CompletionHop[], dev: string): void {
   const start = (p.submit ?? p.issue)?.ts;
-  if (start !== undefined && (Number.isNaN(s.workloadStart) || start < s.workloadStart)) s.workloadStart = start;
-  if (p.completion && p.mode !== 'unresolved' && !(p.completion.ts <= s.workloadEnd)) s.workloadEnd = p.completion.ts;
+  if (start !== undefined && (Number.isNaN(w.workloadStart) || start < w.workloadStart)) w.workloadStart = start;
+  if (p.completion && p.mode !== 'unresolved' && !(p.completion.ts <= w.workloadEnd)) w.workloadEnd = p.completion.ts;
   if (p.mode !== 'unresolved') {
-    s.hopCounts.set(hops.length, (s.hopCounts.get(hops.length) ?? 0) + 1);
+    w.hopCounts.set(hops.length, (w.hopCounts.get(hops.length) ?? 0) + 1);
     const chain = hops.length === 1 ? hopName(hops[0] as CompletionHop) : hops.map(hopName).join(' > ');
-    s.hopChains.set(chain, (s.hopChains.get(chain) ?? 0) + 1);
+    w.hopChains.set(chain, (w.hopChains.get(chain) ?? 0) + 1);
   }
   p.layers = { devices: devicesBelow(s, dev), hops };
-  return false;
 }
 
 /** Hop names by function then workqueue: a chain of one hop (the common case) is built without a new string. */

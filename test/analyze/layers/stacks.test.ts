@@ -56,6 +56,36 @@ describe('btrfs on loop (fixtures/stacks/btrfs-libaio-randwrite.txt): no DIO eve
   });
 });
 
+describe('a workload on the disk that also backs a loop device (fixtures/stacks/root-beside-loop-libaio-randwrite.txt)', () => {
+  const path = join(FIXTURES, 'stacks', 'root-beside-loop-libaio-randwrite.txt');
+  const text = readFileSync(path, 'utf8');
+  it('counts fio’s I/O on the backing disk as the workload when nothing above has any', async () => {
+    const { analysis: a } = await analyzeTrace(path);
+    // The link: jbd2's commit on loop1 serviced by the loop worker's DIO on 254:0.
+    expect(lines(text, /loop_rootcg_workfn workqueue=loop1/)).toBeGreaterThan(0);
+    expect(lines(text, /^\s*kworker\/\S+ .* iomap_dio_rw_begin: dev 254:0 .*flags DIRECT dio_flags/)).toBeGreaterThan(0);
+    // The link is proved before fio's first DIO, so the unit stays request: fio's writes on 254:0.
+    const fioWrites = lines(text, /^\s*fio-\d+ .* block_rq_issue: 254,0 WS /);
+    expect(lines(text, /^\s*fio-\d+ .* iomap_dio_rw_begin: dev 254:0 .*AIO_RW/)).toBe(fioWrites);
+    expect(fioWrites).toBeGreaterThan(0);
+    expect(a.ios.total).toBe(fioWrites);
+    expect(a.ios.byDirection.W).toBe(fioWrites);
+    expect(a.submitters.map((s) => s.comm)).toEqual(['fio']);
+    const vda = a.layers?.find((l) => l.device === '254:0');
+    expect(vda?.role).toBe('top');
+    expect(vda?.above).toEqual(['7:1']);
+    expect(vda?.background.submitters.map((s) => s.comm)).not.toContain('fio');
+    expect(a.hops?.common).toEqual(['iomap_dio_complete_work@dio/vda']);
+  });
+  it('gives those I/Os to the per-I/O consumers (CSV) as the workload, not as background', async () => {
+    const top: number[] = [];
+    const other: string[] = [];
+    const { analysis: a } = await analyzeTrace(path, { onPath: (p) => top.push(p.id), onOtherPath: (p, layer) => other.push(`${p.submitterComm}:${layer}`) });
+    expect(top.length).toBe(a.ios.total);
+    expect(other.filter((o) => o.startsWith('fio:'))).toEqual([]);
+  });
+});
+
 /** Whole captures made beside the checkout (`../captures/stacks`), with fio's own JSON. */
 const CAPTURES = resolve(REPO, '..', 'captures');
 const captures = existsSync(join(CAPTURES, 'stacks'))
@@ -94,4 +124,21 @@ describe.skipIf(captures.length === 0)('whole captures of loop and zram stacks a
       expect(Math.abs((100 * a.ios.byMode['kworker-deferred']) / a.ios.total - (100 * kw) / n)).toBeLessThan(0.5);
     }
   }, 120_000);
+});
+
+describe('btrfs writeback fan-out (fixtures/stacks/btrfs-buffered-fanout.perf.txt)', () => {
+  const path = join(FIXTURES, 'stacks', 'btrfs-buffered-fanout.perf.txt');
+  const text = readFileSync(path, 'utf8');
+  it('counts a work function queued once per bio as one hop, not one per bio', async () => {
+    // One request of fio, completed once, queuing the same end_io work for each of its bios.
+    expect(lines(text, /^\s*fio .*block_rq_issue: 7,2 WS /)).toBe(1);
+    expect(lines(text, /block_rq_complete: 7,2 WS /)).toBe(1);
+    const perBio = lines(text, /workqueue_queue_work: .* function=simple_end_io_work workqueue=btrfs-endio /);
+    expect(perBio).toBeGreaterThan(1);
+    const { analysis: a } = await analyzeTrace(path);
+    expect(a.ios.total).toBe(1);
+    // The loop's DIO completion, btrfs' end_io, btrfs' ordered-extent work: one hop each.
+    expect(a.hops?.histogram).toEqual({ '3': 1 });
+    expect(a.hops?.common).toEqual(['iomap_dio_complete_work@dio/vda', 'simple_end_io_work@btrfs-endio', 'btrfs_work_helper@btrfs-endio-write']);
+  });
 });
