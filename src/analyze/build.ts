@@ -11,6 +11,12 @@ import { clockNote, type ClockNote } from './clock-note.js';
 import { scopeNote, type ScopeNote } from './recording-scope.js';
 import type { Fold } from './summary.js';
 
+/** Why the unit is what it is: forced (`--unit`), and whether iomap events were a lower layer's (pipeline.ts). */
+export interface UnitWhy {
+  forced: boolean;
+  lowerIomap: boolean;
+}
+
 /** Turns the pass's state and summaries into the Analysis (plain data, the source of every output). */
 
 /** Decimal megabytes, as fio and disk vendors count MB/s. */
@@ -19,14 +25,19 @@ const BYTES_PER_MB = 1e6;
 const us = (ns: number): number => Math.round(ns) / NS_PER_US;
 const round3 = (x: number): number => (Number.isFinite(x) ? Math.round(x * 1000) / 1000 : 0);
 
-function limitations(ctx: AnalyzerContext, format: string | null, byDir: Fold['byDirection']): string[] {
+function limitations(ctx: AnalyzerContext, format: string | null, byDir: Fold['byDirection'], why: UnitWhy): string[] {
   const has = (n: string): boolean => ctx.seen.has(n);
   const out: string[] = [];
   if (ctx.unit === 'request') {
+    // Block requests because --unit said so, because every iomap event was a lower layer's
+    // (pipeline.ts, isLowerIomap: a loop device's worker on its backing file, under a workload that
+    // traces none of its own, as btrfs' DIO writes and buffered I/O), or because there were none.
     out.push(
-      has('iomap_dio_rw_begin')
+      why.forced && has('iomap_dio_rw_begin')
         ? 'I/Os counted as block requests (forced with --unit request); the mode is inferred from block, workqueue and irq events.'
-        : 'No iomap_dio_rw_begin/iomap_dio_complete events (Linux ≥ 6.4, iomap:*): I/Os are block requests, and where each completed is inferred from block, workqueue and irq events instead of read from the completion itself.',
+        : !why.lowerIomap
+          ? 'No iomap_dio_rw_begin/iomap_dio_complete events (Linux ≥ 6.4, iomap:*): I/Os are block requests, and where each completed is inferred from block, workqueue and irq events instead of read from the completion itself.'
+          : "The workload's I/Os have no iomap_dio_rw_begin/iomap_dio_complete events of their own (those in this trace are a lower layer's, such as a loop device's on its backing file; btrfs traces none for its direct writes, buffered I/O none at all): I/Os are block requests, and where each completed is inferred from block, workqueue and irq events.",
     );
   }
   if (ctx.unit === 'request' && ctx.io.deferredWrites === 0 && byDir.W > 0 && has('workqueue_queue_work'))
@@ -81,6 +92,7 @@ export function buildAnalysis(
   fold: Fold,
   stream: StreamResult,
   label: string,
+  why: UnitWhy = { forced: false, lowerIomap: false },
 ): Analysis {
   const t = ctx.time;
   // The window spans the I/Os themselves: input out of time order past the reorder window can
@@ -162,7 +174,7 @@ export function buildAnalysis(
     kworkers: [...ctx.work.kworkerStats].map(([pid, k]) => ({ pid, comm: k.comm, cpu: k.cpu, items: k.items })).sort((a, b) => b.items - a.items),
     irqCpus: [...ctx.block.irqCompletions].map(([cpu, completions]) => ({ cpu, completions })).sort((a, b) => a.cpu - b.cpu),
     dataLoss: dataLoss(ctx, stream, fold, spanS, noRatesWhy),
-    limitations: [...(clock ? [clock.limitation] : []), ...(scope?.limitations ?? []), ...limitations(ctx, stream.format, fold.byDirection)],
+    limitations: [...(clock ? [clock.limitation] : []), ...(scope?.limitations ?? []), ...limitations(ctx, stream.format, fold.byDirection, why)],
     explanation: '',
     samples: fold.samples(),
     series: fold.bins(Number.isNaN(t.windowEnd) ? undefined : t.windowEnd),

@@ -130,6 +130,8 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
   };
 
   const tap = opts.onEvent;
+  /** An iomap event was a lower layer's while the unit stayed block requests (build.ts says why). */
+  let lowerIomap = false;
   /** `#flags` is in ctx.seen (asked per event: a binary trace's every event has flags). */
   let flagsNoted = false;
   const onEvent = (e: TraceEvent, ts: number): void => {
@@ -211,6 +213,7 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
         if (ctx.unit === 'request') {
           if (forced === 'request') return;
           if (isLowerIomap(ctx, e)) {
+            lowerIomap = true;
             if (e.kind === 'iomap_dio_rw_queued') layersQueued(ctx, e.pid);
             break; // the lower layer is counted by its requests
           }
@@ -271,7 +274,7 @@ async function analyzeOnce(source: Source, opts: AnalyzeOptions, order: SortMode
     if (adopted) opts.onPath?.(p);
     else opts.onOtherPath?.(p, 'background');
   }
-  const analysis = buildAnalysis(ctx, fold, stream, label);
+  const analysis = buildAnalysis(ctx, fold, stream, label, { forced: forced !== undefined, lowerIomap });
   return { result: { analysis, fold, stream }, late: sorter.late };
 }
 

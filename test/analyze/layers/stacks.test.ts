@@ -54,6 +54,15 @@ describe('btrfs on loop (fixtures/stacks/btrfs-libaio-randwrite.txt): no DIO eve
     expect(a.ios.byMode['irq-inline']).toBe(0);
     expect(a.hops?.common).toContain('btrfs_work_helper@btrfs-endio-write');
   });
+
+  it('says why its unit is block requests: the iomap events are the loop worker\'s, nothing was forced', async () => {
+    const { analysis: a } = await analyzeTrace(path);
+    const why = a.limitations[0] as string;
+    expect(why).toMatch(/^The workload's I\/Os have no iomap_dio_rw_begin\/iomap_dio_complete events of their own/);
+    expect(a.limitations.join(' ')).not.toContain('forced');
+    const { analysis: f } = await analyzeTrace(path, { unit: 'request' });
+    expect(f.limitations[0]).toMatch(/^I\/Os counted as block requests \(forced with --unit request\)/);
+  });
 });
 
 describe('a workload on the disk that also backs a loop device (fixtures/stacks/root-beside-loop-libaio-randwrite.txt)', () => {
