@@ -7,7 +7,7 @@ import { compareModes, MODES_METHOD } from './modes.js';
 import { poolSide } from './pool.js';
 import { COMPARE_SCHEMA, type CompareResult } from './schema.js';
 import { compareThroughput, MIN_WINDOWS, STALL_SHARE } from './throughput.js';
-import { buildVerdict } from './verdict.js';
+import { buildVerdict, NOT_THE_WORKLOAD } from './verdict.js';
 
 /**
  * `compareAnalyses(before, after)`: did a change help, by how much, and why — from analyses of
@@ -61,10 +61,31 @@ function oneSidedLimitation(label: string, limitation: string): string {
   return `${label} has no ${m[1]} events, the other side has: either they did not occur there (as when completions are no longer deferred) or they were not traced; compare traces captured with the same events. (${limitation})`;
 }
 
+/**
+ * Why a side's traces do not stand for its workload, from the diagnostics that say so: a perf.data
+ * that recorded some tasks or CPUs, or sampled (parse/binary/perfdata/scope.ts), a clock in ticks
+ * (kernel/trace-clocks.ts). Statistics on such a side compare a part, or other units.
+ */
+function partialWhy(runs: readonly Analysis[]): string[] {
+  const has = (code: string): boolean => runs.some((x) => x.diagnostics.some((d) => d.code === code));
+  const why: string[] = [];
+  if (has('sampled_recording')) why.push('is a sampled perf.data (its I/Os are the chance few whose events were sampled)');
+  if (has('partial_recording')) why.push('recorded only some tasks or CPUs (its I/Os are those that completed where the recording looked)');
+  if (has('clock_not_ns')) why.push('is timed by a clock that does not count nanoseconds (its durations are ticks)');
+  return why;
+}
+
 function warningsFor(before: readonly Analysis[], after: readonly Analysis[], r: Omit<CompareResult, 'verdict' | 'warnings'>): string[] {
   const w: string[] = [];
   const sb = r.before;
   const sa = r.after;
+  for (const [label, runs] of [
+    [sb.label, before],
+    [sa.label, after],
+  ] as const) {
+    const why = partialWhy(runs);
+    if (why.length > 0) w.push(`${label} ${why.join(' and ')}: ${NOT_THE_WORKLOAD}`);
+  }
   if (sb.runs === 1 || sa.runs === 1) {
     w.push(
       `${sb.runs === 1 && sa.runs === 1 ? 'One run per side' : `One run ${sb.runs === 1 ? 'before' : 'after'}`}: the intervals cover the noise within each trace, not the variation from run to run (boot, device state, placement, background work), so a difference of this kind may be run-to-run noise rather than the change. Capture several runs per side (--before A1 A2 … --after B1 B2 …) to estimate it.`,

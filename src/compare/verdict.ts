@@ -189,6 +189,9 @@ function latencySentence(r: Draft): string | null {
   return `Total latency (submit → completion): ${qs.join('; ')}${phases.length > 0 ? `; of which ${phases.join(', ')}` : ''}.`;
 }
 
+/** Ends the warning about a side whose traces record only part of its workload (compare.ts), which the verdict leads with. */
+export const NOT_THE_WORKLOAD = 'what is compared for it is not its whole workload, whatever the intervals say; see its limitations.';
+
 export function buildVerdict(r: Draft): string {
   const alpha = 1 - r.level;
   const b = r.before;
@@ -204,5 +207,7 @@ export function buildVerdict(r: Draft): string {
   else if (b.runs === 1 || a.runs === 1) sentences.push(`One run ${b.runs === 1 ? 'before' : 'after'}: run-to-run variation on that side is not in the intervals.`);
   const workloads = r.warnings.find((w) => w.startsWith('The sides do different I/O'));
   if (workloads) sentences.push(workloads);
-  return sentences.join(' ');
+  // A side that recorded only part of its workload is said first: everything after is about that part.
+  const partial = r.warnings.filter((w) => w.endsWith(NOT_THE_WORKLOAD));
+  return [...partial, ...sentences].join(' ');
 }
