@@ -2,7 +2,6 @@ import { dataView, fail, u64 } from './bytes.js';
 import { checkSection, featureSection, featureTable, type FileHeader } from './header.js';
 import type { RecordPump } from './pump.js';
 import type { ByteSource } from './source.js';
-export { perfDirectory, type PerfDirectory } from '../../../input/perf-directory.js';
 
 /**
  * `perf record --threads` writes its perf.data as a directory: `data` is a file-mode perf.data

@@ -16,8 +16,8 @@ import { noteScope, createScopeCollector, type RecordingScope } from './scope.js
 import { bufferSource, createBufferPool, type BufferPool, fileSource, memorySource, streamSource, type ByteSource } from './source.js';
 import { createTimeBase } from './time.js';
 import { DamagedInputError } from '../errors.js';
-import { dirFormatVersion, FEAT_DIR_FORMAT, perfDirectory, readLanes, type Lane } from './directory.js';
-import { isDirectory, perfHeaderPath } from '../../../input/perf-directory.js';
+import { dirFormatVersion, FEAT_DIR_FORMAT, readLanes, type Lane } from './directory.js';
+import { isDirectory, perfDirectory, perfHeaderPath } from '../../../input/perf-directory.js';
 
 /**
  * Reads a perf.data file (file or pipe mode, `perf record -z` too, or the directory `perf record
